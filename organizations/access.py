@@ -1,0 +1,131 @@
+"""Who may see and change what: the one place that decides.
+
+Every account belongs to one organisation (a zone committee, or a province-level body above
+zones) with a role. What it may *see* is that organisation's subtree (`Scope`); what it may *do*
+follows from its role (`RoleBackend`). Querysets, the admin, autocompletes, exports and later
+reports all ask this module; nothing else makes that decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.backends import BaseBackend
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Staff (enters data)")
+    LEADER = "leader", _("Leader (looks only)")
+    ADMIN = "admin", _("Administrator")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the organisation tree an account may see."""
+
+    everything: bool = False
+    path: str | None = None  # materialised path of the subtree's root; None: nothing
+
+    def filter(self, queryset, path_lookup: str):
+        """Narrow `queryset` to rows whose organisation path (reached by `path_lookup`) lies
+        in this scope."""
+        if self.everything:
+            return queryset
+        if self.path is None:
+            return queryset.none()
+        return queryset.filter(**{f"{path_lookup}__startswith": self.path})
+
+    def contains_path(self, path: str) -> bool:
+        if self.everything:
+            return True
+        return self.path is not None and path.startswith(self.path)
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def staff_profile(user):
+    """The account's profile with its organisation, loaded once per request (cached on the
+    user object, which lives as long as the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not hasattr(user, "_kcn_profile"):
+        from organizations.models import StaffProfile
+
+        user._kcn_profile = (
+            StaffProfile.objects.select_related("organization").filter(user_id=user.pk).first()
+        )
+    return user._kcn_profile
+
+
+def scope_of(user) -> Scope:
+    """What `user` may see: everything for a superuser, its organisation's subtree for an
+    account with a profile, nothing otherwise."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    profile = staff_profile(user)
+    if profile is None:
+        return NOTHING
+    return Scope(path=profile.organization.path)
+
+
+def role_of(user) -> str | None:
+    profile = staff_profile(user)
+    return profile.role if profile else None
+
+
+_DATA_MODELS = (
+    "zone",
+    "partyorganization",
+    "leadershipterm",
+    "enterprise",
+    "workforcesnapshot",
+    "massorganization",
+    "membershipcount",
+)
+# Rows that only correct a record (a mistyped count, a wrong term) may be deleted; records of
+# organisations and enterprises are ended by a decision or a status, never deleted.
+_DELETABLE = ("leadershipterm", "workforcesnapshot", "membershipcount")
+
+_VIEW = frozenset(f"organizations.view_{m}" for m in _DATA_MODELS)
+_EDIT = frozenset(
+    {f"organizations.add_{m}" for m in _DATA_MODELS}
+    | {f"organizations.change_{m}" for m in _DATA_MODELS}
+    | {f"organizations.delete_{m}" for m in _DELETABLE}
+)
+_ACCOUNTS = frozenset(
+    {
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "organizations.view_staffprofile",
+        "organizations.add_staffprofile",
+        "organizations.change_staffprofile",
+        "organizations.delete_staffprofile",
+    }
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.LEADER: _VIEW,
+    Role.STAFF: _VIEW | _EDIT,
+    Role.ADMIN: _VIEW | _EDIT | _ACCOUNTS,
+}
+
+
+class RoleBackend(BaseBackend):
+    """Grants the permissions of the account's role; authenticates nobody by itself."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        role = role_of(user_obj)
+        return set(ROLE_PERMISSIONS.get(role, ()))
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        return any(p.startswith(f"{app_label}.") for p in self.get_all_permissions(user_obj))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from organizations.access import scope_of
+from organizations.admin.base import ScopedMixin
+from organizations.models import StaffProfile
+
+User = get_user_model()
+
+
+class StaffProfileInline(ScopedMixin, admin.StackedInline):
+    model = StaffProfile
+    fields = ["organization", "role"]
+    can_delete = False
+    max_num = 1
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # An administrator's accounts must belong somewhere in its subtree, or they would
+        # vanish from its own list the moment they are saved.
+        return 0 if request.user.is_superuser else 1
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Accounts, managed by the administrators of a committee within its subtree."""
+
+    inlines = [StaffProfileInline]
+    list_display = ["username", "first_name", "last_name", "organization", "role", "is_active"]
+    list_select_related = ["staff_profile__organization"]
+    list_filter = ["staff_profile__role", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    limited_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return scope_of(request.user).filter(
+            queryset.filter(is_superuser=False), "staff_profile__organization__path"
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such record."))
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.limited_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["last_login", "date_joined"]
+
+    def get_list_filter(self, request):
+        return self.list_filter
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.is_staff = True  # the admin is where every account works
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("organisation"), ordering="staff_profile__organization__name")
+    def organization(self, obj):
+        profile = getattr(obj, "staff_profile", None)
+        return profile.organization if profile else "—"
+
+    @admin.display(description=_("role"), ordering="staff_profile__role")
+    def role(self, obj):
+        profile = getattr(obj, "staff_profile", None)
+        return profile.get_role_display() if profile else "—"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from import_export import fields
+from import_export.admin import ExportMixin
+
+from organizations import services
+from organizations.admin.base import ScopedModelAdmin, ScopedTabularInline, VerboseModelResource
+from organizations.models import Enterprise, WorkforceSnapshot, Zone
+
+
+@admin.register(Zone)
+class ZoneAdmin(ScopedModelAdmin):
+    list_display = ["name", "kind", "province", "committee", "enterprise_count"]
+    list_filter = ["kind", "province"]
+    list_select_related = ["committee"]
+    search_fields = ["name", "province", "management_board"]
+    autocomplete_fields = ["committee"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(enterprise_total=Count("enterprises"))
+
+    @admin.display(description=_("enterprises"), ordering="enterprise_total")
+    def enterprise_count(self, obj):
+        return obj.enterprise_total
+
+
+class WorkforceSnapshotInline(ScopedTabularInline):
+    model = WorkforceSnapshot
+    fields = ["counted_on", "workers", "source"]
+
+
+class EnterpriseResource(VerboseModelResource):
+    zone = fields.Field(attribute="zone__name", column_name=_("zone"))
+    ownership = fields.Field(attribute="get_ownership_display", column_name=_("ownership type"))
+    status = fields.Field(attribute="get_status_display", column_name=_("status"))
+    workers = fields.Field(attribute="latest_workers", column_name=_("workers"))
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "tax_code",
+            "name",
+            "zone",
+            "ownership",
+            "investor_country",
+            "sector",
+            "workers",
+            "licensed_on",
+            "address",
+            "legal_representative",
+            "status",
+        ]
+        export_order = fields
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ExportMixin, ScopedModelAdmin):
+    resource_classes = [EnterpriseResource]
+    list_display = ["name", "tax_code", "zone", "ownership", "workers", "status"]
+    list_filter = [("zone", admin.RelatedOnlyFieldListFilter), "ownership", "status"]
+    list_select_related = ["zone"]
+    search_fields = ["tax_code", "name", "legal_representative"]
+    autocomplete_fields = ["zone"]
+    inlines = [WorkforceSnapshotInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["tax_code", "name", "zone", "ownership", "status"]}),
+        (
+            _("Details"),
+            {
+                "fields": [
+                    "investor_country",
+                    "sector",
+                    "licensed_on",
+                    "address",
+                    "legal_representative",
+                ]
+            },
+        ),
+        (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_latest_workers()
+
+    @admin.display(description=_("workers"), ordering="latest_workers")
+    def workers(self, obj):
+        return obj.latest_workers
+
+    def save_model(self, request, obj, form, change):
+        services.enterprise_save(enterprise=obj)

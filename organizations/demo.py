@@ -1,0 +1,575 @@
+"""Demo data: the two zone committees of the domain guide (§9) with their zones, party
+organisations, enterprises and mass organisations, the province-level bodies above them, and
+one demo account per role.
+
+Everything is generated from a fixed seed and written through the services, keyed on natural
+keys (codes, names, tax codes), so loading it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from stdnum.vn import mst
+
+from organizations import services
+from organizations.access import Role
+from organizations.models import (
+    EndReason,
+    Enterprise,
+    EnterpriseStatus,
+    LeadershipRole,
+    LeadershipTerm,
+    MassKind,
+    MassOrganization,
+    OrganizationKind,
+    Ownership,
+    PartyOrganization,
+    Zone,
+    ZoneKind,
+)
+
+DEMO_PASSWORD = "demo-kcn-2026"
+
+K = OrganizationKind
+D = datetime.date
+
+SECTORS = [
+    "Điện tử",
+    "May mặc",
+    "Cơ khí",
+    "Bao bì",
+    "Nhựa",
+    "Thực phẩm",
+    "Dược phẩm",
+    "Logistics",
+    "Vật liệu mới",
+    "Gỗ nội thất",
+    "Linh kiện ô tô",
+    "Quang học",
+]
+FOREIGN = [
+    ("Hàn Quốc", ["Hanwha", "Seojin", "Daeyang", "Jinsung", "Woojin", "Samil", "Kumho", "Sungwoo"]),
+    ("Nhật Bản", ["Nitto", "Kyocera", "Sumida", "Meiko", "Toyoda", "Hoya", "Yokowo", "Canon"]),
+    ("Trung Quốc", ["Luxshare", "Goertek", "Foxlink", "Sunny", "Lens", "Ruitai", "Hengxin"]),
+    ("Đài Loan", ["Foxconn", "Compal", "Wintek", "Pegatron", "Hon Hai", "Fuhong"]),
+    ("Singapore", ["Sembcorp", "Venture", "Keppel", "Wilmar", "Meiban"]),
+    ("Hoa Kỳ", ["Bluewater", "Northfield", "Lionbridge", "Amkor", "Jabil"]),
+]
+DOMESTIC = [
+    "An Khang",
+    "Việt Tiến",
+    "Thái Dương",
+    "Tân Á",
+    "Đông Á",
+    "Hồng Hà",
+    "Phú Thành",
+    "Minh Long",
+    "Trường Sơn",
+    "Hải Nam",
+    "Kinh Bắc",
+    "Sông Cầu",
+    "Hòa Bình",
+    "Đại Phát",
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hồng", "Quang", "Thanh", "Ngọc", "Hữu"]
+GIVEN = [
+    "Hùng",
+    "Lan",
+    "Dũng",
+    "Hương",
+    "Tuấn",
+    "Mai",
+    "Sơn",
+    "Hà",
+    "Long",
+    "Thảo",
+    "Nam",
+    "Trang",
+    "Cường",
+    "Yến",
+    "Hải",
+    "Linh",
+    "Phong",
+    "Nga",
+    "Thắng",
+    "Vân",
+]
+
+
+@dataclass
+class Committee:
+    key: str
+    province: str
+    tax_prefix: str
+    province_body: dict
+    committee: dict
+    zones: list[tuple[str, str]]
+    enterprises: int
+    accounts: dict[str, str]
+    created: dict = field(default_factory=dict)
+
+
+BAC_GIANG = Committee(
+    key="bg",
+    province="Bắc Giang",
+    tax_prefix="24",
+    province_body={
+        "code": "BG-KHOI-DN",
+        "name": "Đảng bộ Khối Doanh nghiệp tỉnh Bắc Giang",
+        "founded_on": D(2008, 3, 1),
+        "founding_decision_no": "112-QĐ/TU",
+        "founding_body": "Tỉnh ủy Bắc Giang",
+    },
+    committee={
+        "code": "BG-KCN",
+        "name": "Đảng bộ Các KCN tỉnh Bắc Giang",
+        "founded_on": D(2014, 6, 20),
+        "founding_decision_no": "1068-QĐ/TU",
+        "founding_body": "Tỉnh ủy Bắc Giang",
+        "founding_members": 35,
+    },
+    zones=[
+        ("KCN Đình Trám", ZoneKind.INDUSTRIAL),
+        ("KCN Quang Châu", ZoneKind.INDUSTRIAL),
+        ("KCN Vân Trung", ZoneKind.INDUSTRIAL),
+        ("KCN Song Khê - Nội Hoàng", ZoneKind.INDUSTRIAL),
+        ("KCN Việt Hàn", ZoneKind.INDUSTRIAL),
+        ("KCN Hòa Phú", ZoneKind.INDUSTRIAL),
+        ("KCN Yên Lư", ZoneKind.INDUSTRIAL),
+    ],
+    enterprises=140,
+    accounts={"staff": "bg-canbo", "leader": "bg-lanhdao", "admin": "bg-quantri"},
+)
+HA_NOI = Committee(
+    key="hn",
+    province="Hà Nội",
+    tax_prefix="01",
+    province_body={
+        "code": "HN-TU",
+        "name": "Thành ủy Hà Nội",
+        "founded_on": D(1945, 10, 1),
+        "founding_decision_no": "",
+        "founding_body": "Trung ương Đảng",
+    },
+    committee={
+        "code": "HN-KCN",
+        "name": "Đảng bộ các KCN và CX Hà Nội",
+        "founded_on": D(2012, 6, 19),
+        "founding_decision_no": "775-QĐ/TU",
+        "founding_body": "Thành ủy Hà Nội",
+        "founding_members": 248,
+    },
+    zones=[
+        ("KCN Thăng Long", ZoneKind.INDUSTRIAL),
+        ("KCN Nội Bài", ZoneKind.INDUSTRIAL),
+        ("KCN Bắc Thăng Long", ZoneKind.INDUSTRIAL),
+        ("KCN Quang Minh", ZoneKind.INDUSTRIAL),
+        ("KCN Sài Đồng B", ZoneKind.INDUSTRIAL),
+        ("KCN Thạch Thất - Quốc Oai", ZoneKind.INDUSTRIAL),
+        ("KCN Phú Nghĩa", ZoneKind.INDUSTRIAL),
+        ("KCN Nam Thăng Long", ZoneKind.INDUSTRIAL),
+        ("Cụm công nghiệp Ngọc Hồi", ZoneKind.CLUSTER),
+    ],
+    enterprises=260,
+    accounts={"staff": "hn-canbo", "leader": "hn-lanhdao", "admin": "hn-quantri"},
+)
+PROVINCE_ACCOUNTS = {"bg": "tinh-bg-quantri", "hn": "tinh-hn-quantri"}
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, organisation code, role) of every demo account, for the README and tests."""
+    rows = []
+    for committee in (BAC_GIANG, HA_NOI):
+        for role, username in committee.accounts.items():
+            rows.append((username, committee.committee["code"], role))
+        rows.append((PROVINCE_ACCOUNTS[committee.key], committee.province_body["code"], "admin"))
+    return rows
+
+
+class DemoBuilder:
+    def __init__(self, *, stdout=None):
+        self.rng = random.Random(20261123)  # fixed: the same data on every machine
+        self.stdout = stdout
+        self.tax_codes: set[str] = set()
+        self.changed = 0
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _person(self) -> str:
+        return f"{self.rng.choice(FAMILY)} {self.rng.choice(MIDDLE)} {self.rng.choice(GIVEN)}"
+
+    def _tax_code(self, prefix: str) -> str:
+        while True:
+            body = prefix + "".join(str(self.rng.randrange(10)) for _ in range(9 - len(prefix)))
+            code = body + mst.calc_check_digit(body)
+            if mst.is_valid(code) and code not in self.tax_codes:
+                self.tax_codes.add(code)
+                return code
+
+    def _date(self, start: datetime.date, end: datetime.date) -> datetime.date:
+        return start + datetime.timedelta(days=self.rng.randrange((end - start).days + 1))
+
+    def _differs(self, obj, values: dict) -> bool:
+        return obj.pk is None or any(getattr(obj, k) != v for k, v in values.items())
+
+    def _apply(self, obj, values: dict) -> bool:
+        if not self._differs(obj, values):
+            return False
+        for key, value in values.items():
+            setattr(obj, key, value)
+        self.changed += 1
+        return True
+
+    def organization(self, *, code: str, parent=None, kind: str, enterprises=None, **values):
+        org = PartyOrganization.objects.filter(code=code).first() or PartyOrganization(code=code)
+        values = {"kind": kind, "parent": parent, **values}
+        if self._apply(org, values):
+            services.organization_save(organization=org)
+        if enterprises is not None:
+            current = set(org.enterprises.values_list("pk", flat=True))
+            if current != {e.pk for e in enterprises}:
+                org.check_enterprises(enterprises)
+                org.enterprises.set(enterprises)
+                self.changed += 1
+        return org
+
+    def enterprise(self, *, tax_code: str, **values) -> Enterprise:
+        enterprise = Enterprise.objects.filter(tax_code=tax_code).first() or Enterprise(
+            tax_code=tax_code
+        )
+        if self._apply(enterprise, values):
+            services.enterprise_save(enterprise=enterprise)
+        return enterprise
+
+    def workers(self, enterprise: Enterprise, counted_on: datetime.date, workers: int) -> None:
+        existing = (
+            enterprise.workforce.filter(counted_on=counted_on)
+            .values_list("workers", flat=True)
+            .first()
+        )
+        if existing != workers:
+            services.enterprise_record_workers(
+                enterprise=enterprise, counted_on=counted_on, workers=workers, source="Demo"
+            )
+            self.changed += 1
+
+    def mass(self, *, enterprise: Enterprise, kind: str, name: str, counts, **values) -> None:
+        mass = MassOrganization.objects.filter(
+            enterprise=enterprise, kind=kind
+        ).first() or MassOrganization(enterprise=enterprise, kind=kind)
+        if self._apply(mass, {"name": name, **values}):
+            services.mass_organization_save(organization=mass)
+        for counted_on, members, recruited in counts:
+            existing = (
+                mass.counts.filter(counted_on=counted_on)
+                .values_list("members", "recruited")
+                .first()
+            )
+            if existing != (members, recruited):
+                services.mass_organization_record_count(
+                    organization=mass, counted_on=counted_on, members=members, recruited=recruited
+                )
+                self.changed += 1
+
+    def leadership(
+        self, org: PartyOrganization, role: str, started_on: datetime.date, seconded=False
+    ) -> None:
+        name = self._person()
+        term = LeadershipTerm.objects.filter(
+            organization=org, role=role, started_on=started_on
+        ).first()
+        if term is None:
+            term = LeadershipTerm(
+                organization=org,
+                role=role,
+                started_on=started_on,
+                full_name=name,
+                seconded=seconded,
+            )
+            term.full_clean()
+            term.save()
+            self.changed += 1
+
+    # --- the committees ---------------------------------------------------------------------
+    @transaction.atomic
+    def build(self) -> int:
+        for committee in (BAC_GIANG, HA_NOI):
+            self.build_committee(committee)
+        return self.changed
+
+    def build_committee(self, c: Committee) -> None:
+        province = self.organization(kind=K.PROVINCE, **c.province_body)
+        root = self.organization(kind=K.UPPER_GRASSROOTS, parent=province, **c.committee)
+        self.leadership(root, LeadershipRole.SECRETARY, D(2025, 9, 15), seconded=True)
+        self.leadership(root, LeadershipRole.DEPUTY, D(2025, 9, 15), seconded=True)
+        zones = []
+        for name, kind in c.zones:
+            zone = Zone.objects.filter(name=name).first() or Zone(name=name)
+            values = {
+                "kind": kind,
+                "province": c.province,
+                "committee": root,
+                "management_board": f"Ban Quản lý các KCN {c.province}",
+            }
+            if self._apply(zone, values):
+                zone.full_clean()
+                zone.save()
+            zones.append(zone)
+        enterprises = self.build_enterprises(c, zones)
+        if c.key == "bg":
+            self.build_bac_giang(root, enterprises)
+        else:
+            self.build_ha_noi(root, enterprises)
+        self.build_mass(c, enterprises)
+        services_accounts = [(u, root, r) for r, u in c.accounts.items()]
+        services_accounts.append((PROVINCE_ACCOUNTS[c.key], province, Role.ADMIN))
+        for username, org, role in services_accounts:
+            self.account(username, org, role)
+
+    def account(self, username, organization, role) -> None:
+        services.staff_account_save(
+            username=username,
+            organization=organization,
+            role=role,
+            password=DEMO_PASSWORD,
+            full_name=self._person(),
+        )
+
+    def build_enterprises(self, c: Committee, zones: list[Zone]) -> dict[str, list[Enterprise]]:
+        """Enterprises by ownership group: 'fdi100', 'jv', 'domestic', 'state', 'agency'."""
+        groups: dict[str, list[Enterprise]] = {
+            "fdi100": [],
+            "jv": [],
+            "domestic": [],
+            "state": [],
+            "agency": [],
+        }
+        plan = (
+            [("agency", Ownership.AGENCY)] * 3
+            + [("state", Ownership.STATE)] * 4
+            + [("state", Ownership.STATE_MAJORITY)] * 3
+            + [("jv", Ownership.JV)] * 8
+        )
+        rest = c.enterprises - len(plan)
+        fdi = rest * 55 // 100
+        plan += [("fdi100", Ownership.FDI100)] * fdi
+        domestic = [
+            Ownership.JSC,
+            Ownership.LLC,
+            Ownership.LLC,
+            Ownership.PRIVATE,
+            Ownership.COOPERATIVE,
+        ]
+        plan += [("domestic", domestic[i % len(domestic)]) for i in range(rest - fdi)]
+        agencies = [
+            f"Ban Quản lý các KCN {c.province}",
+            f"Công an KCN {c.province}",
+            f"Trung tâm Dịch vụ việc làm KCN {c.province}",
+        ]
+        for index, (group, ownership) in enumerate(plan):
+            zone = zones[index % len(zones)]
+            if group == "agency":
+                name, country, sector = agencies.pop(0), "Việt Nam", "Quản lý nhà nước"
+            elif group in ("fdi100", "jv"):
+                country, brands = FOREIGN[index % len(FOREIGN)]
+                brand = self.rng.choice(brands)
+                sector = self.rng.choice(SECTORS)
+                name = f"Công ty TNHH {brand} {sector} Việt Nam"
+            else:
+                country, sector = "Việt Nam", self.rng.choice(SECTORS)
+                prefix = {
+                    Ownership.JSC: "Công ty Cổ phần",
+                    Ownership.LLC: "Công ty TNHH",
+                    Ownership.PRIVATE: "Doanh nghiệp tư nhân",
+                    Ownership.COOPERATIVE: "Hợp tác xã",
+                    Ownership.STATE: "Công ty TNHH MTV",
+                    Ownership.STATE_MAJORITY: "Tổng công ty",
+                }[ownership]
+                name = f"{prefix} {sector} {self.rng.choice(DOMESTIC)}"
+            name = f"{name} {index + 1:03d}" if group not in ("agency",) else name
+            size = 12 if group == "agency" else int(self.rng.lognormvariate(5.3, 1.0)) + 20
+            status = EnterpriseStatus.ACTIVE
+            if group != "agency" and index % 23 == 5:
+                status = EnterpriseStatus.SUSPENDED
+            elif group != "agency" and index % 41 == 7:
+                status = EnterpriseStatus.CLOSED
+            enterprise = self.enterprise(
+                tax_code=self._tax_code(c.tax_prefix),
+                name=name,
+                zone=zone,
+                ownership=ownership,
+                investor_country=country,
+                sector=sector,
+                address=f"Lô {'ABCDEFGH'[index % 8]}{index % 40 + 1}, {zone.name}",
+                legal_representative=self._person(),
+                licensed_on=self._date(D(2005, 1, 1), D(2024, 12, 31)),
+                status=status,
+            )
+            self.workers(enterprise, D(2024, 12, 31), size)
+            self.workers(
+                enterprise, D(2025, 12, 31), max(1, int(size * self.rng.uniform(0.85, 1.25)))
+            )
+            groups[group].append(enterprise)
+        return groups
+
+    def build_bac_giang(self, root, groups) -> None:
+        """8 active cells (4 at founding in 2014, 4 since), one dissolved cell kept on record."""
+        body = "Đảng ủy Các KCN tỉnh Bắc Giang"
+        thai_duong = self.enterprise(
+            tax_code=self._tax_code("24"),
+            name="Công ty Cổ phần Dầu khí Thái Dương",
+            zone=groups["domestic"][0].zone,
+            ownership=Ownership.JSC,
+            investor_country="Việt Nam",
+            sector="Dầu khí",
+            address="Lô C3, " + groups["domestic"][0].zone.name,
+            legal_representative=self._person(),
+            licensed_on=D(2011, 4, 8),
+            status=EnterpriseStatus.ACTIVE,
+        )
+        self.workers(thai_duong, D(2025, 12, 31), 180)
+        dinh_tram = [e for e in groups["domestic"] if e.zone.name == "KCN Đình Trám"][:3]
+        agency, state, jv, fdi = groups["agency"], groups["state"], groups["jv"], groups["fdi100"]
+        cells = [
+            (f"Chi bộ {agency[0].name}", agency[0:1], D(2014, 6, 20), 14),
+            (f"Chi bộ {agency[1].name}", agency[1:2], D(2014, 6, 20), 9),
+            (f"Chi bộ {state[0].name}", state[0:1], D(2014, 6, 20), 22),
+            (f"Chi bộ {state[4].name}", state[4:5], D(2014, 6, 20), 18),
+            ("Chi bộ Công ty Cổ phần Dầu khí Thái Dương", [thai_duong], D(2016, 8, 12), 5),
+            ("Chi bộ ghép các doanh nghiệp KCN Đình Trám", dinh_tram, D(2019, 4, 2), 6),
+            (f"Chi bộ {jv[0].name}", jv[0:1], D(2023, 5, 19), 4),
+            (f"Chi bộ {fdi[0].name}", fdi[0:1], D(2026, 3, 3), 3),
+        ]
+        for number, (name, enterprises, founded_on, members) in enumerate(cells, start=1):
+            cell = self.organization(
+                code=f"BG-KCN-CB{number:02d}",
+                parent=root,
+                kind=K.GRASSROOTS_CELL,
+                name=name,
+                founded_on=founded_on,
+                founding_decision_no=f"{100 + number * 7}-QĐ/ĐU",
+                founding_body=body,
+                founding_members=members,
+                enterprises=enterprises,
+            )
+            self.leadership(cell, LeadershipRole.SECRETARY, max(founded_on, D(2025, 6, 1)))
+        self.organization(
+            code="BG-KCN-CB09",
+            parent=root,
+            kind=K.GRASSROOTS_CELL,
+            name=f"Chi bộ {groups['domestic'][4].name}",
+            founded_on=D(2017, 9, 5),
+            founding_decision_no="212-QĐ/ĐU",
+            founding_body=body,
+            founding_members=3,
+            ended_on=D(2022, 12, 20),
+            end_reason=EndReason.DISSOLVED,
+            end_decision_no="389-QĐ/ĐU",
+            end_body=body,
+            enterprises=groups["domestic"][4:5],
+        )
+
+    def build_ha_noi(self, root, groups) -> None:
+        """68 organisations: 4 grassroots committees and 64 grassroots cells; 3 in agencies, 65 in
+        non-state enterprises of which 41 in 100%-foreign enterprises and 1 in a joint venture."""
+        body = "Đảng ủy Khối các KCN và CX Hà Nội"
+        hosts = (
+            [("agency", e) for e in groups["agency"][:3]]
+            + [("fdi100", e) for e in groups["fdi100"][:41]]
+            + [("jv", e) for e in groups["jv"][:1]]
+            + [("domestic", e) for e in groups["domestic"][:23]]
+        )
+        committees = {4, 12, 30, 50}  # positions of the 4 grassroots committees
+        for number, (group, enterprise) in enumerate(hosts, start=1):
+            year = 2012 + (number * 7) % 15
+            founded_on = self._date(D(year, 1, 1), D(year, 12, 28))
+            if founded_on > D(2026, 10, 31):
+                founded_on = D(2026, 10, 31)
+            is_committee = number in committees
+            short = enterprise.name.split(" ", 3)[-1] if group != "agency" else enterprise.name
+            org = self.organization(
+                code=f"HN-KCN-{number:03d}",
+                parent=root,
+                kind=K.GRASSROOTS_COMMITTEE if is_committee else K.GRASSROOTS_CELL,
+                name=f"{'Đảng bộ' if is_committee else 'Chi bộ'} {short}",
+                founded_on=founded_on,
+                founding_decision_no=f"{number * 13}-QĐ/ĐU",
+                founding_body=body,
+                founding_members=self.rng.randint(31, 60)
+                if is_committee
+                else self.rng.randint(3, 20),
+                enterprises=[enterprise],
+            )
+            self.leadership(org, LeadershipRole.SECRETARY, max(founded_on, D(2025, 6, 1)))
+            if is_committee:
+                self.leadership(org, LeadershipRole.DEPUTY, max(founded_on, D(2025, 6, 1)))
+                parent = org
+                if number == 50:
+                    parent = self.organization(
+                        code=f"HN-KCN-{number:03d}-BP1",
+                        parent=org,
+                        kind=K.PARTIAL_COMMITTEE,
+                        name=f"Đảng bộ bộ phận Khối sản xuất {short}",
+                        founded_on=founded_on,
+                        founding_body=f"Đảng ủy {short}",
+                    )
+                for sub in range(1, 4):
+                    self.organization(
+                        code=f"HN-KCN-{number:03d}-CB{sub}",
+                        parent=parent,
+                        kind=K.SUBORDINATE_CELL,
+                        name=f"Chi bộ {['Sản xuất', 'Kỹ thuật', 'Văn phòng'][sub - 1]} {short}",
+                        founded_on=founded_on,
+                        founding_body=f"Đảng ủy {short}",
+                        founding_members=self.rng.randint(3, 15),
+                    )
+
+    def build_mass(self, c: Committee, groups) -> None:
+        """Grassroots trade unions in most larger enterprises (Bắc Giang: 25 unions, over 15,000
+        members), Youth Union branches and a few veterans' associations."""
+        candidates = [e for g in ("fdi100", "jv", "domestic", "state") for e in groups[g]]
+        candidates = [e for e in candidates if e.status == EnterpriseStatus.ACTIVE]
+        unions = 25 if c.key == "bg" else 70
+        for index, enterprise in enumerate(candidates[:unions]):
+            short = enterprise.name.split(" ", 3)[-1]
+            founded_on = self._date(D(2010, 1, 1), D(2026, 9, 30))
+            if c.key == "bg" and index < 5:
+                founded_on = self._date(D(2010, 1, 1), D(2014, 5, 31))  # the 5 before the committee
+            size = self.rng.randint(250, 1100) if c.key == "bg" else self.rng.randint(40, 900)
+            counts = [
+                (D(2025, 12, 31), int(size * 0.9), int(size * 0.15)),
+                (D(2026, 6, 30), size, int(size * 0.12)),
+            ]
+            counts = [(d, m, r) for d, m, r in counts if d >= founded_on]
+            self.mass(
+                enterprise=enterprise,
+                kind=MassKind.TRADE_UNION,
+                name=f"Công đoàn cơ sở {short}",
+                founded_on=founded_on,
+                founding_decision_no=f"{index + 10}/QĐ-CĐKCN",
+                founding_members=self.rng.randint(5, 60),
+                counts=counts,
+            )
+            if index % 3 == 0:
+                self.mass(
+                    enterprise=enterprise,
+                    kind=MassKind.YOUTH_UNION,
+                    name=f"Chi đoàn {short}",
+                    founded_on=max(founded_on, D(2015, 3, 26)),
+                    founding_decision_no=f"{index + 40}-QĐ/ĐTN",
+                    founding_members=self.rng.randint(8, 40),
+                    counts=[(D(2026, 6, 30), self.rng.randint(20, 150), self.rng.randint(0, 15))],
+                )
+            if index % 8 == 0:
+                self.mass(
+                    enterprise=enterprise,
+                    kind=MassKind.VETERANS,
+                    name=f"Hội Cựu chiến binh {short}",
+                    founded_on=max(founded_on, D(2016, 12, 6)),
+                    founding_members=self.rng.randint(5, 20),
+                    counts=[(D(2026, 6, 30), self.rng.randint(6, 30), 0)],
+                )

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations import access
+
+
+class MassKind(models.TextChoices):
+    TRADE_UNION = "trade_union", _("Grassroots trade union")
+    YOUTH_UNION = "youth_union", _("Youth Union branch")
+    VETERANS = "veterans", _("Veterans' association")
+    WOMEN = "women", _("Women's union")
+
+
+class MassOrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_of(user).filter(self, "enterprise__zone__committee__path")
+
+    def active(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(founded_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+    def with_latest_count(self):
+        newest = MembershipCount.objects.filter(organization=OuterRef("pk")).order_by("-counted_on")
+        return self.annotate(
+            latest_members=Subquery(newest.values("members")[:1]),
+            latest_members_on=Subquery(newest.values("counted_on")[:1]),
+        )
+
+
+class MassOrganization(models.Model):
+    """A trade union, Youth Union branch, veterans' or women's association of an enterprise."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=MassKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    enterprise = models.ForeignKey(
+        "organizations.Enterprise",
+        verbose_name=_("enterprise or agency"),
+        on_delete=models.PROTECT,
+        related_name="mass_organizations",
+    )
+    founded_on = models.DateField(_("founding date"))
+    founding_decision_no = models.CharField(
+        _("founding decision number"), max_length=64, blank=True
+    )
+    founding_members = models.PositiveIntegerField(_("members at founding"), null=True, blank=True)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    end_decision_no = models.CharField(_("end decision number"), max_length=64, blank=True)
+
+    objects = MassOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mass organisation")
+        verbose_name_plural = _("mass organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MassKind.values), name="massorg_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("founded_on")),
+                name="massorg_ends_after_founding",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.founded_on and self.founded_on > today:
+            errors["founded_on"] = ValidationError(
+                _("The founding date cannot be in the future."), code="future"
+            )
+        if self.ended_on:
+            if self.ended_on > today:
+                errors["ended_on"] = ValidationError(
+                    _("The end date cannot be in the future."), code="future"
+                )
+            elif self.founded_on and self.ended_on < self.founded_on:
+                errors["ended_on"] = ValidationError(
+                    _("The end date must not be before the founding date."), code="date_order"
+                )
+        elif self.end_decision_no:
+            errors["ended_on"] = ValidationError(
+                _("Give the end date together with the end decision."), code="required"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class MembershipCountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_of(user).filter(self, "organization__enterprise__zone__committee__path")
+
+
+class MembershipCount(models.Model):
+    """Members of a mass organisation on a date, and how many joined since the last count."""
+
+    organization = models.ForeignKey(
+        MassOrganization,
+        verbose_name=_("mass organisation"),
+        on_delete=models.CASCADE,
+        related_name="counts",
+    )
+    counted_on = models.DateField(_("counted on"))
+    members = models.PositiveIntegerField(_("members"))
+    recruited = models.PositiveIntegerField(
+        _("recruited since the last count"),
+        default=0,
+        help_text=_("New members (phát triển đoàn viên)."),
+    )
+
+    objects = MembershipCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member count")
+        verbose_name_plural = _("member counts")
+        ordering = ["organization", "-counted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "counted_on"], name="membershipcount_one_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(members__gte=0) & Q(recruited__gte=0),
+                name="membershipcount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(recruited__lte=F("members")),
+                name="membershipcount_recruited_within_members",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization.name}: {self.members} ({self.counted_on:%d/%m/%Y})"
+
+    def clean(self):
+        errors = {}
+        if self.counted_on and self.counted_on > timezone.localdate():
+            errors["counted_on"] = ValidationError(
+                _("The count date cannot be in the future."), code="future"
+            )
+        if self.members is not None and self.recruited and self.recruited > self.members:
+            errors["recruited"] = ValidationError(
+                _("More members recruited than members counted."), code="recruited_over_members"
+            )
+        if errors:
+            raise ValidationError(errors)
