@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 
@@ -78,5 +79,5 @@ class VerboseModelResource(resources.ModelResource):
                     name = opts.get_field(field.attribute.split("__")[0]).verbose_name
                 except FieldDoesNotExist:
                     pass
-            headers.append(force_str(name))
+            headers.append(capfirst(force_str(name)))
         return headers

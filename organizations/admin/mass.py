@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from organizations import services
 from organizations.admin.base import (
@@ -43,6 +44,7 @@ class MassOrganizationResource(VerboseModelResource):
 
 @admin.register(MassOrganization)
 class MassOrganizationAdmin(ExportMixin, ScopedModelAdmin):
+    export_formats = [CSV, XLSX]
     resource_classes = [MassOrganizationResource]
     list_display = ["name", "kind", "enterprise", "founded_on", "members", "ended_on"]
     list_filter = ["kind", ActiveListFilter]

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from organizations import services
 from organizations.access import scope_of
@@ -74,6 +75,7 @@ def child_kinds(kind: str) -> list[str]:
 @admin.register(PartyOrganization)
 class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     form = PartyOrganizationForm
+    export_formats = [CSV, XLSX]
     resource_classes = [PartyOrganizationResource]
     list_display = ["tree_name", "code", "kind", "founded_on", "ended_on", "enterprise_count"]
     list_filter = ["kind", ActiveListFilter, "end_reason"]
@@ -136,16 +138,42 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     def enterprise_count(self, obj):
         return obj.enterprise_total
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+    def _is_own_root(self, request, obj) -> bool:
         # The account's own committee hangs under a body it cannot see: it may not move it.
-        if (
+        return (
             obj is not None
             and not request.user.is_superuser
             and scope_of(request.user).path == obj.path
-        ):
-            readonly += ["kind", "parent"]
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._is_own_root(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "upper_organisation" if field == "parent" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._is_own_root(request, obj):
+            readonly += ["kind", "upper_organisation"]
         return readonly
+
+    @admin.display(description=_("upper organisation"))
+    def upper_organisation(self, obj):
+        # Named, not linked: the account may not open the body above its committee.
+        return obj.parent.name if obj.parent_id else "—"
 
     def save_model(self, request, obj, form, change):
         for warning in services.organization_save(organization=obj):

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from organizations import services
 from organizations.admin.base import ScopedModelAdmin, ScopedTabularInline, VerboseModelResource
@@ -20,7 +21,12 @@ class ZoneAdmin(ScopedModelAdmin):
     autocomplete_fields = ["committee"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(enterprise_total=Count("enterprises"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(enterprise_total=Count("enterprises"))
+            .order_by("province", "name")  # GROUP BY drops Meta.ordering
+        )
 
     @admin.display(description=_("enterprises"), ordering="enterprise_total")
     def enterprise_count(self, obj):
@@ -58,6 +64,7 @@ class EnterpriseResource(VerboseModelResource):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(ExportMixin, ScopedModelAdmin):
+    export_formats = [CSV, XLSX]
     resource_classes = [EnterpriseResource]
     list_display = ["name", "tax_code", "zone", "ownership", "workers", "status"]
     list_filter = [("zone", admin.RelatedOnlyFieldListFilter), "ownership", "status"]

@@ -1,0 +1,102 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from stdnum.vn import mst
+
+from organizations.access import Role
+from organizations.models import (
+    Enterprise,
+    MassKind,
+    MassOrganization,
+    OrganizationKind,
+    Ownership,
+    PartyOrganization,
+    StaffProfile,
+    WorkforceSnapshot,
+    Zone,
+)
+
+
+def valid_tax_code(n: int, prefix: str = "24") -> str:
+    """The n-th valid tax code with `prefix` (skipping bodies whose check digit would be 10)."""
+    number = n
+    while True:
+        body = f"{prefix}{number:07d}"
+        code = body + mst.calc_check_digit(body)
+        if mst.is_valid(code):
+            return code
+        number += 10_000_000 // 7  # jump to another body, deterministically
+
+
+class PartyOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyOrganization
+
+    kind = OrganizationKind.UPPER_GRASSROOTS
+    parent = None
+    code = factory.Sequence(lambda n: f"ORG-{n:04d}")
+    name = factory.Sequence(lambda n: f"Đảng bộ số {n}")
+    founded_on = datetime.date(2015, 1, 1)
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+
+    name = factory.Sequence(lambda n: f"KCN Số {n}")
+    province = "Bắc Giang"
+    committee = factory.SubFactory(PartyOrganizationFactory)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    tax_code = factory.Sequence(lambda n: valid_tax_code(n + 1, prefix="35"))
+    name = factory.Sequence(lambda n: f"Công ty TNHH Số {n}")
+    zone = factory.SubFactory(ZoneFactory)
+    ownership = Ownership.LLC
+
+
+class WorkforceSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkforceSnapshot
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    counted_on = datetime.date(2025, 12, 31)
+    workers = 120
+
+
+class MassOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MassOrganization
+
+    kind = MassKind.TRADE_UNION
+    name = factory.Sequence(lambda n: f"Công đoàn cơ sở số {n}")
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    founded_on = datetime.date(2020, 5, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(PartyOrganizationFactory)
+    role = Role.STAFF
