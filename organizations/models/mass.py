@@ -90,7 +90,7 @@ class MassOrganization(models.Model):
                 )
         elif self.end_decision_no:
             errors["ended_on"] = ValidationError(
-                _("Give the end date together with the end decision."), code="required"
+                _("Give the end date together with the end decision."), code="missing"
             )
         if errors:
             raise ValidationError(errors)

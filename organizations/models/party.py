@@ -271,7 +271,7 @@ class PartyOrganization(models.Model):
                 errors.setdefault("end_reason", []).append(
                     ValidationError(
                         _("Say why the organisation ended (dissolved, merged or split)."),
-                        code="required",
+                        code="missing",
                     )
                 )
             if self.pk and self.children.filter(ended_on__isnull=True).exists():
@@ -287,13 +287,13 @@ class PartyOrganization(models.Model):
             errors.setdefault("ended_on", []).append(
                 ValidationError(
                     _("Give the end date together with the end reason and decision."),
-                    code="required",
+                    code="missing",
                 )
             )
         if self.end_reason == EndReason.MERGED and not self.merged_into_id:
             errors.setdefault("merged_into", []).append(
                 ValidationError(
-                    _("Say which organisation this one was merged into."), code="required"
+                    _("Say which organisation this one was merged into."), code="missing"
                 )
             )
         if self.merged_into_id and self.end_reason != EndReason.MERGED:
