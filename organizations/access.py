@@ -37,6 +37,11 @@ class Scope:
             return queryset.none()
         return queryset.filter(**{f"{path_lookup}__startswith": self.path})
 
+    @property
+    def depth(self) -> int:
+        """Depth of the subtree's root in the whole tree (0 when the scope has no root)."""
+        return self.path.count("/") - 1 if self.path else 0
+
     def contains_path(self, path: str) -> bool:
         if self.everything:
             return True

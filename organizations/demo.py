@@ -196,6 +196,7 @@ class DemoBuilder:
         self.rng = random.Random(20261123)  # fixed: the same data on every machine
         self.stdout = stdout
         self.tax_codes: set[str] = set()
+        self.names: dict[str, int] = {}
         self.changed = 0
 
     # --- helpers ---------------------------------------------------------------------------
@@ -209,6 +210,12 @@ class DemoBuilder:
             if mst.is_valid(code) and code not in self.tax_codes:
                 self.tax_codes.add(code)
                 return code
+
+    def _unique_name(self, name: str) -> str:
+        """Enterprises do share names in real lists; numbered as boards do ("… Số 2")."""
+        count = self.names.get(name, 0) + 1
+        self.names[name] = count
+        return name if count == 1 else f"{name} Số {count}"
 
     def _date(self, start: datetime.date, end: datetime.date) -> datetime.date:
         return start + datetime.timedelta(days=self.rng.randrange((end - start).days + 1))
@@ -390,7 +397,7 @@ class DemoBuilder:
                     Ownership.STATE_MAJORITY: "Tổng công ty",
                 }[ownership]
                 name = f"{prefix} {sector} {self.rng.choice(DOMESTIC)}"
-            name = f"{name} {index + 1:03d}" if group not in ("agency",) else name
+            name = self._unique_name(name)
             size = 12 if group == "agency" else int(self.rng.lognormvariate(5.3, 1.0)) + 20
             status = EnterpriseStatus.ACTIVE
             if group != "agency" and index % 23 == 5:

@@ -56,7 +56,8 @@ def mass_organization_warnings(organization: MassOrganization) -> list[str]:
     if organization.kind == MassKind.TRADE_UNION and members is not None and members < minimum:
         return [
             _(
-                "A grassroots trade union needs at least %(min)d members to be founded; %(name)s has %(count)d."
+                "A grassroots trade union needs at least %(min)d members to be founded; "
+                "%(name)s has %(count)d."
             )
             % {"min": minimum, "name": organization.name, "count": members}
         ]

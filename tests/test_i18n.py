@@ -47,5 +47,7 @@ def test_every_message_is_translated():
 
     with (LOCALE_DIR / "vi/LC_MESSAGES/django.po").open("rb") as po_file:
         catalog = read_po(po_file)
-    missing = [message.id for message in catalog if message.id and (not message.string or message.fuzzy)]
+    missing = [
+        message.id for message in catalog if message.id and (not message.string or message.fuzzy)
+    ]
     assert missing == []

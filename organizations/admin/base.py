@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
@@ -75,9 +77,7 @@ class VerboseModelResource(resources.ModelResource):
         for field in self.get_export_fields(selected_fields):
             name = field.column_name
             if name == field.attribute:
-                try:
+                with suppress(FieldDoesNotExist):
                     name = opts.get_field(field.attribute.split("__")[0]).verbose_name
-                except FieldDoesNotExist:
-                    pass
             headers.append(capfirst(force_str(name)))
         return headers

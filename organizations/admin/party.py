@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -32,17 +32,34 @@ class LeadershipTermInline(ScopedTabularInline):
 class PartyOrganizationForm(forms.ModelForm):
     class Meta:
         model = PartyOrganization
-        fields = "__all__"
+        fields = [
+            "kind",
+            "parent",
+            "code",
+            "name",
+            "founding_decision_no",
+            "founded_on",
+            "founding_body",
+            "founding_members",
+            "size_exception_decision",
+            "enterprises",
+            "ended_on",
+            "end_reason",
+            "end_decision_no",
+            "end_body",
+            "merged_into",
+        ]
 
-    def clean(self):
-        cleaned = super().clean()
-        enterprises = cleaned.get("enterprises")
-        if enterprises:
+    def _post_clean(self):
+        # After the model's own validation, when the instance carries the parent the form
+        # chose: only then can we tell whether the enterprises lie in its committee's zones.
+        super()._post_clean()
+        enterprises = self.cleaned_data.get("enterprises")
+        if enterprises and "parent" not in self.errors:
             try:
                 self.instance.check_enterprises(enterprises.select_related("zone__committee"))
             except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
+                self._update_errors(error)
 
 
 class PartyOrganizationResource(VerboseModelResource):
@@ -112,7 +129,11 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(enterprise_total=Count("enterprises", distinct=True))
+            .annotate(
+                enterprise_total=Count("enterprises", distinct=True),
+                # Indent from the account's own committee, not from the top of the tree.
+                indent=F("depth") - scope_of(request.user).depth,
+            )
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -129,8 +150,8 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     def tree_name(self, obj):
         return format_html(
             '<span class="tree-node" style="padding-left:{}em">{}{}</span>',
-            1.5 * obj.depth,
-            "└ " if obj.depth else "",
+            1.5 * max(obj.indent, 0),
+            "└ " if obj.indent > 0 else "",
             obj.name,
         )
 

@@ -153,30 +153,6 @@ class PartyOrganization(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_active(self) -> bool:
-        return self.ended_on is None or self.ended_on > timezone.localdate()
-
-    # --- tree ------------------------------------------------------------------------------
-    def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.split("/") if part][:-1]
-
-    def ancestors(self):
-        """From the top of the tree down to the parent."""
-        return PartyOrganization.objects.filter(pk__in=self.ancestor_ids()).order_by("depth")
-
-    def subtree(self):
-        return PartyOrganization.objects.within(self)
-
-    def is_within(self, other: PartyOrganization) -> bool:
-        return bool(other.path) and self.path.startswith(other.path)
-
-    def lineage_path(self) -> str:
-        """Path of this organisation, or (not saved yet) of the place it is going to."""
-        if self.pk and self.path:
-            return self.path
-        return self.parent.path if self.parent_id else ""
-
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "parent" not in update_fields:
@@ -205,6 +181,29 @@ class PartyOrganization(models.Model):
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     depth=F("depth") + (self.depth - old_path.count("/") + 1),
                 )
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None or self.ended_on > timezone.localdate()
+
+    # --- tree ------------------------------------------------------------------------------
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.split("/") if part][:-1]
+
+    def ancestors(self):
+        """From the top of the tree down to the parent."""
+        return PartyOrganization.objects.filter(pk__in=self.ancestor_ids()).order_by("depth")
+
+    def subtree(self):
+        return PartyOrganization.objects.within(self)
+
+    def is_within(self, other: PartyOrganization) -> bool:
+        return bool(other.path) and self.path.startswith(other.path)
+
+    def lineage_path(self) -> str:
+        """The path this organisation has, or will have once saved under its (new) parent."""
+        base = self.parent.path if self.parent_id else ""
+        return f"{base}{self.pk:07d}/" if self.pk else base
 
     # --- rules -----------------------------------------------------------------------------
     def clean(self):
@@ -278,7 +277,8 @@ class PartyOrganization(models.Model):
                 errors.setdefault("ended_on", []).append(
                     ValidationError(
                         _(
-                            "This organisation still has active sub-organisations; end or move them first."
+                            "This organisation still has active sub-organisations; "
+                            "end or move them first."
                         ),
                         code="active_children",
                     )

@@ -67,7 +67,8 @@ class Zone(models.Model):
                 {
                     "committee": ValidationError(
                         _(
-                            "A zone is in the care of an upper-grassroots committee (a zone committee)."
+                            "A zone is in the care of an upper-grassroots committee "
+                            "(a zone committee)."
                         ),
                         code="committee_kind",
                     )
@@ -80,11 +81,13 @@ class Ownership(models.TextChoices):
 
     STATE = "state", _("State capital 100%")
     STATE_MAJORITY = "state_majority", _("State capital over 50%")
+    # xgettext:no-python-format
     STATE_MINORITY = "state_minority", _("State capital 50% or less")
     JSC = "jsc", _("Joint-stock company")
     LLC = "llc", _("Limited liability company")
     PRIVATE = "private", _("Private enterprise")
     PARTNERSHIP = "partnership", _("Partnership")
+    # xgettext:no-python-format
     FDI100 = "fdi100", _("100% foreign capital")
     JV = "jv", _("Joint venture with foreign partners")
     FDI_OTHER = "fdi", _("Other foreign-invested")

@@ -4,6 +4,7 @@ Chromium comes from the Debian package (never `playwright install`). Without it 
 are skipped, unless REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 """
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -47,7 +48,9 @@ def browser():
     executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(executable).exists():
         if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium is required (REQUIRE_BROWSER=1) but was not found at {executable}")
+            pytest.fail(
+                f"Chromium is required (REQUIRE_BROWSER=1) but was not found at {executable}"
+            )
         pytest.skip(f"Chromium not installed at {executable}: browser tests skipped")
 
     from playwright.sync_api import sync_playwright
@@ -74,8 +77,7 @@ def page(browser, request):
         if report is not None and report.failed:
             RESULTS_DIR.mkdir(exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-            try:
+            # A screenshot that cannot be taken must never hide the failure itself.
+            with contextlib.suppress(Exception):
                 page.screenshot(path=str(RESULTS_DIR / f"{name}.png"), full_page=True)
-            except Exception:  # noqa: BLE001, S110 - a screenshot must never hide the failure
-                pass
         context.close()

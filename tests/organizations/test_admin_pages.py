@@ -107,7 +107,7 @@ def test_list_shows_the_tree_indented(bg, staff_client):
     names = [bg.committee.name, "Đảng bộ Công ty Hanwha", "Chi bộ Sản xuất"]
     positions = [content.index(name) for name in names]
     assert positions == sorted(positions)  # parents before their subtree
-    assert 'padding-left:4.5em">└ Chi bộ Sản xuất' in content
+    assert 'padding-left:3.0em">└ Chi bộ Sản xuất' in content
 
 
 def test_organisation_page_shows_its_subtree_with_counts_by_kind(bg, staff_client):

@@ -38,7 +38,10 @@ def errors_of(response):
     ("fields", "message"),
     [
         ({"parent": None}, "phải có tổ chức đảng cấp trên là đảng bộ cấp trên trực tiếp cơ sở"),
-        ({"kind": OrganizationKind.SUBORDINATE_CELL}, "không thể là đảng bộ cấp trên trực tiếp cơ sở"),
+        (
+            {"kind": OrganizationKind.SUBORDINATE_CELL},
+            "không thể là đảng bộ cấp trên trực tiếp cơ sở",
+        ),
         ({"founded_on": "01/01/2099"}, "Ngày thành lập không được là ngày trong tương lai."),
         ({"founded_on": "2025-31-12"}, "Nhập một ngày hợp lệ."),
         ({"ended_on": "01/01/2020"}, "Ngày chấm dứt hoạt động không được trước ngày thành lập."),
@@ -120,7 +123,9 @@ def enterprise_data(bg, **fields):
 )
 def test_bad_enterprise_is_refused_with_a_vietnamese_message(fields, message, bg, staff_client):
     before = Enterprise.objects.count()
-    content = errors_of(staff_client.post("/admin/organizations/enterprise/add/", enterprise_data(bg, **fields)))
+    content = errors_of(
+        staff_client.post("/admin/organizations/enterprise/add/", enterprise_data(bg, **fields))
+    )
     assert message in content
     assert Enterprise.objects.count() == before
     assert WorkforceSnapshot.objects.count() == 1  # only the fixture's
@@ -129,7 +134,8 @@ def test_bad_enterprise_is_refused_with_a_vietnamese_message(fields, message, bg
 def test_duplicate_tax_code_is_refused(bg, staff_client):
     content = errors_of(
         staff_client.post(
-            "/admin/organizations/enterprise/add/", enterprise_data(bg, tax_code=bg.enterprise.tax_code)
+            "/admin/organizations/enterprise/add/",
+            enterprise_data(bg, tax_code=bg.enterprise.tax_code),
         )
     )
     assert "đã tồn tại" in content
@@ -168,3 +174,23 @@ def test_small_union_saves_with_a_warning(bg, staff_client):
     messages = [str(m) for m in response.context["messages"]]
     assert any("ít nhất 5" in m for m in messages), messages
     assert MassOrganization.objects.filter(name="Công đoàn cơ sở Công ty TNHH Nhỏ").exists()
+
+
+def test_new_cell_serving_its_committees_enterprise_is_saved(bg, staff_client):
+    response = staff_client.post(ORG_URL, org_data(bg, enterprises=[bg.enterprise.pk]))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cell = PartyOrganization.objects.get(code="BG-CB-NEW")
+    assert list(cell.enterprises.all()) == [bg.enterprise]
+
+
+def test_moving_a_cell_checks_enterprises_against_the_new_committee(bg, hn):
+    # A province-level account sees both committees; moving Bắc Giang's cell under Hà Nội's
+    # committee while it still serves a Bắc Giang enterprise is refused.
+    from organizations.admin.party import PartyOrganizationForm
+
+    data = org_data(bg, code=bg.cell.code, parent=hn.committee.pk, enterprises=[bg.enterprise.pk])
+    form = PartyOrganizationForm(data=data, instance=bg.cell)
+    assert not form.is_valid()
+    assert "enterprises" in form.errors
+    bg.cell.refresh_from_db()
+    assert bg.cell.parent == bg.committee

@@ -18,13 +18,22 @@ from organizations.models import (
     OrganizationKind,
     Ownership,
     PartyOrganization,
+    StaffProfile,
     WorkforceSnapshot,
     Zone,
 )
 from organizations.models.places import NON_STATE_OWNERSHIP
 
 K = OrganizationKind
-MODELS = [PartyOrganization, Zone, Enterprise, WorkforceSnapshot, MassOrganization, MembershipCount, LeadershipTerm]
+MODELS = [
+    PartyOrganization,
+    Zone,
+    Enterprise,
+    WorkforceSnapshot,
+    MassOrganization,
+    MembershipCount,
+    LeadershipTerm,
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +53,8 @@ def demo(django_db_setup, django_db_blocker):
 
 def fingerprint():
     return {
-        model.__name__: (model.objects.count(), model.objects.aggregate(last=Max("pk"))["last"]) for model in MODELS
+        model.__name__: (model.objects.count(), model.objects.aggregate(last=Max("pk"))["last"])
+        for model in MODELS
     } | {"enterprise_updated": Enterprise.objects.aggregate(last=Max("updated_at"))["last"]}
 
 
@@ -57,7 +67,9 @@ def test_bac_giang_committee_has_its_cells_zones_and_unions(demo):
     assert below.filter(founded_on__year__gt=2014).active().count() == 4  # +4 cells since founding
     assert committee.parent.kind == K.PROVINCE
     assert committee.zones.count() == 7
-    unions = MassOrganization.objects.filter(enterprise__zone__committee=committee, kind=MassKind.TRADE_UNION)
+    unions = MassOrganization.objects.filter(
+        enterprise__zone__committee=committee, kind=MassKind.TRADE_UNION
+    )
     assert unions.count() == 25
     latest = sum(u.latest_members for u in unions.with_latest_count())
     assert latest > 15_000
@@ -89,7 +101,8 @@ def test_every_demo_account_logs_in_with_its_role(demo):
         assert client.login(username=username, password=DEMO_PASSWORD), username
         response = client.get("/admin/organizations/partyorganization/")
         assert response.status_code == 200
-        assert organization_code  # each account belongs to its committee or province body
+        profile = StaffProfile.objects.get(user__username=username)
+        assert (profile.organization.code, profile.role) == (organization_code, role)
 
 
 @pytest.mark.django_db
