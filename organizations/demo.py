@@ -485,19 +485,19 @@ class DemoBuilder:
         non-state enterprises of which 41 in 100%-foreign enterprises and 1 in a joint venture."""
         body = "Đảng ủy Khối các KCN và CX Hà Nội"
         hosts = (
-            [("agency", e) for e in groups["agency"][:3]]
-            + [("fdi100", e) for e in groups["fdi100"][:41]]
-            + [("jv", e) for e in groups["jv"][:1]]
-            + [("domestic", e) for e in groups["domestic"][:23]]
+            groups["agency"][:3]
+            + groups["fdi100"][:41]
+            + groups["jv"][:1]
+            + groups["domestic"][:23]
         )
         committees = {4, 12, 30, 50}  # positions of the 4 grassroots committees
-        for number, (group, enterprise) in enumerate(hosts, start=1):
+        for number, enterprise in enumerate(hosts, start=1):
             year = 2012 + (number * 7) % 15
             founded_on = self._date(D(year, 1, 1), D(year, 12, 28))
             if founded_on > D(2026, 10, 31):
                 founded_on = D(2026, 10, 31)
             is_committee = number in committees
-            short = enterprise.name.split(" ", 3)[-1] if group != "agency" else enterprise.name
+            short = enterprise.name
             org = self.organization(
                 code=f"HN-KCN-{number:03d}",
                 parent=root,
@@ -520,7 +520,7 @@ class DemoBuilder:
                         code=f"HN-KCN-{number:03d}-BP1",
                         parent=org,
                         kind=K.PARTIAL_COMMITTEE,
-                        name=f"Đảng bộ bộ phận Khối sản xuất {short}",
+                        name="Đảng bộ bộ phận Khối sản xuất",
                         founded_on=founded_on,
                         founding_body=f"Đảng ủy {short}",
                     )
@@ -529,7 +529,7 @@ class DemoBuilder:
                         code=f"HN-KCN-{number:03d}-CB{sub}",
                         parent=parent,
                         kind=K.SUBORDINATE_CELL,
-                        name=f"Chi bộ {['Sản xuất', 'Kỹ thuật', 'Văn phòng'][sub - 1]} {short}",
+                        name=f"Chi bộ {['Sản xuất', 'Kỹ thuật', 'Văn phòng'][sub - 1]}",
                         founded_on=founded_on,
                         founding_body=f"Đảng ủy {short}",
                         founding_members=self.rng.randint(3, 15),
@@ -542,7 +542,7 @@ class DemoBuilder:
         candidates = [e for e in candidates if e.status == EnterpriseStatus.ACTIVE]
         unions = 25 if c.key == "bg" else 70
         for index, enterprise in enumerate(candidates[:unions]):
-            short = enterprise.name.split(" ", 3)[-1]
+            short = enterprise.name
             founded_on = self._date(D(2010, 1, 1), D(2026, 9, 30))
             if c.key == "bg" and index < 5:
                 founded_on = self._date(D(2010, 1, 1), D(2014, 5, 31))  # the 5 before the committee

@@ -51,3 +51,14 @@ def test_every_message_is_translated():
         message.id for message in catalog if message.id and (not message.string or message.fuzzy)
     ]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client):
+    content = client.get(
+        "/admin/login/", headers={"accept-language": "en-US,en;q=0.9"}
+    ).content.decode()
+    assert 'lang="vi"' in content
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/login/"})
+    content = client.get("/admin/login/", headers={"accept-language": "vi"}).content.decode()
+    assert 'lang="en"' in content

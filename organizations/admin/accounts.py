@@ -24,6 +24,11 @@ class StaffProfileInline(ScopedMixin, admin.StackedInline):
         # vanish from its own list the moment they are saved.
         return 0 if request.user.is_superuser else 1
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # A tampered form that sends no profile at all must be refused too.
+        kwargs.setdefault("validate_min", not request.user.is_superuser)
+        return super().get_formset(request, obj, **kwargs)
+
 
 @admin.register(User)
 class AccountAdmin(UserAdmin):

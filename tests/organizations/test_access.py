@@ -243,3 +243,46 @@ def test_accounts_are_managed_within_the_committee(bg, hn, bg_admin, staff, outs
 def test_scope_queries_are_the_only_gate(bg, hn, staff, outsider):
     assert set(PartyOrganization.objects.visible_to(staff)) == {bg.committee, bg.cell}
     assert set(PartyOrganization.objects.visible_to(outsider)) == {hn.committee, hn.cell}
+
+
+def test_administrator_creates_an_account_in_its_committee(bg, bg_admin):
+    client = client_for(bg_admin)
+    response = client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "bg-moi",
+            "password1": "Mat-khau-dai-2026!",
+            "password2": "Mat-khau-dai-2026!",
+            "usable_password": "true",
+            "staff_profile-TOTAL_FORMS": "1",
+            "staff_profile-INITIAL_FORMS": "0",
+            "staff_profile-MIN_NUM_FORMS": "1",
+            "staff_profile-MAX_NUM_FORMS": "1",
+            "staff_profile-0-organization": bg.committee.pk,
+            "staff_profile-0-role": "leader",
+        },
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="bg-moi")
+    assert user.is_staff and not user.is_superuser
+    assert (user.staff_profile.organization, user.staff_profile.role) == (bg.committee, "leader")
+    assert client.get(f"/admin/auth/user/{user.pk}/change/").status_code == 200
+
+
+def test_administrator_account_without_organisation_is_refused(bg, bg_admin):
+    response = client_for(bg_admin).post(
+        "/admin/auth/user/add/",
+        {
+            "username": "bg-lac",
+            "password1": "Mat-khau-dai-2026!",
+            "password2": "Mat-khau-dai-2026!",
+            "usable_password": "true",
+            "staff_profile-TOTAL_FORMS": "0",
+            "staff_profile-INITIAL_FORMS": "0",
+            "staff_profile-MIN_NUM_FORMS": "1",
+            "staff_profile-MAX_NUM_FORMS": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Vui lòng nhập ít nhất 1 mục." in response.content.decode()
+    assert not get_user_model().objects.filter(username="bg-lac").exists()
