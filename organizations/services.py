@@ -52,34 +52,44 @@ def enterprise_save(*, enterprise: Enterprise) -> Enterprise:
     return enterprise
 
 
+def _record_count(model, *, counted_on: datetime.date, values: dict, **owner):
+    """One dated count per owner and day: a second count the same day replaces the first,
+    earlier ones stay as history."""
+    row = model.objects.filter(counted_on=counted_on, **owner).first() or model(
+        counted_on=counted_on, **owner
+    )
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    return row
+
+
 @transaction.atomic
 def enterprise_record_workers(
     *, enterprise: Enterprise, counted_on: datetime.date, workers: int, source: str = ""
 ) -> WorkforceSnapshot:
-    """Record the number of workers on a date; a second count on the same date replaces the
-    first, earlier counts stay as history."""
-    snapshot = WorkforceSnapshot.objects.filter(
-        enterprise=enterprise, counted_on=counted_on
-    ).first() or WorkforceSnapshot(enterprise=enterprise, counted_on=counted_on)
-    snapshot.workers = workers
-    snapshot.source = source
-    snapshot.full_clean()
-    snapshot.save()
-    return snapshot
+    """Record the number of workers of an enterprise on a date."""
+    return _record_count(
+        WorkforceSnapshot,
+        enterprise=enterprise,
+        counted_on=counted_on,
+        values={"workers": workers, "source": source},
+    )
 
 
 @transaction.atomic
 def mass_organization_record_count(
     *, organization: MassOrganization, counted_on: datetime.date, members: int, recruited: int = 0
 ) -> MembershipCount:
-    count = MembershipCount.objects.filter(
-        organization=organization, counted_on=counted_on
-    ).first() or MembershipCount(organization=organization, counted_on=counted_on)
-    count.members = members
-    count.recruited = recruited
-    count.full_clean()
-    count.save()
-    return count
+    """Record the members of a mass organisation on a date, and how many joined since the
+    previous count."""
+    return _record_count(
+        MembershipCount,
+        organization=organization,
+        counted_on=counted_on,
+        values={"members": members, "recruited": recruited},
+    )
 
 
 @transaction.atomic

@@ -221,21 +221,8 @@ def test_accounts_are_managed_within_the_committee(bg, hn, bg_admin, staff, outs
     response = client.get(f"/admin/auth/user/{staff.pk}/change/")
     assert "is_superuser" not in response.context["adminform"].form.fields
 
-    response = client.post(
-        "/admin/auth/user/add/",
-        {
-            "username": "bg-moi",
-            "password1": "Mat-khau-dai-2026!",
-            "password2": "Mat-khau-dai-2026!",
-            "usable_password": "true",
-            "staff_profile-TOTAL_FORMS": "1",
-            "staff_profile-INITIAL_FORMS": "0",
-            "staff_profile-MIN_NUM_FORMS": "1",
-            "staff_profile-MAX_NUM_FORMS": "1",
-            "staff_profile-0-organization": hn.committee.pk,  # outside: refused
-            "staff_profile-0-role": "staff",
-        },
-    )
+    # The organisation must lie in its subtree.
+    response = client.post("/admin/auth/user/add/", new_account("bg-moi", hn.committee))
     assert response.status_code == 200
     assert not get_user_model().objects.filter(username="bg-moi").exists()
 
@@ -245,23 +232,26 @@ def test_scope_queries_are_the_only_gate(bg, hn, staff, outsider):
     assert set(PartyOrganization.objects.visible_to(outsider)) == {hn.committee, hn.cell}
 
 
+def new_account(username, organization=None, role="staff"):
+    """The add-account form as an administrator fills it in."""
+    data = {
+        "username": username,
+        "password1": "Mat-khau-dai-2026!",
+        "password2": "Mat-khau-dai-2026!",
+        "usable_password": "true",
+        "staff_profile-TOTAL_FORMS": "1" if organization else "0",
+        "staff_profile-INITIAL_FORMS": "0",
+        "staff_profile-MIN_NUM_FORMS": "1",
+        "staff_profile-MAX_NUM_FORMS": "1",
+    }
+    if organization:
+        data |= {"staff_profile-0-organization": organization.pk, "staff_profile-0-role": role}
+    return data
+
+
 def test_administrator_creates_an_account_in_its_committee(bg, bg_admin):
     client = client_for(bg_admin)
-    response = client.post(
-        "/admin/auth/user/add/",
-        {
-            "username": "bg-moi",
-            "password1": "Mat-khau-dai-2026!",
-            "password2": "Mat-khau-dai-2026!",
-            "usable_password": "true",
-            "staff_profile-TOTAL_FORMS": "1",
-            "staff_profile-INITIAL_FORMS": "0",
-            "staff_profile-MIN_NUM_FORMS": "1",
-            "staff_profile-MAX_NUM_FORMS": "1",
-            "staff_profile-0-organization": bg.committee.pk,
-            "staff_profile-0-role": "leader",
-        },
-    )
+    response = client.post("/admin/auth/user/add/", new_account("bg-moi", bg.committee, "leader"))
     assert response.status_code == 302
     user = get_user_model().objects.get(username="bg-moi")
     assert user.is_staff and not user.is_superuser
@@ -270,19 +260,7 @@ def test_administrator_creates_an_account_in_its_committee(bg, bg_admin):
 
 
 def test_administrator_account_without_organisation_is_refused(bg, bg_admin):
-    response = client_for(bg_admin).post(
-        "/admin/auth/user/add/",
-        {
-            "username": "bg-lac",
-            "password1": "Mat-khau-dai-2026!",
-            "password2": "Mat-khau-dai-2026!",
-            "usable_password": "true",
-            "staff_profile-TOTAL_FORMS": "0",
-            "staff_profile-INITIAL_FORMS": "0",
-            "staff_profile-MIN_NUM_FORMS": "1",
-            "staff_profile-MAX_NUM_FORMS": "1",
-        },
-    )
+    response = client_for(bg_admin).post("/admin/auth/user/add/", new_account("bg-lac"))
     assert response.status_code == 200
     assert "Vui lòng nhập ít nhất 1 mục." in response.content.decode()
     assert not get_user_model().objects.filter(username="bg-lac").exists()
