@@ -33,7 +33,7 @@ class Scope:
         in this scope."""
         if self.everything:
             return queryset
-        if self.path is None:
+        if not self.path:  # an organisation without a path is nowhere: it opens nothing
             return queryset.none()
         return queryset.filter(**{f"{path_lookup}__startswith": self.path})
 
@@ -45,7 +45,7 @@ class Scope:
     def contains_path(self, path: str) -> bool:
         if self.everything:
             return True
-        return self.path is not None and path.startswith(self.path)
+        return bool(self.path) and path.startswith(self.path)
 
 
 NOTHING = Scope()

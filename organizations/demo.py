@@ -569,7 +569,13 @@ class DemoBuilder:
                     founded_on=max(founded_on, D(2015, 3, 26)),
                     founding_decision_no=f"{index + 40}-QĐ/ĐTN",
                     founding_members=self.rng.randint(8, 40),
-                    counts=[(D(2026, 6, 30), self.rng.randint(20, 150), self.rng.randint(0, 15))],
+                    counts=[
+                        (d, m, r)
+                        for d, m, r in [
+                            (D(2026, 6, 30), self.rng.randint(20, 150), self.rng.randint(0, 15))
+                        ]
+                        if d >= max(founded_on, D(2015, 3, 26))
+                    ],
                 )
             if index % 8 == 0:
                 self.mass(
@@ -578,5 +584,9 @@ class DemoBuilder:
                     name=f"Hội Cựu chiến binh {short}",
                     founded_on=max(founded_on, D(2016, 12, 6)),
                     founding_members=self.rng.randint(5, 20),
-                    counts=[(D(2026, 6, 30), self.rng.randint(6, 30), 0)],
+                    counts=[
+                        (d, m, 0)
+                        for d, m in [(D(2026, 6, 30), self.rng.randint(6, 30))]
+                        if d >= max(founded_on, D(2016, 12, 6))
+                    ],
                 )

@@ -8,7 +8,10 @@ from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from import_export import admin as import_export_admin
 from import_export import resources
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 
 
 def scoped(queryset, request):
@@ -69,15 +72,37 @@ class ActiveListFilter(admin.SimpleListFilter):
 
 
 class VerboseModelResource(resources.ModelResource):
-    """Exports with the translated names of the columns, as staff read them."""
+    """Exports with the translated names of the columns, as staff read them, both in the file
+    and on the export page's list of columns (which reads the class's fields)."""
+
+    @classmethod
+    def name_columns(cls):
+        opts = cls._meta.model._meta
+        for field in cls.fields.values():
+            if field.column_name == field.attribute:
+                with suppress(FieldDoesNotExist):
+                    field.column_name = opts.get_field(field.attribute).verbose_name
+        return cls
 
     def get_export_headers(self, selected_fields=None):
-        opts = self._meta.model._meta
-        headers = []
-        for field in self.get_export_fields(selected_fields):
-            name = field.column_name
-            if name == field.attribute:
-                with suppress(FieldDoesNotExist):
-                    name = opts.get_field(field.attribute.split("__")[0]).verbose_name
-            headers.append(capfirst(force_str(name)))
-        return headers
+        return [capfirst(force_str(f.column_name)) for f in self.get_export_fields(selected_fields)]
+
+
+def verbose_columns(resource_class):
+    """Class decorator: columns named by the model's (translated) verbose names."""
+    return resource_class.name_columns()
+
+
+class ExportForm(SelectableFieldsExportForm):
+    def _get_field_label(self, resource, field_name: str) -> str:
+        # The column as it will stand in the file, not the attribute's English name.
+        field = resource.fields.get(field_name)
+        return capfirst(force_str(field.column_name)) if field else field_name
+
+
+class ExportMixin(import_export_admin.ExportMixin):
+    """CSV and XLSX exports of what the list shows (so of the account's subtree only: the
+    export reads the admin's scoped queryset), with Vietnamese column names."""
+
+    export_form_class = ExportForm
+    export_formats = [CSV, XLSX]

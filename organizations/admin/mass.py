@@ -3,15 +3,15 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from organizations import services
 from organizations.admin.base import (
     ActiveListFilter,
+    ExportMixin,
     ScopedModelAdmin,
     ScopedTabularInline,
     VerboseModelResource,
+    verbose_columns,
 )
 from organizations.models import MassOrganization, MembershipCount
 
@@ -21,6 +21,7 @@ class MembershipCountInline(ScopedTabularInline):
     fields = ["counted_on", "members", "recruited"]
 
 
+@verbose_columns
 class MassOrganizationResource(VerboseModelResource):
     kind = fields.Field(attribute="get_kind_display", column_name=_("kind"))
     enterprise = fields.Field(attribute="enterprise__name", column_name=_("enterprise or agency"))
@@ -44,7 +45,6 @@ class MassOrganizationResource(VerboseModelResource):
 
 @admin.register(MassOrganization)
 class MassOrganizationAdmin(ExportMixin, ScopedModelAdmin):
-    export_formats = [CSV, XLSX]
     resource_classes = [MassOrganizationResource]
     list_display = ["name", "kind", "enterprise", "founded_on", "members", "ended_on"]
     list_filter = ["kind", ActiveListFilter]

@@ -1,31 +1,63 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from organizations import services
 from organizations.access import scope_of
 from organizations.admin.base import (
     ActiveListFilter,
+    ExportMixin,
     ScopedModelAdmin,
     ScopedTabularInline,
     VerboseModelResource,
+    verbose_columns,
 )
-from organizations.models import LeadershipTerm, OrganizationKind, PartyOrganization
+from organizations.models import (
+    LeadershipRole,
+    LeadershipTerm,
+    OrganizationKind,
+    PartyOrganization,
+)
 from organizations.models.party import ALLOWED_PARENTS
+
+
+class LeadershipTermFormSet(BaseInlineFormSet):
+    def clean(self):
+        # Each row is checked against the database; rows of one submission against each other.
+        super().clean()
+        secretaries = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == LeadershipRole.SECRETARY
+            and form.cleaned_data.get("started_on")
+        ]
+        far = datetime.date.max
+        for i, first in enumerate(secretaries):
+            for second in secretaries[i + 1 :]:
+                if first["started_on"] <= (second.get("ended_on") or far) and second[
+                    "started_on"
+                ] <= (first.get("ended_on") or far):
+                    raise ValidationError(
+                        _("This term overlaps another secretary's term."), code="overlap"
+                    )
 
 
 class LeadershipTermInline(ScopedTabularInline):
     model = LeadershipTerm
+    formset = LeadershipTermFormSet
     fields = ["role", "full_name", "started_on", "ended_on", "decision_no", "seconded"]
 
 
@@ -50,6 +82,21 @@ class PartyOrganizationForm(forms.ModelForm):
             "merged_into",
         ]
 
+    # Set by the admin: whether the account must place what it adds inside its own subtree.
+    requires_parent = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.requires_parent and "parent" in self.fields and not cleaned.get("parent"):
+            self.add_error(
+                "parent",
+                ValidationError(
+                    _("Choose the upper organisation: what you add sits inside your committee."),
+                    code="parent_missing",
+                ),
+            )
+        return cleaned
+
     def _post_clean(self):
         # After the model's own validation, when the instance carries the parent the form
         # chose: only then can we tell whether the enterprises lie in its committee's zones.
@@ -62,6 +109,7 @@ class PartyOrganizationForm(forms.ModelForm):
                 self._update_errors(error)
 
 
+@verbose_columns
 class PartyOrganizationResource(VerboseModelResource):
     kind = fields.Field(attribute="get_kind_display", column_name=_("kind"))
     parent = fields.Field(attribute="parent__name", column_name=_("upper organisation"))
@@ -85,6 +133,9 @@ class PartyOrganizationResource(VerboseModelResource):
         export_order = fields
 
 
+OWN_ROOT_END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]
+
+
 def child_kinds(kind: str) -> list[str]:
     return [child for child, parents in ALLOWED_PARENTS.items() if kind in parents]
 
@@ -92,7 +143,6 @@ def child_kinds(kind: str) -> list[str]:
 @admin.register(PartyOrganization)
 class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     form = PartyOrganizationForm
-    export_formats = [CSV, XLSX]
     resource_classes = [PartyOrganizationResource]
     list_display = ["tree_name", "code", "kind", "founded_on", "ended_on", "enterprise_count"]
     list_filter = ["kind", ActiveListFilter, "end_reason"]
@@ -188,8 +238,24 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if self._is_own_root(request, obj):
-            readonly += ["kind", "upper_organisation"]
+            # Its place, kind and end are decided by the body above, not by its own staff.
+            readonly += ["kind", "upper_organisation", *OWN_ROOT_END_FIELDS]
         return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.requires_parent = not request.user.is_superuser and not self._is_own_root(request, obj)
+        return form
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # "Add a sub-organisation" links prefill these; anything else typed in the URL is dropped.
+        for name in ("parent", "merged_into"):
+            if name in initial and not str(initial[name]).isdigit():
+                del initial[name]
+        if initial.get("kind") not in OrganizationKind.values:
+            initial.pop("kind", None)
+        return initial
 
     @admin.display(description=_("upper organisation"))
     def upper_organisation(self, obj):

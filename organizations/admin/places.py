@@ -4,11 +4,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from organizations import services
-from organizations.admin.base import ScopedModelAdmin, ScopedTabularInline, VerboseModelResource
+from organizations.admin.base import (
+    ExportMixin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+    VerboseModelResource,
+    verbose_columns,
+)
 from organizations.models import Enterprise, WorkforceSnapshot, Zone
 
 
@@ -38,6 +42,7 @@ class WorkforceSnapshotInline(ScopedTabularInline):
     fields = ["counted_on", "workers", "source"]
 
 
+@verbose_columns
 class EnterpriseResource(VerboseModelResource):
     zone = fields.Field(attribute="zone__name", column_name=_("zone"))
     ownership = fields.Field(attribute="get_ownership_display", column_name=_("ownership type"))
@@ -64,7 +69,6 @@ class EnterpriseResource(VerboseModelResource):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(ExportMixin, ScopedModelAdmin):
-    export_formats = [CSV, XLSX]
     resource_classes = [EnterpriseResource]
     list_display = ["name", "tax_code", "zone", "ownership", "workers", "status"]
     list_filter = [("zone", admin.RelatedOnlyFieldListFilter), "ownership", "status"]

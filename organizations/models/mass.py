@@ -147,6 +147,23 @@ class MembershipCount(models.Model):
             errors["counted_on"] = ValidationError(
                 _("The count date cannot be in the future."), code="future"
             )
+        elif self.counted_on and self.organization_id:
+            if self.organization.founded_on and self.counted_on < self.organization.founded_on:
+                errors["counted_on"] = ValidationError(
+                    _("The count date is before the organisation was founded (%(date)s)."),
+                    code="before_founding",
+                    params={"date": self.organization.founded_on.strftime("%d/%m/%Y")},
+                )
+            elif (
+                MembershipCount.objects.filter(
+                    organization_id=self.organization_id, counted_on=self.counted_on
+                )
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors["counted_on"] = ValidationError(
+                    _("There is already a count on this date."), code="same_day"
+                )
         if self.members is not None and self.recruited and self.recruited > self.members:
             errors["recruited"] = ValidationError(
                 _("More members recruited than members counted."), code="recruited_over_members"

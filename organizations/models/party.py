@@ -38,6 +38,15 @@ GRASSROOTS_KINDS = (K.GRASSROOTS_COMMITTEE, K.GRASSROOTS_CELL)
 ACCOUNT_KINDS = (K.PROVINCE, K.UPPER_GRASSROOTS)
 
 
+def may_serve(organization_path: str, committee_path: str) -> bool:
+    """Whether an organisation at `organization_path` may serve enterprises of zones in the care
+    of the committee at `committee_path`: the committee is the organisation itself or above it
+    (or, for a province-level body, below it)."""
+    return bool(organization_path) and (
+        organization_path.startswith(committee_path) or committee_path.startswith(organization_path)
+    )
+
+
 class EndReason(models.TextChoices):
     DISSOLVED = "dissolved", _("Dissolved")
     MERGED = "merged", _("Merged into another organisation")
@@ -214,7 +223,9 @@ class PartyOrganization(models.Model):
         allowed = ALLOWED_PARENTS.get(self.kind, ())
         parent_kind = parent.kind if parent else None
         if self.kind and parent_kind not in allowed:
-            if parent is None:
+            if allowed == (None,):
+                message = _("A %(kind)s sits at the top of the tree and has no upper organisation.")
+            elif parent is None:
                 message = _("A %(kind)s must sit under a %(parents)s.")
             else:
                 message = _(
@@ -250,6 +261,9 @@ class PartyOrganization(models.Model):
                     params={"parent": parent.name, "date": parent.ended_on.strftime("%d/%m/%Y")},
                 )
             )
+
+        if self.pk:
+            self._check_moves(errors)
 
         if self.founded_on and self.founded_on > today:
             errors.setdefault("founded_on", []).append(
@@ -312,17 +326,55 @@ class PartyOrganization(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _check_moves(self, errors: dict) -> None:
+        """A change of kind or of place must not strand what is already below or served."""
+        stored = PartyOrganization.objects.filter(pk=self.pk).values("kind", "parent_id").first()
+        if stored is None:
+            return
+        if stored["kind"] != self.kind:
+            may_hold = [child for child, parents in ALLOWED_PARENTS.items() if self.kind in parents]
+            stranded = list(self.children.exclude(kind__in=may_hold).values_list("name", flat=True))
+            if stranded:
+                errors.setdefault("kind", []).append(
+                    ValidationError(
+                        _(
+                            "These sub-organisations cannot sit under a %(kind)s: %(names)s. "
+                            "Move them first."
+                        ),
+                        code="children_kind",
+                        params={
+                            "kind": OrganizationKind(self.kind).label.lower(),
+                            "names": ", ".join(stranded),
+                        },
+                    )
+                )
+        if stored["parent_id"] != self.parent_id:
+            from organizations.models.places import Enterprise
+
+            lineage = self.lineage_path()
+            served = (
+                Enterprise.objects.filter(party_organizations__path__startswith=self.path)
+                .exclude(zone__committee__path__startswith=self.path)
+                .select_related("zone__committee")
+                .distinct()
+            )
+            outside = [e.name for e in served if not may_serve(lineage, e.zone.committee.path)]
+            if outside:
+                errors.setdefault("parent", []).append(
+                    ValidationError(
+                        _(
+                            "This organisation or its sub-organisations serve enterprises in zones "
+                            "that the new upper organisation does not care for: %(names)s."
+                        ),
+                        code="moved_enterprises",
+                        params={"names": ", ".join(outside)},
+                    )
+                )
+
     def check_enterprises(self, enterprises) -> None:
         """An organisation serves only enterprises in the zones of its own committee."""
         lineage = self.lineage_path()
-        outside = [
-            enterprise
-            for enterprise in enterprises
-            if not (
-                lineage.startswith(enterprise.zone.committee.path)
-                or (self.pk and enterprise.zone.committee.path.startswith(lineage))
-            )
-        ]
+        outside = [e for e in enterprises if not may_serve(lineage, e.zone.committee.path)]
         if outside:
             raise ValidationError(
                 {

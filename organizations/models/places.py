@@ -60,9 +60,11 @@ class Zone(models.Model):
         return self.name
 
     def clean(self):
-        from organizations.models.party import OrganizationKind
+        from organizations.models.party import OrganizationKind, PartyOrganization, may_serve
 
-        if self.committee_id and self.committee.kind != OrganizationKind.UPPER_GRASSROOTS:
+        if not self.committee_id:
+            return
+        if self.committee.kind != OrganizationKind.UPPER_GRASSROOTS:
             raise ValidationError(
                 {
                     "committee": ValidationError(
@@ -74,6 +76,22 @@ class Zone(models.Model):
                     )
                 }
             )
+        if self.pk:
+            served_by = PartyOrganization.objects.filter(enterprises__zone=self).distinct()
+            outside = [o.name for o in served_by if not may_serve(o.path, self.committee.path)]
+            if outside:
+                raise ValidationError(
+                    {
+                        "committee": ValidationError(
+                            _(
+                                "Enterprises of this zone are served by organisations of another "
+                                "committee: %(names)s. Move or end those links first."
+                            ),
+                            code="served_elsewhere",
+                            params={"names": ", ".join(outside)},
+                        )
+                    }
+                )
 
 
 class Ownership(models.TextChoices):
@@ -128,6 +146,10 @@ class TaxCodeField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalize_tax_code(value) if value else value
+
+    def formfield(self, **kwargs):
+        # Staff type "0312 68 78 78 - 001"; the model normalises it before the length check.
+        return super().formfield(**{"max_length": 32, **kwargs})
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -194,14 +216,30 @@ class Enterprise(models.Model):
         return f"{self.name} ({self.tax_code})"
 
     def clean(self):
+        from organizations.models.party import may_serve
+
+        errors = {}
         if self.licensed_on and self.licensed_on > timezone.localdate():
-            raise ValidationError(
-                {
-                    "licensed_on": ValidationError(
-                        _("The certificate date cannot be in the future."), code="future"
-                    )
-                }
+            errors["licensed_on"] = ValidationError(
+                _("The certificate date cannot be in the future."), code="future"
             )
+        if self.pk and self.zone_id:
+            outside = [
+                o.name
+                for o in self.party_organizations.all()
+                if not may_serve(o.path, self.zone.committee.path)
+            ]
+            if outside:
+                errors["zone"] = ValidationError(
+                    _(
+                        "This enterprise is served by organisations of another committee: "
+                        "%(names)s. Move or end those links first."
+                    ),
+                    code="served_elsewhere",
+                    params={"names": ", ".join(outside)},
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_foreign_invested(self) -> bool:
@@ -247,6 +285,17 @@ class WorkforceSnapshot(models.Model):
                 {
                     "counted_on": ValidationError(
                         _("The count date cannot be in the future."), code="future"
+                    )
+                }
+            )
+        same_day = WorkforceSnapshot.objects.filter(
+            enterprise_id=self.enterprise_id, counted_on=self.counted_on
+        ).exclude(pk=self.pk)
+        if self.enterprise_id and self.counted_on and same_day.exists():
+            raise ValidationError(
+                {
+                    "counted_on": ValidationError(
+                        _("There is already a count on this date."), code="same_day"
                     )
                 }
             )
