@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.backends import BaseBackend
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +20,13 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Staff (enters data)")
     LEADER = "leader", _("Leader (looks only)")
     ADMIN = "admin", _("Administrator")
+
+
+def subtree_q(path_lookup: str, path: str) -> Q:
+    """Rows whose organisation path (reached by `path_lookup`) lies under `path`, as a range
+    on the path index rather than a LIKE: paths are digits and "/" and `path` ends with "/",
+    so the subtree is exactly [path, path with its last "/" raised to "0")."""
+    return Q(**{f"{path_lookup}__gte": path, f"{path_lookup}__lt": path[:-1] + "0"})
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class Scope:
             return queryset
         if not self.path:  # an organisation without a path is nowhere: it opens nothing
             return queryset.none()
-        return queryset.filter(**{f"{path_lookup}__startswith": self.path})
+        return queryset.filter(subtree_q(path_lookup, self.path))
 
     @property
     def depth(self) -> int:

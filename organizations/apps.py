@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Organisations and enterprises")
+
+    def ready(self):
+        import kcn_party.sqlite  # noqa: F401 - connects the Vietnamese-aware LIKE for SQLite

@@ -59,7 +59,7 @@ class PartyOrganizationQuerySet(models.QuerySet):
 
     def within(self, organization: PartyOrganization):
         """The organisation and its whole subtree."""
-        return self.filter(path__startswith=organization.path)
+        return self.filter(access.subtree_q("path", organization.path))
 
     def active(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
@@ -186,7 +186,7 @@ class PartyOrganization(models.Model):
                 super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 # Move the whole subtree with its root: one UPDATE, whatever its size.
-                manager.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                manager.filter(access.subtree_q("path", old_path)).exclude(pk=self.pk).update(
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     depth=F("depth") + (self.depth - old_path.count("/") + 1),
                 )
@@ -353,8 +353,8 @@ class PartyOrganization(models.Model):
 
             lineage = self.lineage_path()
             served = (
-                Enterprise.objects.filter(party_organizations__path__startswith=self.path)
-                .exclude(zone__committee__path__startswith=self.path)
+                Enterprise.objects.filter(access.subtree_q("party_organizations__path", self.path))
+                .exclude(access.subtree_q("zone__committee__path", self.path))
                 .select_related("zone__committee")
                 .distinct()
             )
