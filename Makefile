@@ -21,7 +21,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# A development checkout gets a .env from .env.example (DEBUG on), so manage.py works as is.
+.env:
+	cp .env.example .env
+
+install: $(VENV)/.installed .env
 
 translations: install
 	$(PY) -m kcn_party.translations
