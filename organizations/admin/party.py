@@ -133,7 +133,7 @@ class PartyOrganizationResource(VerboseModelResource):
         export_order = fields
 
 
-OWN_ROOT_END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]
+END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]
 
 
 def child_kinds(kind: str) -> list[str]:
@@ -170,7 +170,7 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
             _("End (dissolution, merger, split)"),
             {
                 "classes": ["collapse"],
-                "fields": ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"],
+                "fields": END_FIELDS,
             },
         ),
     ]
@@ -184,6 +184,7 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
                 # Indent from the account's own committee, not from the top of the tree.
                 indent=F("depth") - scope_of(request.user).depth,
             )
+            .order_by("path")  # GROUP BY drops Meta.ordering; autocompletes page on it
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -239,7 +240,7 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if self._is_own_root(request, obj):
             # Its place, kind and end are decided by the body above, not by its own staff.
-            readonly += ["kind", "upper_organisation", *OWN_ROOT_END_FIELDS]
+            readonly += ["kind", "upper_organisation", *END_FIELDS]
         return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
