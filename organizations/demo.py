@@ -234,14 +234,13 @@ class DemoBuilder:
     def organization(self, *, code: str, parent=None, kind: str, enterprises=None, **values):
         org = PartyOrganization.objects.filter(code=code).first() or PartyOrganization(code=code)
         values = {"kind": kind, "parent": parent, **values}
-        if self._apply(org, values):
-            services.organization_save(organization=org)
-        if enterprises is not None:
-            current = set(org.enterprises.values_list("pk", flat=True))
-            if current != {e.pk for e in enterprises}:
-                org.check_enterprises(enterprises)
-                org.enterprises.set(enterprises)
-                self.changed += 1
+        current = set(org.enterprises.values_list("pk", flat=True)) if org.pk else set()
+        if enterprises is not None and current == {e.pk for e in enterprises}:
+            enterprises = None  # already served: leave the links alone
+        elif enterprises is not None:
+            self.changed += 1
+        if self._apply(org, values) or enterprises is not None:
+            services.organization_save(organization=org, enterprises=enterprises)
         return org
 
     def enterprise(self, *, tax_code: str, **values) -> Enterprise:
@@ -332,9 +331,9 @@ class DemoBuilder:
         else:
             self.build_ha_noi(root, enterprises)
         self.build_mass(c, enterprises)
-        services_accounts = [(u, root, r) for r, u in c.accounts.items()]
-        services_accounts.append((PROVINCE_ACCOUNTS[c.key], province, Role.ADMIN))
-        for username, org, role in services_accounts:
+        accounts = [(u, root, r) for r, u in c.accounts.items()]
+        accounts.append((PROVINCE_ACCOUNTS[c.key], province, Role.ADMIN))
+        for username, org, role in accounts:
             self.account(username, org, role)
 
     def account(self, username, organization, role) -> None:

@@ -3,11 +3,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from organizations.access import scope_of
-from organizations.admin.base import ScopedMixin
+from organizations.admin.base import NotFoundOutsideMixin, ScopedMixin
 from organizations.models import StaffProfile
 
 User = get_user_model()
@@ -31,7 +30,7 @@ class StaffProfileInline(ScopedMixin, admin.StackedInline):
 
 
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(NotFoundOutsideMixin, UserAdmin):
     """Accounts, managed by the administrators of a committee within its subtree."""
 
     inlines = [StaffProfileInline]
@@ -53,12 +52,6 @@ class AccountAdmin(UserAdmin):
             queryset.filter(is_superuser=False), "staff_profile__organization__path"
         )
 
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(_("No such record."))
-        return obj
-
     def get_fieldsets(self, request, obj=None):
         if obj is None or request.user.is_superuser:
             return super().get_fieldsets(request, obj)
@@ -68,9 +61,6 @@ class AccountAdmin(UserAdmin):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
         return ["last_login", "date_joined"]
-
-    def get_list_filter(self, request):
-        return self.list_filter
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

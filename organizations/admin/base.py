@@ -38,16 +38,19 @@ class ScopedMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedModelAdmin(ScopedMixin, admin.ModelAdmin):
-    list_per_page = 50
+class NotFoundOutsideMixin:
+    """Django's admin redirects with "perhaps it was deleted"; an object outside the account's
+    subtree must not even be admitted to exist: 404."""
 
     def get_object(self, request, object_id, from_field=None):
-        # Django's admin redirects with "perhaps it was deleted"; an object outside the
-        # account's subtree must not even be admitted to exist.
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404(_("No such record."))
         return obj
+
+
+class ScopedModelAdmin(NotFoundOutsideMixin, ScopedMixin, admin.ModelAdmin):
+    list_per_page = 50
 
 
 class ScopedTabularInline(ScopedMixin, admin.TabularInline):
@@ -72,25 +75,21 @@ class ActiveListFilter(admin.SimpleListFilter):
 
 
 class VerboseModelResource(resources.ModelResource):
-    """Exports with the translated names of the columns, as staff read them, both in the file
-    and on the export page's list of columns (which reads the class's fields)."""
-
-    @classmethod
-    def name_columns(cls):
-        opts = cls._meta.model._meta
-        for field in cls.fields.values():
-            if field.column_name == field.attribute:
-                with suppress(FieldDoesNotExist):
-                    field.column_name = opts.get_field(field.attribute).verbose_name
-        return cls
+    """Exports headed by the columns' translated names, capitalised as staff read them."""
 
     def get_export_headers(self, selected_fields=None):
         return [capfirst(force_str(f.column_name)) for f in self.get_export_fields(selected_fields)]
 
 
 def verbose_columns(resource_class):
-    """Class decorator: columns named by the model's (translated) verbose names."""
-    return resource_class.name_columns()
+    """Class decorator: columns named by the model's (translated) verbose names. It works on
+    the class because the export page lists the class's fields."""
+    opts = resource_class._meta.model._meta
+    for field in resource_class.fields.values():
+        if field.column_name == field.attribute:
+            with suppress(FieldDoesNotExist):
+                field.column_name = opts.get_field(field.attribute).verbose_name
+    return resource_class
 
 
 class ExportForm(SelectableFieldsExportForm):
