@@ -92,25 +92,34 @@ def role_of(user) -> str | None:
     return profile.role if profile else None
 
 
-_DATA_MODELS = (
-    "zone",
-    "partyorganization",
-    "leadershipterm",
-    "enterprise",
-    "workforcesnapshot",
-    "massorganization",
-    "membershipcount",
+# The records each role works on, as "app_label.model". Later apps are named here as strings,
+# so this module decides for the whole project without importing them.
+DATA_MODELS = (
+    "organizations.zone",
+    "organizations.partyorganization",
+    "organizations.leadershipterm",
+    "organizations.enterprise",
+    "organizations.workforcesnapshot",
+    "organizations.massorganization",
+    "organizations.membershipcount",
 )
 # Rows that only correct a record (a mistyped count, a wrong term) may be deleted; records of
 # organisations and enterprises are ended by a decision or a status, never deleted.
-_DELETABLE = ("leadershipterm", "workforcesnapshot", "membershipcount")
-
-_VIEW = frozenset(f"organizations.view_{m}" for m in _DATA_MODELS)
-_EDIT = frozenset(
-    {f"organizations.add_{m}" for m in _DATA_MODELS}
-    | {f"organizations.change_{m}" for m in _DATA_MODELS}
-    | {f"organizations.delete_{m}" for m in _DELETABLE}
+DELETABLE = (
+    "organizations.leadershipterm",
+    "organizations.workforcesnapshot",
+    "organizations.membershipcount",
 )
+
+
+def _perms(action: str, models) -> frozenset[str]:
+    return frozenset(
+        f"{app_label}.{action}_{model}" for app_label, model in (m.split(".") for m in models)
+    )
+
+
+_VIEW = _perms("view", DATA_MODELS)
+_EDIT = _perms("add", DATA_MODELS) | _perms("change", DATA_MODELS) | _perms("delete", DELETABLE)
 _ACCOUNTS = frozenset(
     {
         "auth.view_user",
