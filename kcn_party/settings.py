@@ -140,6 +140,27 @@ PARTY_RULES = {
     "TRADE_UNION_MIN_FOUNDING_MEMBERS": env.int("TRADE_UNION_MIN_FOUNDING_MEMBERS", default=5),
 }
 
+# Rules of the admission pipeline, probation and ratings (domain guide §5–7). Regulations changed
+# them over the years (rating rules 124/2023 -> 366/2025), so they live here, not in code.
+MEMBER_RULES = {
+    # Age at the cell's resolution, counted in whole months.
+    "ADMISSION_MIN_AGE_YEARS": env.int("ADMISSION_MIN_AGE_YEARS", default=18),
+    "ADMISSION_MAX_AGE_YEARS": env.int("ADMISSION_MAX_AGE_YEARS", default=60),
+    "AWARENESS_CERTIFICATE_VALID_YEARS": env.int("AWARENESS_CERTIFICATE_VALID_YEARS", default=5),
+    # Statutory deadlines in working days (weekends and Vietnamese public holidays excluded).
+    "DECISION_WORKING_DAYS": env.int("ADMISSION_DECISION_WORKING_DAYS", default=60),
+    "CEREMONY_WORKING_DAYS": env.int("ADMISSION_CEREMONY_WORKING_DAYS", default=30),
+    "PROBATION_MONTHS": env.int("PROBATION_MONTHS", default=12),
+    "RECOGNITION_PROPOSAL_WORKING_DAYS": env.int(
+        "RECOGNITION_PROPOSAL_WORKING_DAYS", default=30
+    ),
+    # Members admitted less than this many months before the year's end are not rated.
+    "RATING_MIN_MONTHS": env.int("RATING_MIN_MONTHS", default=6),
+    # Rated "excellently fulfilled" (HTXS) at most this share of those rated HTT or better
+    # within a grassroots organisation; a warning, not a block.
+    "EXCELLENT_QUOTA_PERCENT": env.int("RATING_EXCELLENT_QUOTA_PERCENT", default=20),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -100,3 +100,63 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(PartyOrganizationFactory)
     role = Role.STAFF
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+def citizen_id(n: int, birth_year: int = 1990, female: bool = False, province: str = "024") -> str:
+    """A well-formed citizen ID: province, century and sex, year of birth, serial `n`."""
+    from members.validators import citizen_id_century_digit
+
+    century = citizen_id_century_digit(birth_year, female)
+    return f"{province}{century}{birth_year % 100:02d}{n:06d}"
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A member admitted into `organization` through the service, as staff would record it:
+    admission with its ceremony and, unless `probationary`, recognition 12 months later."""
+
+    class Meta:
+        model = "members.Member"
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Số {n}")
+    birth_date = datetime.date(1990, 5, 17)
+    sex = "male"
+    citizen_id = factory.LazyAttributeSequence(
+        lambda o, n: citizen_id(n + 1, o.birth_date.year, o.sex == "female")
+    )
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        organization=None,
+        admitted_on=datetime.date(2018, 3, 1),
+        probationary=False,
+        **kwargs,
+    ):
+        from dateutil.relativedelta import relativedelta
+
+        from members import services
+        from members.models import EventKind, MemberEvent
+
+        member, _warnings = services.member_admit(
+            member=model_class(**kwargs),
+            organization=organization,
+            decided_on=admitted_on,
+            decision_no="12-QĐ/ĐU",
+            ceremony_on=admitted_on + datetime.timedelta(days=14),
+        )
+        if not probationary:
+            services.member_event_add(
+                event=MemberEvent(
+                    member=member,
+                    kind=EventKind.RECOGNITION,
+                    occurred_on=admitted_on + datetime.timedelta(days=14) + relativedelta(years=1),
+                    decision_no="30-QĐ/ĐU",
+                )
+            )
+        member.refresh_from_db()
+        return member

@@ -1,0 +1,401 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members import calendar
+from members.models.members import DigitsField, Position, Sex
+from members.validators import validate_citizen_id, validate_phone
+from organizations import access
+from organizations.models.party import CELL_KINDS, may_serve
+
+
+class CandidateStage(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    AWARENESS_CLASS = "awareness_class", _("Awareness class passed")
+    DOSSIER = "dossier", _("Dossier complete")
+    CELL_RESOLUTION = "cell_resolution", _("Cell resolution")
+    UPPER_DECISION = "upper_decision", _("Admission decided")
+    ADMITTED = "admitted", _("Admitted (ceremony held)")
+    DROPPED = "dropped", _("Dropped")
+
+
+# The stages in order, with the date that marks each one.
+STAGE_DATES = (
+    (CandidateStage.AWARENESS_CLASS, "certificate_on"),
+    (CandidateStage.DOSSIER, "dossier_on"),
+    (CandidateStage.CELL_RESOLUTION, "resolution_on"),
+    (CandidateStage.UPPER_DECISION, "decided_on"),
+)
+OPEN_STAGES = (
+    CandidateStage.IDENTIFIED,
+    CandidateStage.AWARENESS_CLASS,
+    CandidateStage.DOSSIER,
+    CandidateStage.CELL_RESOLUTION,
+)
+
+
+class IntroducingBody(models.TextChoices):
+    YOUTH_UNION = "youth_union", _("Youth Union committee")
+    TRADE_UNION = "trade_union", _("Trade union committee")
+
+
+class CandidateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_of(user).filter(self, "organization__path")
+
+    def within(self, organization):
+        return self.filter(access.subtree_q("organization__path", organization.path))
+
+    def in_pipeline(self):
+        """Not yet decided on, and not dropped."""
+        return self.filter(stage__in=OPEN_STAGES)
+
+
+class Candidate(models.Model):
+    """An outstanding worker (quần chúng ưu tú) on the way to admission: identified, awareness
+    class, dossier with introducers, cell resolution, the upper committee's decision (which
+    makes them a probationary member), the ceremony — or dropped. The stage follows from the
+    dates recorded."""
+
+    full_name = models.CharField(_("full name"), max_length=128)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True, default="Kinh")
+    religion = models.CharField(_("religion"), max_length=32, blank=True, default="Không")
+    hometown = models.CharField(_("hometown"), max_length=255, blank=True)
+    citizen_id = DigitsField(
+        _("citizen ID"), max_length=12, blank=True, validators=[validate_citizen_id]
+    )
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[validate_phone])
+    education = models.CharField(_("general education"), max_length=16, blank=True)
+    professional_level = models.CharField(_("professional level"), max_length=128, blank=True)
+
+    organization = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("cell"),
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        help_text=_("The cell that prepares the admission."),
+    )
+    enterprise = models.ForeignKey(
+        "organizations.Enterprise",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+    )
+    position = models.CharField(
+        _("position"), max_length=16, choices=Position.choices, default=Position.WORKER
+    )
+    youth_union_member = models.BooleanField(_("Youth Union member"), default=False)
+    trade_union_member = models.BooleanField(_("trade union member"), default=False)
+
+    identified_on = models.DateField(_("identified on"))
+    certificate_on = models.DateField(
+        _("awareness certificate"),
+        null=True,
+        blank=True,
+        help_text=_("Date of the awareness class certificate; valid for 5 years."),
+    )
+    dossier_on = models.DateField(_("dossier complete on"), null=True, blank=True)
+    introducer_1 = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("first introducer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    introducer_2 = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("second introducer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    introducing_body = models.CharField(
+        _("introduced by the committee of"),
+        max_length=16,
+        choices=IntroducingBody.choices,
+        blank=True,
+        help_text=_("Instead of a second member: the Youth Union or trade union committee."),
+    )
+    resolution_on = models.DateField(_("cell resolution on"), null=True, blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
+    official_members = models.PositiveSmallIntegerField(
+        _("official members of the cell"), null=True, blank=True
+    )
+    decided_on = models.DateField(_("admission decided on"), null=True, blank=True)
+    member = models.OneToOneField(
+        "members.Member",
+        verbose_name=_("member record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidate",
+        editable=False,
+    )
+    dropped_on = models.DateField(_("dropped on"), null=True, blank=True)
+    drop_reason = models.CharField(_("reason for dropping"), max_length=255, blank=True)
+
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=CandidateStage.choices, editable=False
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("admission candidate")
+        verbose_name_plural = _("admission candidates")
+        ordering = ["organization", "full_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=CandidateStage.values), name="candidate_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(introducing_body="") | Q(introducing_body__in=IntroducingBody.values),
+                name="candidate_introducing_body_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(dossier_on__isnull=True) | Q(dossier_on__gte=models.F("identified_on")),
+                name="candidate_dossier_after_identified",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_on__isnull=True)
+                | Q(resolution_on__gte=models.F("dossier_on")),
+                name="candidate_resolution_after_dossier",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("resolution_on")),
+                name="candidate_decision_after_resolution",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.full_name} ({self.birth_date:%d/%m/%Y})" if self.birth_date else self.full_name
+        )
+
+    def save(self, *args, **kwargs):
+        self.stage = self.derived_stage()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "stage"}
+        super().save(*args, **kwargs)
+
+    def derived_stage(self) -> str:
+        if self.dropped_on:
+            return CandidateStage.DROPPED
+        if self.member_id and self.member.ceremony_on:
+            return CandidateStage.ADMITTED
+        stage = CandidateStage.IDENTIFIED
+        for candidate_stage, field in STAGE_DATES:
+            if getattr(self, field):
+                stage = candidate_stage
+        return stage
+
+    # --- rules -----------------------------------------------------------------------------
+    def clean(self):
+        rules = settings.MEMBER_RULES
+        errors: dict[str, list] = {}
+
+        def error(field, message, code, **params):
+            errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
+
+        today = timezone.localdate()
+        for field in (
+            "birth_date",
+            "identified_on",
+            "certificate_on",
+            "dossier_on",
+            "resolution_on",
+            "decided_on",
+            "dropped_on",
+        ):
+            value = getattr(self, field)
+            if value and value > today:
+                error(field, _("The date cannot be in the future."), "future")
+
+        if self.organization_id and self.organization.kind not in CELL_KINDS:
+            error(
+                "organization",
+                _("Admissions are prepared by a cell: choose a grassroots or subordinate cell."),
+                "not_a_cell",
+            )
+        if (
+            self.enterprise_id
+            and self.organization_id
+            and not may_serve(self.organization.path, self.enterprise.zone.committee.path)
+        ):
+            error(
+                "enterprise",
+                _("%(name)s lies in a zone of another committee."),
+                "enterprise_zone",
+                name=self.enterprise.name,
+            )
+
+        # Each stage needs the one before it.
+        if self.dossier_on and not self.certificate_on:
+            error(
+                "certificate_on",
+                _("A dossier needs the awareness class certificate first."),
+                "missing",
+            )
+        if self.resolution_on and not self.dossier_on:
+            error("dossier_on", _("The cell resolves on a complete dossier."), "missing")
+        if self.decided_on and not self.resolution_on:
+            error(
+                "resolution_on",
+                _("The upper committee decides on the cell's resolution."),
+                "missing",
+            )
+        for earlier, later, message in (
+            ("identified_on", "dossier_on", _("The dossier cannot be complete before %(date)s.")),
+            ("dossier_on", "resolution_on", _("The resolution cannot come before %(date)s.")),
+            ("certificate_on", "resolution_on", _("The resolution cannot come before %(date)s.")),
+            ("resolution_on", "decided_on", _("The decision cannot come before %(date)s.")),
+            ("identified_on", "dropped_on", _("Dropping cannot come before %(date)s.")),
+        ):
+            first, second = getattr(self, earlier), getattr(self, later)
+            if first and second and second < first and later not in errors:
+                error(later, message, "date_order", date=first.strftime("%d/%m/%Y"))
+
+        if self.resolution_on and self.birth_date and "resolution_on" not in errors:
+            months = calendar.whole_months(self.birth_date, self.resolution_on)
+            low, high = rules["ADMISSION_MIN_AGE_YEARS"], rules["ADMISSION_MAX_AGE_YEARS"]
+            if months < low * 12 or months > high * 12:
+                error(
+                    "resolution_on",
+                    _(
+                        "On %(date)s the candidate is %(years)d years and %(months)d months old: "
+                        "admission is from %(low)d to %(high)d years of age at the cell's "
+                        "resolution."
+                    ),
+                    "age",
+                    date=self.resolution_on.strftime("%d/%m/%Y"),
+                    years=months // 12,
+                    months=months % 12,
+                    low=low,
+                    high=high,
+                )
+        if self.resolution_on and self.certificate_on and "resolution_on" not in errors:
+            valid_years = rules["AWARENESS_CERTIFICATE_VALID_YEARS"]
+            expires = calendar.add_years(self.certificate_on, valid_years)
+            if self.resolution_on > expires:
+                error(
+                    "certificate_on",
+                    _(
+                        "The awareness certificate of %(date)s expired on %(expires)s (valid "
+                        "%(years)d years): the candidate must attend a class again."
+                    ),
+                    "certificate_expired",
+                    date=self.certificate_on.strftime("%d/%m/%Y"),
+                    expires=expires.strftime("%d/%m/%Y"),
+                    years=valid_years,
+                )
+        if self.votes_for is not None or self.official_members is not None:
+            if self.votes_for is None or not self.official_members:
+                error(
+                    "votes_for",
+                    _("Give both the votes for and the number of official members."),
+                    "missing",
+                )
+            elif self.votes_for > self.official_members:
+                error(
+                    "votes_for",
+                    _("More votes than official members."),
+                    "votes_over_members",
+                )
+            elif self.votes_for * 3 < self.official_members * 2:
+                error(
+                    "votes_for",
+                    _(
+                        "%(votes)d of %(members)d official members is less than two thirds: "
+                        "the cell has not resolved to admit."
+                    ),
+                    "votes_below_two_thirds",
+                    votes=self.votes_for,
+                    members=self.official_members,
+                )
+        if self.dropped_on and not self.drop_reason:
+            error("drop_reason", _("Say why the candidate was dropped."), "missing")
+        if errors:
+            raise ValidationError(errors)
+        self.clean_introducers()
+
+    def clean_introducers(self):
+        """Two official members, or the Youth Union / trade union committee and one member;
+        official on the day the dossier was complete."""
+        from members.models.members import MemberStatus
+        from members.selectors import status_on
+
+        introducers = [m for m in (self.introducer_1, self.introducer_2) if m is not None]
+        if not self.dossier_on:
+            return
+        message = None
+        if self.introducing_body and len(introducers) != 1:
+            message = _(
+                "With the %(body)s as introducer, name exactly one member as the other introducer."
+            )
+        elif not self.introducing_body and len(introducers) != 2:
+            message = _(
+                "A dossier needs two introducers who are official members, or the Youth Union "
+                "or trade union committee and one member."
+            )
+        elif len(introducers) == 2 and introducers[0].pk == introducers[1].pk:
+            message = _("The two introducers must be two different members.")
+        if message:
+            raise ValidationError(
+                {
+                    "introducer_1": ValidationError(
+                        message,
+                        code="introducers",
+                        params={"body": self.get_introducing_body_display().lower()},
+                    )
+                }
+            )
+        statuses = status_on([m.pk for m in introducers], self.dossier_on)
+        not_official = [m for m in introducers if statuses.get(m.pk) != MemberStatus.OFFICIAL]
+        if not_official:
+            raise ValidationError(
+                {
+                    "introducer_1": ValidationError(
+                        _(
+                            "An introducer must be an official member on %(date)s; "
+                            "%(names)s was not."
+                        ),
+                        code="introducer_not_official",
+                        params={
+                            "date": self.dossier_on.strftime("%d/%m/%Y"),
+                            "names": ", ".join(m.full_name for m in not_official),
+                        },
+                    )
+                }
+            )
+
+    # --- deadlines -------------------------------------------------------------------------
+    @property
+    def decision_due_on(self):
+        """The upper committee decides within 60 working days of the cell's resolution."""
+        if not self.resolution_on:
+            return None
+        return calendar.add_working_days(
+            self.resolution_on, settings.MEMBER_RULES["DECISION_WORKING_DAYS"]
+        )
+
+    @property
+    def certificate_expires_on(self):
+        if not self.certificate_on:
+            return None
+        return calendar.add_years(
+            self.certificate_on, settings.MEMBER_RULES["AWARENESS_CERTIFICATE_VALID_YEARS"]
+        )

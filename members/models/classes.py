@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations import access
+
+
+class ClassQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_of(user).filter(self, "organization__path")
+
+    def within(self, organization):
+        return self.filter(access.subtree_q("organization__path", organization.path))
+
+
+class Course(models.Model):
+    """What every class has: who holds it, its title and its dates."""
+
+    organization = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("held by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    started_on = models.DateField(_("start"))
+    ended_on = models.DateField(_("end"), null=True, blank=True)
+
+    objects = ClassQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-started_on", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.started_on:%d/%m/%Y})"
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        for field in ("started_on", "ended_on", "certificate_on"):
+            value = getattr(self, field, None)
+            if value and value > today:
+                errors[field] = ValidationError(
+                    _("The date cannot be in the future."), code="future"
+                )
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors.setdefault(
+                "ended_on",
+                ValidationError(_("The class cannot end before it starts."), code="date_order"),
+            )
+        certificate_on = getattr(self, "certificate_on", None)
+        if certificate_on and self.started_on and certificate_on < self.started_on:
+            errors.setdefault(
+                "certificate_on",
+                ValidationError(
+                    _("Certificates are given at the end of the class, not before it starts."),
+                    code="date_order",
+                ),
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AwarenessClass(Course):
+    """A class on the party for admission candidates (lớp bồi dưỡng nhận thức về Đảng)."""
+
+    certificate_on = models.DateField(
+        _("certificate date"),
+        null=True,
+        blank=True,
+        help_text=_("Certificates are valid for 5 years for an admission."),
+    )
+
+    class Meta(Course.Meta):
+        verbose_name = _("awareness class")
+        verbose_name_plural = _("awareness classes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="awarenessclass_ends_after_start",
+            ),
+        ]
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_of(user).filter(self, "course__organization__path")
+
+
+class AwarenessParticipant(models.Model):
+    course = models.ForeignKey(
+        AwarenessClass,
+        verbose_name=_("class"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    full_name = models.CharField(_("full name"), max_length=128)
+    enterprise = models.ForeignKey(
+        "organizations.Enterprise",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    candidate = models.ForeignKey(
+        "members.Candidate",
+        verbose_name=_("admission candidate"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="awareness_classes",
+        help_text=_("When known: the candidate's certificate date is then taken from the class."),
+    )
+    certified = models.BooleanField(_("certificate given"), default=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["course", "full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "candidate"], name="awarenessparticipant_candidate_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class TheoryClass(Course):
+    """Political theory for new members (lớp bồi dưỡng lý luận chính trị cho đảng viên mới)."""
+
+    certificate_on = models.DateField(_("certificate date"), null=True, blank=True)
+
+    class Meta(Course.Meta):
+        verbose_name = _("theory class for new members")
+        verbose_name_plural = _("theory classes for new members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="theoryclass_ends_after_start",
+            ),
+        ]
+
+
+class TheoryParticipant(models.Model):
+    course = models.ForeignKey(
+        TheoryClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="participants"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="theory_classes",
+    )
+    completed = models.BooleanField(_("completed"), default=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["course", "member__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "member"], name="theoryparticipant_once"),
+        ]
+
+    def __str__(self):
+        return str(self.member)
+
+
+class StudySession(Course):
+    """A session to study a resolution (học tập, quán triệt nghị quyết), with its attendance."""
+
+    invited = models.PositiveIntegerField(_("members expected"))
+    attended = models.PositiveIntegerField(_("members attending"))
+
+    class Meta(Course.Meta):
+        verbose_name = _("resolution study session")
+        verbose_name_plural = _("resolution study sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="studysession_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(attended__lte=F("invited")), name="studysession_attended_within_invited"
+            ),
+        ]
+
+    @property
+    def attendance_rate(self):
+        return self.attended * 100 / self.invited if self.invited else None
+
+    def clean(self):
+        super().clean()
+        if self.invited is not None and self.attended is not None and self.attended > self.invited:
+            raise ValidationError(
+                {
+                    "attended": ValidationError(
+                        _("More members attended (%(attended)d) than were expected (%(invited)d)."),
+                        code="attended_over_invited",
+                        params={"attended": self.attended, "invited": self.invited},
+                    )
+                }
+            )

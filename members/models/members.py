@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.validators import (
+    citizen_id_century_digit,
+    normalize_digits,
+    validate_card_number,
+    validate_citizen_id,
+    validate_phone,
+)
+from organizations import access
+from organizations.models.party import may_serve
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Position(models.TextChoices):
+    """What the member does where they work; owners and direct production workers are counted
+    separately in the targets."""
+
+    WORKER = "worker", _("Direct production worker")
+    EMPLOYEE = "employee", _("Office or technical employee")
+    MANAGER = "manager", _("Manager")
+    OWNER = "owner", _("Enterprise owner")
+    OFFICIAL = "official", _("Civil servant or public employee")
+    OTHER = "other", _("Other")
+
+
+class TheoryLevel(models.TextChoices):
+    """Political theory (lý luận chính trị)."""
+
+    ELEMENTARY = "elementary", _("Elementary")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+    BACHELOR = "bachelor", _("Bachelor")
+
+
+class MemberStatus(models.TextChoices):
+    """Where a member stands, as the events make it; never typed in."""
+
+    PROBATIONARY = "probationary", _("Probationary member")
+    OFFICIAL = "official", _("Official member")
+    ELSEWHERE = "elsewhere", _("Member elsewhere")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+    REMOVED = "removed", _("Removed from the rolls")
+    EXPELLED = "expelled", _("Expelled")
+    RESIGNED = "resigned", _("Left the party")
+    DECEASED = "deceased", _("Deceased")
+
+
+ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL)
+
+
+class DigitsField(models.CharField):
+    """An identity number kept as text, without the spaces and dots staff copy with it."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_digits(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": 32, **kwargs})
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return access.scope_of(user).filter(self, "organization__path")
+
+    def within(self, organization):
+        """Members whose (last) organisation lies in `organization`'s subtree."""
+        return self.filter(access.subtree_q("organization__path", organization.path))
+
+    def current(self):
+        """Members attending one of our organisations now (counted here or as guests)."""
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def counted(self):
+        """Members counted in the numbers (đảng số) of one of our organisations."""
+        return self.filter(counted_in__isnull=False)
+
+
+class Member(models.Model):
+    """A party member (phiếu đảng viên 2-HSĐV). Status, organisation and the dates of admission
+    and recognition follow from the member's events (members.services replays them); staff
+    edit only the personal record here."""
+
+    full_name = models.CharField(_("full name"), max_length=128)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True, default="Kinh")
+    religion = models.CharField(_("religion"), max_length=32, blank=True, default="Không")
+    hometown = models.CharField(_("hometown"), max_length=255, blank=True)
+    citizen_id = DigitsField(
+        _("citizen ID"),
+        max_length=12,
+        blank=True,
+        validators=[validate_citizen_id],
+        help_text=_("12 digits (CCCD)."),
+    )
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[validate_phone])
+    education = models.CharField(
+        _("general education"), max_length=16, blank=True, help_text=_("e.g. 12/12")
+    )
+    professional_level = models.CharField(_("professional level"), max_length=128, blank=True)
+    political_theory = models.CharField(
+        _("political theory"), max_length=16, choices=TheoryLevel.choices, blank=True
+    )
+    card_number = DigitsField(
+        _("party card number"),
+        max_length=8,
+        blank=True,
+        validators=[validate_card_number],
+        help_text=_("8 digits."),
+    )
+
+    enterprise = models.ForeignKey(
+        "organizations.Enterprise",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    position = models.CharField(
+        _("position"), max_length=16, choices=Position.choices, default=Position.WORKER
+    )
+    youth_union_member = models.BooleanField(_("Youth Union member"), default=False)
+    trade_union_member = models.BooleanField(_("trade union member"), default=False)
+
+    # --- from the events (members.services keeps them) --------------------------------------
+    status = models.CharField(
+        _("status"), max_length=16, choices=MemberStatus.choices, editable=False
+    )
+    organization = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        editable=False,
+        help_text=_("Where the member attends now, or last attended."),
+    )
+    counted_in = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("counted in"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="counted_members",
+        editable=False,
+        help_text=_("The organisation whose numbers (đảng số) count the member."),
+    )
+    exempt = models.BooleanField(_("exempt from work and meetings"), default=False, editable=False)
+    away_at = models.CharField(
+        _("temporarily attending"), max_length=255, blank=True, editable=False
+    )
+    admitted_on = models.DateField(_("admitted on"), null=True, editable=False)
+    ceremony_on = models.DateField(_("admission ceremony"), null=True, editable=False)
+    recognized_on = models.DateField(_("official since"), null=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["full_name", "birth_date", "pk"]
+        constraints = [
+            # A person is counted in the numbers of one organisation only. Another committee
+            # may keep the record of a member it transferred out, or host one temporarily.
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=Q(counted_in__isnull=False) & ~Q(citizen_id=""),
+                name="member_citizen_id_counted_once",
+                violation_error_message=_(
+                    "Another member counted in the numbers has this citizen ID."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["card_number"],
+                condition=Q(counted_in__isnull=False) & ~Q(card_number=""),
+                name="member_card_number_counted_once",
+                violation_error_message=_(
+                    "Another member counted in the numbers has this party card number."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="member_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(position__in=Position.values), name="member_position_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MemberStatus.values), name="member_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(counted_in__isnull=True) | Q(status__in=ACTIVE_STATUSES),
+                name="member_counted_only_when_active",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["citizen_id"], name="member_citizen_id_idx"),
+            models.Index(fields=["card_number"], name="member_card_number_idx"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.full_name} ({self.birth_date:%d/%m/%Y})" if self.birth_date else self.full_name
+        )
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def party_age(self, on: datetime.date | None = None) -> int | None:
+        """Full years since the admission decision."""
+        from members.calendar import whole_months
+
+        if not self.admitted_on:
+            return None
+        return whole_months(self.admitted_on, on or timezone.localdate()) // 12
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = ValidationError(
+                _("The date of birth cannot be in the future."), code="future"
+            )
+        if self.citizen_id and self.birth_date and self.sex and "citizen_id" not in errors:
+            century = citizen_id_century_digit(self.birth_date.year, self.sex == Sex.FEMALE)
+            if self.citizen_id[3:4] != century or self.citizen_id[4:6] != (
+                f"{self.birth_date.year % 100:02d}"
+            ):
+                errors["citizen_id"] = ValidationError(
+                    _(
+                        "Citizen ID %(value)s does not match the date of birth and sex: its 4th "
+                        "to 6th digits should be %(expected)s."
+                    ),
+                    code="citizen_id_mismatch",
+                    params={
+                        "value": self.citizen_id,
+                        "expected": f"{century}{self.birth_date.year % 100:02d}",
+                    },
+                )
+        if self.enterprise_id and self.organization_id:
+            committee_path = self.enterprise.zone.committee.path
+            if not may_serve(self.organization.path, committee_path):
+                errors["enterprise"] = ValidationError(
+                    _("%(name)s lies in a zone of another committee."),
+                    code="enterprise_zone",
+                    params={"name": self.enterprise.name},
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,202 @@
+"""Reads that span members and their events: the state on a past date, the member balance of
+a period (Biểu 1), the due and overdue lists of the admission pipeline."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, Subquery
+from django.utils import timezone
+
+from members import calendar
+from members.models import (
+    CandidateStage,
+    EventKind,
+    Member,
+    MemberEvent,
+    MemberStatus,
+)
+from organizations.access import subtree_q
+
+E = EventKind
+
+
+def _last_state(field: str, day: datetime.date) -> Subquery:
+    """For each member (OuterRef "pk"): `field` of their last event on or before `day`."""
+    return Subquery(MemberEvent.objects.last_on(day).values(field)[:1])
+
+
+def status_on(member_ids, day: datetime.date) -> dict[int, str | None]:
+    """Each member's status at the end of `day` (None before their first event)."""
+    rows = (
+        Member.objects.filter(pk__in=list(member_ids))
+        .annotate(status_on=_last_state("status_after", day))
+        .values_list("pk", "status_on")
+    )
+    return dict(rows)
+
+
+def counted_on(organization, day: datetime.date):
+    """Members counted in the numbers (đảng số) of `organization`'s subtree at the end of
+    `day`, as the events recorded then say."""
+    return Member.objects.annotate(counted_path_on=_last_state("counted_after__path", day)).filter(
+        subtree_q("counted_path_on", organization.path)
+    )
+
+
+def attending_on(organization, day: datetime.date):
+    """Members attending `organization` itself at the end of `day` (counted there or visiting)."""
+    return Member.objects.annotate(organization_on=_last_state("organization_after", day)).filter(
+        organization_on=organization.pk
+    )
+
+
+@dataclass
+class Balance:
+    """Biểu 1: start + admitted + transferred in + restored − left − transferred out = end."""
+
+    start: int
+    admitted: int
+    transferred_in: int
+    restored: int
+    died: int
+    expelled: int
+    removed: int
+    resigned: int
+    transferred_out: int
+    end: int
+    # Changes of count the lines above do not explain; always 0 unless something is wrong.
+    unexplained: int = 0
+    lines: dict = field(default_factory=dict)
+
+    @property
+    def left(self) -> int:
+        return self.died + self.expelled + self.removed + self.resigned
+
+    @property
+    def computed_end(self) -> int:
+        return (
+            self.start
+            + self.admitted
+            + self.transferred_in
+            + self.restored
+            - self.left
+            - self.transferred_out
+        )
+
+    @property
+    def balances(self) -> bool:
+        return self.computed_end == self.end and not self.unexplained
+
+
+def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
+    """The member balance of `organization`'s subtree from `start` to `end`, both included:
+    the count at the end of the day before `start`, the flows of the events in the period
+    (a move between two cells of the subtree is no flow), the count at the end of `end`."""
+    path = organization.path
+    inside_after = subtree_q("counted_after__path", path)
+    inside_before = subtree_q("counted_before__path", path)
+    into = inside_after & ~inside_before
+    out_of = inside_before & ~inside_after
+    flows = MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end).aggregate(
+        admitted=Count("pk", filter=into & Q(kind=E.ADMISSION)),
+        transferred_in=Count("pk", filter=into & Q(kind=E.TRANSFER_IN)),
+        restored=Count("pk", filter=into & Q(kind=E.RESTORATION)),
+        unexplained_in=Count(
+            "pk", filter=into & ~Q(kind__in=[E.ADMISSION, E.TRANSFER_IN, E.RESTORATION])
+        ),
+        died=Count("pk", filter=out_of & Q(kind=E.DEATH)),
+        expelled=Count("pk", filter=out_of & Q(kind=E.EXPULSION)),
+        removed=Count("pk", filter=out_of & Q(kind=E.REMOVAL)),
+        resigned=Count("pk", filter=out_of & Q(kind=E.RESIGNATION)),
+        # Out to another organisation, or to a cell of ours outside the subtree.
+        transferred_out=Count("pk", filter=out_of & Q(kind__in=[E.TRANSFER_OUT, E.TRANSFER_IN])),
+        unexplained_out=Count(
+            "pk",
+            filter=out_of
+            & ~Q(
+                kind__in=[
+                    E.DEATH,
+                    E.EXPULSION,
+                    E.REMOVAL,
+                    E.RESIGNATION,
+                    E.TRANSFER_OUT,
+                    E.TRANSFER_IN,
+                ]
+            ),
+        ),
+    )
+    unexplained = flows.pop("unexplained_in") + flows.pop("unexplained_out")
+    return Balance(
+        start=counted_on(organization, start - datetime.timedelta(days=1)).count(),
+        end=counted_on(organization, end).count(),
+        unexplained=unexplained,
+        **flows,
+    )
+
+
+# --- due and overdue ------------------------------------------------------------------------
+
+
+@dataclass
+class DueItem:
+    what: str  # "decision", "ceremony" or "recognition"
+    subject: object  # a Candidate or a Member
+    organization: object
+    since: datetime.date
+    due_on: datetime.date
+    overdue: bool
+
+
+def due_items(
+    members, candidates, *, today: datetime.date | None = None, horizon_days: int = 60
+) -> list[DueItem]:
+    """What the statutory deadlines make due, from querysets already narrowed to what the
+    account may see: candidates awaiting the upper committee's decision (60 working days from
+    the cell's resolution), admitted members awaiting their ceremony (30 working days from the
+    decision), probationary members awaiting recognition (12 months after the ceremony, to be
+    proposed within 30 working days after that) — those due within `horizon_days`, and every
+    overdue one, the most pressing first."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=horizon_days)
+    rules = settings.MEMBER_RULES
+    items = []
+    awaiting_decision = candidates.filter(stage=CandidateStage.CELL_RESOLUTION).select_related(
+        "organization"
+    )
+    for candidate in awaiting_decision:
+        due = candidate.decision_due_on
+        items.append(
+            DueItem(
+                "decision",
+                candidate,
+                candidate.organization,
+                candidate.resolution_on,
+                due,
+                due < today,
+            )
+        )
+    current = members.filter(status=MemberStatus.PROBATIONARY).select_related("organization")
+    for member in current.filter(ceremony_on__isnull=True, admitted_on__isnull=False):
+        due = calendar.add_working_days(member.admitted_on, rules["CEREMONY_WORKING_DAYS"])
+        items.append(
+            DueItem("ceremony", member, member.organization, member.admitted_on, due, due < today)
+        )
+    probation_ends_before = calendar.add_months(horizon, -rules["PROBATION_MONTHS"])
+    for member in current.filter(ceremony_on__isnull=False, ceremony_on__lte=probation_ends_before):
+        due = calendar.add_months(member.ceremony_on, rules["PROBATION_MONTHS"])
+        late = calendar.add_working_days(due, rules["RECOGNITION_PROPOSAL_WORKING_DAYS"])
+        items.append(
+            DueItem(
+                "recognition", member, member.organization, member.ceremony_on, due, late < today
+            )
+        )
+    return sorted(items, key=lambda item: (not item.overdue, item.due_on))
+
+
+def pipeline_counts(candidates) -> dict[str, int]:
+    """How many candidates stand at each stage."""
+    counts = dict(candidates.values_list("stage").annotate(total=Count("pk")).order_by())
+    return {stage: counts.get(stage, 0) for stage in CandidateStage.values}
