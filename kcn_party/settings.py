@@ -151,9 +151,7 @@ MEMBER_RULES = {
     "DECISION_WORKING_DAYS": env.int("ADMISSION_DECISION_WORKING_DAYS", default=60),
     "CEREMONY_WORKING_DAYS": env.int("ADMISSION_CEREMONY_WORKING_DAYS", default=30),
     "PROBATION_MONTHS": env.int("PROBATION_MONTHS", default=12),
-    "RECOGNITION_PROPOSAL_WORKING_DAYS": env.int(
-        "RECOGNITION_PROPOSAL_WORKING_DAYS", default=30
-    ),
+    "RECOGNITION_PROPOSAL_WORKING_DAYS": env.int("RECOGNITION_PROPOSAL_WORKING_DAYS", default=30),
     # Members admitted less than this many months before the year's end are not rated.
     "RATING_MIN_MONTHS": env.int("RATING_MIN_MONTHS", default=6),
     # Rated "excellently fulfilled" (HTXS) at most this share of those rated HTT or better
