@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from members import calendar, timeline
 from members.models import (
     AwarenessClass,
+    AwarenessParticipant,
     Candidate,
     CandidateStage,
     EventKind,
@@ -29,6 +30,8 @@ from members.models import (
     MemberStatus,
     OrganizationRating,
     RatingLevel,
+    TheoryClass,
+    TheoryParticipant,
 )
 from members.models.ratings import GOOD_OR_BETTER
 from organizations.access import scope_of
@@ -51,17 +54,23 @@ def _date(day: datetime.date) -> str:
 # --- the timeline ---------------------------------------------------------------------------
 
 
-def _organization_names(events, member: Member) -> dict[int, str]:
+def _organizations(events, member: Member) -> dict[int, PartyOrganization]:
+    """The organisations the timeline names, by id, in one query."""
     ids = {e.organization_id for e in events if e.organization_id}
     ids |= {e.organization_after_id for e in events if e.organization_after_id}
     if member.organization_id:
         ids.add(member.organization_id)
-    return dict(PartyOrganization.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return PartyOrganization.objects.in_bulk(ids)
 
 
-def _timeline_error(error: timeline.TimelineError, focus) -> ValidationError:
-    if error.event is focus:
-        return ValidationError({error.field: error.message} if error.field else error.message)
+def _timeline_error(error: timeline.TimelineError, changed: list) -> ValidationError:
+    """The error of the event that does not fit, on the field that gave what is wrong:
+    `changed` pairs the events being added or changed with the names their callers gave
+    their fields (e.g. an admission's date is `decided_on` to member_admit)."""
+    for event, names in changed:
+        if event is error.event:
+            field = names.get(error.field, error.field) if error.field else None
+            return ValidationError({field: error.message} if field else error.message)
     return ValidationError(
         _("The event of %(date)s (%(kind)s) would no longer fit: %(message)s")
         % {
@@ -72,18 +81,28 @@ def _timeline_error(error: timeline.TimelineError, focus) -> ValidationError:
     )
 
 
-def _store_timeline(member: Member, events: list[MemberEvent], *, focus=None) -> Member:
-    """Replay `events` (saved or not) as the member's whole timeline; on success save the
-    member, the new and changed events and every event's resulting state."""
+def _replayed(member: Member, events: list[MemberEvent], changed: list):
     ordered = timeline.ordered(events)
     if not ordered:
         raise ValidationError(_("A member record begins with an admission or a transfer in."))
+    organizations = _organizations(ordered, member)
+    names = {pk: organization.name for pk, organization in organizations.items()}
     try:
-        states = timeline.replay(
-            ordered, birth_date=member.birth_date, names=_organization_names(ordered, member)
-        )
+        states = timeline.replay(ordered, birth_date=member.birth_date, names=names)
     except timeline.TimelineError as error:
-        raise _timeline_error(error, focus) from error
+        raise _timeline_error(error, changed) from error
+    return ordered, states, organizations
+
+
+def _store_timeline(
+    member: Member, events: list[MemberEvent], *, changed: list | None = None
+) -> Member:
+    """Replay `events` (saved or not) as the member's whole timeline; on success save the
+    member, the new and changed events and every event's resulting state. `changed` pairs the
+    events added or changed by the caller with how the caller names their fields (for the
+    errors)."""
+    changed = changed or []
+    ordered, states, organizations = _replayed(member, events, changed)
     last = states[-1]
     if last.last_organization_id is None:
         raise ValidationError(
@@ -99,23 +118,25 @@ def _store_timeline(member: Member, events: list[MemberEvent], *, focus=None) ->
         counted_before = state.counted_in_id
 
     member.status = last.status
-    member.organization_id = last.organization_id or last.last_organization_id
-    member.counted_in_id = last.counted_in_id
+    member.organization = organizations[last.organization_id or last.last_organization_id]
+    member.counted_in = organizations.get(last.counted_in_id)
     member.exempt = last.exempt
     member.away_at = last.away_at
     member.admitted_on = last.admitted_on
     member.ceremony_on = last.ceremony_on
     member.recognized_on = last.recognized_on
-    member.full_clean()
+    _member_clean(member)
     member.save()
 
     new = [e for e in ordered if e.pk is None]
+    stored = [e for e in ordered if e.pk is not None]
     for event in new:
         event.member = member
     MemberEvent.objects.bulk_create(new)
-    if focus is not None and focus.pk and focus not in new:
-        focus.save()
-    MemberEvent.objects.bulk_update([e for e in ordered if e not in new], DERIVED_FIELDS)
+    for event, _names in changed:
+        if event.pk is not None and not any(event is e for e in new):
+            event.save()
+    MemberEvent.objects.bulk_update(stored, DERIVED_FIELDS)
 
     candidate = Candidate.objects.filter(member=member).first()
     if candidate is not None and candidate.stage != candidate.derived_stage():
@@ -123,10 +144,56 @@ def _store_timeline(member: Member, events: list[MemberEvent], *, focus=None) ->
     return member
 
 
+def _member_clean(member: Member) -> None:
+    """The record's own rules, and that a person is counted in one organisation only (the
+    database's conditional unique constraints, said in the staff's words)."""
+    errors = {}
+    try:
+        # Choices, lengths and the identity checks; the constraints are checked below, and
+        # the organisations come from the replay.
+        member.full_clean(exclude=["organization", "counted_in"], validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    labels = {"citizen_id": _("citizen ID"), "card_number": _("party card number")}
+    values = {f: getattr(member, f) for f in labels if getattr(member, f) and f not in errors}
+    if member.counted_in_id and values:
+        others = (
+            Member.objects.filter(counted_in__isnull=False)
+            .filter(
+                Q(citizen_id=values.get("citizen_id", "-"))
+                | Q(card_number=values.get("card_number", "-"))
+            )
+            .exclude(pk=member.pk)
+            .select_related("counted_in")
+        )
+        for other in others:
+            for field, value in values.items():
+                if getattr(other, field) == value:
+                    errors[field] = [
+                        _(
+                            "This %(label)s belongs to %(name)s, counted in %(organization)s; a "
+                            "person is counted in one organisation only."
+                        )
+                        % {
+                            "label": labels[field],
+                            "name": other.full_name,
+                            "organization": other.counted_in,
+                        }
+                    ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _event_clean(event: MemberEvent) -> None:
+    # The member and the organisation are objects the caller holds (chosen from scoped lists);
+    # the event's check constraints say what its clean() says, in the staff's words.
+    event.full_clean(exclude=["member", "organization"], validate_constraints=False)
+
+
 def _locked(member: Member) -> list[MemberEvent]:
     """Lock the member against a concurrent change and return its stored events."""
     Member.objects.select_for_update().filter(pk=member.pk).first()
-    return list(member.events.select_related("organization"))
+    return list(member.events.all())
 
 
 def _check_scope(by, organization) -> None:
@@ -138,15 +205,33 @@ def _check_scope(by, organization) -> None:
         raise ValidationError({"organization": _("Choose one of your own cells.")})
 
 
+def member_event_check(*, event: MemberEvent) -> None:
+    """Raise what adding or changing `event` would raise, writing nothing (for forms)."""
+    others = [e for e in event.member.events.all() if e.pk != event.pk]
+    _replayed(event.member, [*others, event], [(event, {})])
+
+
 @transaction.atomic
 def member_event_add(*, event: MemberEvent, by=None) -> MemberEvent:
     """Add an event to a member's record (the member is `event.member`)."""
     member = event.member
     _check_scope(by, event.organization if event.organization_id else None)
-    event.full_clean(exclude=["member"])
+    _event_clean(event)
     events = _locked(member)
-    _store_timeline(member, [*events, event], focus=event)
+    _store_timeline(member, [*events, event], changed=[(event, {})])
     return event
+
+
+@transaction.atomic
+def member_events_add(*, member: Member, events: list[MemberEvent], by=None) -> Member:
+    """Add several events to a member's record at once (e.g. from paper records), checked as
+    if entered one by one."""
+    for event in events:
+        event.member = member
+        _check_scope(by, event.organization if event.organization_id else None)
+        _event_clean(event)
+    stored = _locked(member)
+    return _store_timeline(member, [*stored, *events], changed=[(e, {}) for e in events])
 
 
 @transaction.atomic
@@ -154,9 +239,9 @@ def member_event_change(*, event: MemberEvent, by=None) -> MemberEvent:
     """Correct an event (its date, decision, organisation…); the rest must still fit."""
     member = event.member
     _check_scope(by, event.organization if event.organization_id else None)
-    event.full_clean(exclude=["member"])
+    _event_clean(event)
     events = [e for e in _locked(member) if e.pk != event.pk]
-    _store_timeline(member, [*events, event], focus=event)
+    _store_timeline(member, [*events, event], changed=[(event, {})])
     return event
 
 
@@ -176,7 +261,7 @@ def member_event_delete(*, event: MemberEvent, by=None) -> None:
 @transaction.atomic
 def member_save(*, member: Member) -> Member:
     """Save the personal record of an existing member (the events decide the rest)."""
-    member.full_clean()
+    _member_clean(member)
     member.save()
     return member
 
@@ -188,7 +273,7 @@ def member_history_load(*, member: Member, events: list[MemberEvent]) -> Member:
     if member.pk:
         raise ValidationError(_("The member already has a record."))
     for event in events:
-        event.full_clean(exclude=["member"])
+        _event_clean(event)
     return _store_timeline(member, list(events))
 
 
@@ -327,12 +412,14 @@ def member_admit(
         organization=organization,
         ceremony_on=ceremony_on,
     )
-    admission.full_clean(exclude=["member"])
-    _store_timeline(member, [*events, admission], focus=admission)
+    _event_clean(admission)
+    _store_timeline(
+        member, [*events, admission], changed=[(admission, {"occurred_on": "decided_on"})]
+    )
     if candidate is not None:
         candidate.member = member
         candidate.decided_on = decided_on
-        candidate.full_clean()
+        candidate.full_clean(validate_constraints=False)
         candidate.save()
     return member, warnings
 
@@ -411,10 +498,14 @@ def member_transfer_in(
         organization=organization,
         counterpart=counterpart,
     )
-    for event in [*events, arrival]:
-        if event.pk is None:
-            event.full_clean(exclude=["member"])
-    _store_timeline(member, [*events, arrival], focus=arrival)
+    history = [e for e in events if e.pk is None]
+    for event in [*history, arrival]:
+        _event_clean(event)
+    changed = [(arrival, {})]
+    for event in history:  # what the transfer papers say happened before
+        when = "admitted_on" if event.kind == E.ADMISSION else "recognized_on"
+        changed.append((event, {"occurred_on": when, "kind": when, "counterpart": "admitted_in"}))
+    _store_timeline(member, [*events, arrival], changed=changed)
     return member
 
 
@@ -438,7 +529,8 @@ def candidate_save(*, candidate: Candidate, by=None) -> list[str]:
             )
     elif candidate.decided_on:
         raise ValidationError({"decided_on": _("Record the admission with “Record an admission”.")})
-    candidate.full_clean()
+    # Its check constraints repeat what Candidate.clean() says, in the staff's words.
+    candidate.full_clean(validate_constraints=False)
     candidate.save()
     warnings = []
     due = candidate.decision_due_on
@@ -453,7 +545,8 @@ def candidate_save(*, candidate: Candidate, by=None) -> list[str]:
 
 
 @transaction.atomic
-def awareness_class_save(*, course: AwarenessClass) -> AwarenessClass:
+def course_save(*, course):
+    """Save a class or a study session (its rules are its own)."""
     course.full_clean()
     course.save()
     return course
@@ -474,6 +567,26 @@ def awareness_certificates_sync(*, course: AwarenessClass) -> int:
             candidate.save(update_fields=["certificate_on"])
             changed += 1
     return changed
+
+
+@transaction.atomic
+def awareness_participants_add(*, course: AwarenessClass, participants) -> None:
+    """Add a class's participants in one go (e.g. from its list) and pass the certificate on
+    to the candidates among them."""
+    for participant in participants:
+        participant.course = course
+    AwarenessParticipant.objects.bulk_create(participants)
+    awareness_certificates_sync(course=course)
+
+
+@transaction.atomic
+def theory_participants_add(*, course: TheoryClass, members, completed: bool = True) -> None:
+    known = set(course.participants.values_list("member_id", flat=True))
+    TheoryParticipant.objects.bulk_create(
+        TheoryParticipant(course=course, member=member, completed=completed)
+        for member in members
+        if member.pk not in known
+    )
 
 
 # --- ratings --------------------------------------------------------------------------------
@@ -561,7 +674,9 @@ def ratings_save(
             rating.level, rating.note, rating.organization = level, note, organization
             changed.append(rating)
     for rating in new + changed:
-        rating.full_clean(exclude=["member", "organization"], validate_unique=False)
+        rating.full_clean(
+            exclude=["member", "organization"], validate_unique=False, validate_constraints=False
+        )
     MemberRating.objects.bulk_create(new)
     MemberRating.objects.bulk_update(changed, ["level", "note", "organization"])
     if organization_level:
@@ -591,6 +706,14 @@ def ratings_save(
             }
         )
     return warnings
+
+
+@transaction.atomic
+def organization_rating_save(*, rating: OrganizationRating, by=None) -> OrganizationRating:
+    _check_scope(by, rating.organization)
+    rating.full_clean()
+    rating.save()
+    return rating
 
 
 def rateable(member: Member, year: int) -> bool:

@@ -102,6 +102,16 @@ DATA_MODELS = (
     "organizations.workforcesnapshot",
     "organizations.massorganization",
     "organizations.membershipcount",
+    "members.member",
+    "members.memberevent",
+    "members.candidate",
+    "members.awarenessclass",
+    "members.awarenessparticipant",
+    "members.theoryclass",
+    "members.theoryparticipant",
+    "members.studysession",
+    "members.memberrating",
+    "members.organizationrating",
 )
 # Rows that only correct a record (a mistyped count, a wrong term) may be deleted; records of
 # organisations and enterprises are ended by a decision or a status, never deleted.
@@ -109,6 +119,10 @@ DELETABLE = (
     "organizations.leadershipterm",
     "organizations.workforcesnapshot",
     "organizations.membershipcount",
+    # An event recorded by mistake (members.services checks the rest still fits).
+    "members.memberevent",
+    "members.awarenessparticipant",
+    "members.theoryparticipant",
 )
 
 

@@ -423,7 +423,8 @@ class DemoBuilder:
         return groups
 
     def build_bac_giang(self, root, groups) -> None:
-        """8 active cells (4 at founding in 2014, 4 since), one dissolved cell kept on record."""
+        """8 active cells (4 at founding in 2014 with the committee's 35 members, 4 since), one
+        dissolved cell kept on record."""
         body = "Đảng ủy Các KCN tỉnh Bắc Giang"
         thai_duong = self.enterprise(
             tax_code=self._tax_code("24"),
@@ -441,10 +442,10 @@ class DemoBuilder:
         dinh_tram = [e for e in groups["domestic"] if e.zone.name == "KCN Đình Trám"][:3]
         agency, state, jv, fdi = groups["agency"], groups["state"], groups["jv"], groups["fdi100"]
         cells = [
-            (f"Chi bộ {agency[0].name}", agency[0:1], D(2014, 6, 20), 14),
-            (f"Chi bộ {agency[1].name}", agency[1:2], D(2014, 6, 20), 9),
-            (f"Chi bộ {state[0].name}", state[0:1], D(2014, 6, 20), 22),
-            (f"Chi bộ {state[4].name}", state[4:5], D(2014, 6, 20), 18),
+            (f"Chi bộ {agency[0].name}", agency[0:1], D(2014, 6, 20), 10),
+            (f"Chi bộ {agency[1].name}", agency[1:2], D(2014, 6, 20), 6),
+            (f"Chi bộ {state[0].name}", state[0:1], D(2014, 6, 20), 11),
+            (f"Chi bộ {state[4].name}", state[4:5], D(2014, 6, 20), 8),
             ("Chi bộ Công ty Cổ phần Dầu khí Thái Dương", [thai_duong], D(2016, 8, 12), 5),
             ("Chi bộ ghép các doanh nghiệp KCN Đình Trám", dinh_tram, D(2019, 4, 2), 6),
             (f"Chi bộ {jv[0].name}", jv[0:1], D(2023, 5, 19), 4),

@@ -11,6 +11,7 @@ from members import calendar
 from members.models.members import DigitsField, Position, Sex
 from members.validators import validate_citizen_id, validate_phone
 from organizations import access
+from organizations.models import Enterprise
 from organizations.models.party import CELL_KINDS, may_serve
 
 
@@ -205,6 +206,7 @@ class Candidate(models.Model):
 
     # --- rules -----------------------------------------------------------------------------
     def clean(self):
+        self.stage = self.derived_stage()
         rules = settings.MEMBER_RULES
         errors: dict[str, list] = {}
 
@@ -231,17 +233,19 @@ class Candidate(models.Model):
                 _("Admissions are prepared by a cell: choose a grassroots or subordinate cell."),
                 "not_a_cell",
             )
-        if (
-            self.enterprise_id
-            and self.organization_id
-            and not may_serve(self.organization.path, self.enterprise.zone.committee.path)
-        ):
-            error(
-                "enterprise",
-                _("%(name)s lies in a zone of another committee."),
-                "enterprise_zone",
-                name=self.enterprise.name,
+        if self.enterprise_id and self.organization_id:
+            name, committee_path = (
+                Enterprise.objects.filter(pk=self.enterprise_id)
+                .values_list("name", "zone__committee__path")
+                .get()
             )
+            if not may_serve(self.organization.path, committee_path):
+                error(
+                    "enterprise",
+                    _("%(name)s lies in a zone of another committee."),
+                    "enterprise_zone",
+                    name=name,
+                )
 
         # Each stage needs the one before it.
         if self.dossier_on and not self.certificate_on:

@@ -252,12 +252,18 @@ class Member(models.Model):
                     },
                 )
         if self.enterprise_id and self.organization_id:
-            committee_path = self.enterprise.zone.committee.path
+            from organizations.models import Enterprise
+
+            name, committee_path = (
+                Enterprise.objects.filter(pk=self.enterprise_id)
+                .values_list("name", "zone__committee__path")
+                .get()
+            )
             if not may_serve(self.organization.path, committee_path):
                 errors["enterprise"] = ValidationError(
                     _("%(name)s lies in a zone of another committee."),
                     code="enterprise_zone",
-                    params={"name": self.enterprise.name},
+                    params={"name": name},
                 )
         if errors:
             raise ValidationError(errors)

@@ -1,13 +1,21 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from members.demo import MembersDemo
 from organizations.demo import DEMO_PASSWORD, DemoBuilder, demo_accounts
 
 
 class Command(BaseCommand):
-    help = "Load the demo committees, zones, organisations, enterprises and accounts (idempotent)."
+    # Here, in the app that depends on all the others, because it loads every app's demo.
+    help = (
+        "Load the demo committees: zones, organisations, enterprises, accounts, members with "
+        "their history, candidates, classes and ratings (idempotent)."
+    )
 
     def handle(self, *args, **options):
-        changed = DemoBuilder().build()
+        with transaction.atomic():
+            changed = DemoBuilder().build()
+            changed += MembersDemo().build()
         if changed:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({changed} records written)."))
         else:

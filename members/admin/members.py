@@ -1,0 +1,476 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from import_export import fields
+
+from members import services
+from members.forms import AdmissionForm, TransferInForm
+from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
+from organizations.admin.base import (
+    ExportMixin,
+    ScopedModelAdmin,
+    VerboseModelResource,
+    verbose_columns,
+)
+from organizations.models import PartyOrganization
+from organizations.models.party import CELL_KINDS
+
+
+@verbose_columns
+class MemberResource(VerboseModelResource):
+    organization = fields.Field(attribute="organization__name", column_name=_("organisation"))
+    status = fields.Field(attribute="get_status_display", column_name=_("status"))
+    sex = fields.Field(attribute="get_sex_display", column_name=_("sex"))
+    enterprise = fields.Field(attribute="enterprise__name", column_name=_("employer"))
+    position = fields.Field(attribute="get_position_display", column_name=_("position"))
+    political_theory = fields.Field(
+        attribute="get_political_theory_display", column_name=_("political theory")
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "birth_date",
+            "sex",
+            "ethnicity",
+            "religion",
+            "hometown",
+            "citizen_id",
+            "card_number",
+            "phone",
+            "education",
+            "professional_level",
+            "political_theory",
+            "organization",
+            "status",
+            "admitted_on",
+            "recognized_on",
+            "enterprise",
+            "position",
+            "youth_union_member",
+            "trade_union_member",
+        ]
+        export_order = fields
+
+
+PERSONAL_FIELDSETS = [
+    (
+        _("Personal record"),
+        {
+            "fields": [
+                "full_name",
+                ("birth_date", "sex"),
+                ("ethnicity", "religion"),
+                "hometown",
+                ("citizen_id", "phone"),
+                ("education", "professional_level"),
+                ("political_theory", "card_number"),
+            ]
+        },
+    ),
+    (
+        _("Work"),
+        {"fields": ["enterprise", "position", ("youth_union_member", "trade_union_member")]},
+    ),
+]
+
+
+@admin.register(Member)
+class MemberAdmin(ExportMixin, ScopedModelAdmin):
+    resource_classes = [MemberResource]
+    list_display = [
+        "full_name",
+        "birth_date",
+        "organization",
+        "status",
+        "position",
+        "enterprise",
+        "admitted_on",
+    ]
+    list_filter = [
+        "status",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        "position",
+        "sex",
+        "exempt",
+        "political_theory",
+    ]
+    list_select_related = ["organization", "enterprise"]
+    search_fields = ["full_name", "citizen_id", "card_number", "phone"]
+    autocomplete_fields = ["enterprise"]
+    readonly_fields = [
+        "status",
+        "party_age",
+        "organization",
+        "counted_in",
+        "admitted_on",
+        "ceremony_on",
+        "recognized_on",
+        "exempt",
+        "away_at",
+    ]
+    fieldsets = [
+        (
+            _("Standing (from the events)"),
+            {
+                "fields": [
+                    ("status", "party_age"),
+                    ("organization", "counted_in"),
+                    ("admitted_on", "ceremony_on", "recognized_on"),
+                    ("exempt", "away_at"),
+                ]
+            },
+        ),
+        *PERSONAL_FIELDSETS,
+    ]
+
+    def has_add_permission(self, request):
+        # A record begins with an admission or a transfer in: the two journeys below.
+        return False
+
+    def may_record(self, request) -> bool:
+        return request.user.has_perm("members.add_member")
+
+    @admin.display(description=_("party age"))
+    def party_age(self, obj):
+        return obj.party_age()
+
+    def save_model(self, request, obj, form, change):
+        services.member_save(member=obj)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("admit/", wrap(self.admission_view), name="members_member_admit"),
+            path("transfer-in/", wrap(self.transfer_in_view), name="members_member_transfer_in"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_record": self.may_record(request)}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)  # 404 outside the account's subtree
+        events = obj.events.select_related("organization", "organization_after").order_by(
+            "sequence"
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "timeline": events,
+            "may_add_event": self.may_record(request),
+            "add_event_url": reverse("admin:members_memberevent_add") + f"?member={obj.pk}",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- journeys --------------------------------------------------------------------------
+    def _journey(self, request, *, form, title, fieldsets, template, extra=None):
+        admin_form = admin.helpers.AdminForm(form, fieldsets, {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "adminform": admin_form,
+            "form": form,
+            "errors": admin.helpers.AdminErrorList(form, []),
+            "media": self.media + admin_form.media,
+            "has_view_permission": True,
+            **(extra or {}),
+        }
+        return TemplateResponse(request, template, context)
+
+    def _done(self, request, member, message, warnings=()):
+        self.message_user(request, message, messages.SUCCESS)
+        for warning in warnings:
+            self.message_user(request, warning, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:members_member_change", args=[member.pk]))
+
+    def _last_issuer(self, request, kind) -> str:
+        """The body that issued the account's last decision of this kind: usually the same."""
+        return (
+            MemberEvent.objects.visible_to(request.user)
+            .filter(kind=kind)
+            .exclude(issued_by="")
+            .order_by("-created_at")
+            .values_list("issued_by", flat=True)
+            .first()
+            or ""
+        )
+
+    def admission_view(self, request):
+        if not self.may_record(request):
+            raise PermissionDenied
+        candidate = None
+        candidate_id = request.POST.get("candidate") or request.GET.get("candidate")
+        visible_candidates = Candidate.objects.visible_to(request.user)
+        if candidate_id:
+            if not str(candidate_id).isdigit():
+                raise Http404
+            candidate = get_object_or_404(visible_candidates, pk=candidate_id)
+        initial = {"issued_by": self._last_issuer(request, EventKind.ADMISSION)}
+        if candidate is not None:
+            initial |= {name: getattr(candidate, name) for name in CANDIDATE_FIELDS}
+            initial |= {
+                "candidate": candidate.pk,
+                "organization": candidate.organization_id,
+                "enterprise": candidate.enterprise_id,
+            }
+        form = AdmissionForm(
+            request.POST or None, initial=initial, user=request.user, instance=Member()
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    member, warnings = services.member_admit(
+                        member=form.instance,
+                        organization=data["organization"],
+                        decided_on=data["decided_on"],
+                        decision_no=data["decision_no"],
+                        issued_by=data["issued_by"],
+                        ceremony_on=data["ceremony_on"],
+                        candidate=data["candidate"],
+                        by=request.user,
+                    )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                return self._done(
+                    request,
+                    member,
+                    _("%(name)s is recorded as a probationary member of %(cell)s.")
+                    % {"name": member.full_name, "cell": member.organization.name},
+                    warnings,
+                )
+        awaiting = visible_candidates.filter(stage=CandidateStage.CELL_RESOLUTION).select_related(
+            "organization"
+        )
+        return self._journey(
+            request,
+            form=form,
+            title=_("Record an admission"),
+            template="admin/members/member/admission.html",
+            fieldsets=[
+                (
+                    _("Admission decision"),
+                    {
+                        "fields": [
+                            "candidate",
+                            "organization",
+                            ("decided_on", "decision_no"),
+                            "issued_by",
+                            "ceremony_on",
+                        ]
+                    },
+                ),
+                *PERSONAL_FIELDSETS,
+            ],
+            extra={"candidate": candidate, "awaiting": awaiting},
+        )
+
+    def transfer_in_view(self, request):
+        if not self.may_record(request):
+            raise PermissionDenied
+        form = TransferInForm(
+            request.POST or None,
+            initial={"issued_by": self._last_issuer(request, EventKind.TRANSFER_IN)},
+            user=request.user,
+            instance=Member(),
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    member = services.member_transfer_in(
+                        member=form.instance,
+                        organization=data["organization"],
+                        occurred_on=data["occurred_on"],
+                        counterpart=data["counterpart"],
+                        decision_no=data["decision_no"],
+                        issued_by=data["issued_by"],
+                        temporary=data["kind"] == TransferInForm.TEMPORARY,
+                        standing=data["standing"],
+                        admitted_on=data["admitted_on"],
+                        admitted_in=data["admitted_in"],
+                        ceremony_on=data["ceremony_on"],
+                        recognized_on=data["recognized_on"],
+                        by=request.user,
+                    )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                return self._done(
+                    request,
+                    member,
+                    _("%(name)s is recorded as arriving in %(cell)s.")
+                    % {"name": member.full_name, "cell": member.organization.name},
+                )
+        return self._journey(
+            request,
+            form=form,
+            title=_("Record a transfer in"),
+            template="admin/members/member/transfer_in.html",
+            fieldsets=[
+                (
+                    _("Transfer"),
+                    {
+                        "fields": [
+                            "kind",
+                            "counterpart",
+                            "organization",
+                            ("occurred_on", "decision_no"),
+                            "issued_by",
+                        ]
+                    },
+                ),
+                (
+                    _("Standing, from the transfer papers"),
+                    {
+                        "fields": [
+                            "standing",
+                            ("admitted_on", "admitted_in"),
+                            ("ceremony_on", "recognized_on"),
+                        ]
+                    },
+                ),
+                *PERSONAL_FIELDSETS,
+            ],
+        )
+
+
+CANDIDATE_FIELDS = [
+    "full_name",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "citizen_id",
+    "phone",
+    "education",
+    "professional_level",
+    "position",
+    "youth_union_member",
+    "trade_union_member",
+]
+
+
+class MemberEventForm(forms.ModelForm):
+    class Meta:
+        model = MemberEvent
+        fields = [
+            "member",
+            "kind",
+            "occurred_on",
+            "decision_no",
+            "issued_by",
+            "organization",
+            "counterpart",
+            "ceremony_on",
+            "badge_years",
+            "note",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not self.instance.member_id:
+            return
+        # Where the event stands among the member's others: checked before anything is saved.
+        try:
+            services.member_event_check(event=self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+@admin.register(MemberEvent)
+class MemberEventAdmin(ScopedModelAdmin):
+    form = MemberEventForm
+    list_display = ["occurred_on", "member", "kind", "where", "decision_no"]
+    list_filter = ["kind"]
+    list_select_related = ["member", "organization_after", "organization"]
+    search_fields = ["member__full_name", "decision_no", "counterpart"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "occurred_on"
+    actions = None  # one by one, so that each deletion is checked against the timeline
+    fieldsets = [
+        (None, {"fields": ["member", "kind", ("occurred_on", "decision_no"), "issued_by"]}),
+        (
+            _("Where"),
+            {
+                "fields": ["organization", "counterpart"],
+                "description": _(
+                    "For an admission, a transfer in or a restoration choose the cell; for "
+                    "a transfer out or an event elsewhere name the outside organisation."
+                ),
+            },
+        ),
+        (_("Details"), {"fields": ["ceremony_on", "badge_years", "note"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-occurred_on", "-pk")
+
+    @admin.display(description=_("organisation"))
+    def where(self, obj):
+        place = obj.organization or obj.organization_after
+        return place.name if place else obj.counterpart
+
+    def get_readonly_fields(self, request, obj=None):
+        # An event belongs to one member's record for good.
+        return ["member"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            kwargs["queryset"] = PartyOrganization.objects.visible_to(request.user).filter(
+                kind__in=CELL_KINDS
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if not str(initial.get("member", "")).isdigit():
+            initial.pop("member", None)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.member_event_change(event=obj, by=request.user)
+        else:
+            services.member_event_add(event=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.member_event_delete(event=obj, by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            # Refused by the timeline: nothing was deleted (the view's transaction is undone).
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:members_memberevent_change", args=[object_id])
+            )
+
+    def _to_member(self, obj):
+        return HttpResponseRedirect(reverse("admin:members_member_change", args=[obj.member_id]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return response
+        return self._to_member(obj)  # back to the timeline the event belongs to
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return response
+        return self._to_member(obj)

@@ -1,0 +1,205 @@
+"""Forms of the staff's journeys: record an admission, record a transfer in, enter a cell's
+ratings for a year. They only collect and check input; members.services writes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Candidate, CandidateStage, Member, MemberStatus, RatingLevel
+from organizations.models import PartyOrganization
+from organizations.models.party import CELL_KINDS
+
+PERSONAL_FIELDS = [
+    "full_name",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "citizen_id",
+    "phone",
+    "education",
+    "professional_level",
+    "political_theory",
+    "card_number",
+    "enterprise",
+    "position",
+    "youth_union_member",
+    "trade_union_member",
+]
+
+
+def cells_of(user, on: datetime.date | None = None):
+    """The cells the account may choose: active ones of its subtree, by the tree's order."""
+    return PartyOrganization.objects.visible_to(user).filter(kind__in=CELL_KINDS).active(on)
+
+
+class CellChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class JourneyForm(forms.ModelForm):
+    """A member's personal record plus what the journey adds; errors from the service land on
+    the fields that caused them."""
+
+    class Meta:
+        model = Member
+        fields = PERSONAL_FIELDS
+        widgets = {
+            "birth_date": AdminDateWidget,
+            "enterprise": AutocompleteSelect(Member._meta.get_field("enterprise"), admin.site),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organization"].queryset = cells_of(user)
+        self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.visible_to(user)
+
+    def _post_clean(self):
+        # The personal record is checked here; the rest, and the uniqueness of counted
+        # members, by the service once the events say who is counted where.
+        self.instance = construct_instance(self, self.instance, PERSONAL_FIELDS)
+        others = [f.name for f in Member._meta.fields if f.name not in PERSONAL_FIELDS]
+        try:
+            self.instance.full_clean(
+                exclude=[*others, *self.errors], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+def date_field(label, **kwargs):
+    return forms.DateField(label=label, widget=AdminDateWidget, **kwargs)
+
+
+class AdmissionForm(JourneyForm):
+    """Record an admission: from a candidate whose cell has resolved, or directly."""
+
+    candidate = forms.ModelChoiceField(
+        label=_("admission candidate"),
+        queryset=Candidate.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    organization = CellChoiceField(label=_("admitted into the cell"), queryset=None)
+    decided_on = date_field(_("admission decided on"))
+    decision_no = forms.CharField(label=_("decision number"), max_length=64, required=False)
+    issued_by = forms.CharField(label=_("issued by"), max_length=255, required=False)
+    ceremony_on = date_field(
+        _("admission ceremony"),
+        required=False,
+        help_text=_("Leave empty until the ceremony is held; probation counts from it."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["candidate"].queryset = Candidate.objects.visible_to(user).filter(
+            stage=CandidateStage.CELL_RESOLUTION
+        )
+
+
+class TransferInForm(JourneyForm):
+    """Record a member arriving from another party organisation."""
+
+    PERMANENT, TEMPORARY = "permanent", "temporary"
+
+    kind = forms.ChoiceField(
+        label=_("transfer"),
+        choices=[
+            (PERMANENT, _("For good: counted here")),
+            (TEMPORARY, _("For a while: still counted there")),
+        ],
+        initial=PERMANENT,
+        widget=forms.RadioSelect,
+    )
+    counterpart = forms.CharField(
+        label=_("comes from"),
+        max_length=255,
+        help_text=_("The party organisation named in the transfer papers."),
+    )
+    organization = CellChoiceField(label=_("joins the cell"), queryset=None)
+    occurred_on = date_field(_("date of the transfer"))
+    decision_no = forms.CharField(label=_("transfer paper number"), max_length=64, required=False)
+    issued_by = forms.CharField(label=_("issued by"), max_length=255, required=False)
+    standing = forms.ChoiceField(
+        label=_("standing"),
+        choices=[
+            (MemberStatus.OFFICIAL, MemberStatus.OFFICIAL.label),
+            (MemberStatus.PROBATIONARY, MemberStatus.PROBATIONARY.label),
+        ],
+        initial=MemberStatus.OFFICIAL,
+        widget=forms.RadioSelect,
+    )
+    admitted_on = date_field(_("admitted on"), required=False)
+    admitted_in = forms.CharField(
+        label=_("admitted in"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty when it is the organisation the member comes from."),
+    )
+    ceremony_on = date_field(_("admission ceremony"), required=False)
+    recognized_on = date_field(_("official since"), required=False)
+
+
+class RatingChoiceForm(forms.Form):
+    """Which cell and year to rate."""
+
+    organization = CellChoiceField(label=_("cell"), queryset=None)
+    year = forms.TypedChoiceField(label=_("year"), coerce=int)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["organization"].queryset = cells_of(user, datetime.date(this_year, 1, 1))
+        self.fields["year"].choices = [(y, y) for y in range(this_year, this_year - 10, -1)]
+
+
+class MemberRatingForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ChoiceField(
+        label=_("rating"), choices=[("", "—"), *RatingLevel.choices], required=False
+    )
+    note = forms.CharField(label=_("note"), max_length=255, required=False)
+
+
+class BaseMemberRatingFormSet(forms.BaseFormSet):
+    def __init__(self, *args, members, **kwargs):
+        self.members = {member.pk: member for member in members}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # Only the members listed on the page can be rated from it.
+        for form in self.forms:
+            if form.cleaned_data and form.cleaned_data["member"] not in self.members:
+                raise ValidationError(_("The list of members has changed; open the page again."))
+
+
+MemberRatingFormSet = forms.formset_factory(
+    MemberRatingForm, formset=BaseMemberRatingFormSet, extra=0, max_num=2000, validate_max=True
+)
+
+
+class OrganizationRatingForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("rating of the cell"),
+        choices=[("", "—"), *RatingLevel.choices],
+        required=False,
+    )
