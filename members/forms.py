@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Candidate, CandidateStage, Member, MemberStatus, RatingLevel
@@ -86,22 +87,24 @@ class JourneyForm(forms.ModelForm):
 
 
 def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=AdminDateWidget, **kwargs)
+    return forms.DateField(label=capfirst(label), widget=AdminDateWidget, **kwargs)
 
 
 class AdmissionForm(JourneyForm):
     """Record an admission: from a candidate whose cell has resolved, or directly."""
 
     candidate = forms.ModelChoiceField(
-        label=_("admission candidate"),
+        label=capfirst(_("admission candidate")),
         queryset=Candidate.objects.none(),
         required=False,
         widget=forms.HiddenInput,
     )
-    organization = CellChoiceField(label=_("admitted into the cell"), queryset=None)
+    organization = CellChoiceField(label=capfirst(_("admitted into the cell")), queryset=None)
     decided_on = date_field(_("admission decided on"))
-    decision_no = forms.CharField(label=_("decision number"), max_length=64, required=False)
-    issued_by = forms.CharField(label=_("issued by"), max_length=255, required=False)
+    decision_no = forms.CharField(
+        label=capfirst(_("decision number")), max_length=64, required=False
+    )
+    issued_by = forms.CharField(label=capfirst(_("issued by")), max_length=255, required=False)
     ceremony_on = date_field(
         _("admission ceremony"),
         required=False,
@@ -121,7 +124,7 @@ class TransferInForm(JourneyForm):
     PERMANENT, TEMPORARY = "permanent", "temporary"
 
     kind = forms.ChoiceField(
-        label=_("transfer"),
+        label=capfirst(_("transfer")),
         choices=[
             (PERMANENT, _("For good: counted here")),
             (TEMPORARY, _("For a while: still counted there")),
@@ -130,16 +133,18 @@ class TransferInForm(JourneyForm):
         widget=forms.RadioSelect,
     )
     counterpart = forms.CharField(
-        label=_("comes from"),
+        label=capfirst(_("comes from")),
         max_length=255,
         help_text=_("The party organisation named in the transfer papers."),
     )
-    organization = CellChoiceField(label=_("joins the cell"), queryset=None)
+    organization = CellChoiceField(label=capfirst(_("joins the cell")), queryset=None)
     occurred_on = date_field(_("date of the transfer"))
-    decision_no = forms.CharField(label=_("transfer paper number"), max_length=64, required=False)
-    issued_by = forms.CharField(label=_("issued by"), max_length=255, required=False)
+    decision_no = forms.CharField(
+        label=capfirst(_("transfer paper number")), max_length=64, required=False
+    )
+    issued_by = forms.CharField(label=capfirst(_("issued by")), max_length=255, required=False)
     standing = forms.ChoiceField(
-        label=_("standing"),
+        label=capfirst(_("standing")),
         choices=[
             (MemberStatus.OFFICIAL, MemberStatus.OFFICIAL.label),
             (MemberStatus.PROBATIONARY, MemberStatus.PROBATIONARY.label),
@@ -149,7 +154,7 @@ class TransferInForm(JourneyForm):
     )
     admitted_on = date_field(_("admitted on"), required=False)
     admitted_in = forms.CharField(
-        label=_("admitted in"),
+        label=capfirst(_("admitted in")),
         max_length=255,
         required=False,
         help_text=_("Leave empty when it is the organisation the member comes from."),
@@ -161,22 +166,22 @@ class TransferInForm(JourneyForm):
 class RatingChoiceForm(forms.Form):
     """Which cell and year to rate."""
 
-    organization = CellChoiceField(label=_("cell"), queryset=None)
-    year = forms.TypedChoiceField(label=_("year"), coerce=int)
+    organization = CellChoiceField(label=capfirst(_("cell")), queryset=None)
+    year = forms.TypedChoiceField(label=capfirst(_("year")), coerce=int)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["organization"].queryset = cells_of(user, datetime.date(this_year, 1, 1))
-        self.fields["year"].choices = [(y, y) for y in range(this_year, this_year - 10, -1)]
+        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, this_year - 10, -1)]
 
 
 class MemberRatingForm(forms.Form):
     member = forms.IntegerField(widget=forms.HiddenInput)
     level = forms.ChoiceField(
-        label=_("rating"), choices=[("", "—"), *RatingLevel.choices], required=False
+        label=capfirst(_("rating")), choices=[("", "—"), *RatingLevel.choices], required=False
     )
-    note = forms.CharField(label=_("note"), max_length=255, required=False)
+    note = forms.CharField(label=capfirst(_("note")), max_length=255, required=False)
 
 
 class BaseMemberRatingFormSet(forms.BaseFormSet):
@@ -199,7 +204,7 @@ MemberRatingFormSet = forms.formset_factory(
 
 class OrganizationRatingForm(forms.Form):
     level = forms.ChoiceField(
-        label=_("rating of the cell"),
+        label=capfirst(_("rating of the cell")),
         choices=[("", "—"), *RatingLevel.choices],
         required=False,
     )

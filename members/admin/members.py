@@ -14,6 +14,7 @@ from import_export import fields
 from members import services
 from members.forms import AdmissionForm, TransferInForm
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
+from members.models.members import ACTIVE_STATUSES
 from organizations.admin.base import (
     ExportMixin,
     ScopedModelAdmin,
@@ -84,19 +85,53 @@ PERSONAL_FIELDSETS = [
 ]
 
 
+class PresenceFilter(admin.SimpleListFilter):
+    """Current members by default: those who left stay on record, one click away."""
+
+    title = _("members")
+    parameter_name = "presence"
+    CURRENT, LEFT, ALL = "current", "left", "all"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.CURRENT, _("Attending now")),
+            (self.LEFT, _("No longer here")),
+            (self.ALL, _("All records")),
+        ]
+
+    def value(self):
+        return super().value() or self.CURRENT
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.CURRENT:
+            return queryset.current()
+        if self.value() == self.LEFT:
+            return queryset.exclude(status__in=ACTIVE_STATUSES)
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(ExportMixin, ScopedModelAdmin):
     resource_classes = [MemberResource]
+    change_list_template = "admin/members/member/change_list.html"
     list_display = [
         "full_name",
         "birth_date",
         "organization",
         "status",
-        "position",
-        "enterprise",
         "admitted_on",
+        "position",
     ]
     list_filter = [
+        PresenceFilter,
         "status",
         ("organization", admin.RelatedOnlyFieldListFilter),
         "position",
