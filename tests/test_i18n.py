@@ -47,6 +47,7 @@ def test_every_message_is_translated():
 
     with (LOCALE_DIR / "vi/LC_MESSAGES/django.po").open("rb") as po_file:
         catalog = read_po(po_file)
+
     def translated(message):
         strings = [message.string] if isinstance(message.string, str) else message.string
         return all(strings) and not message.fuzzy
