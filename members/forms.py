@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Candidate, CandidateStage, Member, MemberStatus, RatingLevel
+from members.models import Candidate, Member, MemberStatus, RatingLevel
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
 
@@ -113,9 +113,8 @@ class AdmissionForm(JourneyForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["candidate"].queryset = Candidate.objects.visible_to(user).filter(
-            stage=CandidateStage.CELL_RESOLUTION
-        )
+        # Any of the account's candidates: the service says why one cannot be admitted yet.
+        self.fields["candidate"].queryset = Candidate.objects.visible_to(user)
 
 
 class TransferInForm(JourneyForm):

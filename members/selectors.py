@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from members import calendar
@@ -38,19 +38,26 @@ def status_on(member_ids, day: datetime.date) -> dict[int, str | None]:
     return dict(rows)
 
 
+def _last_events_on(day: datetime.date):
+    """Each member's last event on or before `day`: its stored state is the member's state
+    at the end of that day. (Sequence follows the dates, so "last" is the highest.)"""
+    later = MemberEvent.objects.filter(
+        member=OuterRef("member"), occurred_on__lte=day, sequence__gt=OuterRef("sequence")
+    )
+    return MemberEvent.objects.filter(occurred_on__lte=day).exclude(Exists(later))
+
+
 def counted_on(organization, day: datetime.date):
     """Members counted in the numbers (đảng số) of `organization`'s subtree at the end of
     `day`, as the events recorded then say."""
-    return Member.objects.annotate(counted_path_on=_last_state("counted_after__path", day)).filter(
-        subtree_q("counted_path_on", organization.path)
-    )
+    last = _last_events_on(day).filter(subtree_q("counted_after__path", organization.path))
+    return Member.objects.filter(pk__in=last.values("member_id"))
 
 
 def attending_on(organization, day: datetime.date):
     """Members attending `organization` itself at the end of `day` (counted there or visiting)."""
-    return Member.objects.annotate(organization_on=_last_state("organization_after", day)).filter(
-        organization_on=organization.pk
-    )
+    last = _last_events_on(day).filter(organization_after=organization)
+    return Member.objects.filter(pk__in=last.values("member_id"))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -61,6 +61,25 @@ def _organizations(events, member: Member) -> dict[int, PartyOrganization]:
     if member.organization_id:
         ids.add(member.organization_id)
     return PartyOrganization.objects.in_bulk(ids)
+
+
+def _renamed(error: ValidationError, names: dict) -> ValidationError:
+    """The same errors, on the fields as the caller names them (None: not on a field)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed: dict = {}
+    for field, errors in error.error_dict.items():
+        renamed.setdefault(names.get(field, field), []).extend(errors)
+    return ValidationError(
+        {field if field else NON_FIELD_ERRORS: errors for field, errors in renamed.items()}
+    )
+
+
+def _clean_as(event: MemberEvent, names: dict) -> None:
+    try:
+        _event_clean(event)
+    except ValidationError as error:
+        raise _renamed(error, names) from error
 
 
 def _timeline_error(error: timeline.TimelineError, changed: list) -> ValidationError:
@@ -164,21 +183,18 @@ def _member_clean(member: Member) -> None:
                 | Q(card_number=values.get("card_number", "-"))
             )
             .exclude(pk=member.pk)
-            .select_related("counted_in")
         )
         for other in others:
             for field, value in values.items():
                 if getattr(other, field) == value:
+                    # Not named: it may be another committee's record, which this account
+                    # must not see (its own committee's records are named by the journeys).
                     errors[field] = [
                         _(
-                            "This %(label)s belongs to %(name)s, counted in %(organization)s; a "
-                            "person is counted in one organisation only."
+                            "A member counted in the numbers of another organisation has this "
+                            "%(label)s; a person is counted in one organisation only."
                         )
-                        % {
-                            "label": labels[field],
-                            "name": other.full_name,
-                            "organization": other.counted_in,
-                        }
+                        % {"label": labels[field]}
                     ]
     if errors:
         raise ValidationError(errors)
@@ -412,10 +428,9 @@ def member_admit(
         organization=organization,
         ceremony_on=ceremony_on,
     )
-    _event_clean(admission)
-    _store_timeline(
-        member, [*events, admission], changed=[(admission, {"occurred_on": "decided_on"})]
-    )
+    names = {"occurred_on": "decided_on"}
+    _clean_as(admission, names)
+    _store_timeline(member, [*events, admission], changed=[(admission, names)])
     if candidate is not None:
         candidate.member = member
         candidate.decided_on = decided_on
@@ -498,13 +513,21 @@ def member_transfer_in(
         organization=organization,
         counterpart=counterpart,
     )
-    history = [e for e in events if e.pk is None]
-    for event in [*history, arrival]:
-        _event_clean(event)
     changed = [(arrival, {})]
-    for event in history:  # what the transfer papers say happened before
-        when = "admitted_on" if event.kind == E.ADMISSION else "recognized_on"
-        changed.append((event, {"occurred_on": when, "kind": when, "counterpart": "admitted_in"}))
+    for event in events:
+        if event.pk is None:  # what the transfer papers say happened before
+            when = "admitted_on" if event.kind == E.ADMISSION else "recognized_on"
+            names = {"occurred_on": when, "kind": when, "counterpart": "admitted_in"}
+            changed.append((event, names))
+    for event, names in changed:
+        _clean_as(event, names)
+    if admitted_on and occurred_on < admitted_on:
+        raise ValidationError(
+            {
+                "occurred_on": _("The transfer cannot come before the admission (%s).")
+                % _date(admitted_on)
+            }
+        )
     _store_timeline(member, [*events, arrival], changed=changed)
     return member
 

@@ -1,0 +1,97 @@
+"""A cell's annual ratings on one screen: every member attending the cell at the year's end,
+one formset, the cell's own rating, and a warning when HTXS exceeds its quota."""
+
+import datetime
+
+import pytest
+
+from members.models import MemberRating, OrganizationRating, RatingLevel
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+URL = "/admin/members/memberrating/enter/"
+
+
+@pytest.fixture
+def members(bg):
+    return [
+        MemberFactory(
+            organization=bg.cell, full_name=f"Đảng viên {n:02d}", admitted_on=D(2018, 3, n + 1)
+        )
+        for n in range(6)
+    ]
+
+
+def screen(client, bg, year=2025):
+    return client.get(URL, {"organization": bg.cell.pk, "year": year})
+
+
+def post_data(response, levels, cell_level="good"):
+    formset = response.context["formset"]
+    data = {
+        "ratings-TOTAL_FORMS": str(len(formset.forms)),
+        "ratings-INITIAL_FORMS": str(len(formset.forms)),
+        "ratings-MIN_NUM_FORMS": "0",
+        "ratings-MAX_NUM_FORMS": "2000",
+        "cell-level": cell_level,
+    }
+    for i, (form, level) in enumerate(zip(formset.forms, levels, strict=True)):
+        data[f"ratings-{i}-member"] = form.initial["member"]
+        data[f"ratings-{i}-level"] = level
+        data[f"ratings-{i}-note"] = ""
+    return data
+
+
+def test_every_member_of_the_cell_is_on_one_screen(bg, members, staff_client):
+    late = MemberFactory(organization=bg.cell, probationary=True, admitted_on=D(2025, 9, 1))
+    gone = MemberFactory(organization=bg.cell)
+    from members import services
+    from members.models import MemberEvent
+
+    services.member_event_add(
+        event=MemberEvent(
+            member=gone, kind="transfer_out", occurred_on=D(2025, 6, 1), counterpart="Nơi khác"
+        )
+    )
+    response = screen(staff_client, bg)
+    listed = [member for member, _form in response.context["rows"]]
+    assert set(listed) == {*members, late}  # at 31/12/2025: the one who left is not listed
+    defaults = {member.pk: form.initial["level"] for member, form in response.context["rows"]}
+    assert defaults[late.pk] == RatingLevel.NOT_RATED  # admitted under 6 months before
+    assert defaults[members[0].pk] == ""
+
+
+def test_one_post_saves_the_whole_cell_and_warns_about_the_quota(bg, members, staff_client):
+    response = screen(staff_client, bg)
+    levels = ["excellent", "excellent", "good", "good", "good", "fulfilled"]
+    response = staff_client.post(
+        f"{URL}?organization={bg.cell.pk}&year=2025", post_data(response, levels), follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("Đã lưu kết quả xếp loại năm 2025" in m and "6 đảng viên" in m for m in messages)
+    assert any(
+        "2 trong số 5 đảng viên được xếp loại HTT trở lên là HTXS (40,0%)" in m for m in messages
+    )
+    assert MemberRating.objects.filter(year=2025, organization=bg.cell).count() == 6
+    assert OrganizationRating.objects.get(organization=bg.cell, year=2025).level == "good"
+    # The screen opens again with what was saved.
+    again = screen(staff_client, bg)
+    saved = [form.initial["level"] for _member, form in again.context["rows"]]
+    assert sorted(saved) == sorted(levels)
+
+
+def test_a_tampered_member_list_writes_nothing(bg, hn, members, staff_client):
+    response = screen(staff_client, bg)
+    data = post_data(response, ["good"] * 6)
+    data["ratings-0-member"] = MemberFactory(organization=hn.cell).pk  # not on the page
+    response = staff_client.post(f"{URL}?organization={bg.cell.pk}&year=2025", data)
+    assert response.status_code == 200
+    assert "Danh sách đảng viên đã thay đổi; hãy mở lại trang." in response.content.decode()
+    assert not MemberRating.objects.exists()
+
+
+def test_a_year_to_come_cannot_be_chosen(bg, members, staff_client):
+    response = staff_client.get(URL, {"organization": bg.cell.pk, "year": 2099})
+    assert "Hãy chọn một lựa chọn hợp lệ." in response.content.decode()
+    assert "rows" not in response.context

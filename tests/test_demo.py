@@ -1,0 +1,258 @@
+"""The demo data matches the committees of the domain guide (§9), obeys the rules, balances,
+and loads idempotently."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import models, transaction
+from django.db.models import Max, Sum
+from django.test import Client
+
+from members import timeline
+from members.models import (
+    AwarenessClass,
+    Candidate,
+    CandidateStage,
+    EventKind,
+    Member,
+    MemberEvent,
+    MemberRating,
+    OrganizationRating,
+    StudySession,
+)
+from members.selectors import balance, counted_on
+from organizations.demo import DEMO_PASSWORD, demo_accounts
+from organizations.models import (
+    Enterprise,
+    LeadershipTerm,
+    MassKind,
+    MassOrganization,
+    MembershipCount,
+    OrganizationKind,
+    Ownership,
+    PartyOrganization,
+    StaffProfile,
+    WorkforceSnapshot,
+    Zone,
+)
+from organizations.models.party import CELL_KINDS
+from organizations.models.places import NON_STATE_OWNERSHIP
+
+K = OrganizationKind
+MODELS = [
+    PartyOrganization,
+    Zone,
+    Enterprise,
+    WorkforceSnapshot,
+    MassOrganization,
+    MembershipCount,
+    LeadershipTerm,
+    Member,
+    MemberEvent,
+    Candidate,
+    MemberRating,
+    OrganizationRating,
+    AwarenessClass,
+    StudySession,
+]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # Loaded once for the module inside a transaction that is rolled back afterwards; each
+    # test runs in a savepoint within it.
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", stdout=StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fingerprint():
+    return {
+        model.__name__: (model.objects.count(), model.objects.aggregate(last=Max("pk"))["last"])
+        for model in MODELS
+    } | {"enterprise_updated": Enterprise.objects.aggregate(last=Max("updated_at"))["last"]}
+
+
+@pytest.mark.django_db
+def test_bac_giang_committee_has_its_cells_zones_and_unions(demo):
+    committee = PartyOrganization.objects.get(code="BG-KCN")
+    below = PartyOrganization.objects.within(committee).exclude(pk=committee.pk)
+    assert below.active().filter(kind=K.GRASSROOTS_CELL).count() == 8
+    assert below.filter(ended_on__isnull=False).count() == 1  # a dissolved cell stays on record
+    assert below.filter(founded_on__year__gt=2014).active().count() == 4  # +4 cells since founding
+    assert committee.parent.kind == K.PROVINCE
+    assert committee.zones.count() == 7
+    unions = MassOrganization.objects.filter(
+        enterprise__zone__committee=committee, kind=MassKind.TRADE_UNION
+    )
+    assert unions.count() == 25
+    latest = sum(u.latest_members for u in unions.with_latest_count())
+    assert latest > 15_000
+    assert below.get(name__contains="Dầu khí Thái Dương").founded_on.year == 2016
+
+
+@pytest.mark.django_db
+def test_ha_noi_committee_has_68_organisations_as_the_guide_says(demo):
+    committee = PartyOrganization.objects.get(code="HN-KCN")
+    grassroots = PartyOrganization.objects.within(committee).grassroots().active()
+    assert grassroots.filter(kind=K.GRASSROOTS_COMMITTEE).count() == 4
+    assert grassroots.filter(kind=K.GRASSROOTS_CELL).count() == 64
+    hosts = Enterprise.objects.filter(party_organizations__in=grassroots)
+    assert hosts.filter(ownership=Ownership.AGENCY).count() == 3
+    assert hosts.filter(ownership__in=NON_STATE_OWNERSHIP).count() == 65
+    assert hosts.filter(ownership=Ownership.FDI100).count() == 41
+    assert hosts.filter(ownership=Ownership.JV).count() == 1
+    below_committees = PartyOrganization.objects.within(committee).filter(
+        kind__in=[K.PARTIAL_COMMITTEE, K.SUBORDINATE_CELL]
+    )
+    assert below_committees.filter(kind=K.SUBORDINATE_CELL).count() == 12
+    assert WorkforceSnapshot.objects.aggregate(total=Sum("workers"))["total"] > 50_000
+
+
+@pytest.mark.django_db
+def test_every_demo_account_logs_in_with_its_role(demo):
+    for username, organization_code, role in demo_accounts():
+        client = Client()
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        response = client.get("/admin/organizations/partyorganization/")
+        assert response.status_code == 200
+        profile = StaffProfile.objects.get(user__username=username)
+        assert (profile.organization.code, profile.role) == (organization_code, role)
+
+
+@pytest.mark.django_db
+def test_loading_again_changes_nothing(demo):
+    before = fingerprint()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_demo_rules_hold(demo):
+    for organization in PartyOrganization.objects.all():
+        organization.full_clean()
+        organization.check_enterprises(organization.enterprises.select_related("zone__committee"))
+    for enterprise in Enterprise.objects.all()[:50]:
+        enterprise.full_clean()
+
+
+# --- members ----------------------------------------------------------------------------------
+
+D = datetime.date
+TODAY = D(2026, 11, 1)  # the demo's "now"
+
+
+def committee(code):
+    return PartyOrganization.objects.get(code=code)
+
+
+@pytest.mark.django_db
+def test_bac_giang_has_about_124_members_in_its_8_cells_35_at_founding(demo):
+    root = committee("BG-KCN")
+    counted = counted_on(root, TODAY)
+    assert 118 <= counted.count() <= 130
+    cells = {
+        m.counted_in for m in Member.objects.within(root).counted().select_related("counted_in")
+    }
+    assert len(cells) == 8 and all(cell.ended_on is None for cell in cells)
+    assert counted_on(root, D(2014, 6, 20)).count() == 35  # when the committee was founded
+
+
+@pytest.mark.django_db
+def test_ha_noi_has_about_941_members_in_its_68_organisations(demo):
+    root = committee("HN-KCN")
+    assert 900 <= counted_on(root, TODAY).count() <= 980
+    grassroots = PartyOrganization.objects.within(root).grassroots().active()
+    with_members = [
+        organization
+        for organization in grassroots
+        if Member.objects.counted().filter(access_subtree(organization)).exists()
+    ]
+    assert len(with_members) == 68
+
+
+def access_subtree(organization):
+    from organizations.access import subtree_q
+
+    return subtree_q("counted_in__path", organization.path)
+
+
+@pytest.mark.django_db
+def test_the_member_balance_reconciles_every_year_in_every_organisation(demo):
+    """Biểu 1: start + admitted + transferred in + restored − left − transferred out = end,
+    for each committee and each of its cells, each year and a period across two years."""
+    years = [(D(year, 1, 1), D(year, 12, 31)) for year in range(2012, 2027)]
+    across = (D(2025, 7, 1), D(2026, 6, 30))
+    flows = dict.fromkeys(("admitted", "transferred_in", "restored", "left", "transferred_out"), 0)
+    for code in ("BG-KCN", "HN-KCN"):
+        root = committee(code)
+        cells = PartyOrganization.objects.within(root).filter(kind__in=CELL_KINDS)
+        # Every year for the committee; for each cell, years where moves between cells show.
+        checks = [(root, period) for period in [*years, across]]
+        checks += [(cell, period) for cell in cells for period in (years[6], years[13], across)]
+        for organization, (start, end) in checks:
+            result = balance(organization, start, end)
+            assert result.balances, (organization.code, start, end, result)
+            if organization == root:
+                for line in flows:
+                    flows[line] += getattr(result, line)
+    # Every line of the form has something in it, so each is really checked.
+    assert all(flows.values()), flows
+
+
+@pytest.mark.django_db
+def test_counts_on_past_dates_agree_with_a_fresh_replay_of_the_events(demo):
+    """The stored states (what reports read) say what the events say, replayed afresh."""
+    days = [D(2016, 12, 31), D(2020, 6, 30), D(2025, 12, 31)]
+    roots = {code: committee(code) for code in ("BG-KCN", "HN-KCN")}
+    paths = dict(PartyOrganization.objects.values_list("pk", "path"))
+    expected = {(code, day): 0 for code in roots for day in days}
+    events = MemberEvent.objects.order_by("member_id", "pk")
+    for member in Member.objects.prefetch_related(models.Prefetch("events", queryset=events)):
+        ordered = timeline.ordered(member.events.all())
+        states = timeline.replay(ordered, birth_date=member.birth_date, names={})
+        assert states[-1].status == member.status
+        assert states[-1].counted_in_id == member.counted_in_id
+        for day in days:
+            before = [
+                state
+                for event, state in zip(ordered, states, strict=False)
+                if event.occurred_on <= day
+            ]
+            if before and before[-1].counted_in_id:
+                for code, root in roots.items():
+                    if paths[before[-1].counted_in_id].startswith(root.path):
+                        expected[code, day] += 1
+    for (code, day), count in expected.items():
+        assert counted_on(roots[code], day).count() == count, (code, day)
+
+
+@pytest.mark.django_db
+def test_demo_has_every_kind_of_event_candidates_at_every_stage_and_ratings(demo):
+    kinds = set(MemberEvent.objects.values_list("kind", flat=True))
+    assert kinds == set(EventKind.values)
+    stages = set(Candidate.objects.values_list("stage", flat=True))
+    assert stages == set(CandidateStage.values)
+    years = set(MemberRating.objects.values_list("year", flat=True))
+    assert years == set(range(2019, 2026))
+    assert OrganizationRating.objects.filter(year=2025).count() > 70
+    assert AwarenessClass.objects.count() >= 20 and StudySession.objects.count() >= 40
+
+
+@pytest.mark.django_db
+def test_the_pipeline_shows_something_overdue(demo):
+    client = Client()
+    client.login(username="hn-canbo", password=DEMO_PASSWORD)
+    response = client.get("/admin/members/candidate/due/")
+    assert response.status_code == 200
+    assert response.context["overdue_total"] > 0
