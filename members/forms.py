@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Candidate, Member, MemberStatus, RatingLevel
+from members.models import Candidate, EventKind, Member, MemberEvent, MemberStatus, RatingLevel
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
 
@@ -78,6 +78,17 @@ class JourneyForm(forms.ModelForm):
         except ValidationError as error:
             self._update_errors(error)
 
+    def check_event(self, event: MemberEvent, names: dict) -> None:
+        """The event's own rules (dates in order, none in the future), checked with the rest
+        of the form so that every mistake shows at once; the service checks the timeline."""
+        try:
+            event.clean()
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                name = names.get(field, field)
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, errors)
+
     def add_service_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
@@ -110,6 +121,17 @@ class AdmissionForm(JourneyForm):
         required=False,
         help_text=_("Leave empty until the ceremony is held; probation counts from it."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decided_on"):
+            admission = MemberEvent(
+                kind=EventKind.ADMISSION,
+                occurred_on=cleaned["decided_on"],
+                ceremony_on=cleaned.get("ceremony_on"),
+            )
+            self.check_event(admission, {"occurred_on": "decided_on"})
+        return cleaned
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -160,6 +182,25 @@ class TransferInForm(JourneyForm):
     )
     ceremony_on = date_field(_("admission ceremony"), required=False)
     recognized_on = date_field(_("official since"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("occurred_on"):
+            arrival = MemberEvent(kind=EventKind.TRANSFER_IN, occurred_on=cleaned["occurred_on"])
+            self.check_event(arrival, {})
+        if cleaned.get("admitted_on"):
+            admission = MemberEvent(
+                kind=EventKind.ADMISSION,
+                occurred_on=cleaned["admitted_on"],
+                ceremony_on=cleaned.get("ceremony_on"),
+            )
+            self.check_event(admission, {"occurred_on": "admitted_on"})
+        if cleaned.get("recognized_on"):
+            recognition = MemberEvent(
+                kind=EventKind.RECOGNITION, occurred_on=cleaned["recognized_on"]
+            )
+            self.check_event(recognition, {"occurred_on": "recognized_on"})
+        return cleaned
 
 
 class RatingChoiceForm(forms.Form):

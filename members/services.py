@@ -464,7 +464,7 @@ def member_transfer_in(
     events: list[MemberEvent] = []
     existing = _existing_record(member, by)
     if existing is not None:
-        if existing.status not in (MemberStatus.TRANSFERRED_OUT, MemberStatus.ELSEWHERE):
+        if existing.status != MemberStatus.TRANSFERRED_OUT:
             raise ValidationError(
                 {
                     "citizen_id": _(

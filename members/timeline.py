@@ -72,11 +72,9 @@ class MemberState:
 
     @property
     def status(self) -> str | None:
-        if self.standing is None or self.standing not in ACTIVE:
-            return self.standing
-        if self.organization_id is None:
-            if self.last_organization_id is None:
-                return MemberStatus.ELSEWHERE
+        # Before the member first joins one of our cells (the history their papers give),
+        # their standing is all there is to say.
+        if self.standing in ACTIVE and self.organization_id is None and self.last_organization_id:
             return MemberStatus.TRANSFERRED_OUT
         return self.standing
 

@@ -121,7 +121,8 @@ class PresenceFilter(admin.SimpleListFilter):
 @admin.register(Member)
 class MemberAdmin(ExportMixin, ScopedModelAdmin):
     resource_classes = [MemberResource]
-    change_list_template = "admin/members/member/change_list.html"
+    # import-export builds its list on this one, which adds the journeys' buttons.
+    import_export_change_list_template = "admin/members/member/change_list.html"
     list_display = [
         "full_name",
         "birth_date",

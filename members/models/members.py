@@ -50,7 +50,6 @@ class MemberStatus(models.TextChoices):
 
     PROBATIONARY = "probationary", _("Probationary member")
     OFFICIAL = "official", _("Official member")
-    ELSEWHERE = "elsewhere", _("Member elsewhere")
     TRANSFERRED_OUT = "transferred_out", _("Transferred out")
     REMOVED = "removed", _("Removed from the rolls")
     EXPELLED = "expelled", _("Expelled")
