@@ -157,9 +157,10 @@ def _store_timeline(
             event.save()
     MemberEvent.objects.bulk_update(stored, DERIVED_FIELDS)
 
-    candidate = Candidate.objects.filter(member=member).first()
-    if candidate is not None and candidate.stage != candidate.derived_stage():
-        candidate.save(update_fields=["stage"])
+    if stored:  # a new record has no candidate yet
+        candidate = Candidate.objects.filter(member=member).first()
+        if candidate is not None and candidate.stage != candidate.derived_stage():
+            candidate.save(update_fields=["stage"])
     return member
 
 
@@ -168,9 +169,11 @@ def _member_clean(member: Member) -> None:
     database's conditional unique constraints, said in the staff's words)."""
     errors = {}
     try:
-        # Choices, lengths and the identity checks; the constraints are checked below, and
-        # the organisations come from the replay.
-        member.full_clean(exclude=["organization", "counted_in"], validate_constraints=False)
+        # Choices, lengths and the identity checks; the constraints are checked below, the
+        # organisations come from the replay and Member.clean() looks the employer up.
+        member.full_clean(
+            exclude=["organization", "counted_in", "enterprise"], validate_constraints=False
+        )
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     labels = {"citizen_id": _("citizen ID"), "card_number": _("party card number")}
@@ -432,10 +435,10 @@ def member_admit(
     _clean_as(admission, names)
     _store_timeline(member, [*events, admission], changed=[(admission, names)])
     if candidate is not None:
+        # Checked above: the decision follows the resolution; the rest of the record stands.
         candidate.member = member
         candidate.decided_on = decided_on
-        candidate.full_clean(validate_constraints=False)
-        candidate.save()
+        candidate.save(update_fields=["member", "decided_on", "updated_at"])
     return member, warnings
 
 
@@ -552,8 +555,12 @@ def candidate_save(*, candidate: Candidate, by=None) -> list[str]:
             )
     elif candidate.decided_on:
         raise ValidationError({"decided_on": _("Record the admission with “Record an admission”.")})
-    # Its check constraints repeat what Candidate.clean() says, in the staff's words.
-    candidate.full_clean(validate_constraints=False)
+    # Its check constraints repeat what Candidate.clean() says, in the staff's words; the
+    # related records come from scoped choices (the admin) or as objects (the callers).
+    candidate.full_clean(
+        exclude=["organization", "enterprise", "introducer_1", "introducer_2"],
+        validate_constraints=False,
+    )
     candidate.save()
     warnings = []
     due = candidate.decision_due_on
@@ -707,7 +714,7 @@ def ratings_save(
             organization=organization, year=year
         ).first() or OrganizationRating(organization=organization, year=year)
         rating.level = organization_level
-        rating.full_clean()
+        rating.full_clean(exclude=["organization"], validate_constraints=False)
         rating.save()
 
     warnings = excellent_quota_warning(organization, year)

@@ -237,8 +237,8 @@ class Candidate(models.Model):
             name, committee_path = (
                 Enterprise.objects.filter(pk=self.enterprise_id)
                 .values_list("name", "zone__committee__path")
-                .get()
-            )
+                .first()
+            ) or ("?", "")
             if not may_serve(self.organization.path, committee_path):
                 error(
                     "enterprise",

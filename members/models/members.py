@@ -256,8 +256,8 @@ class Member(models.Model):
             name, committee_path = (
                 Enterprise.objects.filter(pk=self.enterprise_id)
                 .values_list("name", "zone__committee__path")
-                .get()
-            )
+                .first()
+            ) or ("?", "")
             if not may_serve(self.organization.path, committee_path):
                 errors["enterprise"] = ValidationError(
                     _("%(name)s lies in a zone of another committee."),
