@@ -212,8 +212,16 @@ class RatingChoiceForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["organization"].queryset = cells_of(user, datetime.date(this_year, 1, 1))
-        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, this_year - 10, -1)]
+        years = range(this_year, this_year - 10, -1)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        # The cells that existed in the year chosen (this year until one is).
+        chosen = str(self.data.get("year", ""))
+        year = int(chosen) if chosen.isdigit() and int(chosen) in years else this_year
+        self.fields["organization"].queryset = (
+            PartyOrganization.objects.visible_to(user)
+            .filter(kind__in=CELL_KINDS, founded_on__lte=datetime.date(year, 12, 31))
+            .exclude(ended_on__lte=datetime.date(year, 1, 1))
+        )
 
 
 class MemberRatingForm(forms.Form):

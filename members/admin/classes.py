@@ -13,7 +13,11 @@ from members.models import (
     TheoryClass,
     TheoryParticipant,
 )
-from organizations.admin.base import ScopedModelAdmin, ScopedTabularInline
+from organizations.admin.base import (
+    KnownChoicesInlineMixin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
 from organizations.models import PartyOrganization
 
 
@@ -33,7 +37,7 @@ class CourseAdmin(ScopedModelAdmin):
         return super().get_queryset(request).order_by("-started_on", "title", "pk")
 
 
-class AwarenessParticipantInline(ScopedTabularInline):
+class AwarenessParticipantInline(KnownChoicesInlineMixin, ScopedTabularInline):
     model = AwarenessParticipant
     fields = ["full_name", "enterprise", "candidate", "certified"]
     autocomplete_fields = ["enterprise", "candidate"]
@@ -60,7 +64,7 @@ class AwarenessClassAdmin(CourseAdmin):
         services.awareness_certificates_sync(course=form.instance)
 
 
-class TheoryParticipantInline(ScopedTabularInline):
+class TheoryParticipantInline(KnownChoicesInlineMixin, ScopedTabularInline):
     model = TheoryParticipant
     fields = ["member", "completed"]
     autocomplete_fields = ["member"]

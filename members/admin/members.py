@@ -195,18 +195,22 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
         extra_context = {**(extra_context or {}), "may_record": self.may_record(request)}
         return super().changelist_view(request, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)  # 404 outside the account's subtree
-        events = obj.events.select_related("organization", "organization_after").order_by(
-            "sequence"
+    def get_queryset(self, request):
+        # The change page shows the organisations and the employer: read them with the member.
+        return (
+            super().get_queryset(request).select_related("organization", "counted_in", "enterprise")
         )
-        extra_context = {
-            **(extra_context or {}),
-            "timeline": events,
-            "may_add_event": self.may_record(request),
-            "add_event_url": reverse("admin:members_memberevent_add") + f"?member={obj.pk}",
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["timeline"] = obj.events.select_related(
+                "organization", "organization_after"
+            ).order_by("sequence")
+            context["may_add_event"] = self.may_record(request)
+            context["add_event_url"] = (
+                reverse("admin:members_memberevent_add") + f"?member={obj.pk}"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- journeys --------------------------------------------------------------------------
     def _journey(self, request, *, form, title, fieldsets, template, extra=None):

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from members import selectors, services
 from members.forms import MemberRatingFormSet, OrganizationRatingForm, RatingChoiceForm
 from members.models import MemberRating, OrganizationRating, RatingLevel
 from organizations.admin.base import ScopedModelAdmin
+from organizations.models import PartyOrganization
 
 
 @admin.register(MemberRating)
@@ -62,11 +63,17 @@ class MemberRatingAdmin(ScopedModelAdmin):
     def entry_view(self, request):
         """One screen for a cell's ratings of a year: every member attending the cell at the
         year's end (or today), with their rating, and the cell's own."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         may_change = request.user.has_perm("members.add_memberrating") and request.user.has_perm(
             "members.change_memberrating"
         )
+        if not self.has_view_permission(request) or (request.method == "POST" and not may_change):
+            raise PermissionDenied
+        chosen = request.GET.get("organization", "")
+        if (
+            chosen.isdigit()
+            and not PartyOrganization.objects.visible_to(request.user).filter(pk=chosen).exists()
+        ):
+            raise Http404  # another committee's cell: as if it did not exist
         today = timezone.localdate()
         choice = RatingChoiceForm(request.GET or None, user=request.user)
         context = {
@@ -98,7 +105,7 @@ class MemberRatingAdmin(ScopedModelAdmin):
                 default = "" if services.rateable(member, year) else RatingLevel.NOT_RATED
                 initial.append({"member": member.pk, "level": default, "note": ""})
         cell_rating = OrganizationRating.objects.filter(organization=cell, year=year).first()
-        data = request.POST if request.method == "POST" and may_change else None
+        data = request.POST if request.method == "POST" else None
         formset = MemberRatingFormSet(data, initial=initial, members=members, prefix="ratings")
         cell_form = OrganizationRatingForm(
             data, initial={"level": cell_rating.level if cell_rating else ""}, prefix="cell"
