@@ -15,27 +15,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Candidate, EventKind, Member, MemberEvent, MemberStatus, RatingLevel
+from members.models.members import PERSONAL_FIELDS
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
-
-PERSONAL_FIELDS = [
-    "full_name",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "religion",
-    "hometown",
-    "citizen_id",
-    "phone",
-    "education",
-    "professional_level",
-    "political_theory",
-    "card_number",
-    "enterprise",
-    "position",
-    "youth_union_member",
-    "trade_union_member",
-]
 
 
 def cells_of(user, on: datetime.date | None = None):

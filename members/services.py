@@ -33,6 +33,7 @@ from members.models import (
     TheoryClass,
     TheoryParticipant,
 )
+from members.models.members import PERSONAL_FIELDS
 from members.models.ratings import GOOD_OR_BETTER
 from organizations.access import scope_of
 from organizations.models import OrganizationKind, PartyOrganization
@@ -306,26 +307,6 @@ def _existing_record(member: Member, by):
     return (
         Member.objects.visible_to(by).filter(citizen_id=member.citizen_id).order_by("-pk").first()
     )
-
-
-PERSONAL_FIELDS = [
-    "full_name",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "religion",
-    "hometown",
-    "citizen_id",
-    "phone",
-    "education",
-    "professional_level",
-    "political_theory",
-    "card_number",
-    "enterprise",
-    "position",
-    "youth_union_member",
-    "trade_union_member",
-]
 
 
 def _continue(existing: Member, member: Member) -> Member:

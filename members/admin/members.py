@@ -14,7 +14,7 @@ from import_export import fields
 from members import services
 from members.forms import AdmissionForm, TransferInForm
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
-from members.models.members import ACTIVE_STATUSES
+from members.models.members import ACTIVE_STATUSES, Person
 from organizations.admin.base import (
     ExportMixin,
     ScopedModelAdmin,
@@ -258,12 +258,9 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
             candidate = get_object_or_404(visible_candidates, pk=candidate_id)
         initial = {"issued_by": self._last_issuer(request, EventKind.ADMISSION)}
         if candidate is not None:
-            initial |= {name: getattr(candidate, name) for name in CANDIDATE_FIELDS}
-            initial |= {
-                "candidate": candidate.pk,
-                "organization": candidate.organization_id,
-                "enterprise": candidate.enterprise_id,
-            }
+            # What a candidate's record shares with a member's (Person).
+            initial |= {f.name: getattr(candidate, f.attname) for f in Person._meta.fields}
+            initial |= {"candidate": candidate.pk, "organization": candidate.organization_id}
         form = AdmissionForm(
             request.POST or None, initial=initial, user=request.user, instance=Member()
         )
@@ -385,23 +382,6 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
                 *PERSONAL_FIELDSETS,
             ],
         )
-
-
-CANDIDATE_FIELDS = [
-    "full_name",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "religion",
-    "hometown",
-    "citizen_id",
-    "phone",
-    "education",
-    "professional_level",
-    "position",
-    "youth_union_member",
-    "trade_union_member",
-]
 
 
 class MemberEventForm(forms.ModelForm):

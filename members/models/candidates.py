@@ -8,11 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import calendar
-from members.models.members import DigitsField, Position, Sex
-from members.validators import validate_citizen_id, validate_phone
+from members.models.members import Person
 from organizations import access
-from organizations.models import Enterprise
-from organizations.models.party import CELL_KINDS, may_serve
+from organizations.models.party import CELL_KINDS
 
 
 class CandidateStage(models.TextChoices):
@@ -57,24 +55,11 @@ class CandidateQuerySet(models.QuerySet):
         return self.filter(stage__in=OPEN_STAGES)
 
 
-class Candidate(models.Model):
+class Candidate(Person):
     """An outstanding worker (quần chúng ưu tú) on the way to admission: identified, awareness
     class, dossier with introducers, cell resolution, the upper committee's decision (which
     makes them a probationary member), the ceremony — or dropped. The stage follows from the
     dates recorded."""
-
-    full_name = models.CharField(_("full name"), max_length=128)
-    birth_date = models.DateField(_("date of birth"))
-    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
-    ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True, default="Kinh")
-    religion = models.CharField(_("religion"), max_length=32, blank=True, default="Không")
-    hometown = models.CharField(_("hometown"), max_length=255, blank=True)
-    citizen_id = DigitsField(
-        _("citizen ID"), max_length=12, blank=True, validators=[validate_citizen_id]
-    )
-    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[validate_phone])
-    education = models.CharField(_("general education"), max_length=16, blank=True)
-    professional_level = models.CharField(_("professional level"), max_length=128, blank=True)
 
     organization = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -83,20 +68,6 @@ class Candidate(models.Model):
         related_name="candidates",
         help_text=_("The cell that prepares the admission."),
     )
-    enterprise = models.ForeignKey(
-        "organizations.Enterprise",
-        verbose_name=_("employer"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="candidates",
-    )
-    position = models.CharField(
-        _("position"), max_length=16, choices=Position.choices, default=Position.WORKER
-    )
-    youth_union_member = models.BooleanField(_("Youth Union member"), default=False)
-    trade_union_member = models.BooleanField(_("trade union member"), default=False)
-
     identified_on = models.DateField(_("identified on"))
     certificate_on = models.DateField(
         _("awareness certificate"),
@@ -182,11 +153,6 @@ class Candidate(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return (
-            f"{self.full_name} ({self.birth_date:%d/%m/%Y})" if self.birth_date else self.full_name
-        )
-
     def save(self, *args, **kwargs):
         self.stage = self.derived_stage()
         if kwargs.get("update_fields") is not None:
@@ -209,13 +175,16 @@ class Candidate(models.Model):
         self.stage = self.derived_stage()
         rules = settings.MEMBER_RULES
         errors: dict[str, list] = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
 
         def error(field, message, code, **params):
             errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
 
         today = timezone.localdate()
         for field in (
-            "birth_date",
             "identified_on",
             "certificate_on",
             "dossier_on",
@@ -233,20 +202,6 @@ class Candidate(models.Model):
                 _("Admissions are prepared by a cell: choose a grassroots or subordinate cell."),
                 "not_a_cell",
             )
-        if self.enterprise_id and self.organization_id:
-            name, committee_path = (
-                Enterprise.objects.filter(pk=self.enterprise_id)
-                .values_list("name", "zone__committee__path")
-                .first()
-            ) or ("?", "")
-            if not may_serve(self.organization.path, committee_path):
-                error(
-                    "enterprise",
-                    _("%(name)s lies in a zone of another committee."),
-                    "enterprise_zone",
-                    name=name,
-                )
-
         # Each stage needs the one before it.
         if self.dossier_on and not self.certificate_on:
             error(

@@ -35,6 +35,12 @@ class Course(models.Model):
     class Meta:
         abstract = True
         ordering = ["-started_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="%(class)s_ends_after_start",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.started_on:%d/%m/%Y})"
@@ -66,25 +72,22 @@ class Course(models.Model):
             raise ValidationError(errors)
 
 
-class AwarenessClass(Course):
-    """A class on the party for admission candidates (lớp bồi dưỡng nhận thức về Đảng)."""
+class CertifiedCourse(Course):
+    """A class whose participants receive a certificate."""
 
-    certificate_on = models.DateField(
-        _("certificate date"),
-        null=True,
-        blank=True,
-        help_text=_("Certificates are valid for 5 years for an admission."),
-    )
+    certificate_on = models.DateField(_("certificate date"), null=True, blank=True)
 
     class Meta(Course.Meta):
+        abstract = True
+
+
+class AwarenessClass(CertifiedCourse):
+    """A class on the party for admission candidates (lớp bồi dưỡng nhận thức về Đảng); its
+    certificate is valid 5 years for an admission."""
+
+    class Meta(CertifiedCourse.Meta):
         verbose_name = _("awareness class")
         verbose_name_plural = _("awareness classes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="awarenessclass_ends_after_start",
-            ),
-        ]
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -135,20 +138,12 @@ class AwarenessParticipant(models.Model):
         return self.full_name
 
 
-class TheoryClass(Course):
+class TheoryClass(CertifiedCourse):
     """Political theory for new members (lớp bồi dưỡng lý luận chính trị cho đảng viên mới)."""
 
-    certificate_on = models.DateField(_("certificate date"), null=True, blank=True)
-
-    class Meta(Course.Meta):
+    class Meta(CertifiedCourse.Meta):
         verbose_name = _("theory class for new members")
         verbose_name_plural = _("theory classes for new members")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="theoryclass_ends_after_start",
-            ),
-        ]
 
 
 class TheoryParticipant(models.Model):
@@ -187,10 +182,7 @@ class StudySession(Course):
         verbose_name = _("resolution study session")
         verbose_name_plural = _("resolution study sessions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="studysession_ends_after_start",
-            ),
+            *Course.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(attended__lte=F("invited")), name="studysession_attended_within_invited"
             ),

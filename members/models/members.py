@@ -88,10 +88,9 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(counted_in__isnull=False)
 
 
-class Member(models.Model):
-    """A party member (phiếu đảng viên 2-HSĐV). Status, organisation and the dates of admission
-    and recognition follow from the member's events (members.services replays them); staff
-    edit only the personal record here."""
+class Person(models.Model):
+    """What the record of a member and of an admission candidate share: who they are and where
+    they work."""
 
     full_name = models.CharField(_("full name"), max_length=128)
     birth_date = models.DateField(_("date of birth"))
@@ -111,6 +110,83 @@ class Member(models.Model):
         _("general education"), max_length=16, blank=True, help_text=_("e.g. 12/12")
     )
     professional_level = models.CharField(_("professional level"), max_length=128, blank=True)
+    enterprise = models.ForeignKey(
+        "organizations.Enterprise",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+    )
+    position = models.CharField(
+        _("position"), max_length=16, choices=Position.choices, default=Position.WORKER
+    )
+    youth_union_member = models.BooleanField(_("Youth Union member"), default=False)
+    trade_union_member = models.BooleanField(_("trade union member"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return (
+            f"{self.full_name} ({self.birth_date:%d/%m/%Y})" if self.birth_date else self.full_name
+        )
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = ValidationError(
+                _("The date of birth cannot be in the future."), code="future"
+            )
+        if self.citizen_id and self.birth_date and self.sex and "citizen_id" not in errors:
+            century = citizen_id_century_digit(self.birth_date.year, self.sex == Sex.FEMALE)
+            if self.citizen_id[3:4] != century or self.citizen_id[4:6] != (
+                f"{self.birth_date.year % 100:02d}"
+            ):
+                errors["citizen_id"] = ValidationError(
+                    _(
+                        "Citizen ID %(value)s does not match the date of birth and sex: its 4th "
+                        "to 6th digits should be %(expected)s."
+                    ),
+                    code="citizen_id_mismatch",
+                    params={
+                        "value": self.citizen_id,
+                        "expected": f"{century}{self.birth_date.year % 100:02d}",
+                    },
+                )
+        if self.enterprise_id and self.organization_id:
+            from organizations.models import Enterprise
+
+            # One query for the employer's committee, whatever is cached.
+            name, committee_path = (
+                Enterprise.objects.filter(pk=self.enterprise_id)
+                .values_list("name", "zone__committee__path")
+                .first()
+            ) or ("?", "")
+            if not may_serve(self.organization.path, committee_path):
+                errors["enterprise"] = ValidationError(
+                    _("%(name)s lies in a zone of another committee."),
+                    code="enterprise_zone",
+                    params={"name": name},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+# The personal record, as the journeys' forms take it.
+PERSONAL_FIELDS = [
+    *(field.name for field in Person._meta.fields),
+    "political_theory",
+    "card_number",
+]
+
+
+class Member(Person):
+    """A party member (phiếu đảng viên 2-HSĐV). Status, organisation and the dates of admission
+    and recognition follow from the member's events (members.services replays them); staff
+    edit only the personal record here."""
+
     political_theory = models.CharField(
         _("political theory"), max_length=16, choices=TheoryLevel.choices, blank=True
     )
@@ -121,20 +197,6 @@ class Member(models.Model):
         validators=[validate_card_number],
         help_text=_("8 digits."),
     )
-
-    enterprise = models.ForeignKey(
-        "organizations.Enterprise",
-        verbose_name=_("employer"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
-    position = models.CharField(
-        _("position"), max_length=16, choices=Position.choices, default=Position.WORKER
-    )
-    youth_union_member = models.BooleanField(_("Youth Union member"), default=False)
-    trade_union_member = models.BooleanField(_("trade union member"), default=False)
 
     # --- from the events (members.services keeps them) --------------------------------------
     status = models.CharField(
@@ -210,11 +272,6 @@ class Member(models.Model):
             models.Index(fields=["card_number"], name="member_card_number_idx"),
         ]
 
-    def __str__(self):
-        return (
-            f"{self.full_name} ({self.birth_date:%d/%m/%Y})" if self.birth_date else self.full_name
-        )
-
     @property
     def is_current(self) -> bool:
         return self.status in ACTIVE_STATUSES
@@ -226,43 +283,3 @@ class Member(models.Model):
         if not self.admitted_on:
             return None
         return whole_months(self.admitted_on, on or timezone.localdate()) // 12
-
-    def clean(self):
-        errors = {}
-        today = timezone.localdate()
-        if self.birth_date and self.birth_date > today:
-            errors["birth_date"] = ValidationError(
-                _("The date of birth cannot be in the future."), code="future"
-            )
-        if self.citizen_id and self.birth_date and self.sex and "citizen_id" not in errors:
-            century = citizen_id_century_digit(self.birth_date.year, self.sex == Sex.FEMALE)
-            if self.citizen_id[3:4] != century or self.citizen_id[4:6] != (
-                f"{self.birth_date.year % 100:02d}"
-            ):
-                errors["citizen_id"] = ValidationError(
-                    _(
-                        "Citizen ID %(value)s does not match the date of birth and sex: its 4th "
-                        "to 6th digits should be %(expected)s."
-                    ),
-                    code="citizen_id_mismatch",
-                    params={
-                        "value": self.citizen_id,
-                        "expected": f"{century}{self.birth_date.year % 100:02d}",
-                    },
-                )
-        if self.enterprise_id and self.organization_id:
-            from organizations.models import Enterprise
-
-            name, committee_path = (
-                Enterprise.objects.filter(pk=self.enterprise_id)
-                .values_list("name", "zone__committee__path")
-                .first()
-            ) or ("?", "")
-            if not may_serve(self.organization.path, committee_path):
-                errors["enterprise"] = ValidationError(
-                    _("%(name)s lies in a zone of another committee."),
-                    code="enterprise_zone",
-                    params={"name": name},
-                )
-        if errors:
-            raise ValidationError(errors)
