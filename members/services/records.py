@@ -1,0 +1,278 @@
+"""A member's record: its events, replayed into the member's status on every change."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from members import timeline
+from members.models import (
+    Candidate,
+    EventKind,
+    Member,
+    MemberEvent,
+)
+from organizations.access import scope_of
+from organizations.models import PartyOrganization
+
+E = EventKind
+DERIVED_FIELDS = [
+    "sequence",
+    "status_after",
+    "organization_after",
+    "counted_before",
+    "counted_after",
+]
+
+
+def date_text(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- the timeline ---------------------------------------------------------------------------
+
+
+def _organizations(events, member: Member) -> dict[int, PartyOrganization]:
+    """The organisations the timeline names, by id, in one query."""
+    ids = {e.organization_id for e in events if e.organization_id}
+    ids |= {e.organization_after_id for e in events if e.organization_after_id}
+    if member.organization_id:
+        ids.add(member.organization_id)
+    return PartyOrganization.objects.in_bulk(ids)
+
+
+def _renamed(error: ValidationError, names: dict) -> ValidationError:
+    """The same errors, on the fields as the caller names them (None: not on a field)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed: dict = {}
+    for field, errors in error.error_dict.items():
+        renamed.setdefault(names.get(field, field), []).extend(errors)
+    return ValidationError(
+        {field if field else NON_FIELD_ERRORS: errors for field, errors in renamed.items()}
+    )
+
+
+def clean_as(event: MemberEvent, names: dict) -> None:
+    try:
+        _event_clean(event)
+    except ValidationError as error:
+        raise _renamed(error, names) from error
+
+
+def _timeline_error(error: timeline.TimelineError, changed: list) -> ValidationError:
+    """The error of the event that does not fit, on the field that gave what is wrong:
+    `changed` pairs the events being added or changed with the names their callers gave
+    their fields (e.g. an admission's date is `decided_on` to member_admit)."""
+    for event, names in changed:
+        if event is error.event:
+            field = names.get(error.field, error.field) if error.field else None
+            return ValidationError({field: error.message} if field else error.message)
+    return ValidationError(
+        _("The event of %(date)s (%(kind)s) would no longer fit: %(message)s")
+        % {
+            "date": date_text(error.event.occurred_on),
+            "kind": error.event.get_kind_display().lower(),
+            "message": error.message,
+        }
+    )
+
+
+def _replayed(member: Member, events: list[MemberEvent], changed: list):
+    ordered = timeline.ordered(events)
+    if not ordered:
+        raise ValidationError(_("A member record begins with an admission or a transfer in."))
+    organizations = _organizations(ordered, member)
+    names = {pk: organization.name for pk, organization in organizations.items()}
+    try:
+        states = timeline.replay(ordered, birth_date=member.birth_date, names=names)
+    except timeline.TimelineError as error:
+        raise _timeline_error(error, changed) from error
+    return ordered, states, organizations
+
+
+def store_timeline(
+    member: Member, events: list[MemberEvent], *, changed: list | None = None
+) -> Member:
+    """Replay `events` (saved or not) as the member's whole timeline; on success save the
+    member, the new and changed events and every event's resulting state. `changed` pairs the
+    events added or changed by the caller with how the caller names their fields (for the
+    errors)."""
+    changed = changed or []
+    ordered, states, organizations = _replayed(member, events, changed)
+    last = states[-1]
+    if last.last_organization_id is None:
+        raise ValidationError(
+            _("A member record needs an admission or a transfer into one of your cells.")
+        )
+    counted_before = None
+    for sequence, (event, state) in enumerate(zip(ordered, states, strict=True), start=1):
+        event.sequence = sequence
+        event.status_after = state.status
+        event.organization_after_id = state.organization_id
+        event.counted_before_id = counted_before
+        event.counted_after_id = state.counted_in_id
+        counted_before = state.counted_in_id
+
+    member.status = last.status
+    member.organization = organizations[last.organization_id or last.last_organization_id]
+    member.counted_in = organizations.get(last.counted_in_id)
+    member.exempt = last.exempt
+    member.away_at = last.away_at
+    member.admitted_on = last.admitted_on
+    member.ceremony_on = last.ceremony_on
+    member.recognized_on = last.recognized_on
+    _member_clean(member)
+    member.save()
+
+    new = [e for e in ordered if e.pk is None]
+    stored = [e for e in ordered if e.pk is not None]
+    for event in new:
+        event.member = member
+    MemberEvent.objects.bulk_create(new)
+    for event, _names in changed:
+        if event.pk is not None and not any(event is e for e in new):
+            event.save()
+    MemberEvent.objects.bulk_update(stored, DERIVED_FIELDS)
+
+    if stored:  # a new record has no candidate yet
+        candidate = Candidate.objects.filter(member=member).first()
+        if candidate is not None and candidate.stage != candidate.derived_stage():
+            candidate.save(update_fields=["stage"])
+    return member
+
+
+def _member_clean(member: Member) -> None:
+    """The record's own rules, and that a person is counted in one organisation only (the
+    database's conditional unique constraints, said in the staff's words)."""
+    errors = {}
+    try:
+        # Choices, lengths and the identity checks; the constraints are checked below, the
+        # organisations come from the replay and Member.clean() looks the employer up.
+        member.full_clean(
+            exclude=["organization", "counted_in", "enterprise"], validate_constraints=False
+        )
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    labels = {"citizen_id": _("citizen ID"), "card_number": _("party card number")}
+    values = {f: getattr(member, f) for f in labels if getattr(member, f) and f not in errors}
+    if member.counted_in_id and values:
+        others = (
+            Member.objects.filter(counted_in__isnull=False)
+            .filter(
+                Q(citizen_id=values.get("citizen_id", "-"))
+                | Q(card_number=values.get("card_number", "-"))
+            )
+            .exclude(pk=member.pk)
+        )
+        for other in others:
+            for field, value in values.items():
+                if getattr(other, field) == value:
+                    # Not named: it may be another committee's record, which this account
+                    # must not see (its own committee's records are named by the journeys).
+                    errors[field] = [
+                        _(
+                            "A member counted in the numbers of another organisation has this "
+                            "%(label)s; a person is counted in one organisation only."
+                        )
+                        % {"label": labels[field]}
+                    ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _event_clean(event: MemberEvent) -> None:
+    # The member and the organisation are objects the caller holds (chosen from scoped lists);
+    # the event's check constraints say what its clean() says, in the staff's words.
+    event.full_clean(exclude=["member", "organization"], validate_constraints=False)
+
+
+def locked(member: Member) -> list[MemberEvent]:
+    """Lock the member against a concurrent change and return its stored events."""
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    return list(member.events.all())
+
+
+def check_scope(by, organization) -> None:
+    if (
+        by is not None
+        and organization is not None
+        and not scope_of(by).contains_path(organization.path)
+    ):
+        raise ValidationError({"organization": _("Choose one of your own cells.")})
+
+
+def member_event_check(*, event: MemberEvent) -> None:
+    """Raise what adding or changing `event` would raise, writing nothing (for forms)."""
+    others = [e for e in event.member.events.all() if e.pk != event.pk]
+    _replayed(event.member, [*others, event], [(event, {})])
+
+
+@transaction.atomic
+def member_event_add(*, event: MemberEvent, by=None) -> MemberEvent:
+    """Add an event to a member's record (the member is `event.member`)."""
+    member = event.member
+    check_scope(by, event.organization if event.organization_id else None)
+    _event_clean(event)
+    events = locked(member)
+    store_timeline(member, [*events, event], changed=[(event, {})])
+    return event
+
+
+@transaction.atomic
+def member_events_add(*, member: Member, events: list[MemberEvent], by=None) -> Member:
+    """Add several events to a member's record at once (e.g. from paper records), checked as
+    if entered one by one."""
+    for event in events:
+        event.member = member
+        check_scope(by, event.organization if event.organization_id else None)
+        _event_clean(event)
+    stored = locked(member)
+    return store_timeline(member, [*stored, *events], changed=[(e, {}) for e in events])
+
+
+@transaction.atomic
+def member_event_change(*, event: MemberEvent, by=None) -> MemberEvent:
+    """Correct an event (its date, decision, organisation…); the rest must still fit."""
+    member = event.member
+    check_scope(by, event.organization if event.organization_id else None)
+    _event_clean(event)
+    events = [e for e in locked(member) if e.pk != event.pk]
+    store_timeline(member, [*events, event], changed=[(event, {})])
+    return event
+
+
+@transaction.atomic
+def member_event_delete(*, event: MemberEvent, by=None) -> None:
+    """Delete an event recorded by mistake; refused when the rest would not fit."""
+    member = event.member
+    events = [e for e in locked(member) if e.pk != event.pk]
+    if not events:
+        raise ValidationError(
+            _("This is the only event of the record; a member record cannot be left empty.")
+        )
+    store_timeline(member, events)
+    event.delete()
+
+
+@transaction.atomic
+def member_save(*, member: Member) -> Member:
+    """Save the personal record of an existing member (the events decide the rest)."""
+    _member_clean(member)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_history_load(*, member: Member, events: list[MemberEvent]) -> Member:
+    """Write a member and their whole history at once, as from paper records: every event is
+    checked in order, as if entered one by one. Used by the demo data."""
+    if member.pk:
+        raise ValidationError(_("The member already has a record."))
+    for event in events:
+        _event_clean(event)
+    return store_timeline(member, list(events))
