@@ -4,7 +4,7 @@ a period (Biểu 1), the due and overdue lists of the admission pipeline."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -76,7 +76,6 @@ class Balance:
     end: int
     # Changes of count the lines above do not explain; always 0 unless something is wrong.
     unexplained: int = 0
-    lines: dict = field(default_factory=dict)
 
     @property
     def left(self) -> int:
