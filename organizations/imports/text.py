@@ -1,0 +1,58 @@
+"""Text as boards type it: Unicode normalisation, stray spaces, and a folded form for matching
+words whatever their diacritics, case and punctuation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Invisible characters that Excel and web pages leave in cells, and odd spaces.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_ODD_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000"), " ")
+_NOT_WORD = re.compile(r"[^0-9a-z%]+")
+
+
+def clean(value: str) -> str:
+    """NFC, invisible characters removed, trimmed, inner runs of spaces made one."""
+    if not value:
+        return value
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
+    # split() also splits on no-break spaces, tabs and line breaks inside a cell.
+    return " ".join(value.split())
+
+
+def normalize_text(text: str) -> str:
+    """A whole file's text in NFC, without invisible characters and with odd spaces made
+    plain: done once on the text, it spares a national list a million calls per cell."""
+    if text.isascii():
+        return text
+    # str.replace scans in C; str.translate would look every character up in a dict.
+    for char in _INVISIBLE:
+        if chr(char) in text:
+            text = text.replace(chr(char), "")
+    for char in _ODD_SPACES:
+        if chr(char) in text:
+            text = text.replace(chr(char), " ")
+    return unicodedata.normalize("NFC", text)
+
+
+def trim_cells(cells: list[str]) -> list[str]:
+    """Cells of normalised text trimmed, inner runs of spaces and line breaks made one space."""
+    trimmed = []
+    for cell in cells:
+        cell = cell.strip()
+        if "  " in cell or not cell.isprintable():  # line breaks and tabs are not printable
+            cell = " ".join(cell.split())
+        trimmed.append(cell)
+    return trimmed
+
+
+@lru_cache(maxsize=4096)
+def fold(value: str) -> str:
+    """A key for loose matching: no diacritics (đ -> d), case folded, punctuation and runs
+    of spaces made one space. '%' is kept: "100% vốn" is not "100 vốn"."""
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _NOT_WORD.sub(" ", bare).strip()
