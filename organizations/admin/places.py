@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
+from import_export import fields, widgets
 
 from organizations import services
 from organizations.admin.base import (
@@ -58,7 +58,10 @@ class EnterpriseResource(VerboseModelResource):
     zone = fields.Field(attribute="zone__name", column_name=_("zone"))
     ownership = fields.Field(attribute="get_ownership_display", column_name=_("ownership type"))
     status = fields.Field(attribute="get_status_display", column_name=_("status"))
-    workers = fields.Field(attribute="latest_workers", column_name=_("workers"))
+    # A number in XLSX; "1.260" in CSV, the Vietnamese way, which imports back.
+    workers = fields.Field(
+        attribute="latest_workers", column_name=_("workers"), widget=widgets.IntegerWidget()
+    )
 
     class Meta:
         model = Enterprise
