@@ -317,9 +317,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "form": form,
             "opts": self.model._meta,
             "media": self.media + form.media,
-            "fields_list": [
-                (gettext("Columns read"), [str(column.label) for column in COLUMNS]),
-            ],
+            "columns": [str(column.label) for column in COLUMNS],
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)

@@ -258,5 +258,5 @@ def _file(data):
 
 def test_headers_of_the_preview_form_are_known_columns(bg, staff_client):
     content = staff_client.get(IMPORT_URL).content.decode()
-    assert "Các cột sẽ được nhập" in content and "Mã số thuế (MST)" in content
+    assert "viết tắt như MST, Tên DN, KCN" in content and "Mã số thuế (MST)" in content
     assert HEADERS[1] == "Mã số thuế"
