@@ -54,7 +54,7 @@ from organizations.models import (
     ZoneKind,
 )
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
 
 # Invisible characters that Excel and web pages leave in cells, and odd spaces.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -24,8 +24,8 @@ def clean(value: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """A whole file's text in NFC, without invisible characters and with odd spaces made
-    plain: done once on the text, it spares a national list a million calls per cell."""
+    """A whole file's text without invisible characters and with odd spaces made plain: done
+    once on the text, it spares a national list a million calls per cell."""
     if text.isascii():
         return text
     # str.replace scans in C; str.translate would look every character up in a dict.
@@ -35,16 +35,22 @@ def normalize_text(text: str) -> str:
     for char in _ODD_SPACES:
         if chr(char) in text:
             text = text.replace(chr(char), " ")
-    return unicodedata.normalize("NFC", text)
+    return text
+
+
+_is_nfc = partial(unicodedata.is_normalized, "NFC")
 
 
 def trim_cells(cells: list[str]) -> list[str]:
-    """Cells of normalised text trimmed, inner runs of spaces and line breaks made one space."""
+    """Cells of `normalize_text`'s text in NFC (only the few that are not: checking is cheaper
+    than normalising the whole text), trimmed, inner runs of spaces and line breaks made one."""
     trimmed = []
     for cell in cells:
         cell = cell.strip()
         if "  " in cell or not cell.isprintable():  # line breaks and tabs are not printable
             cell = " ".join(cell.split())
+        if not cell.isascii() and not _is_nfc(cell):
+            cell = unicodedata.normalize("NFC", cell)
         trimmed.append(cell)
     return trimmed
 

@@ -36,21 +36,47 @@ _COUNT_COLUMNS = ("tax_code", "counted_on", "workers", "source")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+class _Null:
+    """COPY's NULL, which must not be escaped like a backslash in the data."""
+
+    def __str__(self):
+        return "\\N"
+
+
+NULL = _Null()
+
+
 def _copy_value(value) -> str:
     """A value in PostgreSQL's COPY text format."""
-    if value is None:
+    if value is None or value is NULL:
         return "\\N"
     if isinstance(value, str):
-        if "\\" in value or not value.isprintable():  # tabs and line breaks are not printable
-            return value.translate(_COPY_ESCAPES)
-        return value
+        return value.translate(_COPY_ESCAPES)
     if isinstance(value, datetime.date):  # datetimes too, with their offset
         return value.isoformat()
     return str(value)
 
 
+def _copy_date(value):
+    return NULL if value is None else value.isoformat()
+
+
 def _copy_payload(rows) -> bytes:
-    return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows).encode()
+    """Rows of text, numbers and NULL in COPY's text format. A value with a backslash, tab or
+    line break is escaped; the test is made on the whole line, which is far cheaper."""
+    lines = []
+    for row in rows:
+        line = "\t".join(map(str, row))
+        if (
+            line.count("\\") != row.count(NULL)
+            or "\n" in line
+            or "\r" in line
+            or line.count("\t") != len(row) - 1
+        ):
+            line = "\t".join(map(_copy_value, row))
+        lines.append(line)
+    lines.append("")
+    return "\n".join(lines).encode()
 
 
 class BatchWriter:
@@ -86,31 +112,30 @@ class BatchWriter:
         self._counts_sql = (
             f"INSERT INTO {quote(WorkforceSnapshot._meta.db_table)} ({key}, {day}, {workers}, "  # noqa: S608
             f"{source}) SELECT e.{quote(enterprise.pk.column)}, v.counted_on, v.workers, v.source "
-            f"FROM {{rows}} JOIN {quote(enterprise.db_table)} e ON e.tax_code = v.tax_code "
+            "FROM {rows} JOIN {enterprises} e ON e.tax_code = v.tax_code "
             f"WHERE true ON CONFLICT ({key}, {day}) DO UPDATE SET {workers} = EXCLUDED.{workers}, "
             f"{source} = EXCLUDED.{source}"
         )
         self._table = quote(enterprise.db_table)
+        self._pk = quote(enterprise.pk.column)
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
 
     # --- the two statements -------------------------------------------------------------------
 
-    def _enterprise_rows(self, enterprises: list[Enterprise]) -> list[list]:
-        now = timezone.now()
-        stamp = {
-            "created_at": now,
-            "updated_at": now,
-            "created_by_import_id": self.record,
-            "last_changed_by_import_id": self.record,
-        }
+    def _enterprise_rows(self, enterprises: list[Enterprise], stamp: dict, date) -> list[list]:
+        """Each enterprise's column values, `stamp` (import and times, already in the
+        backend's form) in their columns, dates through `date`."""
         stamps = [(i, stamp[_ENTERPRISE[i].attname]) for i in self._stamped]
+        dates = self._dates
         rows = []
         for enterprise in enterprises:
             row = list(self._values(enterprise))
             for i, value in stamps:
                 row[i] = value
+            for i in dates:
+                row[i] = date(row[i])
             rows.append(row)
         return rows
 
@@ -120,40 +145,54 @@ class BatchWriter:
         it). Enterprises are found by tax code, so nothing waits for the keys just written."""
         if self.error is not None:
             raise self.error
-        rows = self._enterprise_rows(enterprises)
+        now = timezone.now()
         if self.postgresql:
+            # COPY's text format, made here: the second thread only waits on the server.
+            stamp = dict.fromkeys(("created_at", "updated_at"), now.isoformat())
+            stamp |= dict.fromkeys(
+                ("created_by_import_id", "last_changed_by_import_id"), str(self.record)
+            )
+            rows = self._enterprise_rows(enterprises, stamp, _copy_date)
+            counts = [(code, day.isoformat(), str(n), source) for code, day, n, source in counts]
             self.queue.put((_copy_payload(rows), _copy_payload(counts) if counts else b""))
         else:
+            stamp = dict.fromkeys(
+                ("created_at", "updated_at"), self.db.ops.adapt_datetimefield_value(now)
+            )
+            stamp |= dict.fromkeys(
+                ("created_by_import_id", "last_changed_by_import_id"), self.record
+            )
+            rows = self._enterprise_rows(enterprises, stamp, self.db.ops.adapt_datefield_value)
             self._write_sqlite(rows, counts)
 
     def _write_postgresql(self, enterprises: bytes, counts: bytes) -> None:
+        upsert = (
+            f"INSERT INTO {self._table} ({self._enterprise_columns}) "  # noqa: S608
+            f"SELECT {self._enterprise_columns} FROM kcn_staging_enterprise"
+            + self._enterprise_conflict
+        )
         with self.db.cursor() as cursor:
-            cursor.execute("TRUNCATE kcn_staging_enterprise")
+            cursor.execute("TRUNCATE kcn_staging_enterprise, kcn_staging_counts")
             with cursor.cursor.copy(
                 f"COPY kcn_staging_enterprise ({self._enterprise_columns}) FROM STDIN"
             ) as copy:
                 copy.write(enterprises)
+            if not counts:
+                cursor.execute(upsert)
+                return
+            with cursor.cursor.copy(
+                f"COPY kcn_staging_counts ({', '.join(_COUNT_COLUMNS)}) FROM STDIN"
+            ) as copy:
+                copy.write(counts)
+            # One statement: the counts join the keys the upsert returns, rather than look
+            # each enterprise up again by its tax code.
             cursor.execute(
-                f"INSERT INTO {self._table} ({self._enterprise_columns}) "  # noqa: S608
-                f"SELECT {self._enterprise_columns} FROM kcn_staging_enterprise"
-                + self._enterprise_conflict
+                f"WITH written AS ({upsert} RETURNING {self._pk}, tax_code) "
+                + self._counts_sql.format(rows="kcn_staging_counts v", enterprises="written")
             )
-            if counts:
-                cursor.execute("TRUNCATE kcn_staging_counts")
-                with cursor.cursor.copy(
-                    f"COPY kcn_staging_counts ({', '.join(_COUNT_COLUMNS)}) FROM STDIN"
-                ) as copy:
-                    copy.write(counts)
-                cursor.execute(self._counts_sql.format(rows="kcn_staging_counts v"))
 
     def _write_sqlite(self, rows: list[list], counts: list[tuple]) -> None:
         adapt_date = self.db.ops.adapt_datefield_value
-        adapt_datetime = self.db.ops.adapt_datetimefield_value
-        for row in rows:
-            for i in self._dates:
-                row[i] = adapt_date(row[i])
-            for i in self._datetimes:
-                row[i] = adapt_datetime(row[i])
         placeholder = "(" + ", ".join(["%s"] * len(_ENTERPRISE)) + ")"
         with self.db.cursor() as cursor:
             for batch in self._batches(rows, len(_ENTERPRISE)):
@@ -172,7 +211,7 @@ class BatchWriter:
                     f"column4 AS source FROM (VALUES {values})) v"
                 )
                 cursor.execute(
-                    self._counts_sql.format(rows=rows_sql),
+                    self._counts_sql.format(rows=rows_sql, enterprises=self._table),
                     [value for row in batch for value in row],
                 )
 

@@ -217,6 +217,9 @@ class Enterprise(models.Model):
         blank=True,
         editable=False,
         related_name="created_enterprises",
+        # Not indexed: read from an enterprise, rarely searched by; an index would cost every
+        # row of every import (see docs/benchmarks.md).
+        db_index=False,
     )
     last_changed_by_import = models.ForeignKey(
         "organizations.EnterpriseImport",
@@ -226,6 +229,7 @@ class Enterprise(models.Model):
         blank=True,
         editable=False,
         related_name="changed_enterprises",
+        db_index=False,
     )
 
     objects = EnterpriseQuerySet.as_manager()

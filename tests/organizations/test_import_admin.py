@@ -148,7 +148,7 @@ def test_the_fixed_file_of_invalid_rows_imports_as_it_is(bg, staff_client):
 def test_a_database_error_on_confirm_writes_nothing_and_says_so(bg, staff_client, monkeypatch):
     response = upload(staff_client, csv_bytes(three(bg.zone.name)))
 
-    def broken(self, enterprises):
+    def broken(self, enterprises, *args):
         raise DatabaseError("disk full")
 
     monkeypatch.setattr(writing.BatchWriter, "_enterprise_rows", broken)

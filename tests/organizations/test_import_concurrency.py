@@ -69,8 +69,8 @@ def test_a_database_error_halfway_leaves_the_database_as_it_was(bg, staff, monke
     rows_of = writing.BatchWriter._enterprise_rows
     written = []
 
-    def second_batch_breaks_a_constraint(self, enterprises):
-        rows = rows_of(self, enterprises)
+    def second_batch_breaks_a_constraint(self, enterprises, *args):
+        rows = rows_of(self, enterprises, *args)
         written.append(len(rows))
         if len(written) == 2:
             status = [f.attname for f in writing._ENTERPRISE].index("status")
