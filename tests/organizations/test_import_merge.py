@@ -18,7 +18,14 @@ from organizations.models import (
     Zone,
 )
 from tests.factories import ZoneFactory
-from tests.organizations.import_helpers import COUNTED_ON, code, csv_bytes, row, run_import
+from tests.organizations.import_helpers import (
+    COUNTED_ON,
+    code,
+    csv_bytes,
+    row,
+    run_import,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +281,39 @@ def test_an_existing_count_of_the_same_day_is_replaced(bg, staff):
     assert outcome.summary == "created=0 updated=1 unchanged=2 invalid=0"
     first = Enterprise.objects.get(tax_code=code(101))
     assert list(first.workforce.values_list("counted_on", "workers")) == [(COUNTED_ON, 121)]
+
+
+def test_an_excel_list_with_numeric_tax_codes_and_date_cells(hn, outsider):
+    rows = [
+        [1, 100233488, "Công ty TNHH Hà Nội Một", hn.zone.name, "TNHH", 1260,
+         datetime.datetime(2009, 11, 22), "Đang hoạt động"],
+        [2, 314409058002, "Chi nhánh Công ty Cổ phần Hai", hn.zone.name, "Cổ phần", "85",
+         datetime.date(2019, 2, 1), "Tạm ngừng hoạt động"],
+    ]  # fmt: skip
+    outcome = run_import(xlsx_bytes(rows, title="DANH SÁCH DOANH NGHIỆP"), user=outsider,
+                         file_name="ha-noi.xlsx")  # fmt: skip
+    assert outcome.summary == "created=2 updated=0 unchanged=0 invalid=0"
+    assert outcome.read_as == "Excel (.xlsx), Danh sách"
+    assert [(r.line, r.tax_code) for r in outcome.restored] == [
+        (4, "0100233488"),
+        (5, "0314409058-002"),
+    ]
+    first = Enterprise.objects.get(tax_code="0100233488")
+    assert first.licensed_on == datetime.date(2009, 11, 22)
+    assert first.workforce.get().workers == 1260
+    branch = Enterprise.objects.get(tax_code="0314409058-002")
+    assert (branch.status, branch.licensed_on) == (
+        EnterpriseStatus.SUSPENDED,
+        datetime.date(2019, 2, 1),
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1258-like"])
+def test_lists_in_other_encodings_import_the_same(bg, staff, encoding):
+    from tests.organizations.test_import_reading import to_cp1258
+
+    text = csv_bytes(three(), delimiter="\t", encoding="utf-8").decode("utf-8")
+    data = text.encode("utf-16") if encoding == "utf-16" else to_cp1258(text)
+    outcome = run_import(data, user=staff)
+    assert outcome.summary == "created=3 updated=0 unchanged=0 invalid=0"
+    assert Enterprise.objects.get(tax_code=code(103)).name == "Công ty TNHH Ba Việt Nam"
