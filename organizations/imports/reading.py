@@ -110,6 +110,7 @@ _VNI_ONLY = "øöñÑïûäåëüæ"
 _LEGACY = re.compile(
     rf"[A-Za-z][{_TCVN3_SYMBOLS}{_VNI_ONLY}]|[{_TCVN3_SYMBOLS}{_VNI_ONLY}][A-Za-z]|[aeoAEO][âÂêÊ]"
 )
+_COMBINING = re.compile("[\u0300-\u036f]")
 # Letters only Vietnamese Unicode text has: ă đ ơ ư and the precomposed letters with tones.
 _VIETNAMESE = re.compile("[ăĂđĐơƠưƯ\u1ea0-\u1ef9]")
 
@@ -169,13 +170,16 @@ def _read_csv(text: str, encoding: str) -> Table:
     _refuse_legacy_fonts(cell for row in csv.reader(sample, delimiter=separator) for cell in row)
     table = Table(read_as=f"CSV, {encoding}, {SEPARATOR_NAMES[separator]}")
     text = normalize_text(text)
+    # Text typed or pasted with combining marks (decomposed tones) is not NFC; a search in C is
+    # cheaper than is_normalized on the whole text, which then normalises it all to compare.
+    nfc = _COMBINING.search(text) is None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
     lines, rows = table.lines, table.rows
     next_line = 1
     try:
         for cells in reader:
             line, next_line = next_line, reader.line_num + 1
-            cells = trim_cells(cells)
+            cells = trim_cells(cells, nfc)
             if any(cells):
                 lines.append(line)
                 rows.append(cells)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import OuterRef, Subquery
@@ -141,15 +142,21 @@ class EnterpriseImportResult(Result):
 
 # --- Existing enterprises and zones ----------------------------------------------------------
 
-# Columns read for existing enterprises: every concrete field, since the upsert writes them all.
-_CONCRETE = [f.attname for f in Enterprise._meta.concrete_fields]
 _DEFAULTS = {f.attname: f.get_default() for f in Enterprise._meta.concrete_fields}
+# What is read of an existing enterprise: what a list can change, and its keys.
+_LOADED = [
+    f.attname
+    for f in Enterprise._meta.concrete_fields
+    if f.attname
+    not in ("created_at", "updated_at", "created_by_import_id", "last_changed_by_import_id")
+]
 
 
 class PreloadedEnterprises(BaseInstanceLoader):
-    """Existing enterprises of the file's tax codes, read in chunks before the rows (a few
-    queries instead of one per row), each with its worker count in force on the list's date.
-    Kept as tuples: model instances are built only for the row being imported."""
+    """Existing enterprises of the file's tax codes, read before the rows in one query (not one
+    per row), each with its worker count in force on the list's date. Kept as tuples of the
+    columns a list can change: the model instance is built only for the row being imported
+    (the columns left out are never written back to an existing enterprise)."""
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
@@ -161,20 +168,26 @@ class PreloadedEnterprises(BaseInstanceLoader):
             .order_by("-counted_on")
             .values("workers")[:1]
         )
-        position = _CONCRETE.index("tax_code")
         rows = (
             Enterprise.objects.with_tax_codes(codes)
             .annotate(workers_in_force=Subquery(in_force))
-            .values_list(*_CONCRETE, "workers_in_force")
+            .values_list(*_LOADED, "workers_in_force")
         )
+        position = _LOADED.index("tax_code")
         self.by_code: dict[str, tuple] = {values[position]: values for values in rows}
 
     def get_instance(self, row):
         values = self.by_code.get(self.resource.current_code)
         if values is None:
             return None
-        instance = Enterprise.from_db(None, _CONCRETE, values[:-1])
-        instance.workers_in_force = values[-1]
+        # As Django builds an instance from the database, without __init__ (see init_instance).
+        instance = Enterprise.__new__(Enterprise)
+        instance._state = ModelState()
+        instance._state.adding, instance._state.db = False, "default"
+        state = instance.__dict__
+        state.update(_DEFAULTS)
+        state.update(zip(_LOADED, values[:-1], strict=True))
+        state["workers_in_force"] = values[-1]
         return instance
 
 
@@ -236,13 +249,16 @@ class ZoneResolver:
             )
         return allowed
 
-    def resolve(self, value, province: str = "") -> Zone:
-        """The zone named `value`. Raises ValueError with the message for the row."""
-        if value in self._seen:
-            found = self._seen[value]
+    def resolve(self, value, province: str = "") -> Zone | None:
+        """The zone named `value` (None for a blank cell). Raises ValueError with the message
+        for the row."""
+        found = self._seen.get(value)
+        if found is not None:  # most rows: a zone named before
             if isinstance(found, str):
                 raise ValueError(found)
             return found
+        if value is None or value == "":
+            return None
         try:
             zone = self._find(str(value), province)
         except ValueError as exc:
@@ -329,7 +345,7 @@ def _assign_zone(instance: Enterprise, zone: Zone) -> None:
     """`instance.zone = zone` without the descriptor's checks (database routing, instance
     types), which cost a national list a second: the zone comes from the resolver, which
     read it from the one database."""
-    instance.zone_id = zone.pk
+    instance.__dict__["zone_id"] = zone.pk
     instance._state.fields_cache["zone"] = zone
 
 
@@ -391,6 +407,9 @@ class EnterpriseImportResource(resources.ModelResource):
         for field in self._row_fields:
             if isinstance(field.widget, DateWidget):
                 field.widget.today = today
+        self._name_column = self._column("name")
+        self._zone_column = self._column("zone")
+        self._ownership_column = self._column("ownership")
         self._cleaners = [
             (f.column_name, _assign_zone if f.attribute == "zone" else f.attribute, f.widget.clean)
             for f in self._row_fields
@@ -400,6 +419,13 @@ class EnterpriseImportResource(resources.ModelResource):
             for f in self._row_fields
             if f.attribute != "workers_listed"
         ]
+        compared = [attribute for _f, attribute in self._compared]
+        # A tuple of the compared values, read in C (one tuple even for one column).
+        self._current = (
+            (attrgetter(*compared) if len(compared) > 1 else (lambda e: (getattr(e, compared[0]),)))
+            if compared
+            else (lambda e: ())
+        )
         self._update_fields = [attribute for _f, attribute in self._compared] + [
             "last_changed_by_import_id"
         ]
@@ -486,7 +512,7 @@ class EnterpriseImportResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self._new = new
-        self._original = None if new else [getattr(instance, a) for _f, a in self._compared]
+        self._original = None if new else self._current(instance)
         self._original_zone_id = instance.zone_id
 
     def init_instance(self, row=None):
@@ -518,10 +544,8 @@ class EnterpriseImportResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def _resolve_zone(self, value, row=None, **kwargs):
-        if _blank(value):
-            return None
         province = ""
-        if "province" in self.header.positions:
+        if row is not None and "province" in self.header.positions:
             province = str(row[self.header.name("province")] or "")
         return self.zones.resolve(value, province)
 
@@ -536,28 +560,30 @@ class EnterpriseImportResource(resources.ModelResource):
 
     def _check_row(self, instance, row, errors) -> None:
         """Rules across columns, checked in memory."""
-        if "name" in self.header.positions and _blank(row[self.header.name("name")]):
-            errors.setdefault(self._column("name"), []).append(_("The name is missing."))
+        name_column, zone_column = self._name_column, self._zone_column
+        if name_column != NON_FIELD_ERRORS and _blank(row[name_column]):
+            errors.setdefault(name_column, []).append(_("The name is missing."))
 
         fallback = self.settings.zone
         if fallback is not None and (
-            "zone" not in self.header.positions or (self._new and self._zone_of(instance) is None)
+            zone_column == NON_FIELD_ERRORS or (self._new and self._zone_of(instance) is None)
         ):
             _assign_zone(instance, fallback)
         zone = self._zone_of(instance)
-        zone_column = self._column("zone")
         if zone is None:
             if zone_column not in errors:
                 errors[zone_column] = [_("The zone is missing.")]
-        elif self.zones.may_write(zone):
+        elif zone.name not in self.touched_zones and self.zones.may_write(zone):
             self.touched_zones[zone.name] = zone
 
         if self._new:
-            if not instance.ownership and self._column("ownership") not in errors:
-                errors.setdefault(self._column("ownership"), []).append(
+            ownership_column = self._ownership_column
+            if not instance.ownership and ownership_column not in errors:
+                errors.setdefault(ownership_column, []).append(
                     _("The ownership type is required for a new enterprise.")
                 )
             return
+        zone_column = self._column("zone")
         existing_zone = self.zones.by_id.get(self._original_zone_id)
         if existing_zone is None or not self.zones.may_write(existing_zone):
             errors.setdefault(self._column("tax_code"), []).append(
@@ -582,7 +608,7 @@ class EnterpriseImportResource(resources.ModelResource):
             return False
         listed = getattr(instance, "workers_listed", None)
         workers_changed = listed is not None and listed != instance.workers_in_force
-        current = [getattr(instance, attribute) for _f, attribute in self._compared]
+        current = self._current(instance)
         if current == self._original and not workers_changed:
             return True
         if self.settings.keep_details:

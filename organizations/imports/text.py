@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache, partial
+from functools import lru_cache
 
 # Invisible characters that Excel and web pages leave in cells, and odd spaces.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -38,18 +38,16 @@ def normalize_text(text: str) -> str:
     return text
 
 
-_is_nfc = partial(unicodedata.is_normalized, "NFC")
-
-
-def trim_cells(cells: list[str]) -> list[str]:
-    """Cells of `normalize_text`'s text in NFC (only the few that are not: checking is cheaper
-    than normalising the whole text), trimmed, inner runs of spaces and line breaks made one."""
+def trim_cells(cells: list[str], nfc: bool = True) -> list[str]:
+    """Cells of `normalize_text`'s text trimmed, inner runs of spaces and line breaks made one;
+    unless the whole text is known to be NFC (`nfc`), the cells that are not are normalised
+    (checking each is cheaper than normalising the whole text)."""
     trimmed = []
     for cell in cells:
         cell = cell.strip()
         if "  " in cell or not cell.isprintable():  # line breaks and tabs are not printable
             cell = " ".join(cell.split())
-        if not cell.isascii() and not _is_nfc(cell):
+        if not nfc and not cell.isascii() and not unicodedata.is_normalized("NFC", cell):
             cell = unicodedata.normalize("NFC", cell)
         trimmed.append(cell)
     return trimmed

@@ -76,8 +76,9 @@ def zone_names(rows: int) -> list[str]:
     ]
 
 
-def generate(rows: int, seed: int = 2025) -> bytes:
-    """A list as a board sends it, as Excel's "CSV UTF-8" (BOM, CRLF)."""
+def generate(rows: int, seed: int = 2025, next_year: bool = False) -> bytes:
+    """A list as a board sends it, as Excel's "CSV UTF-8" (BOM, CRLF). `next_year`: the same
+    enterprises a year later, every worker count changed."""
     rnd = random.Random(seed)
     zones = zone_names(rows)
     out = io.StringIO()
@@ -85,22 +86,23 @@ def generate(rows: int, seed: int = 2025) -> bytes:
     writer.writerow(HEADERS)
     used: set[str] = set()
     heads: list[str] = []
-    for number in range(1, rows + 1):
+    number = 0
+    while number < rows:
         if heads and rnd.random() < 0.03:  # a branch of an enterprise already listed
-            head = rnd.choice(heads)
-            tax_code = f"{head}-{rnd.randint(1, 30):03d}"
+            tax_code = f"{rnd.choice(heads)}-{rnd.randint(1, 30):03d}"
             prefix = "Chi nhánh Công ty TNHH"
         else:
-            while True:
-                body = f"{rnd.choice(PROVINCES)}{rnd.randint(1, 9_999_999):07d}"
-                tax_code = body + mst.calc_check_digit(body)
-                if len(tax_code) == 10 and tax_code not in used:
-                    break
-            heads.append(tax_code)
+            body = f"{rnd.choice(PROVINCES)}{rnd.randint(1, 9_999_999):07d}"
+            tax_code = body + mst.calc_check_digit(body)
             prefix = None
+            if len(tax_code) != 10:  # no valid code has this body
+                continue
         if tax_code in used:
             continue
         used.add(tax_code)
+        if prefix is None:
+            heads.append(tax_code)
+        number += 1
         spellings, name_prefix = rnd.choice(KINDS)
         name = (
             f"{prefix or name_prefix} {rnd.choice(SECTORS)} {rnd.choice(BRANDS)} "
@@ -110,6 +112,7 @@ def generate(rows: int, seed: int = 2025) -> bytes:
             name = f"  {unicodedata.normalize('NFD', name)} "
         zone = rnd.choice(zones)
         workers = rnd.choice([rnd.randint(5, 300), rnd.randint(300, 3000), rnd.randint(3000, 9000)])
+        workers += 7 if next_year else 0
         status = rnd.choices(
             ["Đang hoạt động", "Tạm ngừng hoạt động", "Giải thể"], weights=[94, 4, 2]
         )[0]
@@ -178,7 +181,7 @@ def _step_reset(path: Path, rows: int) -> dict:
     return {}
 
 
-def _service(path: Path, dry_run: bool) -> dict:
+def _service(path: Path, dry_run: bool, year: int = 2025) -> dict:
     import datetime
 
     from organizations import services
@@ -189,7 +192,7 @@ def _service(path: Path, dry_run: bool) -> dict:
         source=data,
         file_name=path.name,
         dry_run=dry_run,
-        counted_on=datetime.date(2025, 6, 30),
+        counted_on=datetime.date(year, 6, 30),
         run_by="bench",
         keep_details=False,
     )
@@ -202,6 +205,10 @@ def _step_dry(path: Path, rows: int) -> dict:
 
 def _step_import(path: Path, rows: int) -> dict:
     return _service(path, dry_run=False)
+
+
+def _step_next_year(path: Path, rows: int) -> dict:
+    return _service(path.with_name(path.stem + "-nam-sau.csv"), dry_run=False, year=2026)
 
 
 def _plain_dataset(path: Path):
@@ -317,6 +324,7 @@ STEPS = {
     "dry": _step_dry,
     "import": _step_import,
     "reimport": _step_import,
+    "next_year": _step_next_year,
     "default_dry": _step_default_dry,
     "default": _step_default,
     "admin": _step_admin,
@@ -383,6 +391,8 @@ class Command(BaseCommand):
             for size in sizes:
                 files[size] = folder / f"danh-sach-{size}.csv"
                 files[size].write_bytes(generate(size))
+                next_year = folder / f"danh-sach-{size}-nam-sau.csv"
+                next_year.write_bytes(generate(size, next_year=True))
             self._machine(options)
             results = []
             if options["only"] in (None, "sqlite"):
@@ -417,7 +427,12 @@ class Command(BaseCommand):
         self._child("prepare", url, any_file)
         results = []
         for size, path in files.items():
-            plan = [("dry", "Dry run (preview)"), ("import", "Import"), ("reimport", "Re-import")]
+            plan = [
+                ("dry", "Dry run (preview)"),
+                ("import", "Import"),
+                ("reimport", "Re-import, nothing changed"),
+                ("next_year", "Next year's list, every count changed"),
+            ]
             if size <= 5000:
                 plan += [
                     ("default_dry", "import-export default, dry run"),
@@ -425,13 +440,13 @@ class Command(BaseCommand):
                     ("admin", "Admin: upload, preview, confirm"),
                 ]
             for step, what in plan:
-                if step != "reimport":
+                if step not in ("reimport", "next_year"):
                     self._child("reset", url, path)
                 measured = self._child(step, url, path)
                 measured.update({"database": label, "rows": size, "what": what})
                 results.append(measured)
                 self.stdout.write(
-                    f"  {size:>7} rows  {what:<34} {measured['seconds']:7.2f} s "
+                    f"  {size:>7} rows  {what:<40} {measured['seconds']:7.2f} s "
                     f"{size / measured['seconds']:>9,.0f} rows/s  "
                     f"{measured['peak_mb']:5.0f} MB  {measured['summary']}"
                 )
