@@ -13,14 +13,24 @@ _ODD_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000"), " ")
 _NOT_WORD = re.compile(r"[^0-9a-z%]+")
 
 
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def clean(value: str) -> str:
-    """NFC, invisible characters removed, trimmed, inner runs of spaces made one."""
+    """NFC, invisible characters removed, trimmed, inner runs of spaces made one. Called on
+    every cell of a workbook: each step runs only when the cell needs it."""
     if not value:
         return value
     if not value.isascii():
-        value = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
-    # split() also splits on no-break spaces, tabs and line breaks inside a cell.
-    return " ".join(value.split())
+        if _INVISIBLE_RE.search(value):
+            value = value.translate(_INVISIBLE)
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+    value = value.strip()
+    # Runs of spaces, and what isprintable() refuses: tabs, line breaks, no-break spaces.
+    if "  " in value or not value.isprintable():
+        value = " ".join(value.split())
+    return value
 
 
 def normalize_text(text: str) -> str:

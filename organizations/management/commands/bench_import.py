@@ -207,6 +207,32 @@ def _step_import(path: Path, rows: int) -> dict:
     return _service(path, dry_run=False)
 
 
+def as_xlsx(data: bytes) -> bytes:
+    """The same list saved from Excel as a workbook: numbers as numbers (tax codes too, their
+    leading zeros lost, as Excel does), dates as dates."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh sách")
+    for number, row in enumerate(csv.reader(io.StringIO(data.decode("utf-8-sig")))):
+        if number:
+            row[0], row[7] = int(row[0]), int(row[7].replace(".", ""))
+            if "-" not in row[1]:
+                row[1] = int(row[1])
+            day, month, year = map(int, row[8].split("/"))
+            row[8] = datetime.date(year, month, day)
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _step_import_xlsx(path: Path, rows: int) -> dict:
+    return _service(path.with_suffix(".xlsx"), dry_run=False)
+
+
 def _step_next_year(path: Path, rows: int) -> dict:
     return _service(path.with_name(path.stem + "-nam-sau.csv"), dry_run=False, year=2026)
 
@@ -325,6 +351,7 @@ STEPS = {
     "import": _step_import,
     "reimport": _step_import,
     "next_year": _step_next_year,
+    "import_xlsx": _step_import_xlsx,
     "default_dry": _step_default_dry,
     "default": _step_default,
     "admin": _step_admin,
@@ -393,6 +420,7 @@ class Command(BaseCommand):
                 files[size].write_bytes(generate(size))
                 next_year = folder / f"danh-sach-{size}-nam-sau.csv"
                 next_year.write_bytes(generate(size, next_year=True))
+                files[size].with_suffix(".xlsx").write_bytes(as_xlsx(files[size].read_bytes()))
             self._machine(options)
             results = []
             if options["only"] in (None, "sqlite"):
@@ -432,6 +460,7 @@ class Command(BaseCommand):
                 ("import", "Import"),
                 ("reimport", "Re-import, nothing changed"),
                 ("next_year", "Next year's list, every count changed"),
+                ("import_xlsx", "Import, the same list as .xlsx"),
             ]
             if size <= 5000:
                 plan += [
