@@ -199,10 +199,13 @@ def _read_csv(text: str, encoding: str) -> Table:
 def _cell(value):
     """Text cleaned; whole numbers as text (a tax code typed as a number); other numbers and
     dates as Excel typed them, for the widgets to read."""
+    kind = type(value)
+    if kind is str:  # most cells, first
+        return clean(value) if value else value
+    if kind is float:
+        return str(int(value)) if value.is_integer() else value
     if value is None:
         return ""
-    if isinstance(value, str):
-        return clean(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():
@@ -238,12 +241,13 @@ def _read_xlsx(data: bytes) -> Table:
             "xlsx",
         ) from exc
     table = Table(read_as=f"Excel (.xlsx), {sheet.name}")
+    lines, rows = table.lines, table.rows
     for line, row in enumerate(values, start=1):
-        cells = [_cell(value) for value in row]
+        cells = list(map(_cell, row))
         values[line - 1] = None  # keep one copy of the sheet in memory, not two
-        if any(cell != "" for cell in cells):
-            table.lines.append(line)
-            table.rows.append(cells)
+        if any(cells):  # blank cells are "" (False); a 0 in a cell is the text "0"
+            lines.append(line)
+            rows.append(cells)
     _refuse_legacy_fonts(cell for row in table.rows[:2000] for cell in row)
     if not table.rows:
         raise ImportRefused(_("The file is empty."), "empty")
