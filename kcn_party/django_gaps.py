@@ -66,7 +66,6 @@ def _strings(n):  # pragma: no cover - read by makemessages only
         # django-import-export ships no Vietnamese catalogue.
         gettext_noop("Export"),
         gettext_noop("Import"),
-        gettext_noop("This importer will import the following fields: "),
         gettext_noop("Select all"),
         gettext_noop("Submit"),
         gettext_noop("This exporter will export the following fields: "),
