@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import admin as import_export_admin
@@ -264,7 +265,9 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             raise Http404(gettext("No such import.")) from exc
         stem = upload["file_name"].rsplit(".", 1)[0]
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}-loi.csv"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{stem}-loi.csv"
+        )
         return response
 
     # --- helpers ---------------------------------------------------------------------------

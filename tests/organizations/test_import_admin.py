@@ -260,3 +260,12 @@ def test_headers_of_the_preview_form_are_known_columns(bg, staff_client):
     content = staff_client.get(IMPORT_URL).content.decode()
     assert "viết tắt như MST, Tên DN, KCN" in content and "Mã số thuế (MST)" in content
     assert HEADERS[1] == "Mã số thuế"
+
+
+def test_the_file_of_invalid_rows_keeps_a_vietnamese_file_name(bg, staff_client):
+    rows = [row(1, "123", "Công ty TNHH Lỗi", bg.zone.name, "TNHH")]
+    response = upload(staff_client, csv_bytes(rows), "Danh sách KCN Đình Trám.csv")
+    errors = staff_client.get(response.context["errors_url"])
+    assert errors["Content-Disposition"] == (
+        "attachment; filename*=utf-8''Danh%20s%C3%A1ch%20KCN%20%C4%90%C3%ACnh%20Tr%C3%A1m-loi.csv"
+    )
