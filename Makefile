@@ -6,12 +6,13 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations migrate demo run test test-e2e lint format messages check clean
+.PHONY: help install translations migrate demo run test test-e2e bench lint format messages check clean
 
 help:
 	@echo "make run     set up everything and serve http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test    run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint    ruff check and format check"
+	@echo "make bench   measure the enterprise list import (SQLite and PostgreSQL)"
 	@echo "make messages  refresh locale/vi from the source strings (needs GNU gettext)"
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
@@ -44,6 +45,12 @@ test: install translations
 
 test-e2e: install translations
 	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+# Figures for docs/benchmarks.md: generated lists of 3,000 and 100,000 rows, each measurement in
+# its own process on a scratch database. Never part of `make test`. BENCH_ARGS="--profile".
+BENCH_ARGS ?=
+bench: install translations
+	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_import $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -65,6 +65,7 @@ def _strings(n):  # pragma: no cover - read by makemessages only
         ),
         # django-import-export ships no Vietnamese catalogue.
         gettext_noop("Export"),
+        gettext_noop("Import"),
         gettext_noop("Select all"),
         gettext_noop("Submit"),
         gettext_noop("This exporter will export the following fields: "),

@@ -128,6 +128,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Cells beginning with = + - @ are neutralised so a spreadsheet never runs them as formulas.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing needs the "add" permission of the model (leaders, who only look, have none); the
+# enterprise import also asks for "change" (organizations.services.may_import_enterprises).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 
 # --- Domain rules -----------------------------------------------------------------------------
 # Thresholds from the Party statute's implementing rules; they changed over the years

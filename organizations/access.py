@@ -45,6 +45,20 @@ class Scope:
             return queryset.none()
         return queryset.filter(subtree_q(path_lookup, self.path))
 
+    def filter_any(self, queryset, *path_lookups: str):
+        """Narrow `queryset` to rows reachable from this scope by any of `path_lookups` (which
+        may cross many-to-many relations), each row once."""
+        if self.everything:
+            return queryset
+        if not self.path:
+            return queryset.none()
+        reachable = Q()
+        for lookup in path_lookups:
+            reachable |= subtree_q(lookup, self.path)
+        # A subquery rather than joins in the outer query, so rows are not repeated.
+        inner = queryset.model._base_manager.filter(reachable).values("pk")
+        return queryset.filter(pk__in=inner)
+
     @property
     def depth(self) -> int:
         """Depth of the subtree's root in the whole tree (0 when the scope has no root)."""
@@ -113,6 +127,9 @@ DATA_MODELS = (
     "members.memberrating",
     "members.organizationrating",
 )
+# Records every role may look at and nobody edits in the interface: they are written by
+# services only (the record of each enterprise list import).
+RECORD_MODELS = ("organizations.enterpriseimport",)
 # Rows that only correct a record (a mistyped count, a wrong term) may be deleted; records of
 # organisations and enterprises are ended by a decision or a status, never deleted.
 DELETABLE = (
@@ -132,7 +149,7 @@ def _perms(action: str, models) -> frozenset[str]:
     )
 
 
-_VIEW = _perms("view", DATA_MODELS)
+_VIEW = _perms("view", DATA_MODELS + RECORD_MODELS)
 _EDIT = _perms("add", DATA_MODELS) | _perms("change", DATA_MODELS) | _perms("delete", DELETABLE)
 _ACCOUNTS = frozenset(
     {

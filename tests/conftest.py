@@ -2,6 +2,7 @@
 people every access rule is tested with (staff, a leader who only looks, an outsider)."""
 
 import datetime
+import tempfile
 from dataclasses import dataclass
 
 import pytest
@@ -24,6 +25,15 @@ from tests.factories import (
 def pytest_configure(config):
     # Vietnamese messages are asserted on: make sure the catalogue is compiled.
     compile_translations()
+
+
+@pytest.fixture(autouse=True)
+def private_temporary_files(tmp_path, monkeypatch):
+    """Uploads kept between an import's preview and its confirmation (django-import-export's
+    temporary storage) go to the test's own folder, removed with it."""
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with a throwaway key and a fast hasher."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 
@@ -9,3 +10,11 @@ from kcn_party.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The live server of the browser tests speaks plain HTTP.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production, rather than Django's shared in-memory database: there, a second
+    # connection that finds the database busy fails at once ("table is locked") instead of
+    # waiting, so concurrent imports could not be tested. One file per test process.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"kcn_party_test_{os.getpid()}.sqlite3")
+    }

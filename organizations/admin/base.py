@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
@@ -101,12 +102,57 @@ class ExportForm(SelectableFieldsExportForm):
         return capfirst(force_str(field.column_name)) if field else field_name
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
+
+
+def neutralise_formula(value):
+    """A text cell that a spreadsheet would run as a formula (it begins with = + - @), made
+    plain text by a leading apostrophe; numbers and other cells are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class FormulaSafeMixin:
+    """django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a leading "="
+    (and turns every cell into text); cells beginning with + - @ still run in Excel. This
+    neutralises all four, and keeps numbers numbers."""
+
+    def _escape_formulae(self, dataset):
+        for index, row in enumerate(dataset):
+            dataset[index] = [neutralise_formula(cell) for cell in row]
+
+
+class SafeCSV(FormulaSafeMixin, CSV):
+    pass
+
+
+class SafeXLSX(FormulaSafeMixin, XLSX):
+    pass
+
+
 class ExportMixin(import_export_admin.ExportMixin):
     """CSV and XLSX exports of what the list shows (so of the account's subtree only: the
-    export reads the admin's scoped queryset), with Vietnamese column names."""
+    export reads the admin's scoped queryset), with Vietnamese column names and no cell that
+    a spreadsheet would run as a formula."""
 
     export_form_class = ExportForm
-    export_formats = [CSV, XLSX]
+    export_formats = [SafeCSV, SafeXLSX]
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As django-import-export's, but native values (numbers, dates) go to every binary
+        # format: it recognises only its own classes, and SafeXLSX is a subclass.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
 
 
 class KnownChoiceAutocomplete(AutocompleteSelect):

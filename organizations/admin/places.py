@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
+from import_export import fields, widgets
 
 from organizations import services
 from organizations.admin.base import (
@@ -12,6 +16,13 @@ from organizations.admin.base import (
     ScopedTabularInline,
     VerboseModelResource,
     verbose_columns,
+)
+from organizations.admin.imports import (
+    EnterpriseImportMixin,
+    NotInImportFilter,
+    mark_active,
+    mark_closed,
+    mark_suspended,
 )
 from organizations.models import Enterprise, WorkforceSnapshot, Zone
 
@@ -47,7 +58,10 @@ class EnterpriseResource(VerboseModelResource):
     zone = fields.Field(attribute="zone__name", column_name=_("zone"))
     ownership = fields.Field(attribute="get_ownership_display", column_name=_("ownership type"))
     status = fields.Field(attribute="get_status_display", column_name=_("status"))
-    workers = fields.Field(attribute="latest_workers", column_name=_("workers"))
+    # A number in XLSX; "1.260" in CSV, the Vietnamese way, which imports back.
+    workers = fields.Field(
+        attribute="latest_workers", column_name=_("workers"), widget=widgets.IntegerWidget()
+    )
 
     class Meta:
         model = Enterprise
@@ -68,15 +82,22 @@ class EnterpriseResource(VerboseModelResource):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ExportMixin, ScopedModelAdmin):
+class EnterpriseAdmin(EnterpriseImportMixin, ExportMixin, ScopedModelAdmin):
     resource_classes = [EnterpriseResource]
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     list_display = ["name", "tax_code", "zone", "ownership", "workers", "status"]
-    list_filter = [("zone", admin.RelatedOnlyFieldListFilter), "ownership", "status"]
+    list_filter = [
+        ("zone", admin.RelatedOnlyFieldListFilter),
+        "ownership",
+        "status",
+        NotInImportFilter,
+    ]
     list_select_related = ["zone"]
     search_fields = ["tax_code", "name", "legal_representative"]
     autocomplete_fields = ["zone"]
     inlines = [WorkforceSnapshotInline]
-    readonly_fields = ["created_at", "updated_at"]
+    actions = [mark_suspended, mark_closed, mark_active]
+    readonly_fields = ["created_at", "updated_at", "created_by", "last_changed_by"]
     fieldsets = [
         (None, {"fields": ["tax_code", "name", "zone", "ownership", "status"]}),
         (
@@ -91,11 +112,35 @@ class EnterpriseAdmin(ExportMixin, ScopedModelAdmin):
                 ]
             },
         ),
-        (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+        (
+            _("Record"),
+            {"fields": ["created_at", "updated_at", "created_by", "last_changed_by"]},
+        ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_latest_workers()
+        # The imports named on an enterprise's page come with it, not one query each.
+        return (
+            super()
+            .get_queryset(request)
+            .with_latest_workers()
+            .select_related("zone", "created_by_import", "last_changed_by_import")
+        )
+
+    def _import_link(self, record):
+        if record is None:
+            return "—"
+        url = reverse("admin:organizations_enterpriseimport_change", args=[record.pk])
+        when = date_format(localtime(record.imported_at), "SHORT_DATETIME_FORMAT")
+        return format_html('<a href="{}">#{} {} ({})</a>', url, record.pk, record.file_name, when)
+
+    @admin.display(description=_("created by import"))
+    def created_by(self, obj):
+        return self._import_link(obj.created_by_import)
+
+    @admin.display(description=_("last changed by import"))
+    def last_changed_by(self, obj):
+        return self._import_link(obj.last_changed_by_import)
 
     @admin.display(description=_("workers"), ordering="latest_workers")
     def workers(self, obj):

@@ -1,10 +1,12 @@
 """Organisations of the party and the places and enterprises they serve.
 
 Split along the domain: the party tree (party.py), zones and enterprises (places.py), mass
-organisations (mass.py) and the accounts that work on them (accounts.py).
+organisations (mass.py), the accounts that work on them (accounts.py) and the record of
+enterprise lists imported (imports.py).
 """
 
 from organizations.models.accounts import StaffProfile
+from organizations.models.imports import EnterpriseImport, ImportChannel
 from organizations.models.mass import MassKind, MassOrganization, MembershipCount
 from organizations.models.party import (
     EndReason,
@@ -25,7 +27,9 @@ from organizations.models.places import (
 __all__ = [
     "EndReason",
     "Enterprise",
+    "EnterpriseImport",
     "EnterpriseStatus",
+    "ImportChannel",
     "LeadershipRole",
     "LeadershipTerm",
     "MassKind",

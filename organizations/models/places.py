@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +162,16 @@ class EnterpriseQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=EnterpriseStatus.ACTIVE)
 
+    def with_tax_codes(self, codes: list[str]):
+        """Enterprises whose tax code is among `codes` (canonical spellings), however many: the
+        codes travel as one array (PostgreSQL) or JSON (SQLite) parameter instead of one
+        parameter each, which a national list would make a hundred thousand."""
+        if connections[self.db].vendor == "postgresql":
+            codes_sql = RawSQL("SELECT unnest(%s::varchar[])", [list(codes)])
+        else:
+            codes_sql = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(codes))])
+        return self.filter(tax_code__in=codes_sql)
+
     def with_latest_workers(self):
         """Annotate `latest_workers` and `latest_workers_on` from the newest snapshot."""
         newest = WorkforceSnapshot.objects.filter(enterprise=OuterRef("pk")).order_by("-counted_on")
@@ -196,6 +209,28 @@ class Enterprise(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by_import = models.ForeignKey(
+        "organizations.EnterpriseImport",
+        verbose_name=_("created by import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_enterprises",
+        # Not indexed: read from an enterprise, rarely searched by; an index would cost every
+        # row of every import (see docs/benchmarks.md).
+        db_index=False,
+    )
+    last_changed_by_import = models.ForeignKey(
+        "organizations.EnterpriseImport",
+        verbose_name=_("last changed by import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="changed_enterprises",
+        db_index=False,
+    )
 
     objects = EnterpriseQuerySet.as_manager()
 

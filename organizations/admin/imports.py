@@ -1,0 +1,464 @@
+"""Importing enterprise lists in the admin: upload, preview (nothing written), confirm (all in
+one transaction), the file of invalid rows, and the read-only record of every import.
+
+The admin only collects the file and the options and shows the outcome; the import itself is
+`services.enterprise_list_import`, as for the `import_enterprises` command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import admin as import_export_admin
+
+from organizations import services
+from organizations.access import staff_profile
+from organizations.admin.base import ScopedModelAdmin, scoped
+from organizations.imports import ImportRefused
+from organizations.imports.headers import COLUMNS
+from organizations.models import (
+    EnterpriseImport,
+    EnterpriseStatus,
+    ImportChannel,
+    OrganizationKind,
+    Zone,
+)
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "kcn_enterprise_imports"
+KEPT_UPLOADS = 5  # previews an account may keep open at once
+SHOWN = 200  # rows of each kind listed on the preview; the file of invalid rows has them all
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+class EnterpriseImportForm(forms.Form):
+    import_file = forms.FileField(
+        label=_("List to import"),
+        help_text=_(
+            "CSV (UTF-8, UTF-16 or Windows-1258; comma, semicolon or tab) or Excel .xlsx, as "
+            "the management board sent it."
+        ),
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"),
+        queryset=Zone.objects.none(),
+        required=False,
+        help_text=_("For a list without a zone column: the zone of every row."),
+    )
+    counted_on = forms.DateField(
+        label=_("Worker counts as of"),
+        initial=timezone.localdate,
+        help_text=_("The date of the list's worker counts; each new count is kept with it."),
+    )
+    create_zones = forms.BooleanField(
+        label=_("Create the zones the list names that do not exist yet"),
+        required=False,
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = scoped(Zone.objects.all(), request)
+        profile = staff_profile(request.user)
+        # New zones belong to the account's own zone committee; others cannot create them.
+        if profile is None or profile.organization.kind != OrganizationKind.UPPER_GRASSROOTS:
+            del self.fields["create_zones"]
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+    def clean_counted_on(self):
+        counted_on = self.cleaned_data["counted_on"]
+        if counted_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return counted_on
+
+
+class ConfirmEnterpriseImportForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    skip_invalid = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+
+class EnterpriseImportMixin(import_export_admin.ImportMixin):
+    """Import and preview on the enterprise list, through the import service."""
+
+    import_template_name = "admin/organizations/enterprise/import.html"
+
+    def has_import_permission(self, request):
+        return super().has_import_permission(request) and services.may_import_enterprises(
+            request.user
+        )
+
+    def get_urls(self):
+        urls = super().get_urls()
+        info = self.get_model_info()
+        return [
+            path(
+                "import/errors/<str:token>/",
+                self.admin_site.admin_view(self.import_errors_view),
+                name="{}_{}_import_errors".format(*info),
+            ),
+            *urls,
+        ]
+
+    # --- the uploads an account has open, in its session ---------------------------------------
+
+    def _storage(self, name=None):
+        return self.get_tmp_storage_class()(name=name, read_mode="rb", encoding=None)
+
+    def _uploads(self, request) -> dict:
+        return request.session.setdefault(SESSION_KEY, {})
+
+    def _keep(self, request, upload: dict) -> str:
+        uploads = self._uploads(request)
+        for old in list(uploads)[: max(0, len(uploads) - KEPT_UPLOADS + 1)]:
+            self._forget(request, old)
+        token = secrets.token_urlsafe(16)
+        uploads[token] = upload
+        request.session.modified = True
+        return token
+
+    def _forget(self, request, token: str) -> None:
+        upload = self._uploads(request).pop(token, None)
+        request.session.modified = True
+        for name in (upload or {}).get("files", []):
+            with contextlib.suppress(OSError):  # already gone: nothing to clean
+                self._storage(name).remove()
+
+    def _upload(self, request, token: str) -> dict:
+        """The upload `token` names, if this account made it in this session; else 404."""
+        upload = self._uploads(request).get(token)
+        if upload is None or upload.get("user") != request.user.pk:
+            raise Http404(gettext("No such import."))
+        return upload
+
+    # --- the views -----------------------------------------------------------------------------
+
+    def import_action(self, request, **kwargs):
+        """Upload and preview: the service reads and checks every row, writes nothing."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = EnterpriseImportForm(request.POST or None, request.FILES or None, request=request)
+        context = {}
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["import_file"].read()
+            options = {
+                "file_name": form.cleaned_data["import_file"].name,
+                "zone": form.cleaned_data["zone"].pk if form.cleaned_data["zone"] else None,
+                "counted_on": form.cleaned_data["counted_on"].isoformat(),
+                "create_zones": form.cleaned_data.get("create_zones", False),
+            }
+            try:
+                outcome = self._run(request, data, options, dry_run=True)
+            except ImportRefused as exc:
+                form.add_error("import_file", str(exc))
+            else:
+                upload = self._storage()
+                upload.save(data)
+                files = [upload.name]
+                errors_name = None
+                if outcome.invalid_lines:
+                    errors = self._storage()
+                    errors.save(outcome.errors_csv())
+                    files.append(errors.name)
+                    errors_name = errors.name
+                token = self._keep(
+                    request,
+                    {
+                        **options,
+                        "user": request.user.pk,
+                        "upload": upload.name,
+                        "errors": errors_name,
+                        "files": files,
+                    },
+                )
+                context.update(self._preview_context(request, outcome, token))
+        return self._render(request, form, context)
+
+    def process_import(self, request, **kwargs):
+        """Confirm: the service imports the uploaded file in one transaction."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm = ConfirmEnterpriseImportForm(request.POST)
+        if not confirm.is_valid():
+            raise Http404(gettext("No such import."))
+        token = confirm.cleaned_data["token"]
+        upload = self._upload(request, token)
+        try:
+            data = self._storage(upload["upload"]).read()
+        except OSError as exc:
+            raise Http404(gettext("No such import.")) from exc
+        skip_invalid = confirm.cleaned_data["skip_invalid"]
+        try:
+            outcome = self._run(request, data, upload, dry_run=False, skip_invalid=skip_invalid)
+        except ImportRefused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+        except DatabaseError:
+            logger.exception("Enterprise list import failed")
+            messages.error(
+                request,
+                gettext(
+                    "The import failed on a database error: nothing was written. Try again; "
+                    "if it fails again, tell the administrator."
+                ),
+            )
+            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+        if not outcome.written:
+            # Rows became invalid since the preview (another import, an edit): show them.
+            messages.error(
+                request,
+                gettext("Nothing was written: %(count)s rows are invalid.")
+                % {"count": outcome.invalid},
+            )
+            form = EnterpriseImportForm(request=request)
+            return self._render(request, form, self._preview_context(request, outcome, token))
+        self._forget(request, token)
+        messages.success(
+            request,
+            gettext(
+                "Import finished: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+                "%(invalid)s invalid rows skipped."
+            )
+            % {
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+                "invalid": outcome.invalid,
+            },
+        )
+        return HttpResponseRedirect(
+            reverse("admin:organizations_enterpriseimport_change", args=[outcome.record.pk])
+        )
+
+    def import_errors_view(self, request, token):
+        """The invalid rows of a preview as CSV, for the account that uploaded the file."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        upload = self._upload(request, token)
+        if not upload.get("errors"):
+            raise Http404(gettext("No such import."))
+        try:
+            content = self._storage(upload["errors"]).read()
+        except OSError as exc:
+            raise Http404(gettext("No such import.")) from exc
+        stem = upload["file_name"].rsplit(".", 1)[0]
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{stem}-loi.csv"
+        )
+        return response
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _run(self, request, data: bytes, options: dict, *, dry_run: bool, skip_invalid=False):
+        zone = None
+        if options.get("zone"):
+            zone = (
+                scoped(Zone.objects.select_related("committee"), request)
+                .filter(pk=options["zone"])
+                .first()
+            )
+            if zone is None:
+                raise Http404(gettext("No such zone."))
+        return services.enterprise_list_import(
+            source=data,
+            file_name=options["file_name"],
+            user=request.user,
+            zone=zone,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            create_zones=options.get("create_zones", False),
+            counted_on=datetime.date.fromisoformat(options["counted_on"]),
+            channel=ImportChannel.ADMIN,
+        )
+
+    def _preview_context(self, request, outcome, token) -> dict:
+        return {
+            "outcome": outcome,
+            "token": token,
+            "invalid_shown": outcome.invalid_lines[:SHOWN],
+            "invalid_more": max(0, len(outcome.invalid_lines) - SHOWN),
+            "changed_shown": outcome.changed_lines[:SHOWN],
+            "changed_more": max(0, len(outcome.changed_lines) - SHOWN),
+            "restored_shown": outcome.restored[:SHOWN],
+            "restored_more": max(0, len(outcome.restored) - SHOWN),
+            "absent_shown": outcome.not_in_list[:SHOWN],
+            "absent_more": max(0, len(outcome.not_in_list) - SHOWN),
+            "valid_rows": outcome.created + outcome.updated + outcome.unchanged,
+            "errors_url": reverse("admin:organizations_enterprise_import_errors", args=[token])
+            if outcome.invalid_lines
+            else "",
+        }
+
+    def _render(self, request, form, context):
+        context = {
+            **self.admin_site.each_context(request),
+            **context,
+            "title": gettext("Import enterprise list"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "columns": [str(column.label) for column in COLUMNS],
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+
+# --- The record of imports ------------------------------------------------------------------------
+
+
+@admin.register(EnterpriseImport)
+class EnterpriseImportAdmin(ScopedModelAdmin):
+    """Read-only for everyone: records are written by the import service only."""
+
+    list_display = [
+        "imported_at",
+        "file_name",
+        "imported_by_name",
+        "channel",
+        "created",
+        "updated",
+        "unchanged",
+        "invalid",
+        "absent",
+    ]
+    list_filter = ["channel", ("zones", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["file_name", "sha256", "imported_by_name"]
+    date_hierarchy = "imported_at"
+    fields = [
+        "imported_at",
+        "imported_by_name",
+        "organization",
+        "channel",
+        "file_name",
+        "sha256",
+        "read_as",
+        "counted_on",
+        ("created", "updated", "unchanged", "invalid"),
+        "absent_link",
+    ]
+    readonly_fields = [f for f in fields if isinstance(f, str)] + [
+        "created",
+        "updated",
+        "unchanged",
+        "invalid",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization")
+            .annotate(absent_total=Count("not_in_list", distinct=True))
+            .order_by("-imported_at", "-pk")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("not in this list"), ordering="absent_total")
+    def absent(self, obj):
+        return obj.absent_total
+
+    @admin.display(description=_("not in this list"))
+    def absent_link(self, obj):
+        if not obj.absent_total:
+            return "—"
+        url = reverse("admin:organizations_enterprise_changelist") + f"?not_in_import={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            gettext("%(count)s enterprises: decide whether they are suspended or closed")
+            % {"count": obj.absent_total},
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # Only the zones the account may see, for an import that spanned committees.
+            context["zones_touched"] = scoped(obj.zones.all(), request).order_by("name")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class NotInImportFilter(admin.SimpleListFilter):
+    """Enterprises a given import's list did not name (from the import's page)."""
+
+    title = _("not in an imported list")
+    parameter_name = "not_in_import"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if value and value.isdigit():
+            return [(value, gettext("Not in import #%(id)s") % {"id": value})]
+        return []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            visible = EnterpriseImport.objects.visible_to(request.user).filter(pk=value)
+            return queryset.filter(absent_from_imports__in=visible)
+        return queryset
+
+
+def _set_status(modeladmin, request, queryset, status, label):
+    changed = services.enterprises_set_status(enterprises=queryset, status=status)
+    modeladmin.message_user(
+        request,
+        gettext("%(count)s enterprises marked %(status)s.") % {"count": changed, "status": label},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Mark selected enterprises suspended"), permissions=["change"])
+def mark_suspended(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, EnterpriseStatus.SUSPENDED,
+                EnterpriseStatus.SUSPENDED.label)  # fmt: skip
+
+
+@admin.action(description=_("Mark selected enterprises closed"), permissions=["change"])
+def mark_closed(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, EnterpriseStatus.CLOSED,
+                EnterpriseStatus.CLOSED.label)  # fmt: skip
+
+
+@admin.action(description=_("Mark selected enterprises active"), permissions=["change"])
+def mark_active(modeladmin, request, queryset):
+    _set_status(modeladmin, request, queryset, EnterpriseStatus.ACTIVE,
+                EnterpriseStatus.ACTIVE.label)  # fmt: skip
+
+
+__all__ = [
+    "EnterpriseImportAdmin",
+    "EnterpriseImportMixin",
+    "NotInImportFilter",
+    "mark_active",
+    "mark_closed",
+    "mark_suspended",
+]

@@ -1,0 +1,11 @@
+class ImportRefused(Exception):
+    """The import cannot proceed at all (an unreadable file, a missing column, an option the
+    account may not use); `message` tells the user what to do. Nothing is written."""
+
+    def __init__(self, message, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __str__(self):
+        return str(self.message)

@@ -1,0 +1,345 @@
+"""Cells to values: django-import-export widgets for what boards write.
+
+Each widget's `clean` returns the value to store, None for a blank cell, or raises ValueError
+with a message in the user's language that the preview shows beside the line and column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from import_export import widgets
+from stdnum.vn import mst
+
+from organizations.imports.text import fold
+from organizations.models import EnterpriseStatus, Ownership
+from organizations.validators import CANONICAL_TAX_CODE, validate_tax_code
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
+class TextWidget(widgets.CharWidget):
+    """Text as cleaned by the reader, refused when longer than the database column."""
+
+    def __init__(self, max_length: int):
+        super().__init__(allow_blank=True)
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None  # a blank cell never erases what the records hold
+        text = str(value)
+        if len(text) > self.max_length:
+            raise ValueError(
+                _("Too long: %(length)s characters, at most %(max)s.")
+                % {"length": len(text), "max": self.max_length}
+            )
+        return text
+
+
+_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def _check_digit(code: str) -> str:
+    """python-stdnum's mst.calc_check_digit, with the sum done in C."""
+    return str(10 - sum(map(operator.mul, _WEIGHTS, map(int, code[:9]))) % 11)
+
+
+class TaxCodeWidget(widgets.Widget):
+    """A tax code kept as text, with its check digit validated (python-stdnum).
+
+    Excel drops the leading zero of codes typed as numbers (Hà Nội codes start with 01): a
+    9-digit code (or 9 + 3 for a branch) whose zero-padded form is valid gets its zero back,
+    and `parse` says so."""
+
+    def parse(self, value) -> tuple[str, bool]:
+        """(canonical code, whether a lost leading zero was restored). Raises ValueError."""
+        if _blank(value):
+            raise ValueError(_("The tax code is missing."))
+        text = str(value).strip()
+        if (
+            CANONICAL_TAX_CODE.fullmatch(text)
+            and _check_digit(text) == text[9]
+            and text[2:9] != "0000000"
+            and not text.endswith("-000")
+        ):
+            # The common case, settled without python-stdnum's general path (which the
+            # codes it does not settle go through below).
+            return text, False
+        digits = mst.compact(text)
+        if digits.isdigit() and len(digits) in (9, 12) and mst.is_valid("0" + digits):
+            return mst.format("0" + digits), True
+        try:
+            validate_tax_code(text)
+        except ValidationError as exc:
+            raise ValueError(" ".join(exc.messages)) from exc
+        return mst.format(digits), False
+
+    def clean(self, value, row=None, **kwargs):
+        return self.parse(value)[0]
+
+
+class ChoiceWidget(widgets.Widget):
+    """A label mapped to one of the model's choices, whatever its spelling: the folded labels
+    below, the choices' own labels in Vietnamese and English, and their codes."""
+
+    choices = None  # a TextChoices class
+    spellings: dict[str, str] = {}
+    nouns: tuple[str, ...] = ()  # folded words that may stand before a label
+    unknown_message = ""
+
+    def __init__(self):
+        super().__init__()
+        known = {fold(spelling): str(value) for spelling, value in self.spellings.items()}
+        for language in ("vi", "en"):
+            with translation.override(language):
+                for value, label in self.choices.choices:
+                    known.setdefault(fold(str(label)), str(value))
+                    known.setdefault(fold(value), str(value))
+        self.known = known
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        key = fold(str(value))
+        if key in self.known:
+            return self.known[key]
+        # "Công ty TNHH MTV", "Doanh nghiệp liên doanh": the kind without the noun before it.
+        for noun in self.nouns:
+            if key.startswith(noun + " ") and key[len(noun) + 1 :] in self.known:
+                return self.known[key[len(noun) + 1 :]]
+        raise ValueError(self.unknown_message % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+O = Ownership  # noqa: E741 - read as the form's rows below
+
+
+class OwnershipWidget(ChoiceWidget):
+    """Ownership labels as boards write them, mapped to the rows of Biểu 5."""
+
+    choices = Ownership
+    nouns = ("cong ty", "doanh nghiep", "dn", "loai hinh")
+    spellings = {
+        # State capital
+        "Nhà nước": O.STATE,
+        "DN nhà nước": O.STATE,
+        "Doanh nghiệp nhà nước": O.STATE,
+        "DNNN": O.STATE,
+        "100% vốn nhà nước": O.STATE,
+        "Vốn nhà nước 100%": O.STATE,
+        "Công ty TNHH MTV nhà nước": O.STATE,
+        "Nhà nước trên 50%": O.STATE_MAJORITY,
+        "Vốn nhà nước trên 50%": O.STATE_MAJORITY,
+        "Nhà nước chi phối": O.STATE_MAJORITY,
+        "Nhà nước dưới 50%": O.STATE_MINORITY,
+        "Vốn nhà nước dưới 50%": O.STATE_MINORITY,
+        "Vốn nhà nước từ 50% trở xuống": O.STATE_MINORITY,
+        # Domestic non-state
+        "Cổ phần": O.JSC,
+        "Công ty cổ phần": O.JSC,
+        "CTCP": O.JSC,
+        "CP": O.JSC,
+        "JSC": O.JSC,
+        "TNHH": O.LLC,
+        "Công ty TNHH": O.LLC,
+        "TNHH MTV": O.LLC,
+        "TNHH một thành viên": O.LLC,
+        "TNHH 2 TV": O.LLC,
+        "TNHH hai thành viên trở lên": O.LLC,
+        "Trách nhiệm hữu hạn": O.LLC,
+        "TNHH hai thành viên": O.LLC,
+        "LLC": O.LLC,
+        "DNTN": O.PRIVATE,
+        "Doanh nghiệp tư nhân": O.PRIVATE,
+        "Tư nhân": O.PRIVATE,
+        "Hợp danh": O.PARTNERSHIP,
+        "Công ty hợp danh": O.PARTNERSHIP,
+        "HTX": O.COOPERATIVE,
+        "Hợp tác xã": O.COOPERATIVE,
+        # Foreign-invested: "FDI" alone means 100% foreign capital in the boards' lists.
+        "FDI": O.FDI100,
+        "DN FDI": O.FDI100,
+        "100% vốn nước ngoài": O.FDI100,
+        "DN 100% vốn nước ngoài": O.FDI100,
+        "DN 100% vốn FDI": O.FDI100,
+        "100% vốn FDI": O.FDI100,
+        "Vốn nước ngoài 100%": O.FDI100,
+        "100% vốn đầu tư nước ngoài": O.FDI100,
+        "Liên doanh": O.JV,
+        "Liên doanh với nước ngoài": O.JV,
+        "DN liên doanh": O.JV,
+        "Công ty liên doanh": O.JV,
+        "JV": O.JV,
+        "Có vốn đầu tư nước ngoài": O.FDI_OTHER,
+        "Có vốn nước ngoài": O.FDI_OTHER,
+        "DN có vốn đầu tư nước ngoài": O.FDI_OTHER,
+        # Agencies
+        "Cơ quan hành chính": O.AGENCY,
+        "Cơ quan nhà nước": O.AGENCY,
+        "Cơ quan": O.AGENCY,
+        "Đơn vị sự nghiệp": O.PUBLIC_SERVICE,
+        "Đơn vị sự nghiệp công lập": O.PUBLIC_SERVICE,
+        "ĐVSN": O.PUBLIC_SERVICE,
+    }
+
+    @property
+    def unknown_message(self):
+        return _(
+            "Unknown ownership type “%(value)s”. Write one of: Nhà nước, Cổ phần, TNHH, DNTN, "
+            "Hợp danh, HTX, 100%% vốn nước ngoài (FDI), Liên doanh, Có vốn đầu tư nước ngoài, "
+            "Cơ quan hành chính, Đơn vị sự nghiệp."
+        )
+
+
+class StatusWidget(ChoiceWidget):
+    choices = EnterpriseStatus
+    spellings = {
+        "Đang hoạt động": EnterpriseStatus.ACTIVE,
+        "Hoạt động": EnterpriseStatus.ACTIVE,
+        "HĐ": EnterpriseStatus.ACTIVE,
+        "Tạm ngừng": EnterpriseStatus.SUSPENDED,
+        "Tạm ngừng hoạt động": EnterpriseStatus.SUSPENDED,
+        "Tạm ngưng": EnterpriseStatus.SUSPENDED,
+        "Tạm ngưng hoạt động": EnterpriseStatus.SUSPENDED,
+        "Tạm dừng": EnterpriseStatus.SUSPENDED,
+        "Tạm dừng hoạt động": EnterpriseStatus.SUSPENDED,
+        "Giải thể": EnterpriseStatus.CLOSED,
+        "Đã giải thể": EnterpriseStatus.CLOSED,
+        "Ngừng hoạt động": EnterpriseStatus.CLOSED,
+        "Chấm dứt hoạt động": EnterpriseStatus.CLOSED,
+        "Phá sản": EnterpriseStatus.CLOSED,
+        "Đóng cửa": EnterpriseStatus.CLOSED,
+    }
+
+    @property
+    def unknown_message(self):
+        return _(
+            "Unknown status “%(value)s”. Write Đang hoạt động, Tạm ngừng hoạt động or Giải thể."
+        )
+
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class DateWidget(widgets.Widget):
+    """dd/mm/yyyy (also with - or .), ISO yyyy-mm-dd, Excel date cells and Excel serial numbers
+    (a date cell saved to CSV as a number). Never in the future."""
+
+    today = None  # set by the resource for the length of an import
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        date = self._parse(value)
+        if date is None:
+            raise ValueError(
+                _("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": value}
+            )
+        if date > (self.today or timezone.localdate()):
+            raise ValueError(
+                _("The date %(date)s is in the future.")
+                % {"date": formats.date_format(date, "SHORT_DATE_FORMAT")}
+            )
+        return date
+
+    @staticmethod
+    def _parse(value) -> datetime.date | None:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, int | float):
+            return DateWidget._serial(value)
+        text = str(value).strip()
+        if len(text) == 10 and text[2] == "/" and text[5] == "/":  # dd/mm/yyyy, most lists
+            try:
+                return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+            except ValueError:
+                return None
+        if text.isdigit() and 4 <= len(text) <= 5:
+            return DateWidget._serial(int(text))
+        for pattern, order in ((_DMY, (2, 1, 0)), (_ISO, (0, 1, 2))):
+            found = pattern.match(text)
+            if found:
+                year, month, day = (int(found.group(i + 1)) for i in order)
+                try:
+                    return datetime.date(year, month, day)
+                except ValueError:
+                    return None
+        return None
+
+    @staticmethod
+    def _serial(number) -> datetime.date | None:
+        if not 1 <= number < 2958466:  # Excel's range: 1900 to 9999
+            return None
+        return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+    def render(self, value, obj=None, **kwargs):
+        return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+_GROUPED = re.compile(r"^-?\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*$")
+_INTEGER = re.compile(r"-?\d+")
+_SEPARATORS = re.compile(r"[.,\u00a0 ]")
+
+
+class WorkersWidget(widgets.Widget):
+    """A number of workers: a whole number, "." (or "," or a space) as thousands separator,
+    never negative."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        number = self._parse(value)
+        if number is None:
+            raise ValueError(_("“%(value)s” is not a whole number of workers.") % {"value": value})
+        if number < 0:
+            raise ValueError(
+                _("The number of workers cannot be negative (%(value)s).") % {"value": value}
+            )
+        return number
+
+    @staticmethod
+    def _parse(value) -> int | None:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            return int(value) if value.is_integer() else None
+        text = str(value).strip()
+        if text.isdigit() or _INTEGER.fullmatch(text):
+            return int(text)
+        if _GROUPED.match(text):
+            return int(_SEPARATORS.sub("", text))
+        return None
+
+    def render(self, value, obj=None, **kwargs):
+        return formats.number_format(value, force_grouping=True) if value is not None else ""
+
+
+class ZoneWidget(widgets.Widget):
+    """A zone named in the file, resolved by the resource (which knows the account's zones and
+    whether new zones may be created)."""
+
+    def __init__(self, resolve):
+        super().__init__()
+        self.resolve = resolve
+
+    def clean(self, value, row=None, **kwargs):
+        return self.resolve(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value is not None else ""
