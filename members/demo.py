@@ -675,21 +675,28 @@ class MembersDemo:
             issued_by=planned.issued_by,
         )
 
+    @staticmethod
+    def _record(person: Person) -> dict:
+        """What a member's and a candidate's records share, from the simulated person."""
+        return {
+            "full_name": person.full_name,
+            "birth_date": person.birth_date,
+            "sex": person.sex,
+            "hometown": person.hometown,
+            "citizen_id": person.citizen_id,
+            "education": person.education,
+            "professional_level": person.professional_level,
+            "enterprise_id": person.enterprise_id,
+            "position": person.position,
+            "youth_union_member": person.youth_union_member,
+            "trade_union_member": person.trade_union_member,
+        }
+
     def _member(self, person: Person) -> Member:
         return Member(
-            full_name=person.full_name,
-            birth_date=person.birth_date,
-            sex=person.sex,
-            hometown=person.hometown,
-            citizen_id=person.citizen_id,
-            education=person.education,
-            professional_level=person.professional_level,
+            **self._record(person),
             political_theory=person.political_theory,
             card_number=person.card_number,
-            enterprise_id=person.enterprise_id,
-            position=person.position,
-            youth_union_member=person.youth_union_member,
-            trade_union_member=person.trade_union_member,
         )
 
     def write_person(self, committee: Committee, person: Person, by_code) -> None:
@@ -721,18 +728,8 @@ class MembersDemo:
     def _candidate_of(self, person: Person, by_code) -> Candidate | None:
         cell = by_code[person.events[0].cell]
         candidate = Candidate(
-            full_name=person.full_name,
-            birth_date=person.birth_date,
-            sex=person.sex,
-            hometown=person.hometown,
-            citizen_id=person.citizen_id,
-            education=person.education,
-            professional_level=person.professional_level,
+            **self._record(person),
             organization=cell,
-            enterprise_id=person.enterprise_id,
-            position=person.position,
-            youth_union_member=person.youth_union_member,
-            trade_union_member=person.trade_union_member,
             introducing_body=IntroducingBody.YOUTH_UNION if person.youth_union_member else "",
             **person.pipeline,
         )
@@ -777,18 +774,10 @@ class MembersDemo:
                     dates["resolution_on"] = identified + datetime.timedelta(days=resolution_after)
                 if any(value > DEMO_TODAY for value in dates.values()):
                     continue
+                person.youth_union_member = person.trade_union_member = True
                 candidate = Candidate(
-                    full_name=person.full_name,
-                    birth_date=person.birth_date,
-                    sex=person.sex,
-                    hometown=person.hometown,
-                    citizen_id=person.citizen_id,
-                    education=person.education,
+                    **self._record(person),
                     organization=cell.organization,
-                    enterprise_id=person.enterprise_id,
-                    position=person.position,
-                    youth_union_member=True,
-                    trade_union_member=True,
                     introducing_body=IntroducingBody.YOUTH_UNION,
                     **dates,
                 )

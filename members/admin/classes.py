@@ -36,17 +36,14 @@ class CourseAdmin(ScopedModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-started_on", "title", "pk")
 
-
-class AwarenessParticipantInline(KnownChoicesInlineMixin, ScopedTabularInline):
-    model = AwarenessParticipant
-    fields = ["full_name", "enterprise", "candidate", "certified"]
-    autocomplete_fields = ["enterprise", "candidate"]
+    def save_model(self, request, obj, form, change):
+        services.course_save(course=obj)
 
 
-@admin.register(AwarenessClass)
-class AwarenessClassAdmin(CourseAdmin):
+class CertifiedCourseAdmin(CourseAdmin):
+    """A class with participants and their certificate."""
+
     list_display = [*CourseAdmin.list_display, "certificate_on", "participant_count"]
-    inlines = [AwarenessParticipantInline]
     fields = ["organization", "title", ("started_on", "ended_on"), "certificate_on"]
 
     def get_queryset(self, request):
@@ -56,8 +53,16 @@ class AwarenessClassAdmin(CourseAdmin):
     def participant_count(self, obj):
         return obj.participant_total
 
-    def save_model(self, request, obj, form, change):
-        services.course_save(course=obj)
+
+class AwarenessParticipantInline(KnownChoicesInlineMixin, ScopedTabularInline):
+    model = AwarenessParticipant
+    fields = ["full_name", "enterprise", "candidate", "certified"]
+    autocomplete_fields = ["enterprise", "candidate"]
+
+
+@admin.register(AwarenessClass)
+class AwarenessClassAdmin(CertifiedCourseAdmin):
+    inlines = [AwarenessParticipantInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -71,20 +76,8 @@ class TheoryParticipantInline(KnownChoicesInlineMixin, ScopedTabularInline):
 
 
 @admin.register(TheoryClass)
-class TheoryClassAdmin(CourseAdmin):
-    list_display = [*CourseAdmin.list_display, "certificate_on", "participant_count"]
+class TheoryClassAdmin(CertifiedCourseAdmin):
     inlines = [TheoryParticipantInline]
-    fields = ["organization", "title", ("started_on", "ended_on"), "certificate_on"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participant_total=Count("participants"))
-
-    @admin.display(description=_("participants"), ordering="participant_total")
-    def participant_count(self, obj):
-        return obj.participant_total
-
-    def save_model(self, request, obj, form, change):
-        services.course_save(course=obj)
 
 
 @admin.register(StudySession)
@@ -96,6 +89,3 @@ class StudySessionAdmin(CourseAdmin):
     def rate(self, obj):
         rate = obj.attendance_rate
         return "—" if rate is None else f"{number_format(rate, 1)} %"
-
-    def save_model(self, request, obj, form, change):
-        services.course_save(course=obj)

@@ -228,8 +228,20 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
         }
         return TemplateResponse(request, template, context)
 
-    def _done(self, request, member, message, warnings=()):
-        self.message_user(request, message, messages.SUCCESS)
+    def _record(self, request, form, write, message):
+        """Run a journey's service: on success, to the member's page with the message and any
+        warnings; refused, the errors on the form's fields (None: show the form again)."""
+        try:
+            with transaction.atomic():
+                member, warnings = write()
+        except ValidationError as error:
+            form.add_service_error(error)
+            return None
+        self.message_user(
+            request,
+            message % {"name": member.full_name, "cell": member.organization.name},
+            messages.SUCCESS,
+        )
         for warning in warnings:
             self.message_user(request, warning, messages.WARNING)
         return HttpResponseRedirect(reverse("admin:members_member_change", args=[member.pk]))
@@ -266,28 +278,23 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    member, warnings = services.member_admit(
-                        member=form.instance,
-                        organization=data["organization"],
-                        decided_on=data["decided_on"],
-                        decision_no=data["decision_no"],
-                        issued_by=data["issued_by"],
-                        ceremony_on=data["ceremony_on"],
-                        candidate=data["candidate"],
-                        by=request.user,
-                    )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                return self._done(
-                    request,
-                    member,
-                    _("%(name)s is recorded as a probationary member of %(cell)s.")
-                    % {"name": member.full_name, "cell": member.organization.name},
-                    warnings,
-                )
+            done = self._record(
+                request,
+                form,
+                lambda: services.member_admit(
+                    member=form.instance,
+                    organization=data["organization"],
+                    decided_on=data["decided_on"],
+                    decision_no=data["decision_no"],
+                    issued_by=data["issued_by"],
+                    ceremony_on=data["ceremony_on"],
+                    candidate=data["candidate"],
+                    by=request.user,
+                ),
+                _("%(name)s is recorded as a probationary member of %(cell)s."),
+            )
+            if done:
+                return done
         awaiting = visible_candidates.filter(stage=CandidateStage.CELL_RESOLUTION).select_related(
             "organization"
         )
@@ -325,9 +332,11 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    member = services.member_transfer_in(
+            done = self._record(
+                request,
+                form,
+                lambda: (
+                    services.member_transfer_in(
                         member=form.instance,
                         organization=data["organization"],
                         occurred_on=data["occurred_on"],
@@ -341,16 +350,13 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
                         ceremony_on=data["ceremony_on"],
                         recognized_on=data["recognized_on"],
                         by=request.user,
-                    )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                return self._done(
-                    request,
-                    member,
-                    _("%(name)s is recorded as arriving in %(cell)s.")
-                    % {"name": member.full_name, "cell": member.organization.name},
-                )
+                    ),
+                    [],
+                ),
+                _("%(name)s is recorded as arriving in %(cell)s."),
+            )
+            if done:
+                return done
         return self._journey(
             request,
             form=form,
