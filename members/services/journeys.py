@@ -31,13 +31,29 @@ from organizations.models import PartyOrganization
 # --- the two journeys: admission and transfer in --------------------------------------------
 
 
-def _existing_record(member: Member, by):
-    """A record of the same person (by citizen ID) that the account may see, if any."""
+def _existing_record(member: Member, by, *, continued: tuple[str, ...]):
+    """A record of the same person (by citizen ID) that the account may see, if any; one
+    whose status is not in `continued` means the person cannot come in this way."""
     if not member.citizen_id:
         return None
-    return (
+    existing = (
         Member.objects.visible_to(by).filter(citizen_id=member.citizen_id).order_by("-pk").first()
     )
+    if existing is not None and existing.status not in continued:
+        raise ValidationError(
+            {
+                "citizen_id": _(
+                    "This citizen ID is already on the record of %(name)s (%(status)s, "
+                    "%(organization)s)."
+                )
+                % {
+                    "name": existing.full_name,
+                    "status": existing.get_status_display().lower(),
+                    "organization": existing.organization.name,
+                }
+            }
+        )
+    return existing
 
 
 def _continue(existing: Member, member: Member) -> Member:
@@ -117,22 +133,8 @@ def member_admit(
     )
 
     events: list[MemberEvent] = []
-    existing = _existing_record(member, by)
+    existing = _existing_record(member, by, continued=(MemberStatus.REMOVED, MemberStatus.RESIGNED))
     if existing is not None:
-        if existing.status not in (MemberStatus.REMOVED, MemberStatus.RESIGNED):
-            raise ValidationError(
-                {
-                    "citizen_id": _(
-                        "This citizen ID is already on the record of %(name)s (%(status)s, "
-                        "%(organization)s)."
-                    )
-                    % {
-                        "name": existing.full_name,
-                        "status": existing.get_status_display().lower(),
-                        "organization": existing.organization.name,
-                    }
-                }
-            )
         member = _continue(existing, member)  # admitted again: one record, one timeline
         events = locked(member)
     admission = MemberEvent(
@@ -177,22 +179,8 @@ def member_transfer_in(
     record of someone who left your cells before is continued instead."""
     check_scope(by, organization)
     events: list[MemberEvent] = []
-    existing = _existing_record(member, by)
+    existing = _existing_record(member, by, continued=(MemberStatus.TRANSFERRED_OUT,))
     if existing is not None:
-        if existing.status != MemberStatus.TRANSFERRED_OUT:
-            raise ValidationError(
-                {
-                    "citizen_id": _(
-                        "This citizen ID is already on the record of %(name)s (%(status)s, "
-                        "%(organization)s)."
-                    )
-                    % {
-                        "name": existing.full_name,
-                        "status": existing.get_status_display().lower(),
-                        "organization": existing.organization.name,
-                    }
-                }
-            )
         member = _continue(existing, member)
         events = locked(member)
     else:

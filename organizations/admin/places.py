@@ -24,6 +24,7 @@ from organizations.admin.imports import (
     mark_closed,
     mark_suspended,
 )
+from organizations.imports.resource import LIST_COLUMNS
 from organizations.models import Enterprise, WorkforceSnapshot, Zone
 
 
@@ -65,19 +66,7 @@ class EnterpriseResource(VerboseModelResource):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "tax_code",
-            "name",
-            "zone",
-            "ownership",
-            "investor_country",
-            "sector",
-            "workers",
-            "licensed_on",
-            "address",
-            "legal_representative",
-            "status",
-        ]
+        fields = list(LIST_COLUMNS)
         export_order = fields
 
 

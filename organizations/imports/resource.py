@@ -349,6 +349,23 @@ def _assign_zone(instance: Enterprise, zone: Zone) -> None:
     instance._state.fields_cache["zone"] = zone
 
 
+# The columns of an enterprise list, in order: what the import reads and the export writes,
+# so that an exported list imports back.
+LIST_COLUMNS = (
+    "tax_code",
+    "name",
+    "zone",
+    "ownership",
+    "investor_country",
+    "sector",
+    "workers",
+    "licensed_on",
+    "address",
+    "legal_representative",
+    "status",
+)
+
+
 class EnterpriseImportResource(resources.ModelResource):
     """One enterprise per row, upserted by tax code; a worker count per row becomes a dated
     snapshot when it differs from the one in force."""
@@ -367,19 +384,7 @@ class EnterpriseImportResource(resources.ModelResource):
 
     class Meta:
         model = Enterprise
-        fields = (
-            "tax_code",
-            "name",
-            "zone",
-            "ownership",
-            "investor_country",
-            "sector",
-            "workers",
-            "licensed_on",
-            "address",
-            "legal_representative",
-            "status",
-        )
+        fields = LIST_COLUMNS
         import_id_fields = ["tax_code"]
         instance_loader_class = PreloadedEnterprises
         use_bulk = True
