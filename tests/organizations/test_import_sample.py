@@ -1,4 +1,5 @@
-"""The sample list of ../shared/data gives exactly what its expected.json says."""
+"""The sample list of ../shared/data (copied in tests/data) gives exactly what its
+expected.json says."""
 
 import json
 from collections import Counter
@@ -6,7 +7,13 @@ from collections import Counter
 import pytest
 
 from organizations.models import Enterprise, WorkforceSnapshot
-from tests.organizations.import_helpers import SAMPLE, run_import, sample_zones
+from tests.organizations.import_helpers import (
+    SAMPLE,
+    SAMPLE_DIR,
+    SHARED_DIR,
+    run_import,
+    sample_zones,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +64,12 @@ def test_sample_gives_exactly_its_expected_json(bg, staff, expected):
             "started": enterprise.licensed_on.isoformat(),
             "status": enterprise.status,
         } == spot
+
+
+def test_the_copy_in_the_repository_is_the_teams_sample():
+    """tests/data holds the sample of ../shared/data so the suite runs on any checkout; where
+    the shared folder is next to the checkout, the two must be the same bytes."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"{SHARED_DIR} is not next to this checkout: nothing to compare with")
+    for name in (SAMPLE.name, SAMPLE.name + ".expected.json"):
+        assert (SAMPLE_DIR / name).read_bytes() == (SHARED_DIR / name).read_bytes(), name
