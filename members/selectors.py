@@ -200,9 +200,3 @@ def due_items(
             )
         )
     return sorted(items, key=lambda item: (not item.overdue, item.due_on))
-
-
-def pipeline_counts(candidates) -> dict[str, int]:
-    """How many candidates stand at each stage."""
-    counts = dict(candidates.values_list("stage").annotate(total=Count("pk")).order_by())
-    return {stage: counts.get(stage, 0) for stage in CandidateStage.values}

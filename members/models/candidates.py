@@ -50,10 +50,6 @@ class CandidateQuerySet(models.QuerySet):
     def within(self, organization):
         return self.filter(access.subtree_q("organization__path", organization.path))
 
-    def in_pipeline(self):
-        """Not yet decided on, and not dropped."""
-        return self.filter(stage__in=OPEN_STAGES)
-
 
 class Candidate(Person):
     """An outstanding worker (quần chúng ưu tú) on the way to admission: identified, awareness
@@ -349,12 +345,4 @@ class Candidate(Person):
             return None
         return calendar.add_working_days(
             self.resolution_on, settings.MEMBER_RULES["DECISION_WORKING_DAYS"]
-        )
-
-    @property
-    def certificate_expires_on(self):
-        if not self.certificate_on:
-            return None
-        return calendar.add_years(
-            self.certificate_on, settings.MEMBER_RULES["AWARENESS_CERTIFICATE_VALID_YEARS"]
         )

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,17 +35,11 @@ class EventKind(models.TextChoices):
 # Badges are given for these years of membership (huy hiệu 30, 40, 45… năm tuổi Đảng).
 BADGE_YEARS = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 
-# Events that end a membership, and the balance line (Biểu 1) each one feeds.
-LEAVING_KINDS = (EventKind.REMOVAL, EventKind.EXPULSION, EventKind.RESIGNATION, EventKind.DEATH)
-
 
 class MemberEventQuerySet(models.QuerySet):
     def visible_to(self, user):
         # An event is part of the member's record: whoever sees the member sees all of it.
         return access.scope_of(user).filter(self, "member__organization__path")
-
-    def timeline_order(self):
-        return self.order_by("member_id", "sequence")
 
     def last_on(self, day: datetime.date):
         """For a subquery per member (OuterRef "pk"): the member's last event on or before
@@ -214,12 +208,3 @@ class MemberEvent(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-
-def state_on(queryset, day: datetime.date, *fields: str):
-    """Annotate each member of `queryset` with the stored state after their last event on or
-    before `day`: `<field>_on` for each of `fields` (e.g. "counted_after", "status_after")."""
-    last = MemberEvent.objects.last_on(day)
-    return queryset.annotate(
-        **{f"{field}_on": Subquery(last.values(field)[:1]) for field in fields}
-    )

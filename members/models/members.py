@@ -272,10 +272,6 @@ class Member(Person):
             models.Index(fields=["card_number"], name="member_card_number_idx"),
         ]
 
-    @property
-    def is_current(self) -> bool:
-        return self.status in ACTIVE_STATUSES
-
     def party_age(self, on: datetime.date | None = None) -> int | None:
         """Full years since the admission decision."""
         from members.calendar import whole_months
