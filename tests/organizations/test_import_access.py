@@ -76,7 +76,8 @@ def test_an_outsider_cannot_write_to_another_committees_zones(bg, hn, outsider_c
     data = csv_bytes([row(1, code(1003), "Công ty TNHH Ba", bg.zone.name, "TNHH")])
     response = upload(outsider_client, data)
     content = response.content.decode()
-    assert "Khu “KCN Bắc Giang I” do đảng bộ khác phụ trách" in content
+    assert "Khu “KCN Bắc Giang I” không thuộc các khu do đảng bộ của mình phụ trách" in content
+    assert bg.committee.name not in content
     outsider_client.post(CONFIRM_URL, {"token": response.context["token"], "skip_invalid": "on"})
     assert not Enterprise.objects.filter(tax_code=code(1003)).exists()
 
