@@ -74,7 +74,9 @@ class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return None  # a blank cell never erases what the records hold
-        text = restore_formula(str(value))
+        text = str(value)
+        if text[:1] == "'":  # checked here: a national list has millions of text cells
+            text = restore_formula(text)
         if len(text) > self.max_length:
             raise ValueError(
                 _("Too long: %(length)s characters, at most %(max)s.")
@@ -147,7 +149,8 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return None
-        key = fold(restore_formula(str(value)))
+        text = str(value)
+        key = fold(restore_formula(text) if text[:1] == "'" else text)
         if key in self.known:
             return self.known[key]
         # "Công ty TNHH MTV", "Doanh nghiệp liên doanh": the kind without the noun before it.
@@ -378,7 +381,9 @@ class ZoneWidget(widgets.Widget):
         self.resolve = resolve
 
     def clean(self, value, row=None, **kwargs):
-        return self.resolve(restore_formula(value))
+        if isinstance(value, str) and value[:1] == "'":
+            value = restore_formula(value)
+        return self.resolve(value)
 
     def render(self, value, obj=None, **kwargs):
         return value.name if value is not None else ""
