@@ -161,10 +161,14 @@ def _serialise_imports() -> None:
 
 
 def _import_scope(user, zone, committee, create_zones):
-    """(scope, committee owning new zones, organisation recorded) for an import by `user`
-    (None: a command run with full scope)."""
+    """(scope, committee owning new zones, organisation recorded) for an import by `user`.
+    Without a user (a command), the import writes to the zones of `committee`'s subtree, or to
+    every zone when no committee is named either."""
     if user is None:
-        scope, organization = access.EVERYTHING, committee
+        # A command run for one committee must not reach the zones of another: its list may
+        # name them by mistake (or on purpose), and they are row errors like an account's.
+        scope = access.EVERYTHING if committee is None else access.Scope(path=committee.path)
+        organization = committee
     else:
         if not may_import_enterprises(user):
             raise PermissionDenied(_("Your account may not import enterprise lists."))
@@ -227,8 +231,9 @@ def enterprise_list_import(
     (never deleted), worker counts that changed as snapshots dated `counted_on` (default
     today), and an `EnterpriseImport` record of who, when, which file and what it did.
 
-    `user` writes only to its committee's zones (None: a command with full scope, recorded as
-    `run_by`); `zone` fills the zone of lists without a zone column; with `create_zones`,
+    `user` writes only to its committee's zones (None: a command, recorded as `run_by`, that
+    writes only to the zones of `committee`'s subtree when it is given, else to every zone);
+    `zone` fills the zone of lists without a zone column; with `create_zones`,
     zones the list names that do not exist yet are created in the care of `committee` (the
     user's own committee by default). Unless `skip_invalid`, one invalid row means nothing is
     written (`outcome.written` is False). Raises ImportRefused when the file cannot be read or

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from contextlib import suppress
 
 from django import forms
@@ -15,6 +14,8 @@ from import_export import admin as import_export_admin
 from import_export import resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
+
+from organizations.imports.values import neutralise_formula
 
 
 def scoped(queryset, request):
@@ -102,22 +103,11 @@ class ExportForm(SelectableFieldsExportForm):
         return capfirst(force_str(field.column_name)) if field else field_name
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
-
-
-def neutralise_formula(value):
-    """A text cell that a spreadsheet would run as a formula (it begins with = + - @), made
-    plain text by a leading apostrophe; numbers and other cells are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
 class FormulaSafeMixin:
     """django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a leading "="
     (and turns every cell into text); cells beginning with + - @ still run in Excel. This
-    neutralises all four, and keeps numbers numbers."""
+    neutralises all four with an apostrophe that the enterprise import takes back (see
+    `neutralise_formula`), and keeps numbers numbers."""
 
     def _escape_formulae(self, dataset):
         for index, row in enumerate(dataset):
@@ -139,6 +129,9 @@ class ExportMixin(import_export_admin.ExportMixin):
 
     export_form_class = ExportForm
     export_formats = [SafeCSV, SafeXLSX]
+    # CSV as UTF-8 with a BOM: without it Excel reads the file in the machine's ANSI code page
+    # and the Vietnamese comes out garbled. The enterprise import reads either.
+    to_encoding = "utf-8-sig"
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # As django-import-export's, but native values (numbers, dates) go to every binary

@@ -25,7 +25,7 @@ from organizations.admin.imports import (
     mark_suspended,
 )
 from organizations.imports.resource import LIST_COLUMNS
-from organizations.models import Enterprise, WorkforceSnapshot, Zone
+from organizations.models import Enterprise, EnterpriseImport, WorkforceSnapshot, Zone
 
 
 @admin.register(Zone)
@@ -116,20 +116,39 @@ class EnterpriseAdmin(EnterpriseImportMixin, ExportMixin, ScopedModelAdmin):
             .select_related("zone", "created_by_import", "last_changed_by_import")
         )
 
-    def _import_link(self, record):
+    def get_object(self, request, object_id, from_field=None):
+        enterprise = super().get_object(request, object_id, from_field)
+        # Which of its imports the account may open: a list that also covered another
+        # committee's zones is named without a link to its record, which would answer 404
+        # (see EnterpriseImport.visible_to).
+        ids = {enterprise.created_by_import_id, enterprise.last_changed_by_import_id} - {None}
+        enterprise.visible_imports = (
+            set(
+                EnterpriseImport.objects.visible_to(request.user)
+                .filter(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            if ids
+            else set()
+        )
+        return enterprise
+
+    def _import_link(self, obj, record):
         if record is None:
             return "—"
-        url = reverse("admin:organizations_enterpriseimport_change", args=[record.pk])
         when = date_format(localtime(record.imported_at), "SHORT_DATETIME_FORMAT")
+        if record.pk not in getattr(obj, "visible_imports", ()):
+            return f"#{record.pk} {record.file_name} ({when})"
+        url = reverse("admin:organizations_enterpriseimport_change", args=[record.pk])
         return format_html('<a href="{}">#{} {} ({})</a>', url, record.pk, record.file_name, when)
 
     @admin.display(description=_("created by import"))
     def created_by(self, obj):
-        return self._import_link(obj.created_by_import)
+        return self._import_link(obj, obj.created_by_import)
 
     @admin.display(description=_("last changed by import"))
     def last_changed_by(self, obj):
-        return self._import_link(obj.last_changed_by_import)
+        return self._import_link(obj, obj.last_changed_by_import)
 
     @admin.display(description=_("workers"), ordering="latest_workers")
     def workers(self, obj):

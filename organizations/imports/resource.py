@@ -279,10 +279,12 @@ class ZoneResolver:
                 % {"name": name, "full": ", ".join(zone.name for zone in mine)}
             )
         if candidates:
+            # As the file names it, never as the records do, and without whose zone it is:
+            # an import must not tell one committee about another's zones.
             raise ValueError(
                 _(
-                    "Zone “%(name)s” is in the care of another committee: you may import only "
-                    "into your committee's zones."
+                    "Zone “%(name)s” is not one of your committee's zones: you may import only "
+                    "into those."
                 )
                 % {"name": name}
             )

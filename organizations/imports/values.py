@@ -25,8 +25,47 @@ def _blank(value) -> bool:
     return value is None or value == ""
 
 
+# --- Cells a spreadsheet would run -----------------------------------------------------------
+#
+# Exports (and the file of invalid rows) put an apostrophe before a text cell that a
+# spreadsheet would run as a formula, so that it shows as text. An import must take back that
+# apostrophe, and only that one, or `=1+1` exported and imported again becomes `'=1+1`. So the
+# two are one pair, defined here: the export adds an apostrophe exactly when `_neutralised`
+# holds, and the import removes one exactly when the rest is such a cell. A text that already
+# begins with apostrophes before a formula start (`'=1`, typed so on purpose) gets one more on
+# export, so it comes back as typed; any other leading apostrophe (`'Hoa Sen'`) is never
+# touched, nor a number with a sign (`-15`, never neutralised).
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
+
+
+def _neutralised(text: str) -> bool:
+    """Whether an export puts an apostrophe before `text`."""
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not _SIGNED_NUMBER.fullmatch(bare)
+
+
+def neutralise_formula(value):
+    """A text cell that a spreadsheet would run as a formula (it begins with = + - @, a tab or
+    a carriage return) made plain text by a leading apostrophe; numbers and other cells are
+    left as they are."""
+    if isinstance(value, str) and _neutralised(value):
+        return "'" + value
+    return value
+
+
+def restore_formula(value):
+    """The cell as it was before `neutralise_formula`: the apostrophe an export added is taken
+    back; any other cell is returned as it is."""
+    if isinstance(value, str) and value[:1] == "'" and _neutralised(value[1:]):
+        return value[1:]
+    return value
+
+
 class TextWidget(widgets.CharWidget):
-    """Text as cleaned by the reader, refused when longer than the database column."""
+    """Text as cleaned by the reader, refused when longer than the database column. The
+    apostrophe an export put before a formula is taken back."""
 
     def __init__(self, max_length: int):
         super().__init__(allow_blank=True)
@@ -36,6 +75,8 @@ class TextWidget(widgets.CharWidget):
         if _blank(value):
             return None  # a blank cell never erases what the records hold
         text = str(value)
+        if text[:1] == "'":  # checked here: a national list has millions of text cells
+            text = restore_formula(text)
         if len(text) > self.max_length:
             raise ValueError(
                 _("Too long: %(length)s characters, at most %(max)s.")
@@ -108,7 +149,8 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return None
-        key = fold(str(value))
+        text = str(value)
+        key = fold(restore_formula(text) if text[:1] == "'" else text)
         if key in self.known:
             return self.known[key]
         # "Công ty TNHH MTV", "Doanh nghiệp liên doanh": the kind without the noun before it.
@@ -339,6 +381,8 @@ class ZoneWidget(widgets.Widget):
         self.resolve = resolve
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str) and value[:1] == "'":
+            value = restore_formula(value)
         return self.resolve(value)
 
     def render(self, value, obj=None, **kwargs):

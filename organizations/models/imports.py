@@ -18,11 +18,35 @@ class ImportChannel(models.TextChoices):
 
 class EnterpriseImportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Imports that touched a zone of the account's subtree, or were made on behalf of an
-        organisation in it."""
-        return access.scope_of(user).filter_any(
-            self, "zones__committee__path", "organization__path"
-        )
+        """Imports that lie wholly where the account sees: every zone they touched is in its
+        subtree, they were made on behalf of nobody (a command run for every zone), of an
+        organisation in the subtree or of a body above it, and they touched one of its zones
+        or were made on its subtree's behalf.
+
+        A record's figures and its "on behalf of" speak for the whole list: shown to a
+        committee whose zones were only part of it, they would tell it about another
+        committee (who imported, how many of their enterprises). Such a record is seen only
+        above both committees."""
+        scope = access.scope_of(user)
+        if scope.everything:
+            return self
+        if not scope.path:
+            return self.none()
+        inside = access.subtree_q("zone__committee__path", scope.path)
+        touched = EnterpriseImport.zones.through.objects
+        own = access.subtree_q("organization__path", scope.path)
+        return self.filter(
+            models.Q(organization__isnull=True)
+            | own
+            | models.Q(organization__path__in=_paths_above(scope.path)),
+            own | models.Q(pk__in=touched.filter(inside).values("enterpriseimport_id")),
+        ).exclude(pk__in=touched.exclude(inside).values("enterpriseimport_id"))
+
+
+def _paths_above(path: str) -> list[str]:
+    """The materialised paths of the organisations above the one at `path`."""
+    steps = path.rstrip("/").split("/")
+    return ["/".join(steps[:depth]) + "/" for depth in range(1, len(steps))]
 
 
 class EnterpriseImport(models.Model):

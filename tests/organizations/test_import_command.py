@@ -96,7 +96,7 @@ def test_user_option_applies_the_accounts_scope(bg, hn, staff, leader, outsider,
 
     status, out, err = run(path, "--user", outsider.username)
     assert status == 1
-    assert "do đảng bộ khác phụ trách" in err
+    assert "không thuộc các khu do đảng bộ của mình phụ trách" in err
     with pytest.raises(CommandError, match="không được nhập danh sách doanh nghiệp"):
         run(path, "--user", leader.username)
     assert not Enterprise.objects.filter(tax_code=code(401)).exists()
@@ -126,3 +126,77 @@ def test_verbose_run_lists_changes_and_restored_zeros(hn, tmp_path):
     assert "Dòng 2: mã số thuế 100233488 được đọc là 0100233488 (đã bổ sung số 0 ở đầu)." in out
     assert "Dòng 2 (0100233488) Số lao động: 10 → 12" in out
     assert out.splitlines()[-1] == "created=0 updated=1 unchanged=0 invalid=0"
+
+
+# --- --committee without --user stays inside that committee (issue 8, point 8) ----------------
+
+NOT_OURS = "không thuộc các khu do đảng bộ của mình phụ trách"
+
+
+@pytest.fixture
+def across(bg, hn, tmp_path):
+    """A list for Hà Nội with one row naming a Bắc Giang zone (in another spelling than the
+    record's) and one row giving a Bắc Giang enterprise's tax code under a Hà Nội zone."""
+    path = tmp_path / "ha-noi.csv"
+    rows = [
+        row(1, code(501, "01"), "Công ty TNHH Hà Nội Mới", hn.zone.name),
+        row(2, code(502, "01"), "Công ty TNHH Sang Bắc Giang", "Khu công nghiệp Bắc Giang I"),
+        row(3, bg.enterprise.tax_code, "Tên do Hà Nội đặt", hn.zone.name),
+    ]
+    path.write_bytes(csv_bytes(rows))
+    return path
+
+
+def others_data(bg):
+    """What a Hà Nội run must never be told of Bắc Giang."""
+    return [bg.committee.name, bg.committee.code, bg.province.name, bg.zone.name,
+            bg.enterprise.name]  # fmt: skip
+
+
+def test_committee_without_user_refuses_rows_of_another_committee(bg, hn, across):
+    status, out, err = run(across, "--committee", hn.committee.code)
+    assert status == 1
+    assert out.splitlines()[-1] == "created=1 updated=0 unchanged=0 invalid=2"
+    assert f"Dòng 3, Khu công nghiệp: Khu “Khu công nghiệp Bắc Giang I” {NOT_OURS}" in err
+    assert f"Dòng 4, Mã số thuế: Mã số thuế {bg.enterprise.tax_code} thuộc một doanh nghiệp" in err
+    for told in others_data(bg):
+        assert told not in out + err
+    assert not Enterprise.objects.filter(tax_code__in=[code(501, "01"), code(502, "01")]).exists()
+    assert not EnterpriseImport.objects.exists()
+
+
+def test_committee_without_user_with_skip_invalid_writes_only_its_zones(bg, hn, across):
+    bg_before = list(Enterprise.objects.filter(zone__committee=bg.committee).values())
+    status, out, err = run(across, "--committee", hn.committee.code, "--skip-invalid")
+    assert status == 0
+    assert out.splitlines()[-1] == "created=1 updated=0 unchanged=0 invalid=2"
+    assert list(Enterprise.objects.filter(zone__committee=bg.committee).values()) == bg_before
+    assert Enterprise.objects.get(tax_code=code(501, "01")).zone == hn.zone
+    record = EnterpriseImport.objects.get()
+    assert record.organization == hn.committee
+    assert list(record.zones.all()) == [hn.zone]
+    for told in others_data(bg):
+        assert told not in out + err
+
+
+def test_committee_without_user_finds_the_zone_option_among_its_zones_only(bg, hn, tmp_path):
+    path = tmp_path / "khong-cot-khu.csv"
+    path.write_bytes(csv_bytes([[str(1), code(503, "01"), "Công ty TNHH Ba", "TNHH"]],
+                               ["STT", "MST", "Tên DN", "Loại hình DN"]))  # fmt: skip
+    for name in (bg.zone.name, "Bắc Giang I"):
+        with pytest.raises(CommandError) as refused:
+            run(path, "--committee", hn.committee.code, "--zone", name)
+        assert bg.zone.name not in str(refused.value).replace(name, "")
+        assert bg.committee.name not in str(refused.value)
+    assert not Enterprise.objects.filter(tax_code=code(503, "01")).exists()
+    status, out, _err = run(path, "--committee", hn.committee.code, "--zone", "Hà Nội I")
+    assert out.splitlines()[-1] == "created=1 updated=0 unchanged=0 invalid=0"
+
+
+def test_without_committee_nor_user_the_command_still_writes_to_every_zone(bg, hn, across):
+    # An operator importing a national list still writes to every zone (a guard: this part of
+    # the contract did not change); an enterprise still does not move between committees.
+    status, out, err = run(across, "--skip-invalid")
+    assert out.splitlines()[-1] == "created=2 updated=0 unchanged=0 invalid=1"
+    assert "không chuyển doanh nghiệp giữa các đảng bộ" in err
+    assert EnterpriseImport.objects.get().organization is None

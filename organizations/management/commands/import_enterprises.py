@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from organizations import services
+from organizations import access, services
 from organizations.imports import ImportRefused
 from organizations.imports.resource import zone_keys
 from organizations.models import ImportChannel, PartyOrganization, Zone
@@ -56,10 +56,17 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--user",
-            help="Import as this account: only its committee's zones (default: all zones).",
+            help=(
+                "Import as this account: only its committee's zones (default: the zones of "
+                "--committee, or all zones)."
+            ),
         )
         parser.add_argument(
-            "--committee", help="Code of the zone committee that will have new zones in its care."
+            "--committee",
+            help=(
+                "Code of the zone committee that will have new zones in its care; without "
+                "--user, rows naming a zone or enterprise outside its zones are invalid."
+            ),
         )
         parser.add_argument(
             "--counted-on",
@@ -73,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         user = self._user(options["user"])
         committee = self._committee(options["committee"])
-        zone = self._zone(options["zone"])
+        zone = self._zone(options["zone"], user, committee)
         try:
             outcome = services.enterprise_list_import(
                 source=path.read_bytes(),
@@ -118,16 +125,21 @@ class Command(BaseCommand):
             raise CommandError(_("No organisation with code %(code)s.") % {"code": code})
         return committee
 
-    def _zone(self, name):
+    def _zone(self, name, user, committee):
+        """The zone `--zone` names, among the zones the import may write to: a zone of another
+        committee is not found (and not named back in its records' spelling)."""
         if not name:
             return None
-        zone = Zone.objects.select_related("committee").filter(name=name).first()
+        zones = Zone.objects.select_related("committee")
+        if user is not None:
+            zones = zones.visible_to(user)
+        elif committee is not None:
+            zones = access.Scope(path=committee.path).filter(zones, "committee__path")
+        zone = zones.filter(name=name).first()
         if zone is None:
             full, bare, kind = zone_keys(name)
             found = [
-                z
-                for z in Zone.objects.select_related("committee")
-                if zone_keys(z.name)[0 if kind else 1] == (full if kind else bare)
+                z for z in zones if zone_keys(z.name)[0 if kind else 1] == (full if kind else bare)
             ]
             if len(found) != 1:
                 raise CommandError(_("No single zone is called %(name)s.") % {"name": name})
