@@ -147,6 +147,14 @@ def test_an_unused_number_saves(hn, secret, outsider_client):
     assert mine.card_number == "01239876"
 
 
+def test_the_add_form_of_a_member_is_closed_whatever_the_number(bg, secret, staff_client):
+    # A record begins with one of the two journeys, which are tested below.
+    before = written()
+    data = change_data(secret, full_name="Người Khác", card_number=CARD)
+    assert staff_client.post("/admin/members/member/add/", data).status_code == 403
+    assert written() == before
+
+
 def test_leader_cannot_change_a_member_whatever_the_number(bg, cell2, secret, leader_client):
     mine = MemberFactory(organization=cell2, birth_date=D(1996, 5, 17))
     before = written()
