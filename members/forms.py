@@ -214,17 +214,45 @@ class MemberRatingForm(forms.Form):
     note = forms.CharField(label=capfirst(_("note")), max_length=255, required=False)
 
 
+LIST_CHANGED = _(
+    "The cell's list of members changed after this page was opened, so nothing was saved. "
+    "Check the list as it is now below (what you entered is kept) and save again."
+)
+
+
 class BaseMemberRatingFormSet(forms.BaseFormSet):
+    """One row per member listed on the page. `members` is the list as it is when the page is
+    posted: a member may have left or joined the cell since the page was opened, or the post
+    may name someone else; then the rows are not the list, and nothing is saved."""
+
     def __init__(self, *args, members, **kwargs):
         self.members = {member.pk: member for member in members}
         super().__init__(*args, **kwargs)
 
+    def list_changed(self) -> bool:
+        """Whether the posted rows are other members than those listed now."""
+        if not self.is_bound:
+            return False
+        posted = sorted(
+            (form.cleaned_data.get("member") or 0) if form.is_valid() else 0 for form in self.forms
+        )
+        return posted != sorted(self.members)
+
+    def entered(self) -> dict[int, dict]:
+        """What was entered for the members still listed, to show it again."""
+        return {
+            form.cleaned_data["member"]: {
+                "level": form.cleaned_data["level"],
+                "note": form.cleaned_data["note"],
+            }
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data.get("member") in self.members
+        }
+
     def clean(self):
         super().clean()
-        # Only the members listed on the page can be rated from it.
-        for form in self.forms:
-            if form.cleaned_data and form.cleaned_data["member"] not in self.members:
-                raise ValidationError(_("The list of members has changed; open the page again."))
+        if self.list_changed():
+            raise ValidationError(LIST_CHANGED, code="list_changed")
 
 
 MemberRatingFormSet = forms.formset_factory(

@@ -118,8 +118,60 @@ class PresenceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ServiceCheckedForm(forms.ModelForm):
+    """A change form that asks the service what it would refuse before anything is saved, for
+    the account using it (`user`, set by the admin's get_form), so that the refusal shows on
+    the form."""
+
+    user = None
+
+    def service_check(self):
+        raise NotImplementedError
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            self.service_check()
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ServiceCheckedAdminMixin:
+    """The admin of a ServiceCheckedForm: the form knows the account, and a refusal that comes
+    only from the service's write is shown instead of a server error."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError:
+            if request.method != "POST":
+                raise
+        # The form was valid, the service's write refused it: another save came in between
+        # (e.g. took the same card number; the service turned the database's refusal into
+        # this error, and the view's transaction is undone). Checked again, the form sees the
+        # other save and shows why on its field.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class MemberForm(ServiceCheckedForm):
+    def service_check(self):
+        # A number another counted member holds, named only if the account may see them.
+        services.member_check(member=self.instance, by=self.user)
+
+
 @admin.register(Member)
-class MemberAdmin(ExportMixin, ScopedModelAdmin):
+class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
+    form = MemberForm
     resource_classes = [MemberResource]
     # import-export builds its list on this one, which adds the journeys' buttons.
     import_export_change_list_template = "admin/members/member/change_list.html"
@@ -181,7 +233,7 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
         return obj.party_age()
 
     def save_model(self, request, obj, form, change):
-        services.member_save(member=obj)
+        services.member_save(member=obj, by=request.user)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -390,7 +442,7 @@ class MemberAdmin(ExportMixin, ScopedModelAdmin):
         )
 
 
-class MemberEventForm(forms.ModelForm):
+class MemberEventForm(ServiceCheckedForm):
     class Meta:
         model = MemberEvent
         fields = [
@@ -406,19 +458,15 @@ class MemberEventForm(forms.ModelForm):
             "note",
         ]
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or not self.instance.member_id:
-            return
-        # Where the event stands among the member's others: checked before anything is saved.
-        try:
-            services.member_event_check(event=self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
+    def service_check(self):
+        # Where the event stands among the member's others, and whether it counts the member
+        # again while another counted member holds their numbers: before anything is saved.
+        if self.instance.member_id:
+            services.member_event_check(event=self.instance, by=self.user)
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(ScopedModelAdmin):
+class MemberEventAdmin(ServiceCheckedAdminMixin, ScopedModelAdmin):
     form = MemberEventForm
     list_display = ["occurred_on", "member", "kind", "where", "decision_no"]
     list_filter = ["kind"]

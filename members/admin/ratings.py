@@ -12,7 +12,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors, services
-from members.forms import MemberRatingFormSet, OrganizationRatingForm, RatingChoiceForm
+from members.forms import (
+    LIST_CHANGED,
+    MemberRatingFormSet,
+    OrganizationRatingForm,
+    RatingChoiceForm,
+)
 from members.models import MemberRating, OrganizationRating, RatingLevel
 from organizations.admin.base import ScopedModelAdmin
 from organizations.models import PartyOrganization
@@ -110,7 +115,15 @@ class MemberRatingAdmin(ScopedModelAdmin):
         cell_form = OrganizationRatingForm(
             data, initial={"level": cell_rating.level if cell_rating else ""}, prefix="cell"
         )
-        if data is not None and formset.is_valid() and cell_form.is_valid():
+        if data is not None and formset.list_changed():
+            # Rows for members who are no longer listed, or none for one who now is: saved,
+            # they would rate someone who left or leave out someone the staff never saw. The
+            # list as it is now instead, with what was entered for those still on it.
+            self.message_user(request, LIST_CHANGED, messages.ERROR)
+            entered = formset.entered()
+            initial = [{**row, **entered.get(row["member"], {})} for row in initial]
+            formset = MemberRatingFormSet(initial=initial, members=members, prefix="ratings")
+        elif data is not None and formset.is_valid() and cell_form.is_valid():
             by_id = {member.pk: member for member in members}
             levels = {
                 by_id[form.cleaned_data["member"]]: (

@@ -22,6 +22,7 @@ from members.services.ratings import (
     ratings_save,
 )
 from members.services.records import (
+    member_check,
     member_event_add,
     member_event_change,
     member_event_check,
@@ -39,6 +40,7 @@ __all__ = [
     "excellent_quota_warning",
     "grassroots_of",
     "member_admit",
+    "member_check",
     "member_event_add",
     "member_event_change",
     "member_event_check",

@@ -147,7 +147,7 @@ def member_admit(
     )
     names = {"occurred_on": "decided_on"}
     clean_as(admission, names)
-    store_timeline(member, [*events, admission], changed=[(admission, names)])
+    store_timeline(member, [*events, admission], changed=[(admission, names)], by=by)
     if candidate is not None:
         # Checked above: the decision follows the resolution; the rest of the record stands.
         candidate.member = member
@@ -231,5 +231,5 @@ def member_transfer_in(
                 % date_text(admitted_on)
             }
         )
-    store_timeline(member, [*events, arrival], changed=changed)
+    store_timeline(member, [*events, arrival], changed=changed, by=by)
     return member

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from members import timeline
@@ -96,12 +97,12 @@ def _replayed(member: Member, events: list[MemberEvent], changed: list):
 
 
 def store_timeline(
-    member: Member, events: list[MemberEvent], *, changed: list | None = None
+    member: Member, events: list[MemberEvent], *, changed: list | None = None, by=None
 ) -> Member:
     """Replay `events` (saved or not) as the member's whole timeline; on success save the
     member, the new and changed events and every event's resulting state. `changed` pairs the
     events added or changed by the caller with how the caller names their fields (for the
-    errors)."""
+    errors); `by`, the account acting, decides whether an error may name another member."""
     changed = changed or []
     ordered, states, organizations = _replayed(member, events, changed)
     last = states[-1]
@@ -126,8 +127,8 @@ def store_timeline(
     member.admitted_on = last.admitted_on
     member.ceremony_on = last.ceremony_on
     member.recognized_on = last.recognized_on
-    _member_clean(member)
-    member.save()
+    _member_clean(member, by=by)
+    _member_write(member, by=by)
 
     new = [e for e in ordered if e.pk is None]
     stored = [e for e in ordered if e.pk is not None]
@@ -146,7 +147,92 @@ def store_timeline(
     return member
 
 
-def _member_clean(member: Member) -> None:
+# The numbers that identify a person, unique among the members counted in the numbers (the
+# conditional unique constraints `member_citizen_id_counted_once` and
+# `member_card_number_counted_once`).
+IDENTITY_FIELDS = ("citizen_id", "card_number")
+
+
+def counted_holders(member: Member, values: dict[str, str]) -> list[Member]:
+    """The other members counted in the numbers — anywhere, whoever asks — who hold one of
+    `values` (field name -> number)."""
+    held = Q()
+    for field, value in values.items():
+        held |= Q(**{field: value})
+    return list(
+        Member.objects.counted()
+        .filter(held)
+        .exclude(pk=member.pk)
+        .select_related("counted_in")
+        .order_by("pk")
+    )
+
+
+def _label(field: str) -> str:
+    return capfirst(_("citizen ID") if field == "citizen_id" else _("party card number"))
+
+
+def _elsewhere(field: str, value: str) -> str:
+    return _(
+        "%(label)s %(value)s is already on record elsewhere: contact the committee above to "
+        "check it."
+    ) % {"label": _label(field), "value": value}
+
+
+def _held_by(field: str, value: str, holder: Member, counted_in_id) -> str:
+    params = {
+        "label": _label(field),
+        "value": value,
+        "name": holder.full_name,
+        "organization": holder.counted_in.name,
+    }
+    if holder.counted_in_id == counted_in_id:
+        return (
+            _(
+                "%(label)s %(value)s is already held by %(name)s, counted in this same cell "
+                "(%(organization)s); a person is counted in one organisation only."
+            )
+            % params
+        )
+    return (
+        _(
+            "%(label)s %(value)s is already held by %(name)s, counted in %(organization)s; a "
+            "person is counted in one organisation only."
+        )
+        % params
+    )
+
+
+def counted_conflicts(member: Member, *, counted_in_id, by) -> dict[str, list[str]]:
+    """The errors, by field, of a member counted in `counted_in_id` (None: not counted, so no
+    conflict) whose citizen ID or card number another counted member holds. The holder is
+    named only to an account that may see them (organizations.access): to anyone else, that
+    the number is on record elsewhere names nobody, so that no account learns whether another
+    committee's stranger is a party member, nor who."""
+    values = {f: getattr(member, f) for f in IDENTITY_FIELDS if getattr(member, f)}
+    if counted_in_id is None or not values:
+        return {}
+    holders = counted_holders(member, values)
+    if not holders:
+        return {}
+    visible = set(
+        Member.objects.visible_to(by)
+        .filter(pk__in=[holder.pk for holder in holders])
+        .values_list("pk", flat=True)
+    )
+    errors = {}
+    for field, value in values.items():
+        holder = next((h for h in holders if getattr(h, field) == value), None)
+        if holder is None:
+            continue
+        if holder.pk in visible:
+            errors[field] = [_held_by(field, value, holder, counted_in_id)]
+        else:
+            errors[field] = [_elsewhere(field, value)]
+    return errors
+
+
+def _member_clean(member: Member, *, by) -> None:
     """The record's own rules, and that a person is counted in one organisation only (the
     database's conditional unique constraints, said in the staff's words)."""
     errors = {}
@@ -158,31 +244,38 @@ def _member_clean(member: Member) -> None:
         )
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    labels = {"citizen_id": _("citizen ID"), "card_number": _("party card number")}
-    values = {f: getattr(member, f) for f in labels if getattr(member, f) and f not in errors}
-    if member.counted_in_id and values:
-        others = (
-            Member.objects.filter(counted_in__isnull=False)
-            .filter(
-                Q(citizen_id=values.get("citizen_id", "-"))
-                | Q(card_number=values.get("card_number", "-"))
-            )
-            .exclude(pk=member.pk)
-        )
-        for other in others:
-            for field, value in values.items():
-                if getattr(other, field) == value:
-                    # Not named: it may be another committee's record, which this account
-                    # must not see (its own committee's records are named by the journeys).
-                    errors[field] = [
-                        _(
-                            "A member counted in the numbers of another organisation has this "
-                            "%(label)s; a person is counted in one organisation only."
-                        )
-                        % {"label": labels[field]}
-                    ]
+    if not any(field in errors for field in IDENTITY_FIELDS):
+        errors.update(counted_conflicts(member, counted_in_id=member.counted_in_id, by=by))
     if errors:
         raise ValidationError(errors)
+
+
+def _taken_field(error: IntegrityError) -> str | None:
+    """Which identity number the database refused, by the constraint's name (PostgreSQL) or
+    the indexed column (SQLite); None for any other integrity error."""
+    text = str(error)
+    for field in IDENTITY_FIELDS:
+        if f"member_{field}_counted_once" in text or f"members_member.{field}" in text:
+            return field
+    return None
+
+
+def _member_write(member: Member, *, by) -> None:
+    """Save the member. Another save may take the same number between the check above and
+    this write (two staff entering one person at once): the constraint refuses the second
+    write, and the staff read the check's error, not a server error."""
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable on PostgreSQL
+            member.save()
+    except IntegrityError as error:
+        field = _taken_field(error)
+        if field is None:
+            raise
+        # The other save has committed (the constraint waits for it), so the check sees it.
+        errors = counted_conflicts(member, counted_in_id=member.counted_in_id, by=by)
+        raise ValidationError(
+            errors or {field: [_elsewhere(field, getattr(member, field))]}
+        ) from error
 
 
 def _event_clean(event: MemberEvent) -> None:
@@ -206,10 +299,32 @@ def check_scope(by, organization) -> None:
         raise ValidationError({"organization": _("Choose one of your own cells.")})
 
 
-def member_event_check(*, event: MemberEvent) -> None:
+EVENT_FIELDS = {field.name for field in MemberEvent._meta.fields}
+
+
+def _on_the_event(error: ValidationError) -> ValidationError:
+    """An event's errors as its form shows them: what concerns the member's record (a number
+    another counted member holds once the event counts the member again) on no field."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return _renamed(error, {f: None for f in error.error_dict if f not in EVENT_FIELDS})
+
+
+def member_event_check(*, event: MemberEvent, by=None) -> None:
     """Raise what adding or changing `event` would raise, writing nothing (for forms)."""
-    others = [e for e in event.member.events.all() if e.pk != event.pk]
-    _replayed(event.member, [*others, event], [(event, {})])
+    member = event.member
+    others = [e for e in member.events.all() if e.pk != event.pk]
+    _ordered, states, _organizations = _replayed(member, [*others, event], [(event, {})])
+    errors = counted_conflicts(member, counted_in_id=states[-1].counted_in_id, by=by)
+    if errors:
+        raise _on_the_event(ValidationError(errors))
+
+
+def _store_events(member: Member, events: list[MemberEvent], *, changed=None, by) -> Member:
+    try:
+        return store_timeline(member, events, changed=changed, by=by)
+    except ValidationError as error:
+        raise _on_the_event(error) from error
 
 
 @transaction.atomic
@@ -219,7 +334,7 @@ def member_event_add(*, event: MemberEvent, by=None) -> MemberEvent:
     check_scope(by, event.organization if event.organization_id else None)
     _event_clean(event)
     events = locked(member)
-    store_timeline(member, [*events, event], changed=[(event, {})])
+    _store_events(member, [*events, event], changed=[(event, {})], by=by)
     return event
 
 
@@ -232,7 +347,7 @@ def member_events_add(*, member: Member, events: list[MemberEvent], by=None) -> 
         check_scope(by, event.organization if event.organization_id else None)
         _event_clean(event)
     stored = locked(member)
-    return store_timeline(member, [*stored, *events], changed=[(e, {}) for e in events])
+    return _store_events(member, [*stored, *events], changed=[(e, {}) for e in events], by=by)
 
 
 @transaction.atomic
@@ -242,7 +357,7 @@ def member_event_change(*, event: MemberEvent, by=None) -> MemberEvent:
     check_scope(by, event.organization if event.organization_id else None)
     _event_clean(event)
     events = [e for e in locked(member) if e.pk != event.pk]
-    store_timeline(member, [*events, event], changed=[(event, {})])
+    _store_events(member, [*events, event], changed=[(event, {})], by=by)
     return event
 
 
@@ -255,15 +370,21 @@ def member_event_delete(*, event: MemberEvent, by=None) -> None:
         raise ValidationError(
             _("This is the only event of the record; a member record cannot be left empty.")
         )
-    store_timeline(member, events)
+    _store_events(member, events, by=by)
     event.delete()
 
 
+def member_check(*, member: Member, by=None) -> None:
+    """Raise what saving the member's personal record would raise, writing nothing (for
+    forms)."""
+    _member_clean(member, by=by)
+
+
 @transaction.atomic
-def member_save(*, member: Member) -> Member:
+def member_save(*, member: Member, by=None) -> Member:
     """Save the personal record of an existing member (the events decide the rest)."""
-    _member_clean(member)
-    member.save()
+    _member_clean(member, by=by)
+    _member_write(member, by=by)
     return member
 
 

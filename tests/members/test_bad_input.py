@@ -119,7 +119,8 @@ def test_a_person_counted_by_another_committee_is_refused_without_naming_them(bg
         staff_client,
         ADMIT_URL,
         admission(bg, citizen_id=elsewhere.citizen_id),
-        "Một đảng viên đang được tính đảng số ở tổ chức đảng khác có số CCCD này",
+        f"Số CCCD {elsewhere.citizen_id} đã có trong hồ sơ ở nơi khác: hãy liên hệ cấp ủy cấp "
+        "trên để kiểm tra.",
     )
     assert "Bí Mật" not in content and hn.cell.name not in content
 

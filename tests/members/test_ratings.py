@@ -4,8 +4,10 @@ one formset, the cell's own rating, and a warning when HTXS exceeds its quota.""
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from members.models import MemberRating, OrganizationRating, RatingLevel
+from members import services
+from members.models import MemberEvent, MemberRating, OrganizationRating, RatingLevel
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,14 +83,77 @@ def test_one_post_saves_the_whole_cell_and_warns_about_the_quota(bg, members, st
     assert sorted(saved) == sorted(levels)
 
 
+CHANGED = (
+    "Danh sách đảng viên của chi bộ đã thay đổi sau khi trang này được mở nên chưa có gì được "
+    "lưu. Hãy xem lại danh sách hiện tại bên dưới (những gì bạn đã nhập vẫn được giữ) rồi lưu lại."
+)
+
+
+def refused_as_changed(client, bg, data, year):
+    """The post is refused with the message, nothing is written, and the page shows the list
+    as it is now."""
+    response = client.post(f"{URL}?organization={bg.cell.pk}&year={year}", data)
+    assert response.status_code == 200  # was a 500 when the counts differed
+    assert CHANGED in response.content.decode()
+    assert not MemberRating.objects.exists()
+    assert not OrganizationRating.objects.exists()
+    return response
+
+
 def test_a_tampered_member_list_writes_nothing(bg, hn, members, staff_client):
     response = screen(staff_client, bg)
     data = post_data(response, ["good"] * 6)
-    data["ratings-0-member"] = MemberFactory(organization=hn.cell).pk  # not on the page
-    response = staff_client.post(f"{URL}?organization={bg.cell.pk}&year=2025", data)
-    assert response.status_code == 200
-    assert "Danh sách đảng viên đã thay đổi; hãy mở lại trang." in response.content.decode()
-    assert not MemberRating.objects.exists()
+    stranger = MemberFactory(organization=hn.cell, full_name="Người Hà Nội Bí Mật")
+    data["ratings-0-member"] = stranger.pk  # not on the page
+    response = refused_as_changed(staff_client, bg, data, 2025)
+    assert "Người Hà Nội Bí Mật" not in response.content.decode()
+    assert [member for member, _form in response.context["rows"]] == members
+
+
+def this_year():
+    return timezone.localdate().year
+
+
+def test_a_member_who_left_the_cell_meanwhile_writes_nothing(bg, members, staff_client):
+    response = screen(staff_client, bg, this_year())
+    data = post_data(response, ["excellent", "good", "good", "good", "good", "fulfilled"])
+    services.member_event_add(
+        event=MemberEvent(
+            member=members[0],
+            kind="transfer_out",
+            occurred_on=timezone.localdate(),
+            counterpart="Đảng bộ xã Tân Dĩnh",
+        )
+    )
+    response = refused_as_changed(staff_client, bg, data, this_year())
+    rows = response.context["rows"]
+    assert [member for member, _form in rows] == members[1:]
+    # What was entered for those still here is kept, to be saved again.
+    assert [form["level"].value() for _member, form in rows] == ["good"] * 4 + ["fulfilled"]
+    # Saved again, as it now stands.
+    again = post_data(response, ["good"] * 4 + ["fulfilled"])
+    assert (
+        staff_client.post(f"{URL}?organization={bg.cell.pk}&year={this_year()}", again).status_code
+        == 302
+    )
+    assert MemberRating.objects.filter(year=this_year()).count() == 5
+
+
+def test_a_member_who_joined_the_cell_meanwhile_writes_nothing(bg, members, staff_client):
+    response = screen(staff_client, bg, this_year())
+    data = post_data(response, ["good"] * 6)
+    newcomer = MemberFactory(organization=bg.cell, full_name="Đảng viên Mới Đến")
+    response = refused_as_changed(staff_client, bg, data, this_year())
+    listed = [member for member, _form in response.context["rows"]]
+    assert listed == sorted([*members, newcomer], key=lambda m: (m.full_name, m.pk))
+
+
+@pytest.mark.parametrize("total", ["7", "5", "0"])
+def test_a_tampered_form_count_writes_nothing(total, bg, members, staff_client):
+    response = screen(staff_client, bg)
+    data = post_data(response, ["good"] * 6)
+    data["ratings-TOTAL_FORMS"] = total
+    refused_as_changed(staff_client, bg, data, 2025)
 
 
 def test_a_year_to_come_cannot_be_chosen(bg, members, staff_client):
