@@ -67,7 +67,7 @@ def demo(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("load_demo", stdout=StringIO())
+            call_command("load_demo", "--force", stdout=StringIO())
             yield
         finally:
             transaction.set_rollback(True)
@@ -132,7 +132,7 @@ def test_every_demo_account_logs_in_with_its_role(demo):
 def test_loading_again_changes_nothing(demo):
     before = fingerprint()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--force", stdout=out)
     assert "nothing changed" in out.getvalue()
     assert fingerprint() == before
 
