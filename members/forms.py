@@ -40,9 +40,7 @@ class JourneyForm(forms.ModelForm):
         fields = PERSONAL_FIELDS
         widgets = {
             "birth_date": AdminDateWidget,
-            "enterprise": SafeAutocompleteSelect(
-                Member._meta.get_field("enterprise"), admin.site
-            ),
+            "enterprise": SafeAutocompleteSelect(Member._meta.get_field("enterprise"), admin.site),
         }
 
     def __init__(self, *args, user, **kwargs):
