@@ -80,8 +80,14 @@ RATINGS_COUNT = (
 )
 WORKERS = (
     "(c) import values: a worker count beyond the column's range is taken as valid and the "
-    "write fails (OverflowError on SQLite, NumericValueOutOfRange on PostgreSQL); "
-    "organizations.bounds.MAX_PEOPLE is the bound the models use"
+    "write fails (OverflowError or the check constraint workforcesnapshot_workers_in_range "
+    "on SQLite, NumericValueOutOfRange on PostgreSQL); organizations.bounds.MAX_PEOPLE "
+    "(1,000,000) is the bound the models use"
+)
+DATES = (
+    "(c) import values: a certificate date of year 1 is taken as valid and the command's write "
+    "meets the check constraint organizations_enterprise_licensed_on_in_range "
+    "(organizations.bounds.EARLIEST, 01/01/1930): IntegrityError"
 )
 NUL_TEXT = (
     "(b)/(c) import: a NUL byte in a text cell (the enterprise's name) reaches PostgreSQL's "
@@ -100,13 +106,21 @@ THEIRS: dict[tuple[str, str], tuple[str, set | None]] = {
     },
     **{
         (f"{where}:Số lao động", odd): (WORKERS, vendors)
-        for where in ("import", "command")
-        for odd, vendors in (
-            ("huge", EVERYWHERE),
-            ("beyond-bigint", EVERYWHERE),
-            ("big-count", POSTGRESQL),
-            ("worker-count", POSTGRESQL),
+        for where, odd, vendors in (
+            ("import", "huge", EVERYWHERE),
+            ("import", "beyond-bigint", EVERYWHERE),
+            # The admin's confirmation reports SQLite's refusal; PostgreSQL's comes earlier.
+            ("import", "big-count", POSTGRESQL),
+            ("import", "worker-count", POSTGRESQL),
+            ("command", "huge", EVERYWHERE),
+            ("command", "beyond-bigint", EVERYWHERE),
+            ("command", "big-count", EVERYWHERE),
+            ("command", "worker-count", EVERYWHERE),
         )
+    },
+    **{
+        ("command:Ngày cấp GCN đầu tư", odd): (DATES, EVERYWHERE)
+        for odd in ("year-1", "iso-year-1")
     },
     **{
         (f"{where}:Tên doanh nghiệp", odd): (NUL_TEXT, POSTGRESQL)

@@ -52,17 +52,6 @@ def record_id(field, value) -> int | str | None:
     return None if key in (None, "") or has_nul(key) else key
 
 
-def id_from_query(value) -> int | None:
-    """A record id typed into a URL (?candidate=, ?organization=), or None when it cannot be
-    one; for the admin's own views, which then answer 404 (see record_id for relations)."""
-    value = str(value or "")
-    if not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    low, high = connection.ops.integer_field_range("BigAutoField")
-    return number if low <= number <= high else None
-
-
 class OddQueryMixin:
     """Whatever is typed into a URL — a list's search and filters, an add page's prefill —
     gives the list or the form with a message, never a 500: a NUL byte (which PostgreSQL
