@@ -14,6 +14,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.test import override_settings
 
 from kcn_party.environment import DEVELOPMENT_SECRET_KEY, weak_secret_key_reason
+from organizations.models import DemoLoad
 from reports.management.commands import load_demo
 
 
@@ -150,7 +151,7 @@ def test_the_test_settings_run_as_production_does():
 @pytest.mark.django_db
 def test_load_demo_refuses_without_debug_unless_forced(monkeypatch):
     ran = []
-    monkeypatch.setattr(load_demo.Command, "load", lambda self: ran.append(True) or 0)
+    monkeypatch.setattr(load_demo.Command, "load", lambda self: ran.append(True) or DemoLoad())
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="--force"):
         call_command("load_demo", stdout=StringIO())
     assert ran == []
