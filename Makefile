@@ -22,9 +22,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-# A development checkout gets a .env from .env.example (DEBUG on), so manage.py works as is.
+# A development checkout gets a .env from .env.example (DEBUG on). Only the development
+# targets below read it (ENV_FILE=.env): the settings read no file unless told to, so a server
+# started any other way never runs on development settings (kcn_party/environment.py).
 .env:
 	cp .env.example .env
+DEV_ENV := ENV_FILE=.env DEBUG=$${DEBUG:-on}
 
 install: $(VENV)/.installed .env
 
@@ -32,13 +35,17 @@ translations: install
 	$(PY) -m kcn_party.translations
 
 migrate: install translations
-	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-on} $(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py load_demo
 
-run: demo
-	DEBUG=$${DEBUG:-on} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+# The demo is a convenience, the database may hold a person's work: if the demo cannot load,
+# say so and serve the database as it is (load_demo writes in one transaction, so a failure
+# leaves nothing half-written). A failed migration still stops here.
+run: migrate
+	$(DEV_ENV) $(PY) manage.py load_demo || echo "make run: the demo data could not be loaded (see above); serving the database as it is." >&2
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install translations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -50,7 +57,7 @@ test-e2e: install translations
 # its own process on a scratch database. Never part of `make test`. BENCH_ARGS="--profile".
 BENCH_ARGS ?=
 bench: install translations
-	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_import $(BENCH_ARGS)
+	$(DEV_ENV) $(PY) manage.py bench_import $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -61,11 +68,11 @@ format: install
 	$(VENV)/bin/ruff format .
 
 check: install
-	DEBUG=$${DEBUG:-on} $(PY) manage.py check
-	DEBUG=$${DEBUG:-on} $(PY) manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(PY) manage.py check
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 messages: install
-	DEBUG=on $(PY) manage.py makemessages --locale vi --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
+	$(DEV_ENV) $(PY) manage.py makemessages --locale vi --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
-"""Settings for kcn_party, read from the environment (and an optional .env file).
+"""Settings for kcn_party, read from the environment (and a .env file when ENV_FILE names one).
 
-Every value a deployment may change comes from django-environ; see .env.example.
+Every value a deployment may change comes from django-environ; see .env.example. What production
+refuses to start without is in kcn_party/environment.py.
 """
 
 from pathlib import Path
@@ -8,20 +9,30 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.environment import (
+    DEVELOPMENT_SECRET_KEY,
+    production_allowed_hosts,
+    production_secret_key,
+    read_env_file,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Only the development targets of the Makefile name a file (ENV_FILE=.env, DEBUG on).
+read_env_file(BASE_DIR)
 
 DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
     # Only a development server may run on a key everybody knows.
-    SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-kcn-party-development-only")
+    SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 else:
-    SECRET_KEY = env.str("SECRET_KEY")  # fails loudly when missing
+    # Fail loudly, rather than serve on a public key or a host header nobody checked.
+    SECRET_KEY = production_secret_key(env)
+    ALLOWED_HOSTS = production_allowed_hosts(env)
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -6,8 +6,8 @@ candidates now in the pipeline, the classes and the annual ratings.
 Bắc Giang ends with about 124 members in its 8 cells (35 when the committee was founded in
 2014), Hà Nội with about 941 in its 68 organisations. The history is simulated in memory from
 a fixed seed, then written through members.services, every event checked as if staff had
-entered it; what is already there (keyed on citizen IDs, class titles) is left alone, so
-loading again changes nothing.
+entered it. Loaded once (load_demo records it), possibly into a database people already use:
+a citizen ID or card number someone's record holds is never drawn for a demo member.
 """
 
 from __future__ import annotations
@@ -171,18 +171,43 @@ class Cell:
 
 
 class MembersDemo:
-    def __init__(self, *, rng_seed: int = 20141120):
+    def __init__(
+        self, *, rng_seed: int = 20141120, organizations: dict[str, PartyOrganization] | None = None
+    ):
         self.rng = random.Random(rng_seed)  # fixed: the same members on every machine
-        self.serials: set[str] = set()
-        self.cards: set[str] = set()
+        # The demo's organisations by demo code (organizations.demo.DemoBuilder gives them:
+        # a code someone else's record held was changed); else found by their codes.
+        self.organizations = organizations
+        self.demo_codes = {o.pk: code for code, o in (organizations or {}).items()}
+        # Identifiers people's records hold already: never drawn for a demo person.
+        self.taken_serials = frozenset(
+            [*Member.objects.exclude(citizen_id="").values_list("citizen_id", flat=True)]
+            + [*Candidate.objects.exclude(citizen_id="").values_list("citizen_id", flat=True)]
+        )
+        self.taken_cards = frozenset(
+            Member.objects.exclude(card_number="").values_list("card_number", flat=True)
+        )
+        self.serials: set[str] = set(self.taken_serials)
+        self.cards: set[str] = set(self.taken_cards)
         self.decisions = 0
         self.changed = 0
+        self.adapted: list[str] = []
+
+    def _organization(self, code: str) -> PartyOrganization:
+        if self.organizations is not None:
+            return self.organizations[code]
+        return PartyOrganization.objects.get(code=code)
+
+    def _demo_code(self, organization: PartyOrganization) -> str:
+        return self.demo_codes.get(organization.pk, organization.code)
 
     # --- people ----------------------------------------------------------------------------
     def _citizen_id(self, province: str, birth: datetime.date, sex: str, rng) -> str:
         century = citizen_id_century_digit(birth.year, sex == Sex.FEMALE)
         while True:
             candidate = f"{province}{century}{birth.year % 100:02d}{rng.randrange(10**6):06d}"
+            if candidate in self.taken_serials:
+                self.adapted.append(f"citizen ID {candidate}: taken, another drawn")
             if candidate not in self.serials:
                 self.serials.add(candidate)
                 return candidate
@@ -190,6 +215,8 @@ class MembersDemo:
     def _card(self) -> str:
         while True:
             card = f"{self.rng.randrange(10**7, 10**8)}"
+            if card in self.taken_cards:
+                self.adapted.append(f"card number {card}: taken, another drawn")
             if card not in self.cards:
                 self.cards.add(card)
                 return card
@@ -596,7 +623,7 @@ class MembersDemo:
 
     # --- writing ---------------------------------------------------------------------------
     def cells_of(self, committee: Committee) -> list[Cell]:
-        root = PartyOrganization.objects.get(code=committee.code)
+        root = self._organization(committee.code)
         organizations = list(
             PartyOrganization.objects.within(root)
             .filter(kind__in=CELL_KINDS)
@@ -628,7 +655,7 @@ class MembersDemo:
         """Members counted today in each cell: the founding members, and a share of the rest
         of the committee's figure by a random weight."""
         if committee is BAC_GIANG:
-            return BAC_GIANG_TARGETS
+            return {o.code: BAC_GIANG_TARGETS[self._demo_code(o)] for o in organizations}
         rng = self.rng
         founding = {o.code: o.founding_members or 0 for o in organizations if not o.ended_on}
         weights = {code: rng.lognormvariate(0, 0.6) for code in founding}
@@ -792,7 +819,7 @@ class MembersDemo:
     def write_classes(self, committee: Committee, cells: list[Cell], people) -> None:
         """Yearly awareness classes for the candidates, theory classes for new members and
         resolution study sessions with their attendance."""
-        root = PartyOrganization.objects.get(code=committee.code)
+        root = self._organization(committee.code)
         admitted: dict[int, list[Person]] = {}
         for person in people:
             first = person.events[0] if person.events else None

@@ -7,7 +7,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Candidate, EventKind, Member, MemberEvent, MemberStatus, RatingLevel
 from members.models.members import PERSONAL_FIELDS
+from organizations.admin.base import SafeAutocompleteSelect
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
 
@@ -39,7 +40,7 @@ class JourneyForm(forms.ModelForm):
         fields = PERSONAL_FIELDS
         widgets = {
             "birth_date": AdminDateWidget,
-            "enterprise": AutocompleteSelect(Member._meta.get_field("enterprise"), admin.site),
+            "enterprise": SafeAutocompleteSelect(Member._meta.get_field("enterprise"), admin.site),
         }
 
     def __init__(self, *args, user, **kwargs):

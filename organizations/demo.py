@@ -2,8 +2,11 @@
 organisations, enterprises and mass organisations, the province-level bodies above them, and
 one demo account per role.
 
-Everything is generated from a fixed seed and written through the services, keyed on natural
-keys (codes, names, tax codes), so loading it again changes nothing.
+Everything is generated from a fixed seed and written through the services. The demo is
+loaded once into a database (load_demo records it); it may go into one a person has already
+used, so it never reuses, changes or collides with a record already there: a code, zone name,
+tax code or username that is taken gets a free one of its own (or, for an account, is left
+out), and `adapted` says which.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from stdnum.vn import mst
 
@@ -191,13 +195,25 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return rows
 
 
+# What a demo key that is already taken becomes: the key, "-MAU" (mẫu, sample) and a number.
+SAMPLE_SUFFIX = "-MAU"
+
+
 class DemoBuilder:
     def __init__(self, *, stdout=None):
         self.rng = random.Random(20261123)  # fixed: the same data on every machine
         self.stdout = stdout
-        self.tax_codes: set[str] = set()
+        # Keys people's records hold already: the demo takes others.
+        self.tax_codes: set[str] = set(Enterprise.objects.values_list("tax_code", flat=True))
+        self.taken_tax_codes = frozenset(self.tax_codes)
+        self.codes: set[str] = set(PartyOrganization.objects.values_list("code", flat=True))
+        self.zone_names: set[str] = set(Zone.objects.values_list("name", flat=True))
+        self.usernames = set(get_user_model().objects.values_list("username", flat=True))
         self.names: dict[str, int] = {}
         self.changed = 0
+        # The demo's organisations by their demo code, whatever code they got.
+        self.organizations: dict[str, PartyOrganization] = {}
+        self.adapted: list[str] = []
 
     # --- helpers ---------------------------------------------------------------------------
     def _person(self) -> str:
@@ -207,9 +223,22 @@ class DemoBuilder:
         while True:
             body = prefix + "".join(str(self.rng.randrange(10)) for _ in range(9 - len(prefix)))
             code = body + mst.calc_check_digit(body)
+            if code in self.taken_tax_codes:
+                self.adapted.append(f"tax code {code}: taken, another drawn")
             if mst.is_valid(code) and code not in self.tax_codes:
                 self.tax_codes.add(code)
                 return code
+
+    def _free(self, key: str, taken: set[str], what: str) -> str:
+        """`key`, or the first of key-MAU, key-MAU2… that no record holds."""
+        free, number = key, 1
+        while free in taken:
+            free = f"{key}{SAMPLE_SUFFIX}{number if number > 1 else ''}"
+            number += 1
+        taken.add(free)
+        if free != key:
+            self.adapted.append(f"{what} {key}: taken, {free} instead")
+        return free
 
     def _unique_name(self, name: str) -> str:
         """Enterprises do share names in real lists; numbered as boards do ("… Số 2")."""
@@ -220,85 +249,54 @@ class DemoBuilder:
     def _date(self, start: datetime.date, end: datetime.date) -> datetime.date:
         return start + datetime.timedelta(days=self.rng.randrange((end - start).days + 1))
 
-    def _differs(self, obj, values: dict) -> bool:
-        return obj.pk is None or any(getattr(obj, k) != v for k, v in values.items())
-
-    def _apply(self, obj, values: dict) -> bool:
-        if not self._differs(obj, values):
-            return False
-        for key, value in values.items():
-            setattr(obj, key, value)
-        self.changed += 1
-        return True
-
+    # Every record is new: a demo load never finds one of its own (load_demo runs it once).
     def organization(self, *, code: str, parent=None, kind: str, enterprises=None, **values):
-        org = PartyOrganization.objects.filter(code=code).first() or PartyOrganization(code=code)
-        values = {"kind": kind, "parent": parent, **values}
-        current = set(org.enterprises.values_list("pk", flat=True)) if org.pk else set()
-        if enterprises is not None and current == {e.pk for e in enterprises}:
-            enterprises = None  # already served: leave the links alone
-        elif enterprises is not None:
-            self.changed += 1
-        if self._apply(org, values) or enterprises is not None:
-            services.organization_save(organization=org, enterprises=enterprises)
+        org = PartyOrganization(
+            code=self._free(code, self.codes, "organisation code"),
+            kind=kind,
+            parent=parent,
+            **values,
+        )
+        services.organization_save(organization=org, enterprises=enterprises)
+        self.organizations[code] = org
+        self.changed += 1
         return org
 
     def enterprise(self, *, tax_code: str, **values) -> Enterprise:
-        enterprise = Enterprise.objects.filter(tax_code=tax_code).first() or Enterprise(
-            tax_code=tax_code
-        )
-        if self._apply(enterprise, values):
-            services.enterprise_save(enterprise=enterprise)
+        enterprise = Enterprise(tax_code=tax_code, **values)
+        services.enterprise_save(enterprise=enterprise)
+        self.changed += 1
         return enterprise
 
     def workers(self, enterprise: Enterprise, counted_on: datetime.date, workers: int) -> None:
-        existing = (
-            enterprise.workforce.filter(counted_on=counted_on)
-            .values_list("workers", flat=True)
-            .first()
+        services.enterprise_record_workers(
+            enterprise=enterprise, counted_on=counted_on, workers=workers, source="Demo"
         )
-        if existing != workers:
-            services.enterprise_record_workers(
-                enterprise=enterprise, counted_on=counted_on, workers=workers, source="Demo"
-            )
-            self.changed += 1
+        self.changed += 1
 
     def mass(self, *, enterprise: Enterprise, kind: str, name: str, counts, **values) -> None:
-        mass = MassOrganization.objects.filter(
-            enterprise=enterprise, kind=kind
-        ).first() or MassOrganization(enterprise=enterprise, kind=kind)
-        if self._apply(mass, {"name": name, **values}):
-            services.mass_organization_save(organization=mass)
+        mass = MassOrganization(enterprise=enterprise, kind=kind, name=name, **values)
+        services.mass_organization_save(organization=mass)
+        self.changed += 1
         for counted_on, members, recruited in counts:
-            existing = (
-                mass.counts.filter(counted_on=counted_on)
-                .values_list("members", "recruited")
-                .first()
+            services.mass_organization_record_count(
+                organization=mass, counted_on=counted_on, members=members, recruited=recruited
             )
-            if existing != (members, recruited):
-                services.mass_organization_record_count(
-                    organization=mass, counted_on=counted_on, members=members, recruited=recruited
-                )
-                self.changed += 1
+            self.changed += 1
 
     def leadership(
         self, org: PartyOrganization, role: str, started_on: datetime.date, seconded=False
     ) -> None:
-        name = self._person()
-        term = LeadershipTerm.objects.filter(
-            organization=org, role=role, started_on=started_on
-        ).first()
-        if term is None:
-            term = LeadershipTerm(
-                organization=org,
-                role=role,
-                started_on=started_on,
-                full_name=name,
-                seconded=seconded,
-            )
-            term.full_clean()
-            term.save()
-            self.changed += 1
+        term = LeadershipTerm(
+            organization=org,
+            role=role,
+            started_on=started_on,
+            full_name=self._person(),
+            seconded=seconded,
+        )
+        term.full_clean()
+        term.save()
+        self.changed += 1
 
     # --- the committees ---------------------------------------------------------------------
     @transaction.atomic
@@ -314,16 +312,16 @@ class DemoBuilder:
         self.leadership(root, LeadershipRole.DEPUTY, D(2025, 9, 15), seconded=True)
         zones = []
         for name, kind in c.zones:
-            zone = Zone.objects.filter(name=name).first() or Zone(name=name)
-            values = {
-                "kind": kind,
-                "province": c.province,
-                "committee": root,
-                "management_board": f"Ban Quản lý các KCN {c.province}",
-            }
-            if self._apply(zone, values):
-                zone.full_clean()
-                zone.save()
+            zone = Zone(
+                name=self._free(name, self.zone_names, "zone"),
+                kind=kind,
+                province=c.province,
+                committee=root,
+                management_board=f"Ban Quản lý các KCN {c.province}",
+            )
+            zone.full_clean()
+            zone.save()
+            self.changed += 1
             zones.append(zone)
         enterprises = self.build_enterprises(c, zones)
         if c.key == "bg":
@@ -337,12 +335,19 @@ class DemoBuilder:
             self.account(username, org, role)
 
     def account(self, username, organization, role) -> None:
+        full_name = self._person()  # drawn either way: the rest of the demo stays the same
+        if username in self.usernames:
+            # Someone's own account: neither its password nor its committee is the demo's.
+            self.adapted.append(f"account {username}: taken, left as it is (no demo account)")
+            return
+        self.usernames.add(username)
+        self.changed += 1
         services.staff_account_save(
             username=username,
             organization=organization,
             role=role,
             password=DEMO_PASSWORD,
-            full_name=self._person(),
+            full_name=full_name,
         )
 
     def build_enterprises(self, c: Committee, zones: list[Zone]) -> dict[str, list[Enterprise]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from kcn_party.translations import compile_translations
 from organizations.access import Role
@@ -25,6 +26,14 @@ from tests.factories import (
 def pytest_configure(config):
     # Vietnamese messages are asserted on: make sure the catalogue is compiled.
     compile_translations()
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_outside_requests():
+    """A request that chooses English leaves English active in the test's thread; without
+    this, a later test's messages made outside a request came out in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

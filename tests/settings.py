@@ -1,9 +1,14 @@
-"""Settings for the test suite: the real settings, with a throwaway key and a fast hasher."""
+"""Settings for the test suite: the real settings, as production reads them (DEBUG off), with a
+throwaway key and a fast hasher."""
 
 import os
+import secrets
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# A key of the strength production demands, new for each run: nothing signed by the tests
+# outlives them. The test client's "testserver" is added by Django's test environment.
+os.environ.setdefault("SECRET_KEY", f"tests-{secrets.token_urlsafe(48)}")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 from kcn_party.settings import *  # noqa: E402,F403
 

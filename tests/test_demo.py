@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db import models, transaction
 from django.db.models import Max, Sum
+from django.forms.models import model_to_dict
 from django.test import Client
 
-from members import timeline
+from members import services, timeline
+from members.demo import BAC_GIANG, HA_NOI, MembersDemo
 from members.models import (
     AwarenessClass,
     Candidate,
@@ -23,6 +25,7 @@ from members.models import (
     StudySession,
 )
 from members.selectors import balance, counted_on
+from organizations import services as org_services
 from organizations.demo import DEMO_PASSWORD, demo_accounts
 from organizations.models import (
     Enterprise,
@@ -39,6 +42,7 @@ from organizations.models import (
 )
 from organizations.models.party import CELL_KINDS
 from organizations.models.places import NON_STATE_OWNERSHIP
+from tests.factories import valid_tax_code
 
 K = OrganizationKind
 MODELS = [
@@ -67,7 +71,7 @@ def demo(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("load_demo", stdout=StringIO())
+            call_command("load_demo", "--force", stdout=StringIO())
             yield
         finally:
             transaction.set_rollback(True)
@@ -132,8 +136,93 @@ def test_every_demo_account_logs_in_with_its_role(demo):
 def test_loading_again_changes_nothing(demo):
     before = fingerprint()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--force", stdout=out)
     assert "nothing changed" in out.getvalue()
+    assert fingerprint() == before
+
+
+def next_identity():
+    """The card number and citizen ID the demo's generator would draw next, as a person
+    might well type them (issue 8: load_demo then failed on a duplicate card number)."""
+    generator = MembersDemo()
+    for committee in (BAC_GIANG, HA_NOI):
+        generator.simulate(committee, generator.cells_of(committee))
+    birth = datetime.date(1994, 7, 12)
+    return generator._card(), generator._citizen_id("024", birth, "male", generator.rng), birth
+
+
+def admit_as_staff(client, cell, *, citizen_id, card_number, birth_date):
+    response = client.post(
+        "/admin/members/member/admit/",
+        {
+            "full_name": "Người Nhập Tay",
+            "birth_date": birth_date.strftime("%d/%m/%Y"),
+            "sex": "male",
+            "citizen_id": citizen_id,
+            "card_number": card_number,
+            "position": "worker",
+            "organization": cell.pk,
+            "decided_on": "02/11/2026",
+            "decision_no": "301-QĐ/ĐU",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def records_of(*objects) -> list[dict]:
+    return [
+        model_to_dict(type(o).objects.get(pk=o.pk)) | {"pk": o.pk, "model": type(o).__name__}
+        for o in objects
+    ]
+
+
+@pytest.mark.django_db
+def test_loading_again_leaves_what_people_entered_alone(demo):
+    """A person works in the demo database: adds a member with the identifiers the demo would
+    draw next, corrects a demo member, renames a demo cell's code and founds a new cell under
+    the old one, changes a cell's founding members (which the demo's simulation reads), adds
+    an enterprise, deletes an event. Loading the demo again changes none of it."""
+    card, citizen, birth = next_identity()
+    client = Client()
+    assert client.login(username="bg-canbo", password=DEMO_PASSWORD)
+    cell = PartyOrganization.objects.get(code="BG-KCN-CB01")
+    admit_as_staff(client, cell, citizen_id=citizen, card_number=card, birth_date=birth)
+    added = Member.objects.get(citizen_id=citizen)
+
+    corrected = Member.objects.filter(organization=cell, status="official").first()
+    corrected.full_name, corrected.phone = "Tên Đã Sửa", "0912345678"
+    services.member_save(member=corrected)
+
+    renamed = PartyOrganization.objects.get(code="BG-KCN-CB02")
+    renamed.code, renamed.founding_members = "BG-CB-THAI-DUONG", 9
+    org_services.organization_save(organization=renamed)
+    new_cell = PartyOrganization(
+        kind=OrganizationKind.GRASSROOTS_CELL,
+        parent=renamed.parent,
+        code="BG-KCN-CB02",
+        name="Chi bộ mới của cán bộ",
+        founded_on=datetime.date(2026, 11, 20),
+    )
+    org_services.organization_save(organization=new_cell)
+
+    enterprise = Enterprise(
+        tax_code=valid_tax_code(777, "24"),
+        name="Công ty TNHH Do Cán Bộ Thêm",
+        zone=cell.enterprises.first().zone,
+        ownership=Ownership.LLC,
+    )
+    org_services.enterprise_save(enterprise=enterprise)
+
+    award = MemberEvent.objects.filter(kind=EventKind.AWARD, member__organization=cell).first()
+    services.member_event_delete(event=award)
+
+    entered = records_of(added, corrected, renamed, new_cell, enterprise)
+    before = fingerprint()
+    out = StringIO()
+    call_command("load_demo", "--force", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert records_of(added, corrected, renamed, new_cell, enterprise) == entered
+    assert not MemberEvent.objects.filter(pk=award.pk).exists()
     assert fingerprint() == before
 
 

@@ -509,12 +509,6 @@ class MemberEventAdmin(ServiceCheckedAdminMixin, ScopedModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        if not str(initial.get("member", "")).isdigit():
-            initial.pop("member", None)
-        return initial
-
     def save_model(self, request, obj, form, change):
         if change:
             services.member_event_change(event=obj, by=request.user)

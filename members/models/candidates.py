@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import calendar
 from members.models.members import Person
-from organizations import access
+from organizations import access, bounds
 from organizations.models.party import CELL_KINDS
 
 
@@ -64,14 +64,17 @@ class Candidate(Person):
         related_name="candidates",
         help_text=_("The cell that prepares the admission."),
     )
-    identified_on = models.DateField(_("identified on"))
+    identified_on = models.DateField(_("identified on"), validators=bounds.RECORD_DATE)
     certificate_on = models.DateField(
         _("awareness certificate"),
         null=True,
         blank=True,
+        validators=bounds.RECORD_DATE,
         help_text=_("Date of the awareness class certificate; valid for 5 years."),
     )
-    dossier_on = models.DateField(_("dossier complete on"), null=True, blank=True)
+    dossier_on = models.DateField(
+        _("dossier complete on"), null=True, blank=True, validators=bounds.RECORD_DATE
+    )
     introducer_1 = models.ForeignKey(
         "members.Member",
         verbose_name=_("first introducer"),
@@ -95,12 +98,18 @@ class Candidate(Person):
         blank=True,
         help_text=_("Instead of a second member: the Youth Union or trade union committee."),
     )
-    resolution_on = models.DateField(_("cell resolution on"), null=True, blank=True)
-    votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
-    official_members = models.PositiveSmallIntegerField(
-        _("official members of the cell"), null=True, blank=True
+    resolution_on = models.DateField(
+        _("cell resolution on"), null=True, blank=True, validators=bounds.RECORD_DATE
     )
-    decided_on = models.DateField(_("admission decided on"), null=True, blank=True)
+    votes_for = models.PositiveSmallIntegerField(
+        _("votes for"), null=True, blank=True, validators=bounds.CELL_MEMBERS
+    )
+    official_members = models.PositiveSmallIntegerField(
+        _("official members of the cell"), null=True, blank=True, validators=bounds.CELL_MEMBERS
+    )
+    decided_on = models.DateField(
+        _("admission decided on"), null=True, blank=True, validators=bounds.RECORD_DATE
+    )
     member = models.OneToOneField(
         "members.Member",
         verbose_name=_("member record"),
@@ -110,7 +119,9 @@ class Candidate(Person):
         related_name="candidate",
         editable=False,
     )
-    dropped_on = models.DateField(_("dropped on"), null=True, blank=True)
+    dropped_on = models.DateField(
+        _("dropped on"), null=True, blank=True, validators=bounds.RECORD_DATE
+    )
     drop_reason = models.CharField(_("reason for dropping"), max_length=255, blank=True)
 
     stage = models.CharField(
@@ -147,6 +158,16 @@ class Candidate(Person):
                 condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("resolution_on")),
                 name="candidate_decision_after_resolution",
             ),
+            *bounds.dates_within("birth_date", earliest=bounds.EARLIEST_BIRTH),
+            *bounds.dates_within(
+                "identified_on",
+                "certificate_on",
+                "dossier_on",
+                "resolution_on",
+                "decided_on",
+                "dropped_on",
+            ),
+            *bounds.counts_within("votes_for", "official_members", most=bounds.MAX_CELL_MEMBERS),
         ]
 
     def save(self, *args, **kwargs):

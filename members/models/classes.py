@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations import access
+from organizations import access, bounds
 
 
 class ClassQuerySet(models.QuerySet):
@@ -27,8 +27,8 @@ class Course(models.Model):
         related_name="+",
     )
     title = models.CharField(_("title"), max_length=255)
-    started_on = models.DateField(_("start"))
-    ended_on = models.DateField(_("end"), null=True, blank=True)
+    started_on = models.DateField(_("start"), validators=bounds.RECORD_DATE)
+    ended_on = models.DateField(_("end"), null=True, blank=True, validators=bounds.RECORD_DATE)
 
     objects = ClassQuerySet.as_manager()
 
@@ -40,6 +40,7 @@ class Course(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="%(class)s_ends_after_start",
             ),
+            *bounds.dates_within("started_on", "ended_on"),
         ]
 
     def __str__(self):
@@ -75,10 +76,13 @@ class Course(models.Model):
 class CertifiedCourse(Course):
     """A class whose participants receive a certificate."""
 
-    certificate_on = models.DateField(_("certificate date"), null=True, blank=True)
+    certificate_on = models.DateField(
+        _("certificate date"), null=True, blank=True, validators=bounds.RECORD_DATE
+    )
 
     class Meta(Course.Meta):
         abstract = True
+        constraints = [*Course.Meta.constraints, *bounds.dates_within("certificate_on")]
 
 
 class AwarenessClass(CertifiedCourse):
@@ -175,8 +179,8 @@ class TheoryParticipant(models.Model):
 class StudySession(Course):
     """A session to study a resolution (học tập, quán triệt nghị quyết), with its attendance."""
 
-    invited = models.PositiveIntegerField(_("members expected"))
-    attended = models.PositiveIntegerField(_("members attending"))
+    invited = models.PositiveIntegerField(_("members expected"), validators=bounds.PEOPLE)
+    attended = models.PositiveIntegerField(_("members attending"), validators=bounds.PEOPLE)
 
     class Meta(Course.Meta):
         verbose_name = _("resolution study session")
@@ -186,6 +190,7 @@ class StudySession(Course):
             models.CheckConstraint(
                 condition=Q(attended__lte=F("invited")), name="studysession_attended_within_invited"
             ),
+            *bounds.counts_within("invited", "attended"),
         ]
 
     @property

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models.members import MemberStatus
-from organizations import access
+from organizations import access, bounds
 from organizations.models.party import CELL_KINDS
 
 
@@ -59,6 +59,7 @@ class MemberEvent(models.Model):
     kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
     occurred_on = models.DateField(
         _("date"),
+        validators=bounds.RECORD_DATE,
         help_text=_("The date of the decision; for an admission, of the admission decision."),
     )
     decision_no = models.CharField(_("decision number"), max_length=64, blank=True)
@@ -81,7 +82,9 @@ class MemberEvent(models.Model):
             "or where an earlier event took place."
         ),
     )
-    ceremony_on = models.DateField(_("admission ceremony"), null=True, blank=True)
+    ceremony_on = models.DateField(
+        _("admission ceremony"), null=True, blank=True, validators=bounds.RECORD_DATE
+    )
     badge_years = models.PositiveSmallIntegerField(
         _("badge for years of membership"),
         null=True,
@@ -143,6 +146,7 @@ class MemberEvent(models.Model):
                 condition=Q(badge_years__isnull=True) | Q(kind=EventKind.BADGE),
                 name="memberevent_badge_years_only_for_badges",
             ),
+            *bounds.dates_within("occurred_on", "ceremony_on"),
         ]
         indexes = [
             models.Index(fields=["member", "sequence"], name="memberevent_timeline_idx"),

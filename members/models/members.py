@@ -15,7 +15,7 @@ from members.validators import (
     validate_citizen_id,
     validate_phone,
 )
-from organizations import access
+from organizations import access, bounds
 from organizations.models.party import may_serve
 
 
@@ -93,7 +93,7 @@ class Person(models.Model):
     they work."""
 
     full_name = models.CharField(_("full name"), max_length=128)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=bounds.BIRTH_DATE)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True, default="Kinh")
     religion = models.CharField(_("religion"), max_length=32, blank=True, default="Không")
@@ -223,9 +223,15 @@ class Member(Person):
     away_at = models.CharField(
         _("temporarily attending"), max_length=255, blank=True, editable=False
     )
-    admitted_on = models.DateField(_("admitted on"), null=True, editable=False)
-    ceremony_on = models.DateField(_("admission ceremony"), null=True, editable=False)
-    recognized_on = models.DateField(_("official since"), null=True, editable=False)
+    admitted_on = models.DateField(
+        _("admitted on"), null=True, editable=False, validators=bounds.RECORD_DATE
+    )
+    ceremony_on = models.DateField(
+        _("admission ceremony"), null=True, editable=False, validators=bounds.RECORD_DATE
+    )
+    recognized_on = models.DateField(
+        _("official since"), null=True, editable=False, validators=bounds.RECORD_DATE
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -266,6 +272,8 @@ class Member(Person):
                 condition=Q(counted_in__isnull=True) | Q(status__in=ACTIVE_STATUSES),
                 name="member_counted_only_when_active",
             ),
+            *bounds.dates_within("birth_date", earliest=bounds.EARLIEST_BIRTH),
+            *bounds.dates_within("admitted_on", "ceremony_on", "recognized_on"),
         ]
         indexes = [
             models.Index(fields=["citizen_id"], name="member_citizen_id_idx"),

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations import access
+from organizations import access, bounds
 
 
 class RatingLevel(models.TextChoices):
@@ -32,7 +32,7 @@ class RatingQuerySet(models.QuerySet):
 
 
 class Rating(models.Model):
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.YEAR)
     level = models.CharField(_("rating"), max_length=16, choices=RatingLevel.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -66,6 +66,7 @@ class MemberRating(Rating):
         ordering = ["-year", "organization", "member__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="memberrating_once_a_year"),
+            bounds.years_within("year"),
             models.CheckConstraint(
                 condition=Q(level__in=RatingLevel.values), name="memberrating_level_valid"
             ),
@@ -91,6 +92,7 @@ class OrganizationRating(Rating):
             models.UniqueConstraint(
                 fields=["organization", "year"], name="organizationrating_once_a_year"
             ),
+            bounds.years_within("year"),
             models.CheckConstraint(
                 condition=Q(level__in=RatingLevel.values), name="organizationrating_level_valid"
             ),

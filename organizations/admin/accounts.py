@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from organizations.access import scope_of
-from organizations.admin.base import NotFoundOutsideMixin, ScopedMixin
+from organizations.admin.base import InlineForm, NotFoundOutsideMixin, OddQueryMixin, ScopedMixin
 from organizations.models import StaffProfile
 
 User = get_user_model()
@@ -14,6 +15,7 @@ User = get_user_model()
 
 class StaffProfileInline(ScopedMixin, admin.StackedInline):
     model = StaffProfile
+    form = InlineForm
     fields = ["organization", "role"]
     can_delete = False
     max_num = 1
@@ -30,7 +32,7 @@ class StaffProfileInline(ScopedMixin, admin.StackedInline):
 
 
 @admin.register(User)
-class AccountAdmin(NotFoundOutsideMixin, UserAdmin):
+class AccountAdmin(OddQueryMixin, NotFoundOutsideMixin, UserAdmin):
     """Accounts, managed by the administrators of a committee within its subtree."""
 
     inlines = [StaffProfileInline]
@@ -76,3 +78,13 @@ class AccountAdmin(NotFoundOutsideMixin, UserAdmin):
     def role(self, obj):
         profile = getattr(obj, "staff_profile", None)
         return profile.get_role_display() if profile else "—"
+
+
+# Django's own, for superusers (roles, not groups, give the committees' permissions); read
+# through OddQueryMixin as every list of the admin is.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AccountGroupAdmin(OddQueryMixin, GroupAdmin):
+    pass

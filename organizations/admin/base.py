@@ -3,12 +3,15 @@ from __future__ import annotations
 from contextlib import suppress
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import connection
+from django.forms.models import InlineForeignKeyField
 from django.http import Http404
 from django.utils.encoding import force_str
-from django.utils.text import capfirst
+from django.utils.text import capfirst, smart_split
 from django.utils.translation import gettext_lazy as _
 from import_export import admin as import_export_admin
 from import_export import resources
@@ -25,6 +28,107 @@ def scoped(queryset, request):
     return queryset
 
 
+# A search is a few words; hundreds of them (each one more condition) overflow SQLite's parser.
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_LENGTH = 200
+
+
+def has_nul(value) -> bool:
+    """PostgreSQL refuses a NUL byte in any text, so a query that carries one fails there."""
+    return "\x00" in str(value)
+
+
+def record_id(field, value) -> int | str | None:
+    """`value` as a key of the records `field` (a relation) points at, or None when it cannot
+    be one: not a number, or beyond the column's range."""
+    target = field.target_field
+    try:
+        key = target.to_python(value)
+    except ValidationError:
+        return None
+    if isinstance(key, int):
+        low, high = connection.ops.integer_field_range(target.get_internal_type())
+        if (low is not None and key < low) or (high is not None and key > high):
+            return None
+    return None if key in (None, "") or has_nul(key) else key
+
+
+class OddQueryMixin:
+    """Whatever is typed into a URL — a list's search and filters, an add page's prefill —
+    gives the list or the form with a message, never a 500: a NUL byte (which PostgreSQL
+    refuses in any text), ids that are no number or beyond any id, dates of year 99999,
+    hundreds of words."""
+
+    def get_search_results(self, request, queryset, search_term):
+        if has_nul(search_term):
+            return queryset.none(), False  # no text on record holds one
+        words = list(smart_split(search_term))
+        if len(words) > SEARCH_MAX_WORDS or len(search_term) > SEARCH_MAX_LENGTH:
+            search_term = " ".join(words[:SEARCH_MAX_WORDS])[:SEARCH_MAX_LENGTH]
+            if not request.path.endswith("/autocomplete/"):
+                messages.warning(
+                    request,
+                    _("Only the first %(words)d words (%(length)d characters) were searched.")
+                    % {"words": SEARCH_MAX_WORDS, "length": SEARCH_MAX_LENGTH},
+                )
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_changelist_instance(self, request):
+        # Django answers filters it cannot read with the whole list (a redirect to ?e=1);
+        # these ones it lets through to a 500.
+        try:
+            if any(
+                has_nul(key) or any(map(has_nul, values)) for key, values in request.GET.lists()
+            ):
+                raise IncorrectLookupParameters("NUL byte")
+            try:
+                return super().get_changelist_instance(request)
+            except OverflowError as error:  # a year beyond any date, in the date hierarchy
+                raise IncorrectLookupParameters(error) from error
+        except IncorrectLookupParameters:
+            messages.warning(
+                request,
+                _("The list could not be filtered as the address asks; it is shown whole."),
+            )
+            raise
+
+    def get_changeform_initial_data(self, request):
+        """The prefill an "add" link gives: a related record's id is kept only when it can be
+        one, and text only without a NUL byte; anything else typed into the URL is dropped."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            values = value if isinstance(value, list) else [value]
+            if any(has_nul(v) for v in values):
+                del initial[name]
+            elif field is not None and field.is_relation and field.concrete:
+                keys = [record_id(field, v) for v in values]
+                if None in keys:
+                    del initial[name]
+        return initial
+
+
+class KnownKeysMixin:
+    """An autocomplete re-shown with what was posted looks up only values that can be keys:
+    Django's asks the database for whatever came, and "abc" or a 30-digit number there raise
+    (ValueError, OverflowError) instead of leaving the field empty with its error."""
+
+    def optgroups(self, name, value, attr=None):
+        value = [v for v in value if v in (None, "") or record_id(self.field, v) is not None]
+        return super().optgroups(name, value, attr)
+
+
+class SafeAutocompleteSelect(KnownKeysMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(KnownKeysMixin, AutocompleteSelectMultiple):
+    pass
+
+
 class ScopedMixin:
     """Lists, forms, choices and autocompletes show only the account's subtree."""
 
@@ -34,12 +138,40 @@ class ScopedMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             kwargs["queryset"] = scoped(db_field.remote_field.model._default_manager.all(), request)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
             kwargs["queryset"] = scoped(db_field.remote_field.model._default_manager.all(), request)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class InlineForm(forms.ModelForm):
+    """An inline's row, checked against the database's unique constraints that name the
+    record it belongs to. Django leaves that foreign key out of the constraint checks (it is
+    excluded from field validation), so a tampered form that posts an existing row as a new
+    one (INITIAL_FORMS lowered) reached the database and its IntegrityError: a 500."""
+
+    def validate_unique(self):
+        super().validate_unique()
+        exclude = self._get_validation_exclusions()
+        own_keys = {
+            name for name, field in self.fields.items() if isinstance(field, InlineForeignKeyField)
+        }
+        for constraint in self.instance._meta.total_unique_constraints:
+            if own_keys & set(constraint.fields):
+                try:
+                    constraint.validate(type(self.instance), self.instance, exclude=exclude)
+                except ValidationError as error:
+                    self._update_errors(error)
 
 
 class NotFoundOutsideMixin:
@@ -53,11 +185,12 @@ class NotFoundOutsideMixin:
         return obj
 
 
-class ScopedModelAdmin(NotFoundOutsideMixin, ScopedMixin, admin.ModelAdmin):
+class ScopedModelAdmin(OddQueryMixin, NotFoundOutsideMixin, ScopedMixin, admin.ModelAdmin):
     list_per_page = 50
 
 
 class ScopedTabularInline(ScopedMixin, admin.TabularInline):
+    form = InlineForm
     extra = 0
 
 
@@ -148,7 +281,7 @@ class ExportMixin(import_export_admin.ExportMixin):
         return export_data
 
 
-class KnownChoiceAutocomplete(AutocompleteSelect):
+class KnownChoiceAutocomplete(SafeAutocompleteSelect):
     """An autocomplete that shows the record a row already holds without asking the database
     again for every row of an inline (the rows come with it, by select_related)."""
 
@@ -164,7 +297,7 @@ class KnownChoiceAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class KnownChoicesForm(forms.ModelForm):
+class KnownChoicesForm(InlineForm):
     """Gives each KnownChoiceAutocomplete the record the instance already holds."""
 
     def __init__(self, *args, **kwargs):

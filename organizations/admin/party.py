@@ -249,11 +249,9 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
         return form
 
     def get_changeform_initial_data(self, request):
+        # "Add a sub-organisation" links prefill the parent (an id that cannot be one is
+        # dropped by OddQueryMixin) and the kind; a kind that is none is dropped here.
         initial = super().get_changeform_initial_data(request)
-        # "Add a sub-organisation" links prefill these; anything else typed in the URL is dropped.
-        for name in ("parent", "merged_into"):
-            if name in initial and not str(initial[name]).isdigit():
-                del initial[name]
         if initial.get("kind") not in OrganizationKind.values:
             initial.pop("kind", None)
         return initial

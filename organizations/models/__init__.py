@@ -1,11 +1,12 @@
 """Organisations of the party and the places and enterprises they serve.
 
 Split along the domain: the party tree (party.py), zones and enterprises (places.py), mass
-organisations (mass.py), the accounts that work on them (accounts.py) and the record of
-enterprise lists imported (imports.py).
+organisations (mass.py), the accounts that work on them (accounts.py), the record of
+enterprise lists imported (imports.py) and of the demo data's one load (demo.py).
 """
 
 from organizations.models.accounts import StaffProfile
+from organizations.models.demo import DemoLoad
 from organizations.models.imports import EnterpriseImport, ImportChannel
 from organizations.models.mass import MassKind, MassOrganization, MembershipCount
 from organizations.models.party import (
@@ -25,6 +26,7 @@ from organizations.models.places import (
 )
 
 __all__ = [
+    "DemoLoad",
     "EndReason",
     "Enterprise",
     "EnterpriseImport",

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations import access
+from organizations import access, bounds
 
 
 class ImportChannel(models.TextChoices):
@@ -82,7 +82,7 @@ class EnterpriseImport(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     read_as = models.CharField(_("read as"), max_length=128, blank=True)
-    counted_on = models.DateField(_("workers counted on"))
+    counted_on = models.DateField(_("workers counted on"), validators=bounds.RECORD_DATE)
     created = models.PositiveIntegerField(_("new enterprises"), default=0)
     updated = models.PositiveIntegerField(_("changed enterprises"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
@@ -112,6 +112,7 @@ class EnterpriseImport(models.Model):
                 condition=models.Q(channel__in=ImportChannel.values),
                 name="enterpriseimport_channel_valid",
             ),
+            *bounds.dates_within("counted_on"),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations import access
+from organizations import access, bounds
 
 
 class MassKind(models.TextChoices):
@@ -45,12 +45,14 @@ class MassOrganization(models.Model):
         on_delete=models.PROTECT,
         related_name="mass_organizations",
     )
-    founded_on = models.DateField(_("founding date"))
+    founded_on = models.DateField(_("founding date"), validators=bounds.RECORD_DATE)
     founding_decision_no = models.CharField(
         _("founding decision number"), max_length=64, blank=True
     )
-    founding_members = models.PositiveIntegerField(_("members at founding"), null=True, blank=True)
-    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    founding_members = models.PositiveIntegerField(
+        _("members at founding"), null=True, blank=True, validators=bounds.PEOPLE
+    )
+    ended_on = models.DateField(_("end date"), null=True, blank=True, validators=bounds.RECORD_DATE)
     end_decision_no = models.CharField(_("end decision number"), max_length=64, blank=True)
 
     objects = MassOrganizationQuerySet.as_manager()
@@ -67,6 +69,8 @@ class MassOrganization(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("founded_on")),
                 name="massorg_ends_after_founding",
             ),
+            *bounds.dates_within("founded_on", "ended_on"),
+            *bounds.counts_within("founding_members"),
         ]
 
     def __str__(self):
@@ -110,11 +114,12 @@ class MembershipCount(models.Model):
         on_delete=models.CASCADE,
         related_name="counts",
     )
-    counted_on = models.DateField(_("counted on"))
-    members = models.PositiveIntegerField(_("members"))
+    counted_on = models.DateField(_("counted on"), validators=bounds.RECORD_DATE)
+    members = models.PositiveIntegerField(_("members"), validators=bounds.PEOPLE)
     recruited = models.PositiveIntegerField(
         _("recruited since the last count"),
         default=0,
+        validators=bounds.PEOPLE,
         help_text=_("New members (phát triển đoàn viên)."),
     )
 
@@ -136,6 +141,8 @@ class MembershipCount(models.Model):
                 condition=Q(recruited__lte=F("members")),
                 name="membershipcount_recruited_within_members",
             ),
+            *bounds.dates_within("counted_on"),
+            *bounds.counts_within("members", "recruited"),
         ]
 
     def __str__(self):

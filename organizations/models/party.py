@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations import access
+from organizations import access, bounds
 
 
 class OrganizationKind(models.TextChoices):
@@ -96,10 +96,10 @@ class PartyOrganization(models.Model):
     founding_decision_no = models.CharField(
         _("founding decision number"), max_length=64, blank=True
     )
-    founded_on = models.DateField(_("founding date"))
+    founded_on = models.DateField(_("founding date"), validators=bounds.RECORD_DATE)
     founding_body = models.CharField(_("founding decision issued by"), max_length=255, blank=True)
     founding_members = models.PositiveIntegerField(
-        _("official members at founding"), null=True, blank=True
+        _("official members at founding"), null=True, blank=True, validators=bounds.PEOPLE
     )
     size_exception_decision = models.CharField(
         _("size exception decision"),
@@ -108,7 +108,7 @@ class PartyOrganization(models.Model):
         help_text=_("Decision allowing a committee below, or a cell above, the usual size."),
     )
 
-    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    ended_on = models.DateField(_("end date"), null=True, blank=True, validators=bounds.RECORD_DATE)
     end_reason = models.CharField(
         _("end reason"), max_length=16, choices=EndReason.choices, blank=True
     )
@@ -157,6 +157,8 @@ class PartyOrganization(models.Model):
                 condition=Q(merged_into__isnull=True) | Q(end_reason=EndReason.MERGED),
                 name="partyorg_merged_into_only_when_merged",
             ),
+            *bounds.dates_within("founded_on", "ended_on"),
+            *bounds.counts_within("founding_members"),
         ]
 
     def __str__(self):
@@ -416,8 +418,8 @@ class LeadershipTerm(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=LeadershipRole.choices)
     full_name = models.CharField(_("full name"), max_length=128)
-    started_on = models.DateField(_("term start"))
-    ended_on = models.DateField(_("term end"), null=True, blank=True)
+    started_on = models.DateField(_("term start"), validators=bounds.TERM_DATE)
+    ended_on = models.DateField(_("term end"), null=True, blank=True, validators=bounds.TERM_DATE)
     decision_no = models.CharField(_("decision number"), max_length=64, blank=True)
     seconded = models.BooleanField(
         _("seconded full-time"),
@@ -439,6 +441,7 @@ class LeadershipTerm(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="leadership_term_ends_after_start",
             ),
+            *bounds.dates_within("started_on", "ended_on"),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations import access
+from organizations import access, bounds
 from organizations.validators import normalize_tax_code, validate_tax_code
 
 
@@ -200,7 +200,9 @@ class Enterprise(models.Model):
     sector = models.CharField(_("sector"), max_length=128, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=128, blank=True)
-    licensed_on = models.DateField(_("investment certificate date"), null=True, blank=True)
+    licensed_on = models.DateField(
+        _("investment certificate date"), null=True, blank=True, validators=bounds.RECORD_DATE
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -245,6 +247,7 @@ class Enterprise(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=EnterpriseStatus.values), name="enterprise_status_valid"
             ),
+            *bounds.dates_within("licensed_on"),
         ]
 
     def __str__(self):
@@ -292,8 +295,8 @@ class WorkforceSnapshot(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="workforce"
     )
-    counted_on = models.DateField(_("counted on"))
-    workers = models.PositiveIntegerField(_("workers"))
+    counted_on = models.DateField(_("counted on"), validators=bounds.RECORD_DATE)
+    workers = models.PositiveIntegerField(_("workers"), validators=bounds.PEOPLE)
     source = models.CharField(_("source"), max_length=255, blank=True)
 
     objects = WorkforceSnapshotQuerySet.as_manager()
@@ -309,6 +312,8 @@ class WorkforceSnapshot(models.Model):
             models.CheckConstraint(
                 condition=Q(workers__gte=0), name="workforce_workers_not_negative"
             ),
+            *bounds.dates_within("counted_on"),
+            *bounds.counts_within("workers"),
         ]
 
     def __str__(self):

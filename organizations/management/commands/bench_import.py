@@ -20,6 +20,7 @@ import platform
 import random
 import re
 import resource
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -486,11 +487,12 @@ class Command(BaseCommand):
         return results
 
     def _child(self, step: str, url: str, path: Path) -> dict:
+        # Measured as production runs: DEBUG off, no development .env, a key of its own.
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "ENV_FILE"},
             "DATABASE_URL": url,
             "DEBUG": "off",
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-a-secret"),
+            "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
         }
