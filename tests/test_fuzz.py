@@ -24,7 +24,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -64,79 +64,6 @@ ODD = {
 ODD_IN_URLS = {
     key: ODD[key] for key in ("huge", "negative", "year-9999", "nul", "not-a-number", "long")
 }
-
-# Failures in code other engineers are fixing in this round (issue 8, points 1, 2 and 6):
-# marked here so that this suite stays green meanwhile; strict, so each mark must be removed
-# the moment the fix lands. Keys: (case, odd value).
-# Keys: (case, odd value) -> (reason, the databases where it fails; None: every one).
-RATINGS_ROWS = (
-    "(a) ratings screen: a posted member id that is no number (ratings-0-member) raises "
-    "KeyError 'member' in BaseMemberRatingFormSet.clean (members/forms.py) instead of "
-    "'the list has changed'"
-)
-RATINGS_COUNT = (
-    "(a) ratings screen: a tampered ratings-TOTAL_FORMS gives fewer or more rows than members "
-    "and zip(members, formset.forms, strict=True) raises ValueError (members/admin/ratings.py)"
-)
-WORKERS = (
-    "(c) import values: a worker count beyond the column's range is taken as valid and the "
-    "write fails (OverflowError or the check constraint workforcesnapshot_workers_in_range "
-    "on SQLite, NumericValueOutOfRange on PostgreSQL); organizations.bounds.MAX_PEOPLE "
-    "(1,000,000) is the bound the models use"
-)
-DATES = (
-    "(c) import values: a certificate date of year 1 is taken as valid and the command's write "
-    "meets the check constraint organizations_enterprise_licensed_on_in_range "
-    "(organizations.bounds.EARLIEST, 01/01/1930): IntegrityError"
-)
-NUL_TEXT = (
-    "(b)/(c) import: a NUL byte in a text cell (the enterprise's name) reaches PostgreSQL's "
-    "COPY: CharacterNotInRepertoire"
-)
-EVERYWHERE, POSTGRESQL = None, {"postgresql"}
-THEIRS: dict[tuple[str, str], tuple[str, set | None]] = {
-    **{
-        ("ratings", odd): (RATINGS_ROWS, EVERYWHERE)
-        for odd in ("worker-count", "year-1", "year-9999", "iso-year-1")
-        + ("nul", "nul-inside", "long", "not-a-number")
-    },
-    **{
-        ("ratings:TOTAL_FORMS", odd): (RATINGS_COUNT, EVERYWHERE)
-        for odd in ("big-count", "huge", "not-a-number")
-    },
-    **{
-        (f"{where}:Số lao động", odd): (WORKERS, vendors)
-        for where, odd, vendors in (
-            ("import", "huge", EVERYWHERE),
-            ("import", "beyond-bigint", EVERYWHERE),
-            # The admin's confirmation reports SQLite's refusal; PostgreSQL's comes earlier.
-            ("import", "big-count", POSTGRESQL),
-            ("import", "worker-count", POSTGRESQL),
-            ("command", "huge", EVERYWHERE),
-            ("command", "beyond-bigint", EVERYWHERE),
-            ("command", "big-count", EVERYWHERE),
-            ("command", "worker-count", EVERYWHERE),
-        )
-    },
-    **{
-        ("command:Ngày cấp GCN đầu tư", odd): (DATES, EVERYWHERE)
-        for odd in ("year-1", "iso-year-1")
-    },
-    **{
-        (f"{where}:Tên doanh nghiệp", odd): (NUL_TEXT, POSTGRESQL)
-        for where in ("import", "command")
-        for odd in ("nul", "nul-inside")
-    },
-}
-
-
-def theirs(case: str, odd: str):
-    reason, vendors = THEIRS.get((case, odd), (None, None))
-    if reason is None:
-        return []
-    condition = vendors is None or connection.vendor in vendors
-    return [pytest.mark.xfail(condition, strict=True, reason=reason)]
-
 
 # --- the forms a browser would send -------------------------------------------------------------
 
@@ -569,9 +496,7 @@ def ratings_screen(fuzz):
     return client, page, form_of(client.get(page), "rating-form")
 
 
-@pytest.mark.parametrize(
-    "odd", [pytest.param(odd, id=odd, marks=theirs("ratings", odd)) for odd in ODD]
-)
+@pytest.mark.parametrize("odd", [pytest.param(odd, id=odd) for odd in ODD])
 def test_odd_values_on_the_ratings_screen_never_give_500(odd, fuzz):
     client, page, data = ratings_screen(fuzz)
     query = {"organization": str(fuzz.world.cell.pk), "year": "2025"}
@@ -583,11 +508,7 @@ def test_odd_values_on_the_ratings_screen_never_give_500(odd, fuzz):
 
 @pytest.mark.parametrize(
     ("field", "odd"),
-    [
-        pytest.param(field, odd, id=f"{field}-{odd}", marks=theirs(f"ratings:{field}", odd))
-        for field in MANAGEMENT
-        for odd in NUMBERS
-    ],
+    [pytest.param(field, odd, id=f"{field}-{odd}") for field in MANAGEMENT for odd in NUMBERS],
 )
 def test_a_tampered_count_of_rows_on_the_ratings_screen_never_gives_500(field, odd, fuzz):
     client, page, data = ratings_screen(fuzz)
@@ -619,11 +540,7 @@ def enterprise_list(**replace) -> bytes:
 
 
 def import_cases(prefix):
-    return [
-        pytest.param(column, odd, id=f"{column}-{odd}", marks=theirs(f"{prefix}:{column}", odd))
-        for column in HEADERS
-        for odd in ODD
-    ]
+    return [pytest.param(column, odd, id=f"{column}-{odd}") for column in HEADERS for odd in ODD]
 
 
 @pytest.mark.parametrize(("column", "odd"), import_cases("import"))
@@ -656,7 +573,7 @@ def test_odd_values_in_a_list_given_to_the_command_end_in_a_message(column, odd,
 @pytest.mark.parametrize(
     ("field", "odd"),
     [
-        pytest.param(field, odd, id=f"{field}-{odd}", marks=theirs(f"upload:{field}", odd))
+        pytest.param(field, odd, id=f"{field}-{odd}")
         for field in ("zone", "counted_on", "create_zones")
         for odd in ODD
     ],

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from stdnum.vn import mst
 
+from organizations import bounds
 from organizations.imports.text import fold
 from organizations.models import EnterpriseStatus, Ownership
 from organizations.validators import CANONICAL_TAX_CODE, validate_tax_code
@@ -77,6 +78,8 @@ class TextWidget(widgets.CharWidget):
         text = str(value)
         if text[:1] == "'":  # checked here: a national list has millions of text cells
             text = restore_formula(text)
+        if "\x00" in text:  # no text on record holds one, and PostgreSQL refuses it
+            raise ValueError(_("The cell holds a NUL character, which no text may contain."))
         if len(text) > self.max_length:
             raise ValueError(
                 _("Too long: %(length)s characters, at most %(max)s.")
@@ -294,6 +297,14 @@ class DateWidget(widgets.Widget):
                 _("The date %(date)s is in the future.")
                 % {"date": formats.date_format(date, "SHORT_DATE_FORMAT")}
             )
+        if date < bounds.EARLIEST:  # the records' own bound (organizations.bounds)
+            raise ValueError(
+                _("The date %(date)s is too early: enter a date on or after %(earliest)s.")
+                % {
+                    "date": formats.date_format(date, "SHORT_DATE_FORMAT"),
+                    "earliest": formats.date_format(bounds.EARLIEST, "SHORT_DATE_FORMAT"),
+                }
+            )
         return date
 
     @staticmethod
@@ -350,6 +361,14 @@ class WorkersWidget(widgets.Widget):
         if number < 0:
             raise ValueError(
                 _("The number of workers cannot be negative (%(value)s).") % {"value": value}
+            )
+        if number > bounds.MAX_PEOPLE:  # a typing slip, and beyond what the records hold
+            raise ValueError(
+                _("%(value)s workers is more than any enterprise has (at most %(max)s).")
+                % {
+                    "value": value,
+                    "max": formats.number_format(bounds.MAX_PEOPLE, force_grouping=True),
+                }
             )
         return number
 

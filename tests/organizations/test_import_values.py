@@ -161,7 +161,7 @@ def test_future_dates_are_errors():
     [
         ("283", 283),
         ("1.260", 1260),  # "." as thousands separator, the Vietnamese way
-        ("12.345.678", 12345678),
+        ("1.000.000", 1000000),
         ("1,260", 1260),
         ("1 260", 1260),
         (1260, 1260),
@@ -171,6 +171,16 @@ def test_future_dates_are_errors():
 )
 def test_worker_counts(value, number):
     assert WorkersWidget().clean(value) == number
+
+
+@pytest.mark.parametrize("value", ["1.000.001", "99.999.999.999.999", 10**20])
+def test_worker_counts_beyond_any_enterprise_are_errors(value):
+    assert "nhiều hơn số lao động của bất kỳ doanh nghiệp nào" in error_of(WorkersWidget(), value)
+
+
+@pytest.mark.parametrize("value", ["01/01/0001", "0001-01-01", "31/12/1929"])
+def test_dates_before_the_records_bound_are_errors(value):
+    assert "quá sớm" in error_of(DateWidget(), value)
 
 
 def test_negative_worker_count_is_an_error():
@@ -207,3 +217,8 @@ def test_unknown_status_is_an_error():
 
 def test_text_longer_than_its_column_is_an_error():
     assert error_of(TextWidget(max_length=5), "Công ty") == "Quá dài: 7 ký tự, tối đa 5."
+
+
+@pytest.mark.parametrize("value", ["\x00", "Công ty\x00 ABC"])
+def test_text_with_a_nul_character_is_an_error(value):
+    assert "ký tự NUL" in error_of(TextWidget(max_length=255), value)
