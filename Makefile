@@ -38,6 +38,7 @@ demo: migrate
 	DEBUG=$${DEBUG:-on} $(PY) manage.py load_demo
 
 run: demo
+	DEBUG=$${DEBUG:-on} $(PY) manage.py clean_import_previews
 	DEBUG=$${DEBUG:-on} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install translations
