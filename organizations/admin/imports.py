@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export import admin as import_export_admin
 
+from kcn_party import memory
 from kcn_party.uploads import refused_upload, too_large_message, upload_limit
 from organizations import services
 from organizations.access import staff_profile
@@ -175,6 +176,12 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         """Upload and preview: the service reads and checks every row, writes nothing."""
         if not self.has_import_permission(request):
             raise PermissionDenied
+        try:
+            return self._preview(request)
+        finally:
+            memory.give_back()  # what reading a large list took
+
+    def _preview(self, request):
         form = EnterpriseImportForm(request.POST or None, request.FILES or None, request=request)
         context = {}
         if request.method == "POST" and form.is_valid():
@@ -198,6 +205,9 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                     with previews.create(previews.ERRORS) as (errors_name, errors):
                         outcome.write_errors_csv(errors)
                     files.append(errors_name)
+                    # The page shows the first ones, the file has them all: the rows of the
+                    # others need not stay in memory while the page is made.
+                    del outcome.invalid_lines[SHOWN:]
                 token = self._keep(
                     request,
                     {
@@ -217,6 +227,12 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
         if not self.has_import_permission(request):
             raise PermissionDenied
+        try:
+            return self._confirm(request)
+        finally:
+            memory.give_back()
+
+    def _confirm(self, request):
         confirm = ConfirmEnterpriseImportForm(request.POST)
         if not confirm.is_valid():
             raise Http404(gettext("No such import."))
@@ -335,7 +351,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "outcome": outcome,
             "token": token,
             "invalid_shown": outcome.invalid_lines[:SHOWN],
-            "invalid_more": max(0, len(outcome.invalid_lines) - SHOWN),
+            "invalid_more": max(0, outcome.invalid - SHOWN),
             "changed_shown": outcome.changed_lines[:SHOWN],
             "changed_more": max(0, len(outcome.changed_lines) - SHOWN),
             "restored_shown": outcome.restored[:SHOWN],

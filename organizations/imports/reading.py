@@ -69,6 +69,44 @@ def read_table(data: bytes) -> Table:
     return _read_csv(data, limits)
 
 
+# --- Cells repeated down a column --------------------------------------------------------
+
+
+class _Repeated:
+    """Keeps one object for each value repeated down a column (zone, ownership, country,
+    sector, status...): on a national list these are half its cells, and each would otherwise
+    be a string of its own. Columns whose first rows repeat little (names, tax codes) are left
+    alone from then on, and each column remembers a bounded number of values."""
+
+    SAMPLE = 1000  # rows read before deciding which columns repeat
+    MAX_VALUES = 10_000  # values remembered per column
+
+    def __init__(self):
+        self.columns: list[dict] = []
+        self.active: list[int] | None = None  # None: every column, until SAMPLE rows are read
+        self.rows = 0
+
+    def share(self, cells: list) -> None:
+        """Replace, in place, each cell of `cells` by the object already read for its value."""
+        columns = self.columns
+        while len(columns) < len(cells):
+            columns.append({})
+        self.rows += 1
+        if self.rows == self.SAMPLE:
+            self.active = [i for i, seen in enumerate(columns) if len(seen) * 4 <= self.SAMPLE]
+        indices = range(len(cells)) if self.active is None else self.active
+        for index in indices:
+            if index >= len(cells):
+                break
+            value = cells[index]
+            seen = columns[index]
+            known = seen.get(value)
+            if known is not None:
+                cells[index] = known
+            elif len(seen) < self.MAX_VALUES:
+                seen[value] = value
+
+
 # --- Encodings -----------------------------------------------------------------------------
 
 
@@ -271,6 +309,7 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
     lines, rows = table.lines, table.rows
     source = _Lines(data, encoding, limits)
     reader = csv.reader(source, delimiter=separator, strict=False)
+    repeated = _Repeated()
     cells_read = 0
     next_line = 1
     try:
@@ -284,6 +323,7 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
             while cells and not cells[-1]:  # Excel pads rows to the widest
                 cells.pop()
             if cells:
+                repeated.share(cells)
                 lines.append(line)
                 rows.append(cells)
                 cells_read += len(cells)
@@ -367,6 +407,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
         raise unreadable() from exc
     table = Table(read_as=f"Excel (.xlsx), {sheet.name}")
     lines, rows = table.lines, table.rows
+    repeated = _Repeated()
     line = 0
     while True:
         try:
@@ -380,6 +421,7 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
         while cells and cells[-1] == "":  # blank cells are ""; a 0 in a cell is the text "0"
             cells.pop()
         if cells:
+            repeated.share(cells)
             lines.append(line)
             rows.append(cells)
     _refuse_legacy_fonts(cell for row in table.rows[:2000] for cell in row)
