@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -376,7 +376,10 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "columns": [str(column.label) for column in COLUMNS],
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
+        # Rendered now rather than as a TemplateResponse, which would keep the outcome (a
+        # national list's rows) alive until the response is sent: the views give the memory
+        # back as soon as they return.
+        return render(request, [self.import_template_name], context)
 
 
 # --- The record of imports ------------------------------------------------------------------------
