@@ -40,6 +40,9 @@ from organizations.imports.limits import Limits, grouped
 CHUNK = 4 * 1024 * 1024  # unpacked bytes scanned at a time
 MAX_PARTS = 10_000  # a workbook has tens of parts; the archive's directory is read in full
 MAX_TAG = 1024 * 1024  # no tag of a sheet is this long
+# A sheet written without cell references is read with expat, about 250 ns an element: this
+# bounds the time a crafted sheet of empty elements can take (Excel never writes one).
+MAX_ELEMENTS = 25_000_000
 OPENED = ("xl/sharedstrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml")
 
 # A cell written the usual way, with its reference first: the letters, and the row.
@@ -78,6 +81,10 @@ class Extent:
     @property
     def columns(self) -> int:
         return 0 if self.first_column is None else self.last_column - self.first_column + 1
+
+    def exceeds(self, limits: Limits) -> bool:
+        rows, columns = self.rows, self.columns
+        return rows > limits.rows or columns > limits.columns or rows * columns > limits.cells
 
 
 def unreadable() -> ImportRefused:
@@ -288,7 +295,7 @@ def _scan_exactly(archive, info, budget: _Budget) -> Extent:
     """Every cell placed as calamine places it: by its reference, else after the previous cell
     of its row; a row without a number follows the previous row."""
     extent = Extent()
-    state = {"row": 0, "column": 0}
+    state = {"row": 0, "column": 0, "elements": 0}
 
     def reference(text: str) -> tuple[int, int]:
         match = _REFERENCE.fullmatch(text)
@@ -297,6 +304,9 @@ def _scan_exactly(archive, info, budget: _Budget) -> Extent:
         return int(match[2]) - 1, column_number(match[1]) - 1
 
     def start(name, attrs):
+        state["elements"] += 1
+        if state["elements"] > MAX_ELEMENTS:
+            raise unreadable()  # saved again from Excel, it is read the quick way
         local = name.rpartition(":")[2]
         if local == "row" and "r" in attrs:
             if not attrs["r"].isdigit() or int(attrs["r"]) == 0:
@@ -335,9 +345,9 @@ def _scan_exactly(archive, info, budget: _Budget) -> Extent:
 
 
 def _check_extent(sheet: Sheet, extent: Extent, limits: Limits) -> None:
-    rows, columns = extent.rows, extent.columns
-    if rows <= limits.rows and columns <= limits.columns and rows * columns <= limits.cells:
+    if not extent.exceeds(limits):
         return
+    rows, columns = extent.rows, extent.columns
     raise ImportRefused(
         _(
             "The sheet “%(sheet)s” has data as far as cell %(cell)s: %(rows)s rows × %(columns)s "

@@ -71,9 +71,12 @@ def sheet(rows: str, dimension: str | None = None, padding: str = "") -> str:
     )
 
 
-def workbook(sheet_xml: str) -> bytes:
+def workbook(sheet_xml: str, first: tuple[str, str] | None = None) -> bytes:
+    """A workbook of one sheet; `first`: (name, text) of a part written before all others."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if first is not None:
+            archive.writestr(*first)
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)

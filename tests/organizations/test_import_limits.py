@@ -7,6 +7,7 @@ import io
 import pytest
 
 from organizations.imports import ImportRefused, previews
+from organizations.imports import workbook as workbook_module
 from organizations.imports.headers import locate
 from organizations.imports.reading import read_table
 from organizations.models import Enterprise, EnterpriseImport
@@ -93,6 +94,39 @@ def test_cells_without_references_are_placed_as_excel_places_them():
     rows = header_row() + f'<row r="2">{cells}</row>'
     outcome = refused_in_child(workbook(sheet(rows)), "too_large")
     assert "IP2" in outcome.message and "250 cột" in outcome.message
+
+
+def test_a_sheet_of_empty_elements_cannot_keep_the_scan_busy(monkeypatch):
+    # Cells without references are placed by expat, element by element: a sheet of nothing but
+    # elements (a zip packs them a thousand to one) is refused once it has too many.
+    monkeypatch.setattr(workbook_module, "MAX_ELEMENTS", 1000)
+    rows = header_row() + f'<row r="2">{cell(None, "1")}</row>' + "<x/>" * 2000
+    outcome = refused_in_child(workbook(sheet(rows)), "xlsx")
+    assert "Không mở được tệp dưới dạng bảng tính Excel" in outcome.message
+
+
+def test_cells_with_a_namespace_prefix_are_scanned_too():
+    # Some writers prefix every element (x:c); calamine reads them as any cell.
+    rows = (
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>MST</x:t></x:is></x:c></x:row>'
+        '<x:row r="1048576"><x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c>'
+        "</x:row>"
+    )
+    data = workbook(
+        f'{crafted.XML}<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml'
+        f'/2006/main"><x:sheetData>{rows}</x:sheetData></x:worksheet>'
+    )
+    outcome = refused_in_child(data, "too_large")
+    assert "tới ô XFD1048576" in outcome.message
+
+
+def test_parts_whose_names_differ_only_by_case_are_refused():
+    # Calamine compares part names in any case: which of the two it reads is not ours to guess
+    # (the one placed first here holds a cell at XFD1048576).
+    evil = sheet(header_row() + f'<row r="1048576">{cell("XFD1048576", "x")}</row>')
+    data = crafted.workbook(sheet(header_row()), first=("XL/Worksheets/Sheet1.xml", evil))
+    outcome = refused_in_child(data, "xlsx")
+    assert "Không mở được tệp dưới dạng bảng tính Excel" in outcome.message
 
 
 def test_a_row_below_the_millionth_is_refused():
