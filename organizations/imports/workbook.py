@@ -144,8 +144,8 @@ class _Budget:
         self.left = limits.unzipped_bytes
 
     def open(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
-        """The part's unpacked bytes, read up to the budget whatever size it declares (Python's
-        zipfile would stop at the declared size; calamine would not)."""
+        """The part's unpacked bytes, read up to the budget whatever size it declares: Python's
+        zipfile would stop at the declared size, which may lie."""
         if info.file_size > self.left:
             raise _too_large_unpacked(self.limits)
         probe = copy.copy(info)
