@@ -45,6 +45,7 @@ demo: migrate
 # leaves nothing half-written). A failed migration still stops here.
 run: migrate
 	$(DEV_ENV) $(PY) manage.py load_demo || echo "make run: the demo data could not be loaded (see above); serving the database as it is." >&2
+	$(DEV_ENV) $(PY) manage.py clean_import_previews
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install translations

@@ -143,6 +143,30 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # enterprise import also asks for "change" (organizations.services.may_import_enterprises).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 
+# --- Uploads ------------------------------------------------------------------------------------
+# What an uploaded list may hold. A crafted file (a 1.6 KB workbook claiming a cell at
+# XFD1048576, a million-column CSV) is refused with a message before it can exhaust the server;
+# read by kcn_party.uploads and organizations.imports.reading, in this one place.
+UPLOAD_LIMITS = {
+    "FILE_BYTES": 50 * 1024 * 1024,  # an uploaded file, refused while it streams in
+    "COLUMNS": 200,
+    "ROWS": 1_000_000,
+    "CELLS": 20_000_000,  # rows × columns of an .xlsx sheet's range; the cells read of a CSV
+    "LINE_BYTES": 1024 * 1024,  # one line of a CSV file
+    "UNZIPPED_BYTES": 1024 * 1024 * 1024,  # the parts of an .xlsx that are read, unpacked
+}
+# The form's other fields (files are counted by the handler below, not by this).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "kcn_party.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The files an import's preview keeps until it is confirmed or cancelled (default: a folder in
+# the system's temporary directory); `manage.py clean_import_previews` removes older ones.
+IMPORT_PREVIEW_DIR = env.str("IMPORT_PREVIEW_DIR", default="")
+IMPORT_PREVIEW_MAX_AGE_HOURS = env.int("IMPORT_PREVIEW_MAX_AGE_HOURS", default=24)
+
 # --- Domain rules -----------------------------------------------------------------------------
 # Thresholds from the Party statute's implementing rules; they changed over the years
 # (29/2016 -> 24/2021 -> 294/2025), so they live here, not in code. They give warnings only.

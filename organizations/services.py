@@ -8,6 +8,7 @@ import datetime
 import gc
 import hashlib
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import BinaryIO
 
 import tablib
@@ -195,18 +196,23 @@ def _import_scope(user, zone, committee, create_zones):
     return scope, committee, organization
 
 
-def _dataset(table, header) -> tuple[tablib.Dataset, list[int]]:
-    """The rows below the header as a tablib Dataset (django-import-export's input), every
-    row as wide as the header, and their line numbers. Takes the rows out of `table`."""
-    width = len(header.headers)
+def _dataset(table, header) -> tuple[tablib.Dataset, list[int], list[list]]:
+    """The rows below the header as a tablib Dataset (django-import-export's input) of only the
+    columns the import reads, their line numbers, and the rows as read (for the file of invalid
+    rows). Takes the rows out of `table`. A row is never padded to the file's width, which
+    multiplied a few real cells into millions: only a short row is, up to the last column read,
+    while the columns read are picked out of it."""
+    positions = sorted(header.positions.values())
+    names = [header.headers[position] for position in positions]
     rows = table.rows[header.row_index + 1 :]
     table.rows.clear()
-    for index, cells in enumerate(rows):
-        if len(cells) != width:
-            rows[index] = (cells + [""] * width)[:width]
+    pick = itemgetter(*positions) if len(positions) > 1 else lambda cells: (cells[positions[0]],)
+    reach = positions[-1] + 1
+    blank = [""] * reach
+    picked = [pick(cells if len(cells) >= reach else cells + blank[len(cells) :]) for cells in rows]
     # All rows at once: Dataset.append checks each row's width again, a cost on big lists.
-    dataset = tablib.Dataset(*rows, headers=header.headers)
-    return dataset, table.lines[header.row_index + 1 :]
+    dataset = tablib.Dataset(*picked, headers=names)
+    return dataset, table.lines[header.row_index + 1 :], rows
 
 
 def enterprise_list_import(
@@ -240,10 +246,9 @@ def enterprise_list_import(
     an option cannot be honoured, PermissionDenied when the account may not import; a database
     error propagates and leaves the database as it was.
     """
-    data = source if isinstance(source, bytes) else source.read()
     with _bulk_allocations():
         return _enterprise_list_import(
-            data=data,
+            source=source,
             file_name=file_name,
             user=user,
             zone=zone,
@@ -272,16 +277,19 @@ def _bulk_allocations():
 
 
 def _enterprise_list_import(
-    *, data, file_name, user, zone, dry_run, skip_invalid, create_zones, counted_on, committee,
+    *, source, file_name, user, zone, dry_run, skip_invalid, create_zones, counted_on, committee,
     channel, run_by, keep_details
 ) -> ImportOutcome:  # fmt: skip
     scope, committee, organization = _import_scope(user, zone, committee, create_zones)
+    data = source if isinstance(source, bytes) else source.read()
+    sha256 = hashlib.sha256(data).hexdigest()
     table = read_table(data)
+    del data  # read: the file's bytes are freed unless the caller holds them
     required = ("tax_code", "name") if zone is not None else ("tax_code", "name", "zone")
     header = locate(table, required=required)
-    dataset, lines = _dataset(table, header)
+    dataset, lines, rows = _dataset(table, header)
     read_as = table.read_as
-    del table  # the dataset holds the rows now
+    del table  # the dataset and `rows` hold the rows now
     gc.freeze()  # the rows, read: no cycle to find in them
     settings = ImportSettings(
         scope=scope,
@@ -295,7 +303,7 @@ def _enterprise_list_import(
     )
     outcome = ImportOutcome(
         file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         read_as=read_as,
         header_line=header.line,
         headers=header.headers,
@@ -304,7 +312,9 @@ def _enterprise_list_import(
         dry_run=dry_run,
     )
     if dry_run:
-        resource = EnterpriseImportResource(settings=settings, header=header, lines=lines)
+        resource = EnterpriseImportResource(
+            settings=settings, header=header, lines=lines, rows=rows
+        )
         result = resource.import_data(dataset, dry_run=True, raise_errors=False)
         return _fill_outcome(outcome, resource, result)
 
@@ -322,7 +332,9 @@ def _enterprise_list_import(
         )
         settings.record = record
         settings.source = f"{file_name} (#{record.pk})"[:255]
-        resource = EnterpriseImportResource(settings=settings, header=header, lines=lines)
+        resource = EnterpriseImportResource(
+            settings=settings, header=header, lines=lines, rows=rows
+        )
         with resource.writing():
             result = resource.import_data(
                 dataset, dry_run=False, use_transactions=False, raise_errors=False

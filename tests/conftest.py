@@ -38,8 +38,8 @@ def vietnamese_outside_requests():
 
 @pytest.fixture(autouse=True)
 def private_temporary_files(tmp_path, monkeypatch):
-    """Uploads kept between an import's preview and its confirmation (django-import-export's
-    temporary storage) go to the test's own folder, removed with it."""
+    """Uploads kept between an import's preview and its confirmation
+    (organizations.imports.previews) go to the test's own folder, removed with it."""
     folder = tmp_path / "uploads"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))

@@ -7,7 +7,6 @@ The admin only collects the file and the options and shows the outcome; the impo
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
 import secrets
@@ -17,21 +16,23 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export import admin as import_export_admin
 
+from kcn_party import memory
+from kcn_party.uploads import refused_upload, too_large_message, upload_limit
 from organizations import services
 from organizations.access import staff_profile
 from organizations.admin.base import ScopedModelAdmin, scoped
-from organizations.imports import ImportRefused
-from organizations.imports.headers import COLUMNS
+from organizations.imports import ImportRefused, previews
+from organizations.imports.headers import COLUMNS, listed
 from organizations.models import (
     EnterpriseImport,
     EnterpriseStatus,
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 SESSION_KEY = "kcn_enterprise_imports"
 KEPT_UPLOADS = 5  # previews an account may keep open at once
 SHOWN = 200  # rows of each kind listed on the preview; the file of invalid rows has them all
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 class EnterpriseImportForm(forms.Form):
@@ -75,6 +75,9 @@ class EnterpriseImportForm(forms.Form):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = scoped(Zone.objects.all(), request)
+        if refused_upload(request, "import_file"):
+            # Skipped while it streamed in (kcn_party.uploads): say why the file is missing.
+            self.fields["import_file"].error_messages["required"] = too_large_message()
         profile = staff_profile(request.user)
         # New zones belong to the account's own zone committee; others cannot create them.
         if profile is None or profile.organization.kind != OrganizationKind.UPPER_GRASSROOTS:
@@ -82,8 +85,8 @@ class EnterpriseImportForm(forms.Form):
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if upload.size > upload_limit():  # the upload handler refuses it first
+            raise forms.ValidationError(too_large_message())
         return upload
 
     def clean_counted_on(self):
@@ -117,13 +120,18 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 self.admin_site.admin_view(self.import_errors_view),
                 name="{}_{}_import_errors".format(*info),
             ),
+            path(
+                "import/cancel/<str:token>/",
+                self.admin_site.admin_view(require_POST(self.import_cancel_view)),
+                name="{}_{}_import_cancel".format(*info),
+            ),
             *urls,
         ]
 
     # --- the uploads an account has open, in its session ---------------------------------------
-
-    def _storage(self, name=None):
-        return self.get_tmp_storage_class()(name=name, read_mode="rb", encoding=None)
+    # Each preview keeps its files (organizations.imports.previews) until it is confirmed or
+    # cancelled, or a newer preview pushes it out; `manage.py clean_import_previews` removes the
+    # files of previews left open.
 
     def _uploads(self, request) -> dict:
         return request.session.setdefault(SESSION_KEY, {})
@@ -141,8 +149,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         upload = self._uploads(request).pop(token, None)
         request.session.modified = True
         for name in (upload or {}).get("files", []):
-            with contextlib.suppress(OSError):  # already gone: nothing to clean
-                self._storage(name).remove()
+            previews.remove(name)
 
     def _upload(self, request, token: str) -> dict:
         """The upload `token` names, if this account made it in this session; else 404."""
@@ -151,42 +158,62 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             raise Http404(gettext("No such import."))
         return upload
 
+    def _gone(self, request, token: str) -> HttpResponseRedirect:
+        """Back to the upload form: the preview's files are no longer there."""
+        self._forget(request, token)
+        messages.error(
+            request,
+            gettext(
+                "This preview is no longer available (it expired or was cancelled): upload the "
+                "file again."
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+
     # --- the views -----------------------------------------------------------------------------
 
     def import_action(self, request, **kwargs):
         """Upload and preview: the service reads and checks every row, writes nothing."""
         if not self.has_import_permission(request):
             raise PermissionDenied
+        try:
+            return self._preview(request)
+        finally:
+            memory.give_back()  # what reading a large list took
+
+    def _preview(self, request):
         form = EnterpriseImportForm(request.POST or None, request.FILES or None, request=request)
         context = {}
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["import_file"].read()
+            import_file = form.cleaned_data["import_file"]
             options = {
-                "file_name": form.cleaned_data["import_file"].name,
+                "file_name": import_file.name,
                 "zone": form.cleaned_data["zone"].pk if form.cleaned_data["zone"] else None,
                 "counted_on": form.cleaned_data["counted_on"].isoformat(),
                 "create_zones": form.cleaned_data.get("create_zones", False),
             }
             try:
-                outcome = self._run(request, data, options, dry_run=True)
+                import_file.seek(0)
+                outcome = self._run(request, import_file, options, dry_run=True)
             except ImportRefused as exc:
                 form.add_error("import_file", str(exc))
             else:
-                upload = self._storage()
-                upload.save(data)
-                files = [upload.name]
+                import_file.seek(0)
+                files = [previews.save(import_file)]
                 errors_name = None
                 if outcome.invalid_lines:
-                    errors = self._storage()
-                    errors.save(outcome.errors_csv())
-                    files.append(errors.name)
-                    errors_name = errors.name
+                    with previews.create(previews.ERRORS) as (errors_name, errors):
+                        outcome.write_errors_csv(errors)
+                    files.append(errors_name)
+                    # The page shows the first ones, the file has them all: the rows of the
+                    # others need not stay in memory while the page is made.
+                    del outcome.invalid_lines[SHOWN:]
                 token = self._keep(
                     request,
                     {
                         **options,
                         "user": request.user.pk,
-                        "upload": upload.name,
+                        "upload": files[0],
                         "errors": errors_name,
                         "files": files,
                     },
@@ -200,23 +227,34 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
         if not self.has_import_permission(request):
             raise PermissionDenied
+        try:
+            return self._confirm(request)
+        finally:
+            memory.give_back()
+
+    def _confirm(self, request):
         confirm = ConfirmEnterpriseImportForm(request.POST)
         if not confirm.is_valid():
             raise Http404(gettext("No such import."))
         token = confirm.cleaned_data["token"]
         upload = self._upload(request, token)
         try:
-            data = self._storage(upload["upload"]).read()
-        except OSError as exc:
-            raise Http404(gettext("No such import.")) from exc
+            source = previews.path(upload["upload"]).open("rb")
+        except (OSError, ValueError):
+            return self._gone(request, token)
         skip_invalid = confirm.cleaned_data["skip_invalid"]
         try:
-            outcome = self._run(request, data, upload, dry_run=False, skip_invalid=skip_invalid)
+            with source:
+                outcome = self._run(
+                    request, source, upload, dry_run=False, skip_invalid=skip_invalid
+                )
         except ImportRefused as exc:
+            self._forget(request, token)
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
         except DatabaseError:
             logger.exception("Enterprise list import failed")
+            self._forget(request, token)
             messages.error(
                 request,
                 gettext(
@@ -252,6 +290,18 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             reverse("admin:organizations_enterpriseimport_change", args=[outcome.record.pk])
         )
 
+    def import_cancel_view(self, request, token):
+        """Cancel a preview: its files are removed at once, nothing is written."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        self._upload(request, token)
+        self._forget(request, token)
+        messages.success(
+            request,
+            gettext("Import cancelled: the uploaded file was deleted, nothing was written."),
+        )
+        return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+
     def import_errors_view(self, request, token):
         """The invalid rows of a preview as CSV, for the account that uploaded the file."""
         if not self.has_import_permission(request):
@@ -260,19 +310,21 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         if not upload.get("errors"):
             raise Http404(gettext("No such import."))
         try:
-            content = self._storage(upload["errors"]).read()
-        except OSError as exc:
+            content = previews.path(upload["errors"]).open("rb")
+        except (OSError, ValueError) as exc:
             raise Http404(gettext("No such import.")) from exc
         stem = upload["file_name"].rsplit(".", 1)[0]
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{stem}-loi.csv"
+        # Streamed from the file: a national list's errors need not be read into memory.
+        return FileResponse(
+            content,
+            as_attachment=True,
+            filename=f"{stem}-loi.csv",
+            content_type="text/csv; charset=utf-8",
         )
-        return response
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _run(self, request, data: bytes, options: dict, *, dry_run: bool, skip_invalid=False):
+    def _run(self, request, source, options: dict, *, dry_run: bool, skip_invalid=False):
         zone = None
         if options.get("zone"):
             zone = (
@@ -283,7 +335,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             if zone is None:
                 raise Http404(gettext("No such zone."))
         return services.enterprise_list_import(
-            source=data,
+            source=source,
             file_name=options["file_name"],
             user=request.user,
             zone=zone,
@@ -299,13 +351,14 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "outcome": outcome,
             "token": token,
             "invalid_shown": outcome.invalid_lines[:SHOWN],
-            "invalid_more": max(0, len(outcome.invalid_lines) - SHOWN),
+            "invalid_more": max(0, outcome.invalid - SHOWN),
             "changed_shown": outcome.changed_lines[:SHOWN],
             "changed_more": max(0, len(outcome.changed_lines) - SHOWN),
             "restored_shown": outcome.restored[:SHOWN],
             "restored_more": max(0, len(outcome.restored) - SHOWN),
             "absent_shown": outcome.not_in_list[:SHOWN],
             "absent_more": max(0, len(outcome.not_in_list) - SHOWN),
+            "ignored_columns": listed(outcome.ignored_columns),
             "valid_rows": outcome.created + outcome.updated + outcome.unchanged,
             "errors_url": reverse("admin:organizations_enterprise_import_errors", args=[token])
             if outcome.invalid_lines
@@ -323,7 +376,10 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "columns": [str(column.label) for column in COLUMNS],
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
+        # Rendered now rather than as a TemplateResponse, which would keep the outcome (a
+        # national list's rows) alive until the response is sent: the views give the memory
+        # back as soon as they return.
+        return render(request, [self.import_template_name], context)
 
 
 # --- The record of imports ------------------------------------------------------------------------

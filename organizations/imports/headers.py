@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from organizations.imports.errors import ImportRefused
+from organizations.imports.limits import grouped
 from organizations.imports.reading import Table
 from organizations.imports.text import fold
 
@@ -200,6 +201,8 @@ COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 IGNORED = frozenset({"", "stt", "tt", "so tt", "so thu tu", "no", "loi", "error"})
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 HEADER_SEARCH_ROWS = 15
+SHOWN_COLUMNS = 20  # columns named in a message; the others are counted
+SHOWN_LENGTH = 60  # characters of a column's name in a message
 
 
 @cache
@@ -251,6 +254,21 @@ class HeaderMap:
         return self.headers[self.positions[key]]
 
 
+def listed(names: list[str]) -> str:
+    """“A”, “B”…: the first SHOWN_COLUMNS names, each shortened, then how many more, so that a
+    file of a million columns does not make a message of megabytes."""
+    shown = ", ".join(
+        f"“{name[:SHOWN_LENGTH]}…”" if len(name) > SHOWN_LENGTH else f"“{name}”"
+        for name in names[:SHOWN_COLUMNS]
+    )
+    if len(names) <= SHOWN_COLUMNS:
+        return shown
+    return _("%(columns)s and %(count)s more") % {
+        "columns": shown,
+        "count": grouped(len(names) - SHOWN_COLUMNS),
+    }
+
+
 def _unique(headers: list) -> list[str]:
     seen: dict[str, int] = {}
     unique = []
@@ -293,8 +311,8 @@ def locate(table: Table, *, required: tuple[str, ...]) -> HeaderMap:
                     "of them and upload the file again."
                 )
                 % {
-                    "first": headers[found.positions[key]],
-                    "second": header,
+                    "first": headers[found.positions[key]][:SHOWN_LENGTH],
+                    "second": header[:SHOWN_LENGTH],
                     "column": COLUMNS_BY_KEY[key].label,
                 },
                 "duplicate_column",
@@ -310,7 +328,7 @@ def locate(table: Table, *, required: tuple[str, ...]) -> HeaderMap:
             % {
                 "missing": ", ".join(str(label) for label in missing),
                 "line": found.line,
-                "found": ", ".join(f"“{h}”" for h in headers if not h.startswith("#")) or "—",
+                "found": listed([h for h in headers if not h.startswith("#")]) or "—",
             },
             "missing_column",
         )

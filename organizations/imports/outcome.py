@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -51,18 +52,33 @@ class ImportOutcome:
         return self.created + self.updated + self.unchanged + self.invalid
 
     def errors_csv(self) -> bytes:
-        """The invalid rows with the file's own columns and a "Lỗi" column, UTF-8 with a BOM
-        so that Excel opens it with its Vietnamese intact. Fixed, it imports as it is."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([*self.headers, _("Error")])
-        for invalid in self.invalid_lines:
-            messages = "; ".join(
-                f"{_('Line')} {invalid.line}" + (f", {column}" if column else "") + f": {message}"
-                for column, message in invalid.errors
-            )
-            writer.writerow([_cell(value) for value in invalid.values] + [messages])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        """The file of invalid rows (see `write_errors_csv`) as bytes."""
+        out = io.BytesIO()
+        self.write_errors_csv(out)
+        return out.getvalue()
+
+    def write_errors_csv(self, file: BinaryIO) -> None:
+        """Write the invalid rows to `file` with the file's own columns and a "Lỗi" column, in
+        UTF-8 with a BOM so that Excel opens it with its Vietnamese intact; a row at a time, so
+        that the file's size, not a copy of it, is what a long list of errors costs. Fixed, it
+        imports as it is."""
+        text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="", write_through=False)
+        try:
+            writer = csv.writer(text, lineterminator="\r\n")
+            writer.writerow([*self.headers, _("Error")])
+            width = len(self.headers)
+            line = _("Line")
+            for invalid in self.invalid_lines:
+                messages = "; ".join(
+                    f"{line} {invalid.line}" + (f", {column}" if column else "") + f": {message}"
+                    for column, message in invalid.errors
+                )
+                values = invalid.values[:width]
+                cells = [_cell(value) for value in values] + [""] * (width - len(values))
+                writer.writerow([*cells, messages])
+            text.flush()
+        finally:
+            text.detach()  # the file stays open: it is the caller's
 
 
 _NUMBER = re.compile(r"[-+]?[\d.,]+")

@@ -1,11 +1,16 @@
-"""Bytes to rows, as management boards really send them.
+"""Bytes to rows, as management boards really send them, within settings.UPLOAD_LIMITS.
 
 CSV in UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text" from Excel, tab
 separated) or Windows-1258, with the separator sniffed (comma, semicolon, tab); .xlsx through
 python-calamine, numbers and dates kept as Excel typed them. Text is normalised (NFC,
-trimmed), blank lines are skipped, and every row keeps its physical line number so that
-messages point at the line the user sees in Excel. Text typed in the legacy TCVN3 or VNI fonts
-is refused with a message explaining how to convert it.
+trimmed), blank lines and trailing blank cells are skipped, and every row keeps its physical
+line number so that messages point at the line the user sees in Excel. Text typed in the legacy
+TCVN3 or VNI fonts is refused with a message explaining how to convert it.
+
+A file is read as it streams, never whole in memory a second time: a CSV line by line,
+refused at the first line, row, column or cell over the limits; a workbook only once
+`workbook.check_workbook` has found its sheet within them (calamine lays out a sheet's range
+whole), and then only the rows and columns its cells use.
 """
 
 from __future__ import annotations
@@ -20,12 +25,21 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from organizations.imports.errors import ImportRefused
+from organizations.imports.limits import (
+    Limits,
+    grouped,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 from organizations.imports.text import clean, normalize_text, trim_cells
+from organizations.imports.workbook import check_workbook, unreadable
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
 SEPARATORS = (",", ";", "\t")
 SEPARATOR_NAMES = {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}
+HEAD_BYTES = 256 * 1024  # enough of a file to sniff its separator and its font
 
 
 @dataclass
@@ -39,10 +53,11 @@ class Table:
 
 def read_table(data: bytes) -> Table:
     """Read a CSV or .xlsx file sent by a board. Raises ImportRefused."""
-    if not data.strip():
+    if not data or data.isspace():
         raise ImportRefused(_("The file is empty."), "empty")
+    limits = Limits.current()
     if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
+        return _read_xlsx(data, limits)
     if data.startswith(OLE_MAGIC):
         raise ImportRefused(
             _(
@@ -51,55 +66,114 @@ def read_table(data: bytes) -> Table:
             ),
             "xls",
         )
-    text, encoding = _decode(data)
-    return _read_csv(text, encoding)
+    return _read_csv(data, limits)
+
+
+# --- Cells repeated down a column --------------------------------------------------------
+
+
+class _Repeated:
+    """Keeps one object for each value repeated down a column (zone, ownership, country,
+    sector, status...): on a national list these are half its cells, and each would otherwise
+    be a string of its own. Columns whose first rows repeat little (names, tax codes) are left
+    alone from then on, and each column remembers a bounded number of values."""
+
+    SAMPLE = 1000  # rows read before deciding which columns repeat
+    MAX_VALUES = 10_000  # values remembered per column
+
+    def __init__(self):
+        self.columns: list[dict] = []
+        self.active: list[int] | None = None  # None: every column, until SAMPLE rows are read
+        self.rows = 0
+
+    def share(self, cells: list) -> None:
+        """Replace, in place, each cell of `cells` by the object already read for its value."""
+        columns = self.columns
+        while len(columns) < len(cells):
+            columns.append({})
+        self.rows += 1
+        if self.rows == self.SAMPLE:
+            self.active = [i for i, seen in enumerate(columns) if len(seen) * 4 <= self.SAMPLE]
+        indices = range(len(cells)) if self.active is None else self.active
+        for index in indices:
+            if index >= len(cells):
+                break
+            value = cells[index]
+            seen = columns[index]
+            known = seen.get(value)
+            if known is not None:
+                cells[index] = known
+            elif len(seen) < self.MAX_VALUES:
+                seen[value] = value
 
 
 # --- Encodings -----------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text and a description of its encoding."""
+@dataclass(frozen=True)
+class _Encoding:
+    codec: str  # decodes the whole file, its byte-order mark included
+    label: str  # for the import record
+    refusal: tuple  # (message, code) when the text does not decode
+
+
+def _encoding(data: bytes) -> _Encoding:
+    """How the file's text is encoded, found without decoding it whole."""
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8"), "UTF-8 (BOM)"
+        return _Encoding("utf-8-sig", "UTF-8 (BOM)", _damaged("utf-8"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16"), "UTF-16"
+        return _Encoding("utf-16", "UTF-16", _damaged("utf-16"))
     head = data[:4096]
     if head.count(b"\x00") > len(head) // 4:  # UTF-16 without its mark
         order = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        return _strict(data, order), "UTF-16"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+        return _Encoding(order, "UTF-16", _damaged(order))
+    if _decodes(data, "utf-8"):
+        return _Encoding("utf-8", "UTF-8", _damaged("utf-8"))
     # An 8-bit file. Legacy Vietnamese fonts are recognised by their bytes, which read as
     # Latin-1 symbols in the middle of words; anything else is taken as Windows-1258.
-    lines = data.decode("latin-1").splitlines()[:2000]
+    lines = data[:HEAD_BYTES].decode("latin-1").splitlines()[:2000]
     _refuse_legacy_fonts(cell for line in lines for cell in re.split(r"[,;\t]", line))
-    try:
-        return data.decode("cp1258"), "Windows-1258"
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            _(
-                "The file's text encoding is not recognised. Save it from Excel as "
-                "“CSV UTF-8 (Comma delimited)” or as .xlsx and upload it again."
-            ),
-            "encoding",
-        ) from exc
+    refusal = (
+        _(
+            "The file's text encoding is not recognised. Save it from Excel as "
+            "“CSV UTF-8 (Comma delimited)” or as .xlsx and upload it again."
+        ),
+        "encoding",
+    )
+    return _Encoding("cp1258", "Windows-1258", refusal)
 
 
-def _strict(data: bytes, encoding: str) -> str:
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether `data` is valid `encoding` text, checked a megabyte at a time rather than by
+    decoding a second copy of the whole file."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
-        return data.decode(encoding)
+        for start in range(0, len(data), 1024 * 1024):
+            decoder.decode(view[start : start + 1024 * 1024])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _damaged(encoding: str) -> tuple:
+    return (
+        _(
+            "The file is damaged: it is not valid %(encoding)s text. Save it from Excel "
+            "again and upload it again."
+        )
+        % {"encoding": encoding.upper()},
+        "damaged",
+    )
+
+
+def _head(data: bytes, encoding: _Encoding) -> str:
+    """The beginning of the file's text."""
+    try:
+        return codecs.getincrementaldecoder(encoding.codec)().decode(data[:HEAD_BYTES])
     except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            _(
-                "The file is damaged: it is not valid %(encoding)s text. Save it from Excel "
-                "again and upload it again."
-            )
-            % {"encoding": encoding.upper()},
-            "damaged",
-        ) from exc
+        raise ImportRefused(*encoding.refusal) from exc
 
 
 # TCVN3 (ABC) puts Vietnamese letters on Latin-1 symbols (« for ô, ® for đ, § for Đ, ¸ for á,
@@ -164,33 +238,132 @@ def _sniff_separator(text: str) -> str:
     return best
 
 
-def _read_csv(text: str, encoding: str) -> Table:
-    separator = _sniff_separator(text)
-    sample = text[:200_000].splitlines()[:2000]
-    _refuse_legacy_fonts(cell for row in csv.reader(sample, delimiter=separator) for cell in row)
-    table = Table(read_as=f"CSV, {encoding}, {SEPARATOR_NAMES[separator]}")
-    text = normalize_text(text)
-    # Text typed or pasted with combining marks (decomposed tones) is not NFC; a search in C is
-    # cheaper than is_normalized on the whole text, which then normalises it all to compare.
-    nfc = _COMBINING.search(text) is None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
+def _sample_cells(head: str, separator: str):
+    """The cells of the first lines, for the legacy fonts' check. A line the csv module cannot
+    read ends the sample: reading the file says what is wrong with it."""
+    try:
+        for row in csv.reader(head[:200_000].splitlines()[:2000], delimiter=separator):
+            yield from row
+    except csv.Error:
+        return
+
+
+# Characters that need `normalize_text` (invisible ones, odd spaces) or NFC (combining marks):
+# one search of each line that has any non-ASCII character.
+_SPECIAL = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00a0\u2007\u202f\u3000\u0300-\u036f]")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+class _Lines:
+    """The file's physical lines (ended by CRLF, LF or CR, as Excel writes them), decoded as
+    they are read and normalised; a line longer than the limit is refused before it is read
+    whole. Remembers whether the lines read since `nfc_since()` were all NFC."""
+
+    def __init__(self, data: bytes, encoding: _Encoding, limits: Limits):
+        self.stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding.codec, newline="")
+        self.encoding = encoding
+        self.limits = limits
+        self.number = 0
+        self.combining = False
+
+    def __iter__(self):
+        limit = self.limits.line_bytes
+        readline = self.stream.readline
+        while True:
+            try:
+                # Characters are 1 to 4 bytes: at most `limit` of them, and a line ending.
+                line = readline(limit + 2)
+            except UnicodeDecodeError as exc:
+                raise ImportRefused(*self.encoding.refusal) from exc
+            if not line:
+                return
+            self.number += 1
+            if len(line) * 4 > limit and len(line.rstrip("\r\n").encode("utf-8")) > limit:
+                raise ImportRefused(
+                    _(
+                        "Line %(line)s is longer than %(limit)s: the file is not a list of "
+                        "enterprises, or its lines are not separated. Save it from Excel as "
+                        "“CSV UTF-8 (Comma delimited)” or as .xlsx and upload it again."
+                    )
+                    % {"line": self.number, "limit": self.limits.line_size},
+                    "line",
+                )
+            if not line.isascii() and _SPECIAL.search(line):
+                line = normalize_text(line)
+                self.combining = self.combining or _COMBINING.search(line) is not None
+            yield line
+
+    def nfc_since(self) -> bool:
+        """Whether the lines read since the last call held no combining mark."""
+        nfc, self.combining = not self.combining, False
+        return nfc
+
+
+def _read_csv(data: bytes, limits: Limits) -> Table:
+    encoding = _encoding(data)
+    head = _head(data, encoding)
+    separator = _sniff_separator(head)
+    _refuse_legacy_fonts(_sample_cells(head, separator))
+    del head
+    table = Table(read_as=f"CSV, {encoding.label}, {SEPARATOR_NAMES[separator]}")
     lines, rows = table.lines, table.rows
+    source = _Lines(data, encoding, limits)
+    reader = csv.reader(source, delimiter=separator, strict=False)
+    repeated = _Repeated()
+    cells_read = 0
     next_line = 1
     try:
         for cells in reader:
             line, next_line = next_line, reader.line_num + 1
-            cells = trim_cells(cells, nfc)
-            if any(cells):
+            if len(cells) > limits.columns:
+                cells = _within_columns(cells, line, limits)
+            # Text typed or pasted with combining marks (decomposed tones) is not NFC; only
+            # the cells of lines that have any are normalised.
+            cells = trim_cells(cells, source.nfc_since())
+            while cells and not cells[-1]:  # Excel pads rows to the widest
+                cells.pop()
+            if cells:
+                repeated.share(cells)
                 lines.append(line)
                 rows.append(cells)
+                cells_read += len(cells)
+                if len(rows) > limits.rows:
+                    raise too_many_rows(limits)
+                if cells_read > limits.cells:
+                    raise too_many_cells(limits)
     except csv.Error as exc:
-        raise ImportRefused(
-            _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": next_line, "error": exc},
-            "csv",
-        ) from exc
+        raise _unreadable_line(next_line, exc) from exc
     if not table.rows:
         raise ImportRefused(_("The file is empty."), "empty")
     return table
+
+
+def _within_columns(cells: list[str], line: int, limits: Limits) -> list[str]:
+    """A row wider than the limit, without its blank trailing cells (Excel writes them for a
+    stray space far to the right); refused when what lies beyond the limit is not blank."""
+    if "".join(cells[limits.columns :]).strip():
+        width = len(cells)
+        while not cells[width - 1].strip():
+            width -= 1
+        raise too_many_columns(line, width, limits)
+    return cells[: limits.columns]
+
+
+def _unreadable_line(line: int, exc: csv.Error) -> ImportRefused:
+    if str(exc).startswith("field larger than field limit"):
+        return ImportRefused(
+            _(
+                "Line %(line)s has a cell longer than %(limit)s characters, perhaps because a "
+                'quotation mark (") opens a cell and never closes it. Check that line, save the '
+                "file and upload it again."
+            )
+            % {"line": line, "limit": grouped(csv.field_size_limit())},
+            "csv",
+        )
+    return ImportRefused(
+        _("Line %(line)s cannot be read as CSV: %(error)s") % {"line": line, "error": exc},
+        "csv",
+    )
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -217,35 +390,38 @@ def _cell(value):
     return value
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, limits: Limits) -> Table:
     # python-calamine (Rust) rather than openpyxl's read-only mode, which read a 100,000-row
-    # list in 23 s against calamine's 1.5 s (docs/benchmarks.md).
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    # list in 23 s against calamine's 1.5 s (docs/benchmarks.md); only once the sheet is known
+    # to be within the limits, since calamine lays its range out whole.
+    from python_calamine import CalamineWorkbook
 
+    name = check_workbook(data, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [
-            sheet.name
-            for sheet in workbook.sheets_metadata
-            if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet
-        ] or workbook.sheet_names
-        sheet = workbook.get_sheet_by_name(sheets[0])
-        # From cell A1, so that each row's index is its row number in Excel.
-        values = sheet.to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(name)
+        # Rows from the sheet's first (so that each row's index is its row number in Excel),
+        # columns from the first one used; one row at a time, not a copy of the whole sheet.
+        values = sheet.iter_rows()
     except Exception as exc:  # calamine raises several kinds on a damaged or foreign file
-        raise ImportRefused(
-            _(
-                "The file cannot be opened as an Excel workbook (.xlsx). Open it in Excel, save "
-                "it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, and upload it again."
-            ),
-            "xlsx",
-        ) from exc
+        raise unreadable() from exc
     table = Table(read_as=f"Excel (.xlsx), {sheet.name}")
     lines, rows = table.lines, table.rows
-    for line, row in enumerate(values, start=1):
+    repeated = _Repeated()
+    line = 0
+    while True:
+        try:
+            row = next(values)
+        except StopIteration:
+            break
+        except Exception as exc:
+            raise unreadable() from exc
+        line += 1
         cells = list(map(_cell, row))
-        values[line - 1] = None  # keep one copy of the sheet in memory, not two
-        if any(cells):  # blank cells are "" (False); a 0 in a cell is the text "0"
+        while cells and cells[-1] == "":  # blank cells are ""; a 0 in a cell is the text "0"
+            cells.pop()
+        if cells:
+            repeated.share(cells)
             lines.append(line)
             rows.append(cells)
     _refuse_legacy_fonts(cell for row in table.rows[:2000] for cell in row)

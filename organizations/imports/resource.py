@@ -77,11 +77,11 @@ class ImportSettings:
 # --- Results ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # one per invalid row: a national list may have hundreds of thousands
 class InvalidLine:
     line: int
     errors: list[tuple[str, str]]  # (column as the file names it, message)
-    values: list  # every cell of the row, for the file of invalid rows
+    values: list  # the row as read (without its trailing blank cells), for the file of errors
 
 
 @dataclass
@@ -114,9 +114,10 @@ class EnterpriseImportResult(Result):
     """Counts for every row; details only for what the preview shows. Row results of valid
     rows are not kept: on a national list they would be the bulk of the memory."""
 
-    def __init__(self, lines: list[int], positions: dict[str, int]):
+    def __init__(self, lines: list[int], rows: list[list], positions: dict[str, int]):
         super().__init__()
         self.lines = lines
+        self.read_rows = rows  # as read, every column: the file of invalid rows gives them back
         self.positions = positions  # column name -> position, to order messages as the file
         self.invalid_lines: list[InvalidLine] = []
         self.changed_lines: list[ChangedLine] = []
@@ -133,7 +134,9 @@ class EnterpriseImportResult(Result):
             errors.extend((column, message) for message in messages)
         errors.sort(key=lambda error: self.positions.get(error[0], -1))
         self.invalid_lines.append(
-            InvalidLine(line=self.lines[number - 1], errors=errors, values=list(row.values()))
+            InvalidLine(
+                line=self.lines[number - 1], errors=errors, values=self.read_rows[number - 1]
+            )
         )
 
     def has_validation_errors(self):
@@ -395,11 +398,14 @@ class EnterpriseImportResource(resources.ModelResource):
         skip_diff = True  # no deepcopy and HTML diff per row: `skip_row` compares values
         report_skipped = False
 
-    def __init__(self, *, settings: ImportSettings, header: HeaderMap, lines: list[int]):
+    def __init__(
+        self, *, settings: ImportSettings, header: HeaderMap, lines: list[int], rows: list[list]
+    ):
         super().__init__()
         self.settings = settings
         self.header = header
         self.lines = lines
+        self.rows = rows
         self.zones = ZoneResolver(settings)
         # Columns as the file names them; the columns the file lacks are left alone.
         for key in list(self.fields):
@@ -453,7 +459,7 @@ class EnterpriseImportResource(resources.ModelResource):
     def get_result_class(self):
         def build():
             positions = {name: i for i, name in enumerate(self.header.headers)}
-            self.result = EnterpriseImportResult(self.lines, positions)
+            self.result = EnterpriseImportResult(self.lines, self.rows, positions)
             return self.result
 
         return build

@@ -67,8 +67,9 @@ def test_staff_previews_the_sample_downloads_the_errors_and_confirms(bg, staff_c
     errors = staff_client.get(response.context["errors_url"])
     assert errors["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="enterprises-bac-giang-2024-loi.csv"' in errors["Content-Disposition"]
-    assert errors.content.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
-    lines = list(csv.reader(io.StringIO(errors.content.decode("utf-8-sig"))))
+    content = errors.getvalue()  # streamed from the preview's file
+    assert content.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert lines[0][:3] == ["STT", "Mã số thuế", "Tên doanh nghiệp"] and lines[0][-1] == "Lỗi"
     assert [line[1] for line in lines[1:]] == [
         "2454773693",
@@ -136,7 +137,7 @@ def test_the_fixed_file_of_invalid_rows_imports_as_it_is(bg, staff_client):
     rows = three(bg.zone.name)
     rows[1][5] = "-4"
     response = upload(staff_client, csv_bytes(rows))
-    errors = staff_client.get(response.context["errors_url"]).content.decode("utf-8-sig")
+    errors = staff_client.get(response.context["errors_url"]).getvalue().decode("utf-8-sig")
     fixed = errors.replace(",-4,", ",4,")
 
     response = upload(staff_client, fixed.encode("utf-8-sig"), "danh-sach-loi.csv")

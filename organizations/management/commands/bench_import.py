@@ -1,4 +1,4 @@
-"""python manage.py bench_import [--rows 3000,100000] [--postgres URL] [--profile]
+"""python manage.py bench_import [--rows 3000,100000] [--postgres URL] [--profile] [--large 49]
 
 Measures the enterprise list import on generated lists (Vietnamese names, valid check digits,
 branches, mixed ownership spellings, dotted numbers), on SQLite and on PostgreSQL: rows per
@@ -7,12 +7,17 @@ row-by-row import of the same rows, and a 3,000-row dry run plus confirm in the 
 measurement runs in a child process on a scratch database (a temporary SQLite file; a
 PostgreSQL database created and dropped here); its peak memory is the child's peak RSS.
 
+`--large 49` measures instead the admin's preview of a list of about 49 MB, as CSV and as
+.xlsx, on SQLite, uploaded as a server receives it: time, the server's peak memory and the
+temporary files the request leaves.
+
 Run by `make bench`; never part of `make test`. The figures go in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -21,6 +26,7 @@ import random
 import re
 import resource
 import secrets
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -35,6 +41,9 @@ from stdnum.vn import mst
 
 BENCH_COMMITTEE = "BENCH-KCN"
 BENCH_USER = "bench-canbo"
+# Staff of a committee whose zones the generated lists never name: every row is invalid, the
+# worst case for the file of invalid rows.
+OTHER_COMMITTEE, OTHER_USER, OTHER_ZONE = "BENCH-KHAC", "bench-khac", "KCN Khác (đo hiệu năng)"
 COUNTED_ON = "30/06/2025"
 
 # --- Generated lists ----------------------------------------------------------------------------
@@ -160,6 +169,18 @@ def _step_prepare(path: Path, rows: int) -> dict:
         )
     services.staff_account_save(
         username=BENCH_USER, organization=committee, role=Role.STAFF, password=None
+    )
+    other, _ = PartyOrganization.objects.get_or_create(
+        code=OTHER_COMMITTEE,
+        defaults={
+            "kind": OrganizationKind.UPPER_GRASSROOTS,
+            "name": "Đảng bộ Các KCN khác (đo hiệu năng)",
+            "founded_on": "2015-01-01",
+        },
+    )
+    Zone.objects.get_or_create(name=OTHER_ZONE, defaults={"province": "Hà Nội", "committee": other})
+    services.staff_account_save(
+        username=OTHER_USER, organization=other, role=Role.STAFF, password=None
     )
     return {}
 
@@ -332,6 +353,69 @@ def _step_admin(path: Path, rows: int) -> dict:
     }
 
 
+def _admin_preview(path: Path, username: str) -> dict:
+    """Upload `path` to the admin's import page and preview it, as `username`. The request body
+    is streamed from a file on disk, as a server reads it from the network, so that the figures
+    are the server's and not a test client's copies of the body. Temporary files: what the
+    request leaves in this process's temporary directory (its own, set by the parent)."""
+    import tempfile
+
+    from django.contrib.auth import get_user_model
+    from django.test.client import Client, ClientHandler
+
+    folder = Path(tempfile.gettempdir())
+    body = folder / "request-body"
+    boundary = "kcn-bench-boundary"
+    with body.open("wb") as out:
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="counted_on"\r\n\r\n'
+            f"{COUNTED_ON}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="import_file"; filename="{path.name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+        )
+        with path.open("rb") as source:
+            shutil.copyfileobj(source, out)
+        out.write(f"\r\n--{boundary}--\r\n".encode())
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    with body.open("rb") as stream:
+        environ = client._base_environ(
+            PATH_INFO="/admin/organizations/enterprise/import/",
+            REQUEST_METHOD="POST",
+            CONTENT_TYPE=f"multipart/form-data; boundary={boundary}",
+            CONTENT_LENGTH=str(body.stat().st_size),
+            **{"wsgi.input": stream},
+        )
+        started = time.perf_counter()
+        response = ClientHandler(enforce_csrf_checks=False)(environ)
+        seconds = time.perf_counter() - started
+    body.unlink()
+    counts = re.search(r'id="import-counts".*?</table>', response.content.decode(), re.S)
+    if response.status_code != 200 or counts is None:
+        raise CommandError(f"admin preview failed: {response.status_code}")
+    new, changed, unchanged, invalid = (
+        figure.replace(".", "") for figure in re.findall(r"<td[^>]*>([\d.]+)</td>", counts[0])
+    )
+    left = [p for p in folder.rglob("*") if p.is_file()]
+    del response, counts
+    gc.collect()  # the request and its response refer to each other
+    return {
+        "after_mb": _resident_mb(),
+        "seconds": seconds,
+        "summary": f"created={new} updated={changed} unchanged={unchanged} invalid={invalid}",
+        "temp_mb": sum(p.stat().st_size for p in left) / 1e6,
+        "temp_files": len(left),
+    }
+
+
+def _step_admin_invalid(path: Path, rows: int) -> dict:
+    return _admin_preview(path, OTHER_USER)
+
+
+def _step_admin_valid(path: Path, rows: int) -> dict:
+    return _admin_preview(path, BENCH_USER)
+
+
 def _step_profile(path: Path, rows: int) -> dict:
     try:
         from pyinstrument import Profiler
@@ -357,10 +441,20 @@ STEPS = {
     "default": _step_default,
     "admin": _step_admin,
     "profile": _step_profile,
+    "admin_invalid": _step_admin_invalid,
+    "admin_valid": _step_admin_valid,
 }
 
 
 # --- The parent: databases, children, figures --------------------------------------------------
+
+
+def _resident_mb() -> float:
+    """This process's resident memory now (Linux VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _peak_rss_mb() -> float:
@@ -401,16 +495,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--profile", action="store_true", help="Also profile the largest import (pyinstrument)."
         )
+        parser.add_argument(
+            "--large",
+            type=float,
+            metavar="MB",
+            help="Instead: the admin's preview of a list of about MB megabytes (CSV and .xlsx).",
+        )
         parser.add_argument("--child", choices=list(STEPS), help=argparse_hidden())
         parser.add_argument("--file", help=argparse_hidden())
 
     def handle(self, *args, **options):
         if options["child"]:
             path = Path(options["file"])
-            rows = sum(1 for _ in path.open(encoding="utf-8-sig")) - 1
+            rows = sum(1 for _ in path.open("rb")) - 1 if path.suffix == ".csv" else 0
             measured = STEPS[options["child"]](path, rows)
             measured["peak_mb"] = _peak_rss_mb()
             self.stdout.write("BENCH " + json.dumps(measured))
+            return
+        if options["large"]:
+            self._large(options["large"], options)
             return
         sizes = [int(size) for size in options["rows"].split(",")]
         with tempfile.TemporaryDirectory(prefix="kcn-bench-") as folder:
@@ -430,6 +533,43 @@ class Command(BaseCommand):
             if options["only"] in (None, "postgresql"):
                 results += self._postgresql(files, options)
         self._table(results)
+
+    # --- a large list in the admin --------------------------------------------------------
+
+    def _large(self, megabytes: float, options) -> None:
+        """The admin's preview of lists of about `megabytes`: as CSV (rows of the generated
+        list), and as an .xlsx of that size (Excel packs the same rows about 2.5 times
+        smaller, so it holds about 2.5 times more rows); as staff whose committee has the
+        lists' zones (every row valid) and as staff of another committee (every row invalid)."""
+        row_bytes = len(generate(20_000)) / 20_000  # rows of a national list, as generated
+        with tempfile.TemporaryDirectory(prefix="kcn-bench-") as folder:
+            folder = Path(folder)
+            self._machine(options)
+            csv_rows = int(megabytes * 1e6 / row_bytes)
+            lists = [folder / f"danh-sach-{csv_rows}.csv"]
+            lists[0].write_bytes(generate(csv_rows))
+            xlsx_row_bytes = len(as_xlsx(generate(20_000))) / 20_000
+            xlsx_rows = int(megabytes * 1e6 / xlsx_row_bytes)
+            xlsx = folder / f"danh-sach-{xlsx_rows}.xlsx"
+            xlsx.write_bytes(as_xlsx(generate(xlsx_rows)))
+            lists.append(xlsx)
+            url = f"sqlite:///{folder / 'bench.sqlite3'}"
+            self._child("prepare", url, lists[0])
+            self.stdout.write(
+                "\n| list | rows | rows are | seconds | peak memory | memory after "
+                "| temporary files left | result |\n|---|---:|---|---:|---:|---:|---|---|"
+            )
+            for path in lists:
+                rows = csv_rows if path.suffix == ".csv" else xlsx_rows
+                for step, who in (("admin_valid", "valid"), ("admin_invalid", "invalid")):
+                    measured = self._child(step, url, path, private_tmp=folder / "tmp")
+                    self.stdout.write(
+                        f"| {path.stat().st_size / 1e6:.1f} MB {path.suffix[1:].upper()} | "
+                        f"{rows:,} | every row {who} | {measured['seconds']:.1f} | "
+                        f"{measured['peak_mb']:.0f} MB | {measured['after_mb']:.0f} MB | "
+                        f"{measured['temp_files']} files, "
+                        f"{measured['temp_mb']:.1f} MB | `{measured['summary']}` |"
+                    )
 
     # --- databases ----------------------------------------------------------------------
 
@@ -486,10 +626,14 @@ class Command(BaseCommand):
                 self.stdout.write(profiled["profile"])
         return results
 
-    def _child(self, step: str, url: str, path: Path) -> dict:
+    def _child(self, step: str, url: str, path: Path, private_tmp: Path | None = None) -> dict:
+        if private_tmp is not None:  # a fresh temporary directory, to see what is left in it
+            shutil.rmtree(private_tmp, ignore_errors=True)
+            private_tmp.mkdir()
         # Measured as production runs: DEBUG off, no development .env, a key of its own.
         env = {
             **{k: v for k, v in os.environ.items() if k != "ENV_FILE"},
+            **({"TMPDIR": str(private_tmp)} if private_tmp is not None else {}),
             "DATABASE_URL": url,
             "DEBUG": "off",
             "SECRET_KEY": secrets.token_urlsafe(64),
