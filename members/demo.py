@@ -43,10 +43,8 @@ from members.validators import citizen_id_century_digit
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
 
-D = datetime.date
-E = EventKind
 # The demo's "now": every date it writes lies on or before it.
-DEMO_TODAY = D(2026, 11, 1)
+DEMO_TODAY = datetime.date(2026, 11, 1)
 RATED_YEARS = range(2019, 2026)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
@@ -230,7 +228,7 @@ class MembersDemo:
     def _person(self, committee: Committee, cell: Cell, *, born: tuple[int, int], rng=None):
         rng = rng or self.rng
         sex = Sex.FEMALE if rng.random() < 0.46 else Sex.MALE
-        birth = self._date(D(born[0], 1, 1), D(born[1], 12, 28), rng)
+        birth = self._date(datetime.date(born[0], 1, 1), datetime.date(born[1], 12, 28), rng)
         province = committee.province_code if rng.random() < 0.7 else rng.choice(list(HOMETOWNS))
         age_2026 = 2026 - birth.year
         position = rng.choices(
@@ -288,22 +286,24 @@ class MembersDemo:
         born = (day.year - 58, day.year - 45) if older else (day.year - 44, day.year - 25)
         person = self._person(committee, cell, born=born)
         earliest = person.birth_date + relativedelta(years=20)
-        admitted = self._date(earliest, min(day - relativedelta(years=2), D(2022, 1, 1)))
+        admitted = self._date(
+            earliest, min(day - relativedelta(years=2), datetime.date(2022, 1, 1))
+        )
         if admitted >= day - relativedelta(months=14) or admitted < earliest:
             admitted = earliest
         place = self._outside(committee)
         ceremony = admitted + datetime.timedelta(days=rng.randint(10, 30))
         person.events = [
-            Planned(E.ADMISSION, admitted, counterpart=place, ceremony_on=ceremony),
+            Planned(EventKind.ADMISSION, admitted, counterpart=place, ceremony_on=ceremony),
             Planned(
-                E.RECOGNITION,
+                EventKind.RECOGNITION,
                 ceremony + relativedelta(years=1, days=rng.randint(0, 20)),
                 counterpart=place,
             ),
         ]
         person.events.append(
             Planned(
-                E.TRANSFER_IN,
+                EventKind.TRANSFER_IN,
                 day,
                 cell=cell.code,
                 counterpart=place,
@@ -315,7 +315,7 @@ class MembersDemo:
         person.events.insert(
             2,
             Planned(
-                E.CARD,
+                EventKind.CARD,
                 person.events[1].on + datetime.timedelta(days=rng.randint(30, 90)),
                 counterpart=place,
             ),
@@ -328,8 +328,10 @@ class MembersDemo:
 
     def _admit(self, committee: Committee, cell: Cell, year: int) -> Person | None:
         rng = self.rng
-        start = max(D(year, 1, 15), cell.organization.founded_on + datetime.timedelta(days=90))
-        end = min(D(year, 12, 20), DEMO_TODAY - datetime.timedelta(days=20))
+        start = max(
+            datetime.date(year, 1, 15), cell.organization.founded_on + datetime.timedelta(days=90)
+        )
+        end = min(datetime.date(year, 12, 20), DEMO_TODAY - datetime.timedelta(days=20))
         if start > end:
             return None
         decided = self._date(start, end)
@@ -338,7 +340,7 @@ class MembersDemo:
         ceremony = calendar.add_working_days(decided, rng.randint(6, 26))
         person.events = [
             Planned(
-                E.ADMISSION,
+                EventKind.ADMISSION,
                 decided,
                 cell=cell.code,
                 ceremony_on=ceremony if ceremony <= DEMO_TODAY else None,
@@ -366,9 +368,12 @@ class MembersDemo:
             "resolution_on": resolution,
         }
 
-    def _year_of(self, committee, cells, people, year):  # noqa: C901 - one year, step by step
+    def _year_of(self, committee, cells, people, year):
         rng = self.rng
-        year_start, year_end = D(year, 1, 1), min(D(year, 12, 31), DEMO_TODAY)
+        year_start, year_end = (
+            datetime.date(year, 1, 1),
+            min(datetime.date(year, 12, 31), DEMO_TODAY),
+        )
         for cell in cells:
             founded = cell.organization.founded_on
             if founded.year != year:
@@ -396,7 +401,7 @@ class MembersDemo:
                 mover = movable.pop(0) if movable and rng.random() < 0.55 else None
                 if mover is not None and mover.cell != cell.code and mover.counted:
                     move = Planned(
-                        E.TRANSFER_IN,
+                        EventKind.TRANSFER_IN,
                         founded,
                         cell=cell.code,
                         decision_no=self._decision("QĐ/ĐU"),
@@ -427,7 +432,7 @@ class MembersDemo:
                     if self._add(
                         person,
                         Planned(
-                            E.TRANSFER_IN,
+                            EventKind.TRANSFER_IN,
                             ended - datetime.timedelta(days=5),
                             cell=target.code,
                             decision_no=self._decision("QĐ/ĐU"),
@@ -461,16 +466,16 @@ class MembersDemo:
                 continue
             cell = rng.choice(active)
             guest = self._arrive(committee, cell, self._date(year_start, year_end))
-            guest.events[-1].kind = E.TEMPORARY_IN
+            guest.events[-1].kind = EventKind.TEMPORARY_IN
             guest.events[-1].decision_no = self._decision("GGT-TT")
             guest.counted = False
             leaves = guest.events[-1].on + datetime.timedelta(days=rng.randint(150, 500))
-            if self._add(guest, Planned(E.TEMPORARY_OUT, leaves)):
+            if self._add(guest, Planned(EventKind.TEMPORARY_OUT, leaves)):
                 guest.cell = None
                 guest.standing = MemberStatus.TRANSFERRED_OUT
             people.append(guest)
 
-    def _life(self, committee, cells, people, person, year, year_start, year_end):  # noqa: C901
+    def _life(self, committee, cells, people, person, year, year_start, year_end):
         rng = self.rng
         if not person.counted:
             return
@@ -482,7 +487,7 @@ class MembersDemo:
                     if self._add(
                         person,
                         Planned(
-                            E.REMOVAL,
+                            EventKind.REMOVAL,
                             due + datetime.timedelta(days=30),
                             decision_no=self._decision(),
                             note="Không đủ tư cách đảng viên chính thức",
@@ -494,7 +499,7 @@ class MembersDemo:
                 if self._add(
                     person,
                     Planned(
-                        E.RECOGNITION,
+                        EventKind.RECOGNITION,
                         on,
                         decision_no=self._decision(),
                         issued_by=committee.issued_by,
@@ -505,7 +510,7 @@ class MembersDemo:
                     self._add(
                         person,
                         Planned(
-                            E.CARD,
+                            EventKind.CARD,
                             on + datetime.timedelta(days=rng.randint(40, 120)),
                             decision_no=self._decision("QĐ/TW"),
                         ),
@@ -520,7 +525,7 @@ class MembersDemo:
             if self._add(
                 person,
                 Planned(
-                    E.TRANSFER_OUT,
+                    EventKind.TRANSFER_OUT,
                     day,
                     counterpart=self._outside(committee),
                     decision_no=self._decision("GGT"),
@@ -535,7 +540,7 @@ class MembersDemo:
                 if self._add(
                     person,
                     Planned(
-                        E.TRANSFER_IN,
+                        EventKind.TRANSFER_IN,
                         day,
                         cell=target.code,
                         decision_no=self._decision("GGT"),
@@ -548,38 +553,51 @@ class MembersDemo:
             if self._add(
                 person,
                 Planned(
-                    E.TEMPORARY_OUT, day, counterpart=place, decision_no=self._decision("GGT-TT")
+                    EventKind.TEMPORARY_OUT,
+                    day,
+                    counterpart=place,
+                    decision_no=self._decision("GGT-TT"),
                 ),
             ):
                 person.away = True
                 back = day + datetime.timedelta(days=rng.randint(90, 270))
-                if self._add(person, Planned(E.TEMPORARY_IN, back)):
+                if self._add(person, Planned(EventKind.TEMPORARY_IN, back)):
                     person.away = False
         elif roll < 0.047 + (0.02 if age > 58 else 0):
-            if self._add(person, Planned(E.DEATH, day)):
+            if self._add(person, Planned(EventKind.DEATH, day)):
                 self._leave(person, MemberStatus.DECEASED)
         elif roll < 0.049:
-            if self._add(person, Planned(E.RESIGNATION, day, decision_no=self._decision())):
+            if self._add(person, Planned(EventKind.RESIGNATION, day, decision_no=self._decision())):
                 self._leave(person, MemberStatus.RESIGNED)
         elif roll < 0.075:
             self._add(
                 person,
-                Planned(E.AWARD, day, note=rng.choice(AWARDS), decision_no=self._decision("QĐ/KT")),
+                Planned(
+                    EventKind.AWARD,
+                    day,
+                    note=rng.choice(AWARDS),
+                    decision_no=self._decision("QĐ/KT"),
+                ),
             )
         elif roll < 0.078:
             self._add(
                 person,
-                Planned(E.DISCIPLINE, day, note="Khiển trách", decision_no=self._decision("QĐ/KL")),
+                Planned(
+                    EventKind.DISCIPLINE,
+                    day,
+                    note="Khiển trách",
+                    decision_no=self._decision("QĐ/KL"),
+                ),
             )
         elif roll < 0.0795:
-            expelled = Planned(E.EXPULSION, day, decision_no=self._decision("QĐ/KL"))
+            expelled = Planned(EventKind.EXPULSION, day, decision_no=self._decision("QĐ/KL"))
             if self._add(person, expelled):
                 cell = person.cell
                 self._leave(person, MemberStatus.EXPELLED)
                 if rng.random() < 0.5:  # annulled on appeal: membership restored
                     back = day + datetime.timedelta(days=rng.randint(120, 300))
                     restored = Planned(
-                        E.RESTORATION,
+                        EventKind.RESTORATION,
                         back,
                         cell=cell,
                         decision_no=self._decision("QĐ/UBKT"),
@@ -595,17 +613,20 @@ class MembersDemo:
         if not person.counted:
             return
         exempt_on = day + datetime.timedelta(days=3)
-        exemption = Planned(E.EXEMPTION, exempt_on, decision_no=self._decision())
+        exemption = Planned(EventKind.EXEMPTION, exempt_on, decision_no=self._decision())
         if age >= 62 and not person.exempt and rng.random() < 0.3 and self._add(person, exemption):
             person.exempt = True
         if person.admitted_on:
             for years in (30, 40, 45, 50):
-                due = D(person.admitted_on.year + years, 2, 3)
+                due = datetime.date(person.admitted_on.year + years, 2, 3)
                 if due.year == year and due >= person.admitted_on + relativedelta(years=years):
                     self._add(
                         person,
                         Planned(
-                            E.BADGE, due, badge_years=years, decision_no=self._decision("QĐ/TU")
+                            EventKind.BADGE,
+                            due,
+                            badge_years=years,
+                            decision_no=self._decision("QĐ/TU"),
                         ),
                     )
 
@@ -693,7 +714,7 @@ class MembersDemo:
             occurred_on=planned.on,
             organization=by_code[planned.cell] if planned.cell else None,
             counterpart=planned.counterpart
-            if not planned.cell or planned.kind in (E.TRANSFER_IN, E.TEMPORARY_IN)
+            if not planned.cell or planned.kind in (EventKind.TRANSFER_IN, EventKind.TEMPORARY_IN)
             else "",
             ceremony_on=planned.ceremony_on,
             badge_years=planned.badge_years,
@@ -787,7 +808,7 @@ class MembersDemo:
             rng = random.Random(f"pipeline-{cell.code}")
             for index in range(rng.choice([0, 1, 1, 2, 3])):
                 person = self._person(committee, cell, born=(1990, 2006), rng=rng)
-                identified = self._date(D(2025, 9, 1), D(2026, 7, 1), rng)
+                identified = self._date(datetime.date(2025, 9, 1), datetime.date(2026, 7, 1), rng)
                 stage = rng.choice(["identified", "class", "dossier", "resolution", "resolution"])
                 resolution_after = rng.choice([120, 200, 300])
                 if Candidate.objects.filter(citizen_id=person.citizen_id).exists():
@@ -823,14 +844,14 @@ class MembersDemo:
         admitted: dict[int, list[Person]] = {}
         for person in people:
             first = person.events[0] if person.events else None
-            if first is not None and first.kind == E.ADMISSION and first.cell:
+            if first is not None and first.kind == EventKind.ADMISSION and first.cell:
                 admitted.setdefault(first.on.year, []).append(person)
         for year in range(max(2015, root.founded_on.year + 1), DEMO_TODAY.year + 1):
             title = f"Lớp bồi dưỡng nhận thức về Đảng năm {year}"
             if AwarenessClass.objects.filter(organization=root, title=title).exists():
                 continue
             rng = random.Random(f"classes-{committee.code}-{year}")
-            started = D(year, 3, 10)
+            started = datetime.date(year, 3, 10)
             course = AwarenessClass(
                 organization=root,
                 title=title,
@@ -851,9 +872,9 @@ class MembersDemo:
             theory = TheoryClass(
                 organization=root,
                 title=f"Lớp lý luận chính trị cho đảng viên mới năm {year}",
-                started_on=D(year, 9, 8),
-                ended_on=D(year, 9, 19),
-                certificate_on=D(year, 9, 19),
+                started_on=datetime.date(year, 9, 8),
+                ended_on=datetime.date(year, 9, 19),
+                certificate_on=datetime.date(year, 9, 19),
             )
             if theory.certificate_on <= DEMO_TODAY:
                 services.course_save(course=theory)
@@ -862,7 +883,7 @@ class MembersDemo:
                 )
                 services.theory_participants_add(course=theory, members=list(new_members))
             for number, month in enumerate((4, 10), start=1):
-                held = D(year, month, 15)
+                held = datetime.date(year, month, 15)
                 if held > DEMO_TODAY:
                     continue
                 invited = counted_on(root, held).count()
@@ -880,7 +901,7 @@ class MembersDemo:
     def write_ratings(self, cells: list[Cell]) -> None:
         """Each year's ratings of the members of every cell, and of the cell."""
         for year in RATED_YEARS:
-            year_end = D(year, 12, 31)
+            year_end = datetime.date(year, 12, 31)
             for cell in cells:
                 organization = cell.organization
                 if not cell.active(year_end):

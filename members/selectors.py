@@ -20,8 +20,6 @@ from members.models import (
 )
 from organizations.access import subtree_q
 
-E = EventKind
-
 
 def _last_state(field: str, day: datetime.date) -> Subquery:
     """For each member (OuterRef "pk"): `field` of their last event on or before `day`."""
@@ -107,29 +105,33 @@ def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
     into = inside_after & ~inside_before
     out_of = inside_before & ~inside_after
     flows = MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end).aggregate(
-        admitted=Count("pk", filter=into & Q(kind=E.ADMISSION)),
-        transferred_in=Count("pk", filter=into & Q(kind=E.TRANSFER_IN)),
-        restored=Count("pk", filter=into & Q(kind=E.RESTORATION)),
+        admitted=Count("pk", filter=into & Q(kind=EventKind.ADMISSION)),
+        transferred_in=Count("pk", filter=into & Q(kind=EventKind.TRANSFER_IN)),
+        restored=Count("pk", filter=into & Q(kind=EventKind.RESTORATION)),
         unexplained_in=Count(
-            "pk", filter=into & ~Q(kind__in=[E.ADMISSION, E.TRANSFER_IN, E.RESTORATION])
+            "pk",
+            filter=into
+            & ~Q(kind__in=[EventKind.ADMISSION, EventKind.TRANSFER_IN, EventKind.RESTORATION]),
         ),
-        died=Count("pk", filter=out_of & Q(kind=E.DEATH)),
-        expelled=Count("pk", filter=out_of & Q(kind=E.EXPULSION)),
-        removed=Count("pk", filter=out_of & Q(kind=E.REMOVAL)),
-        resigned=Count("pk", filter=out_of & Q(kind=E.RESIGNATION)),
+        died=Count("pk", filter=out_of & Q(kind=EventKind.DEATH)),
+        expelled=Count("pk", filter=out_of & Q(kind=EventKind.EXPULSION)),
+        removed=Count("pk", filter=out_of & Q(kind=EventKind.REMOVAL)),
+        resigned=Count("pk", filter=out_of & Q(kind=EventKind.RESIGNATION)),
         # Out to another organisation, or to a cell of ours outside the subtree.
-        transferred_out=Count("pk", filter=out_of & Q(kind__in=[E.TRANSFER_OUT, E.TRANSFER_IN])),
+        transferred_out=Count(
+            "pk", filter=out_of & Q(kind__in=[EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN])
+        ),
         unexplained_out=Count(
             "pk",
             filter=out_of
             & ~Q(
                 kind__in=[
-                    E.DEATH,
-                    E.EXPULSION,
-                    E.REMOVAL,
-                    E.RESIGNATION,
-                    E.TRANSFER_OUT,
-                    E.TRANSFER_IN,
+                    EventKind.DEATH,
+                    EventKind.EXPULSION,
+                    EventKind.REMOVAL,
+                    EventKind.RESIGNATION,
+                    EventKind.TRANSFER_OUT,
+                    EventKind.TRANSFER_IN,
                 ]
             ),
         ),

@@ -15,39 +15,38 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kcn_party.dates import short_date
 from members import calendar
 from members.models.events import EventKind
 from members.models.members import MemberStatus
-
-E = EventKind
 
 # Standing in the party (the status without the question of where the member attends).
 PROBATIONARY, OFFICIAL = MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL
 ACTIVE = (PROBATIONARY, OFFICIAL)
 LEFT_BY = {
-    E.REMOVAL: MemberStatus.REMOVED,
-    E.EXPULSION: MemberStatus.EXPELLED,
-    E.RESIGNATION: MemberStatus.RESIGNED,
-    E.DEATH: MemberStatus.DECEASED,
+    EventKind.REMOVAL: MemberStatus.REMOVED,
+    EventKind.EXPULSION: MemberStatus.EXPELLED,
+    EventKind.RESIGNATION: MemberStatus.RESIGNED,
+    EventKind.DEATH: MemberStatus.DECEASED,
 }
 # Same-day events in the order they can happen: arriving before anything else, leaving last.
 KIND_ORDER = {
-    E.ADMISSION: 0,
-    E.RESTORATION: 0,
-    E.TRANSFER_IN: 1,
-    E.TEMPORARY_IN: 1,
-    E.RECOGNITION: 2,
-    E.EXEMPTION: 3,
-    E.CARD: 3,
-    E.BADGE: 3,
-    E.AWARD: 3,
-    E.DISCIPLINE: 3,
-    E.TEMPORARY_OUT: 4,
-    E.TRANSFER_OUT: 5,
-    E.REMOVAL: 6,
-    E.EXPULSION: 6,
-    E.RESIGNATION: 6,
-    E.DEATH: 6,
+    EventKind.ADMISSION: 0,
+    EventKind.RESTORATION: 0,
+    EventKind.TRANSFER_IN: 1,
+    EventKind.TEMPORARY_IN: 1,
+    EventKind.RECOGNITION: 2,
+    EventKind.EXEMPTION: 3,
+    EventKind.CARD: 3,
+    EventKind.BADGE: 3,
+    EventKind.AWARD: 3,
+    EventKind.DISCIPLINE: 3,
+    EventKind.TEMPORARY_OUT: 4,
+    EventKind.TRANSFER_OUT: 5,
+    EventKind.REMOVAL: 6,
+    EventKind.EXPULSION: 6,
+    EventKind.RESIGNATION: 6,
+    EventKind.DEATH: 6,
 }
 
 
@@ -115,11 +114,7 @@ def replay(events, *, birth_date: datetime.date | None, names: dict[int, str]) -
     return states
 
 
-def _date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # noqa: C901
+def apply(state: MemberState, event, *, birth_date, names) -> MemberState:
     kind = event.kind
     day = event.occurred_on
     rules = settings.MEMBER_RULES
@@ -130,7 +125,7 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
     def name_of(organization_id):
         return names.get(organization_id, "?")
 
-    if kind == E.ADMISSION:
+    if kind == EventKind.ADMISSION:
         if state.is_member:
             fail(_("The member is already a party member: an admission cannot come now."), "kind")
         if state.standing == MemberStatus.DECEASED:
@@ -156,7 +151,7 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
             fail(
                 _("On %(date)s the member was under %(years)d years of age."),
                 "occurred_on",
-                date=_date(day),
+                date=short_date(day),
                 years=minimum,
             )
         return MemberState(
@@ -176,7 +171,7 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
     if state.standing == MemberStatus.DECEASED:
         fail(_("The member died before this date."), "occurred_on")
 
-    if kind == E.RESTORATION:
+    if kind == EventKind.RESTORATION:
         if state.standing not in (MemberStatus.REMOVED, MemberStatus.EXPELLED):
             fail(
                 _("Only a member who was removed or expelled can have membership restored."),
@@ -201,10 +196,10 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
             _("The member is no longer in the party (%(status)s) on %(date)s."),
             "kind",
             status=MemberStatus(state.standing).label.lower(),
-            date=_date(day),
+            date=short_date(day),
         )
 
-    if kind == E.RECOGNITION:
+    if kind == EventKind.RECOGNITION:
         if state.standing != PROBATIONARY:
             fail(_("The member is already an official member."), "kind")
         elsewhere = state.organization_id is None
@@ -225,13 +220,13 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
                         "%(ceremony)s: recognition cannot come earlier."
                     ),
                     "occurred_on",
-                    ends=_date(ends),
+                    ends=short_date(ends),
                     months=rules["PROBATION_MONTHS"],
-                    ceremony=_date(state.ceremony_on),
+                    ceremony=short_date(state.ceremony_on),
                 )
         return replace(state, standing=OFFICIAL, recognized_on=day)
 
-    if kind == E.TRANSFER_IN:
+    if kind == EventKind.TRANSFER_IN:
         if not event.organization_id:
             fail(_("Choose the cell the member joins."), "organization")
         if event.organization_id == state.counted_in_id:
@@ -250,7 +245,7 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
             away_at="",
         )
 
-    if kind == E.TRANSFER_OUT:
+    if kind == EventKind.TRANSFER_OUT:
         if state.counted_in_id is None:
             fail(
                 _(
@@ -263,7 +258,7 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
             fail(_("Name the organisation the member goes to."), "counterpart")
         return replace(state, organization_id=None, counted_in_id=None, away_at="")
 
-    if kind == E.TEMPORARY_IN:
+    if kind == EventKind.TEMPORARY_IN:
         if state.organization_id is None:  # a member of another organisation comes for a while
             if not event.organization_id:
                 fail(_("Choose the cell the member attends for a while."), "organization")
@@ -288,7 +283,7 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
             name=name_of(state.organization_id),
         )
 
-    if kind == E.TEMPORARY_OUT:
+    if kind == EventKind.TEMPORARY_OUT:
         if state.organization_id is None:
             fail(_("The member does not attend one of your cells."), "kind")
         if state.counted_in_id is None:  # a visiting member leaves
@@ -321,12 +316,12 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
             standing_before_leaving=state.standing,
         )
 
-    if kind == E.EXEMPTION:
+    if kind == EventKind.EXEMPTION:
         if state.exempt:
             fail(_("The member is already exempt."), "kind")
         return replace(state, exempt=True)
 
-    if kind == E.BADGE and event.badge_years and state.admitted_on:
+    if kind == EventKind.BADGE and event.badge_years and state.admitted_on:
         years = calendar.whole_months(state.admitted_on, day) // 12
         if years < event.badge_years:
             fail(
@@ -335,9 +330,9 @@ def apply(state: MemberState, event, *, birth_date, names) -> MemberState:  # no
                     "%(admitted)s): too few for a %(badge)d-year badge."
                 ),
                 "badge_years",
-                date=_date(day),
+                date=short_date(day),
                 years=years,
-                admitted=_date(state.admitted_on),
+                admitted=short_date(state.admitted_on),
                 badge=event.badge_years,
             )
     # A card, a badge, an award or a discipline leaves the state as it is.

@@ -19,6 +19,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import short_date
+
 # Nobody on record was born earlier.
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 # The Party was founded on 3 February 1930: nothing these records hold (organisations and
@@ -36,10 +38,6 @@ MAX_CELL_MEMBERS = 10_000
 NEAR_FUTURE_YEARS = 10
 
 
-def _date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 @deconstructible
 class NotBefore:
     """A date on or after `earliest`."""
@@ -52,7 +50,7 @@ class NotBefore:
             raise ValidationError(
                 _("Enter a date on or after %(date)s."),
                 code="too_early",
-                params={"date": _date(self.earliest)},
+                params={"date": short_date(self.earliest)},
             )
 
     def __eq__(self, other):
@@ -69,7 +67,7 @@ class NotAfterNearFuture:
             raise ValidationError(
                 _("Enter a date no later than %(date)s."),
                 code="too_late",
-                params={"date": _date(latest)},
+                params={"date": short_date(latest)},
             )
 
     def __eq__(self, other):

@@ -38,8 +38,6 @@ from organizations.models import (
 
 DEMO_PASSWORD = "demo-kcn-2026"
 
-K = OrganizationKind
-D = datetime.date
 
 SECTORS = [
     "Điện tử",
@@ -125,14 +123,14 @@ BAC_GIANG = Committee(
     province_body={
         "code": "BG-KHOI-DN",
         "name": "Đảng bộ Khối Doanh nghiệp tỉnh Bắc Giang",
-        "founded_on": D(2008, 3, 1),
+        "founded_on": datetime.date(2008, 3, 1),
         "founding_decision_no": "112-QĐ/TU",
         "founding_body": "Tỉnh ủy Bắc Giang",
     },
     committee={
         "code": "BG-KCN",
         "name": "Đảng bộ Các KCN tỉnh Bắc Giang",
-        "founded_on": D(2014, 6, 20),
+        "founded_on": datetime.date(2014, 6, 20),
         "founding_decision_no": "1068-QĐ/TU",
         "founding_body": "Tỉnh ủy Bắc Giang",
         "founding_members": 35,
@@ -156,14 +154,14 @@ HA_NOI = Committee(
     province_body={
         "code": "HN-TU",
         "name": "Thành ủy Hà Nội",
-        "founded_on": D(1945, 10, 1),
+        "founded_on": datetime.date(1945, 10, 1),
         "founding_decision_no": "",
         "founding_body": "Trung ương Đảng",
     },
     committee={
         "code": "HN-KCN",
         "name": "Đảng bộ các KCN và CX Hà Nội",
-        "founded_on": D(2012, 6, 19),
+        "founded_on": datetime.date(2012, 6, 19),
         "founding_decision_no": "775-QĐ/TU",
         "founding_body": "Thành ủy Hà Nội",
         "founding_members": 248,
@@ -306,10 +304,12 @@ class DemoBuilder:
         return self.changed
 
     def build_committee(self, c: Committee) -> None:
-        province = self.organization(kind=K.PROVINCE, **c.province_body)
-        root = self.organization(kind=K.UPPER_GRASSROOTS, parent=province, **c.committee)
-        self.leadership(root, LeadershipRole.SECRETARY, D(2025, 9, 15), seconded=True)
-        self.leadership(root, LeadershipRole.DEPUTY, D(2025, 9, 15), seconded=True)
+        province = self.organization(kind=OrganizationKind.PROVINCE, **c.province_body)
+        root = self.organization(
+            kind=OrganizationKind.UPPER_GRASSROOTS, parent=province, **c.committee
+        )
+        self.leadership(root, LeadershipRole.SECRETARY, datetime.date(2025, 9, 15), seconded=True)
+        self.leadership(root, LeadershipRole.DEPUTY, datetime.date(2025, 9, 15), seconded=True)
         zones = []
         for name, kind in c.zones:
             zone = Zone(
@@ -417,12 +417,14 @@ class DemoBuilder:
                 sector=sector,
                 address=f"Lô {'ABCDEFGH'[index % 8]}{index % 40 + 1}, {zone.name}",
                 legal_representative=self._person(),
-                licensed_on=self._date(D(2005, 1, 1), D(2024, 12, 31)),
+                licensed_on=self._date(datetime.date(2005, 1, 1), datetime.date(2024, 12, 31)),
                 status=status,
             )
-            self.workers(enterprise, D(2024, 12, 31), size)
+            self.workers(enterprise, datetime.date(2024, 12, 31), size)
             self.workers(
-                enterprise, D(2025, 12, 31), max(1, int(size * self.rng.uniform(0.85, 1.25)))
+                enterprise,
+                datetime.date(2025, 12, 31),
+                max(1, int(size * self.rng.uniform(0.85, 1.25))),
             )
             groups[group].append(enterprise)
         return groups
@@ -440,27 +442,32 @@ class DemoBuilder:
             sector="Dầu khí",
             address="Lô C3, " + groups["domestic"][0].zone.name,
             legal_representative=self._person(),
-            licensed_on=D(2011, 4, 8),
+            licensed_on=datetime.date(2011, 4, 8),
             status=EnterpriseStatus.ACTIVE,
         )
-        self.workers(thai_duong, D(2025, 12, 31), 180)
+        self.workers(thai_duong, datetime.date(2025, 12, 31), 180)
         dinh_tram = [e for e in groups["domestic"] if e.zone.name == "KCN Đình Trám"][:3]
         agency, state, jv, fdi = groups["agency"], groups["state"], groups["jv"], groups["fdi100"]
         cells = [
-            (f"Chi bộ {agency[0].name}", agency[0:1], D(2014, 6, 20), 10),
-            (f"Chi bộ {agency[1].name}", agency[1:2], D(2014, 6, 20), 6),
-            (f"Chi bộ {state[0].name}", state[0:1], D(2014, 6, 20), 11),
-            (f"Chi bộ {state[4].name}", state[4:5], D(2014, 6, 20), 8),
-            ("Chi bộ Công ty Cổ phần Dầu khí Thái Dương", [thai_duong], D(2016, 8, 12), 5),
-            ("Chi bộ ghép các doanh nghiệp KCN Đình Trám", dinh_tram, D(2019, 4, 2), 6),
-            (f"Chi bộ {jv[0].name}", jv[0:1], D(2023, 5, 19), 4),
-            (f"Chi bộ {fdi[0].name}", fdi[0:1], D(2026, 3, 3), 3),
+            (f"Chi bộ {agency[0].name}", agency[0:1], datetime.date(2014, 6, 20), 10),
+            (f"Chi bộ {agency[1].name}", agency[1:2], datetime.date(2014, 6, 20), 6),
+            (f"Chi bộ {state[0].name}", state[0:1], datetime.date(2014, 6, 20), 11),
+            (f"Chi bộ {state[4].name}", state[4:5], datetime.date(2014, 6, 20), 8),
+            (
+                "Chi bộ Công ty Cổ phần Dầu khí Thái Dương",
+                [thai_duong],
+                datetime.date(2016, 8, 12),
+                5,
+            ),
+            ("Chi bộ ghép các doanh nghiệp KCN Đình Trám", dinh_tram, datetime.date(2019, 4, 2), 6),
+            (f"Chi bộ {jv[0].name}", jv[0:1], datetime.date(2023, 5, 19), 4),
+            (f"Chi bộ {fdi[0].name}", fdi[0:1], datetime.date(2026, 3, 3), 3),
         ]
         for number, (name, enterprises, founded_on, members) in enumerate(cells, start=1):
             cell = self.organization(
                 code=f"BG-KCN-CB{number:02d}",
                 parent=root,
-                kind=K.GRASSROOTS_CELL,
+                kind=OrganizationKind.GRASSROOTS_CELL,
                 name=name,
                 founded_on=founded_on,
                 founding_decision_no=f"{100 + number * 7}-QĐ/ĐU",
@@ -468,17 +475,19 @@ class DemoBuilder:
                 founding_members=members,
                 enterprises=enterprises,
             )
-            self.leadership(cell, LeadershipRole.SECRETARY, max(founded_on, D(2025, 6, 1)))
+            self.leadership(
+                cell, LeadershipRole.SECRETARY, max(founded_on, datetime.date(2025, 6, 1))
+            )
         self.organization(
             code="BG-KCN-CB09",
             parent=root,
-            kind=K.GRASSROOTS_CELL,
+            kind=OrganizationKind.GRASSROOTS_CELL,
             name=f"Chi bộ {groups['domestic'][4].name}",
-            founded_on=D(2017, 9, 5),
+            founded_on=datetime.date(2017, 9, 5),
             founding_decision_no="212-QĐ/ĐU",
             founding_body=body,
             founding_members=3,
-            ended_on=D(2022, 12, 20),
+            ended_on=datetime.date(2022, 12, 20),
             end_reason=EndReason.DISSOLVED,
             end_decision_no="389-QĐ/ĐU",
             end_body=body,
@@ -498,15 +507,17 @@ class DemoBuilder:
         committees = {4, 12, 30, 50}  # positions of the 4 grassroots committees
         for number, enterprise in enumerate(hosts, start=1):
             year = 2012 + (number * 7) % 15
-            founded_on = self._date(D(year, 1, 1), D(year, 12, 28))
-            if founded_on > D(2026, 10, 31):
-                founded_on = D(2026, 10, 31)
+            founded_on = self._date(datetime.date(year, 1, 1), datetime.date(year, 12, 28))
+            if founded_on > datetime.date(2026, 10, 31):
+                founded_on = datetime.date(2026, 10, 31)
             is_committee = number in committees
             short = enterprise.name
             org = self.organization(
                 code=f"HN-KCN-{number:03d}",
                 parent=root,
-                kind=K.GRASSROOTS_COMMITTEE if is_committee else K.GRASSROOTS_CELL,
+                kind=OrganizationKind.GRASSROOTS_COMMITTEE
+                if is_committee
+                else OrganizationKind.GRASSROOTS_CELL,
                 name=f"{'Đảng bộ' if is_committee else 'Chi bộ'} {short}",
                 founded_on=founded_on,
                 founding_decision_no=f"{number * 13}-QĐ/ĐU",
@@ -516,15 +527,19 @@ class DemoBuilder:
                 else self.rng.randint(3, 20),
                 enterprises=[enterprise],
             )
-            self.leadership(org, LeadershipRole.SECRETARY, max(founded_on, D(2025, 6, 1)))
+            self.leadership(
+                org, LeadershipRole.SECRETARY, max(founded_on, datetime.date(2025, 6, 1))
+            )
             if is_committee:
-                self.leadership(org, LeadershipRole.DEPUTY, max(founded_on, D(2025, 6, 1)))
+                self.leadership(
+                    org, LeadershipRole.DEPUTY, max(founded_on, datetime.date(2025, 6, 1))
+                )
                 parent = org
                 if number == 50:
                     parent = self.organization(
                         code=f"HN-KCN-{number:03d}-BP1",
                         parent=org,
-                        kind=K.PARTIAL_COMMITTEE,
+                        kind=OrganizationKind.PARTIAL_COMMITTEE,
                         name="Đảng bộ bộ phận Khối sản xuất",
                         founded_on=founded_on,
                         founding_body=f"Đảng ủy {short}",
@@ -533,7 +548,7 @@ class DemoBuilder:
                     self.organization(
                         code=f"HN-KCN-{number:03d}-CB{sub}",
                         parent=parent,
-                        kind=K.SUBORDINATE_CELL,
+                        kind=OrganizationKind.SUBORDINATE_CELL,
                         name=f"Chi bộ {['Sản xuất', 'Kỹ thuật', 'Văn phòng'][sub - 1]}",
                         founded_on=founded_on,
                         founding_body=f"Đảng ủy {short}",
@@ -548,13 +563,15 @@ class DemoBuilder:
         unions = 25 if c.key == "bg" else 70
         for index, enterprise in enumerate(candidates[:unions]):
             short = enterprise.name
-            founded_on = self._date(D(2010, 1, 1), D(2026, 9, 30))
+            founded_on = self._date(datetime.date(2010, 1, 1), datetime.date(2026, 9, 30))
             if c.key == "bg" and index < 5:
-                founded_on = self._date(D(2010, 1, 1), D(2014, 5, 31))  # the 5 before the committee
+                founded_on = self._date(
+                    datetime.date(2010, 1, 1), datetime.date(2014, 5, 31)
+                )  # the 5 before the committee
             size = self.rng.randint(250, 1100) if c.key == "bg" else self.rng.randint(40, 900)
             counts = [
-                (D(2025, 12, 31), int(size * 0.9), int(size * 0.15)),
-                (D(2026, 6, 30), size, int(size * 0.12)),
+                (datetime.date(2025, 12, 31), int(size * 0.9), int(size * 0.15)),
+                (datetime.date(2026, 6, 30), size, int(size * 0.12)),
             ]
             counts = [(d, m, r) for d, m, r in counts if d >= founded_on]
             self.mass(
@@ -571,15 +588,19 @@ class DemoBuilder:
                     enterprise=enterprise,
                     kind=MassKind.YOUTH_UNION,
                     name=f"Chi đoàn {short}",
-                    founded_on=max(founded_on, D(2015, 3, 26)),
+                    founded_on=max(founded_on, datetime.date(2015, 3, 26)),
                     founding_decision_no=f"{index + 40}-QĐ/ĐTN",
                     founding_members=self.rng.randint(8, 40),
                     counts=[
                         (d, m, r)
                         for d, m, r in [
-                            (D(2026, 6, 30), self.rng.randint(20, 150), self.rng.randint(0, 15))
+                            (
+                                datetime.date(2026, 6, 30),
+                                self.rng.randint(20, 150),
+                                self.rng.randint(0, 15),
+                            )
                         ]
-                        if d >= max(founded_on, D(2015, 3, 26))
+                        if d >= max(founded_on, datetime.date(2015, 3, 26))
                     ],
                 )
             if index % 8 == 0:
@@ -587,11 +608,11 @@ class DemoBuilder:
                     enterprise=enterprise,
                     kind=MassKind.VETERANS,
                     name=f"Hội Cựu chiến binh {short}",
-                    founded_on=max(founded_on, D(2016, 12, 6)),
+                    founded_on=max(founded_on, datetime.date(2016, 12, 6)),
                     founding_members=self.rng.randint(5, 20),
                     counts=[
                         (d, m, 0)
-                        for d, m in [(D(2026, 6, 30), self.rng.randint(6, 30))]
-                        if d >= max(founded_on, D(2016, 12, 6))
+                        for d, m in [(datetime.date(2026, 6, 30), self.rng.randint(6, 30))]
+                        if d >= max(founded_on, datetime.date(2016, 12, 6))
                     ],
                 )

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import short_date
 from members import calendar
 from members.models.members import Person
 from organizations import access, bounds
@@ -243,7 +244,7 @@ class Candidate(Person):
         ):
             first, second = getattr(self, earlier), getattr(self, later)
             if first and second and second < first and later not in errors:
-                error(later, message, "date_order", date=first.strftime("%d/%m/%Y"))
+                error(later, message, "date_order", date=short_date(first))
 
         if self.resolution_on and self.birth_date and "resolution_on" not in errors:
             months = calendar.whole_months(self.birth_date, self.resolution_on)
@@ -257,7 +258,7 @@ class Candidate(Person):
                         "resolution."
                     ),
                     "age",
-                    date=self.resolution_on.strftime("%d/%m/%Y"),
+                    date=short_date(self.resolution_on),
                     years=months // 12,
                     months=months % 12,
                     low=low,
@@ -274,8 +275,8 @@ class Candidate(Person):
                         "%(years)d years): the candidate must attend a class again."
                     ),
                     "certificate_expired",
-                    date=self.certificate_on.strftime("%d/%m/%Y"),
-                    expires=expires.strftime("%d/%m/%Y"),
+                    date=short_date(self.certificate_on),
+                    expires=short_date(expires),
                     years=valid_years,
                 )
         if self.votes_for is not None or self.official_members is not None:
@@ -351,7 +352,7 @@ class Candidate(Person):
                         ),
                         code="introducer_not_official",
                         params={
-                            "date": self.dossier_on.strftime("%d/%m/%Y"),
+                            "date": short_date(self.dossier_on),
                             "names": ", ".join(m.full_name for m in not_official),
                         },
                     )

@@ -8,6 +8,7 @@ from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import short_date
 from members.models.members import MemberStatus
 from organizations import access, bounds
 from organizations.models.party import CELL_KINDS
@@ -177,7 +178,7 @@ class MemberEvent(models.Model):
                 errors["ceremony_on"] = ValidationError(
                     _("The ceremony comes after the admission decision (%(date)s)."),
                     code="ceremony_before_decision",
-                    params={"date": self.occurred_on.strftime("%d/%m/%Y")},
+                    params={"date": short_date(self.occurred_on)},
                 )
         if self.kind == EventKind.BADGE and not self.badge_years:
             errors["badge_years"] = ValidationError(
@@ -207,7 +208,7 @@ class MemberEvent(models.Model):
                     code="organization_inactive",
                     params={
                         "name": organization.name,
-                        "date": self.occurred_on.strftime("%d/%m/%Y"),
+                        "date": short_date(self.occurred_on),
                     },
                 )
         if errors:

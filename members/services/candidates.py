@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kcn_party.dates import short_date
 from members.models import (
     Candidate,
     CandidateStage,
 )
-from members.services.records import check_scope, date_text
+from members.services.records import check_scope
 
 # --- candidates -----------------------------------------------------------------------------
 
@@ -44,6 +45,6 @@ def candidate_save(*, candidate: Candidate, by=None) -> list[str]:
     due = candidate.decision_due_on
     if candidate.stage == CandidateStage.CELL_RESOLUTION and due and due < timezone.localdate():
         warnings.append(
-            _("The upper committee's decision was due on %(date)s.") % {"date": date_text(due)}
+            _("The upper committee's decision was due on %(date)s.") % {"date": short_date(due)}
         )
     return warnings

@@ -9,20 +9,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kcn_party.dates import short_date
 from members import calendar
 from members.models import (
     Candidate,
     CandidateStage,
+    EventKind,
     Member,
     MemberEvent,
     MemberStatus,
 )
 from members.models.members import PERSONAL_FIELDS
 from members.services.records import (
-    E,
     check_scope,
     clean_as,
-    date_text,
     locked,
     store_timeline,
 )
@@ -110,7 +110,7 @@ def member_admit(
             raise ValidationError(
                 {
                     "decided_on": _("The decision cannot come before the cell's resolution (%s).")
-                    % date_text(candidate.resolution_on)
+                    % short_date(candidate.resolution_on)
                 }
             )
         warnings += _deadline_warning(
@@ -138,7 +138,7 @@ def member_admit(
         member = _continue(existing, member)  # admitted again: one record, one timeline
         events = locked(member)
     admission = MemberEvent(
-        kind=E.ADMISSION,
+        kind=EventKind.ADMISSION,
         occurred_on=decided_on,
         decision_no=decision_no,
         issued_by=issued_by,
@@ -198,7 +198,7 @@ def member_transfer_in(
         place = admitted_in or counterpart
         events.append(
             MemberEvent(
-                kind=E.ADMISSION,
+                kind=EventKind.ADMISSION,
                 occurred_on=admitted_on,
                 counterpart=place,
                 ceremony_on=ceremony_on,
@@ -206,10 +206,12 @@ def member_transfer_in(
         )
         if standing == MemberStatus.OFFICIAL:
             events.append(
-                MemberEvent(kind=E.RECOGNITION, occurred_on=recognized_on, counterpart=place)
+                MemberEvent(
+                    kind=EventKind.RECOGNITION, occurred_on=recognized_on, counterpart=place
+                )
             )
     arrival = MemberEvent(
-        kind=E.TEMPORARY_IN if temporary else E.TRANSFER_IN,
+        kind=EventKind.TEMPORARY_IN if temporary else EventKind.TRANSFER_IN,
         occurred_on=occurred_on,
         decision_no=decision_no,
         issued_by=issued_by,
@@ -219,7 +221,7 @@ def member_transfer_in(
     changed = [(arrival, {})]
     for event in events:
         if event.pk is None:  # what the transfer papers say happened before
-            when = "admitted_on" if event.kind == E.ADMISSION else "recognized_on"
+            when = "admitted_on" if event.kind == EventKind.ADMISSION else "recognized_on"
             names = {"occurred_on": when, "kind": when, "counterpart": "admitted_in"}
             changed.append((event, names))
     for event, names in changed:
@@ -228,7 +230,7 @@ def member_transfer_in(
         raise ValidationError(
             {
                 "occurred_on": _("The transfer cannot come before the admission (%s).")
-                % date_text(admitted_on)
+                % short_date(admitted_on)
             }
         )
     store_timeline(member, [*events, arrival], changed=changed, by=by)

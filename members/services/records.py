@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from kcn_party.dates import short_date
 from members import timeline
 from members.models import (
     Candidate,
-    EventKind,
     Member,
     MemberEvent,
 )
 from organizations.access import scope_of
 from organizations.models import PartyOrganization
 
-E = EventKind
 DERIVED_FIELDS = [
     "sequence",
     "status_after",
@@ -28,10 +25,6 @@ DERIVED_FIELDS = [
     "counted_before",
     "counted_after",
 ]
-
-
-def date_text(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 # --- the timeline ---------------------------------------------------------------------------
@@ -76,7 +69,7 @@ def _timeline_error(error: timeline.TimelineError, changed: list) -> ValidationE
     return ValidationError(
         _("The event of %(date)s (%(kind)s) would no longer fit: %(message)s")
         % {
-            "date": date_text(error.event.occurred_on),
+            "date": short_date(error.event.occurred_on),
             "kind": error.event.get_kind_display().lower(),
             "message": error.message,
         }

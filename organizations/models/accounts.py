@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations import access
 from organizations.access import Role
+from organizations.models.party import ACCOUNT_KINDS
 
 
 class StaffProfileQuerySet(models.QuerySet):
@@ -29,7 +30,7 @@ class StaffProfile(models.Model):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="staff_profiles",
-        limit_choices_to={"kind__in": ["province", "upper_grassroots"]},
+        limit_choices_to={"kind__in": list(ACCOUNT_KINDS)},
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
 

@@ -8,6 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import short_date
 from organizations import access, bounds
 
 
@@ -159,7 +160,7 @@ class MembershipCount(models.Model):
                 errors["counted_on"] = ValidationError(
                     _("The count date is before the organisation was founded (%(date)s)."),
                     code="before_founding",
-                    params={"date": self.organization.founded_on.strftime("%d/%m/%Y")},
+                    params={"date": short_date(self.organization.founded_on)},
                 )
             elif (
                 MembershipCount.objects.filter(

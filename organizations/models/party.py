@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import short_date
 from organizations import access, bounds
 
 
@@ -21,21 +22,23 @@ class OrganizationKind(models.TextChoices):
     SUBORDINATE_CELL = "subordinate_cell", _("Subordinate cell")
 
 
-K = OrganizationKind
 # Which kinds each kind may sit under (domain guide §3); None means "at the top of the tree".
 ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
-    K.PROVINCE: (None,),
-    K.UPPER_GRASSROOTS: (None, K.PROVINCE),
-    K.GRASSROOTS_COMMITTEE: (K.UPPER_GRASSROOTS,),
-    K.GRASSROOTS_CELL: (K.UPPER_GRASSROOTS,),
-    K.PARTIAL_COMMITTEE: (K.GRASSROOTS_COMMITTEE,),
-    K.SUBORDINATE_CELL: (K.GRASSROOTS_COMMITTEE, K.PARTIAL_COMMITTEE),
+    OrganizationKind.PROVINCE: (None,),
+    OrganizationKind.UPPER_GRASSROOTS: (None, OrganizationKind.PROVINCE),
+    OrganizationKind.GRASSROOTS_COMMITTEE: (OrganizationKind.UPPER_GRASSROOTS,),
+    OrganizationKind.GRASSROOTS_CELL: (OrganizationKind.UPPER_GRASSROOTS,),
+    OrganizationKind.PARTIAL_COMMITTEE: (OrganizationKind.GRASSROOTS_COMMITTEE,),
+    OrganizationKind.SUBORDINATE_CELL: (
+        OrganizationKind.GRASSROOTS_COMMITTEE,
+        OrganizationKind.PARTIAL_COMMITTEE,
+    ),
 }
-CELL_KINDS = (K.GRASSROOTS_CELL, K.SUBORDINATE_CELL)
+CELL_KINDS = (OrganizationKind.GRASSROOTS_CELL, OrganizationKind.SUBORDINATE_CELL)
 # "Tổ chức cơ sở đảng" (TCCSĐ) in the statistical forms.
-GRASSROOTS_KINDS = (K.GRASSROOTS_COMMITTEE, K.GRASSROOTS_CELL)
+GRASSROOTS_KINDS = (OrganizationKind.GRASSROOTS_COMMITTEE, OrganizationKind.GRASSROOTS_CELL)
 # The bodies an account can belong to.
-ACCOUNT_KINDS = (K.PROVINCE, K.UPPER_GRASSROOTS)
+ACCOUNT_KINDS = (OrganizationKind.PROVINCE, OrganizationKind.UPPER_GRASSROOTS)
 
 
 def may_serve(organization_path: str, committee_path: str) -> bool:
@@ -260,7 +263,7 @@ class PartyOrganization(models.Model):
                 ValidationError(
                     _("%(parent)s ended on %(date)s; an active organisation cannot sit under it."),
                     code="parent_ended",
-                    params={"parent": parent.name, "date": parent.ended_on.strftime("%d/%m/%Y")},
+                    params={"parent": parent.name, "date": short_date(parent.ended_on)},
                 )
             )
 
