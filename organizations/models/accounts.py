@@ -11,9 +11,8 @@ from organizations.access import Role
 from organizations.models.party import ACCOUNT_KINDS
 
 
-class StaffProfileQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
+class StaffProfileQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
 
 
 class StaffProfile(models.Model):

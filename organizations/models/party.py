@@ -56,13 +56,8 @@ class EndReason(models.TextChoices):
     SPLIT = "split", _("Split")
 
 
-class PartyOrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "path")
-
-    def within(self, organization: PartyOrganization):
-        """The organisation and its whole subtree."""
-        return self.filter(access.subtree_q("path", organization.path))
+class PartyOrganizationQuerySet(access.ScopedQuerySet):
+    scope_path = "path"
 
     def active(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
@@ -399,9 +394,8 @@ class LeadershipRole(models.TextChoices):
     MEMBER = "member", _("Committee member")
 
 
-class LeadershipTermQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
+class LeadershipTermQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
 
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()

@@ -21,9 +21,8 @@ class ZoneKind(models.TextChoices):
     CLUSTER = "ccn", _("Industrial cluster (CCN)")
 
 
-class ZoneQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "committee__path")
+class ZoneQuerySet(access.ScopedQuerySet):
+    scope_path = "committee__path"
 
 
 class Zone(models.Model):
@@ -155,9 +154,8 @@ class TaxCodeField(models.CharField):
         return super().formfield(**{"max_length": 32, **kwargs})
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "zone__committee__path")
+class EnterpriseQuerySet(access.ScopedQuerySet):
+    scope_path = "zone__committee__path"
 
     def active(self):
         return self.filter(status=EnterpriseStatus.ACTIVE)
@@ -284,9 +282,8 @@ class Enterprise(models.Model):
         return self.ownership in FOREIGN_OWNERSHIP
 
 
-class WorkforceSnapshotQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "enterprise__zone__committee__path")
+class WorkforceSnapshotQuerySet(access.ScopedQuerySet):
+    scope_path = "enterprise__zone__committee__path"
 
 
 class WorkforceSnapshot(models.Model):
