@@ -118,8 +118,8 @@ def staff_profile(user):
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if not hasattr(user, "_kcn_profile"):
-        from organizations.models import StaffProfile
-
+        # Through the registry: organizations.models imports this module for its scopes.
+        StaffProfile = apps.get_model("organizations", "StaffProfile")
         user._kcn_profile = (
             StaffProfile.objects.select_related("organization").filter(user_id=user.pk).first()
         )

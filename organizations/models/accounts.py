@@ -48,8 +48,6 @@ class StaffProfile(models.Model):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
 
     def clean(self):
-        from organizations.models.party import ACCOUNT_KINDS
-
         if self.organization_id and self.organization.kind not in ACCOUNT_KINDS:
             raise ValidationError(
                 {

@@ -349,8 +349,8 @@ class PartyOrganization(models.Model):
                     )
                 )
         if stored["parent_id"] != self.parent_id:
-            from organizations.models.places import Enterprise
-
+            # From the relation: places.py, where Enterprise lives, imports this module.
+            Enterprise = self._meta.get_field("enterprises").related_model
             lineage = self.lineage_path()
             served = (
                 Enterprise.objects.filter(access.subtree_q("party_organizations__path", self.path))

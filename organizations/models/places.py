@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access, bounds
+from organizations.models.party import OrganizationKind, PartyOrganization, may_serve
 from organizations.validators import normalize_tax_code, validate_tax_code
 
 
@@ -62,8 +63,6 @@ class Zone(models.Model):
         return self.name
 
     def clean(self):
-        from organizations.models.party import OrganizationKind, PartyOrganization, may_serve
-
         if not self.committee_id:
             return
         if self.committee.kind != OrganizationKind.UPPER_GRASSROOTS:
@@ -252,8 +251,6 @@ class Enterprise(models.Model):
         return f"{self.name} ({self.tax_code})"
 
     def clean(self):
-        from organizations.models.party import may_serve
-
         errors = {}
         if self.licensed_on and self.licensed_on > timezone.localdate():
             errors["licensed_on"] = ValidationError(
