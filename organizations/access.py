@@ -162,11 +162,13 @@ DECLARATIONS = (
 )
 
 
-def project_apps() -> list:
-    """The apps of this repository, which sit at its root (Django's and the libraries' do not):
-    each of their models has a scope or is declared global."""
+def project_apps(app_configs=None) -> list:
+    """The apps of this repository (among `app_configs`, else all), which sit at its root:
+    each of their models has a scope or is declared global. Django's and the libraries' apps
+    are not ours to declare."""
     root = Path(settings.BASE_DIR).resolve()
-    return [config for config in apps.get_app_configs() if Path(config.path).parent == root]
+    configs = apps.get_app_configs() if app_configs is None else app_configs
+    return [config for config in configs if Path(config.path).resolve().parent == root]
 
 
 def declared(declaration: str) -> frozenset:
@@ -210,51 +212,35 @@ def visible(queryset, user):
 
 def check_scopes(app_configs=None, **kwargs) -> list[checks.Error]:
     """System check: every name an app declares is one of its models, only data models are
-    deletable, no global model is a data model, and every model of the project's apps has a
-    scope or is declared global."""
+    deletable, no role is given a permission on a global model, and every model of the
+    project's apps has a scope or is declared global."""
     errors = []
-    for config in app_configs or project_apps():
-        found = {}
+    for config in project_apps(app_configs):
+        found = {declaration: set() for declaration in DECLARATIONS}
         for declaration in DECLARATIONS:
-            found[declaration] = set()
             for name in getattr(config, declaration, ()):
                 try:
                     found[declaration].add(config.get_model(name))
                 except LookupError:
-                    errors.append(
-                        checks.Error(
-                            f"{config.label}: {declaration} names {name!r}, no model of the app.",
-                            obj=config,
-                            id="organizations.E001",
-                        )
-                    )
-        for model in found["deletable_models"] - found["data_models"]:
-            errors.append(
-                checks.Error(
-                    f"{model._meta.label} is deletable but not among the data_models.",
-                    obj=model,
-                    id="organizations.E002",
-                )
-            )
-        for model in found["global_models"] & found["data_models"]:
-            errors.append(
-                checks.Error(
-                    f"{model._meta.label} is global: no committee's staff may change it.",
-                    obj=model,
-                    id="organizations.E003",
-                )
-            )
-        for model in config.get_models():
-            if not is_scoped(model) and model not in found["global_models"]:
-                errors.append(
-                    checks.Error(
-                        f"{model._meta.label} has no scope.",
-                        hint="Give it a ScopedQuerySet naming its scope_path, or name it in "
-                        f"{type(config).__name__}.global_models.",
-                        obj=model,
-                        id="organizations.E004",
-                    )
-                )
+                    message = f"{config.label}: {declaration} names {name!r}, no model of the app."
+                    errors.append(checks.Error(message, obj=config, id="organizations.E001"))
+        unscoped = {m for m in config.get_models() if not is_scoped(m)} - found["global_models"]
+        for code, models_, problem in (
+            (
+                "E002",
+                found["deletable_models"] - found["data_models"],
+                "is deletable but no data model",
+            ),
+            (
+                "E003",
+                found["global_models"] & (found["data_models"] | found["record_models"]),
+                "is global, yet the roles are given permissions on it",
+            ),
+            ("E004", unscoped, "has no scope: give it a ScopedQuerySet or declare it global"),
+        ):
+            for model in sorted(models_, key=lambda m: m._meta.label):
+                message = f"{model._meta.label} {problem}."
+                errors.append(checks.Error(message, obj=model, id=f"organizations.{code}"))
     return errors
 
 
