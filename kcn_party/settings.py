@@ -140,7 +140,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Importing needs the "add" permission of the model (leaders, who only look, have none); the
-# enterprise import also asks for "change" (organizations.services.may_import_enterprises).
+# enterprise import also asks for "change" (organizations.access.may_import_enterprises).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 
 # --- Uploads ------------------------------------------------------------------------------------

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Party members")
+
+    # What the roles work on (see organizations.access.DECLARATIONS).
+    data_models = (
+        "Member",
+        "MemberEvent",
+        "Candidate",
+        "AwarenessClass",
+        "AwarenessParticipant",
+        "TheoryClass",
+        "TheoryParticipant",
+        "StudySession",
+        "MemberRating",
+        "OrganizationRating",
+    )
+    # An event or a participant recorded by mistake (members.services checks that the rest of
+    # the member's timeline still fits).
+    deletable_models = ("MemberEvent", "AwarenessParticipant", "TheoryParticipant")

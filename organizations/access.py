@@ -4,13 +4,27 @@ Every account belongs to one organisation (a zone committee, or a province-level
 zones) with a role. What it may *see* is that organisation's subtree (`Scope`); what it may *do*
 follows from its role (`RoleBackend`). Querysets, the admin, autocompletes, exports and later
 reports all ask this module; nothing else makes that decision.
+
+Each model says once whose its rows are: its QuerySet is a `ScopedQuerySet` naming the path of
+the organisation a row belongs to, or its app declares it global. Each app names in its
+AppConfig the models its roles work on (`DECLARATIONS`). This module reads those declarations
+and the staff profiles through the app registry: the models import it for their scope, so it
+imports no models, and `organizations` never names `members` or `reports`. `check_scopes`, a
+system check, refuses a declared name that is no model and a model that declares no scope.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,22 +50,17 @@ class Scope:
     everything: bool = False
     path: str | None = None  # materialised path of the subtree's root; None: nothing
 
-    def filter(self, queryset, path_lookup: str):
-        """Narrow `queryset` to rows whose organisation path (reached by `path_lookup`) lies
-        in this scope."""
+    def filter(self, queryset, *path_lookups: str):
+        """Narrow `queryset` to rows whose organisation path, reached by one of `path_lookups`
+        (which may cross many-to-many relations), lies in this scope; each row once."""
+        if not path_lookups:
+            raise ImproperlyConfigured("A scope filters on the path of an organisation.")
         if self.everything:
             return queryset
         if not self.path:  # an organisation without a path is nowhere: it opens nothing
             return queryset.none()
-        return queryset.filter(subtree_q(path_lookup, self.path))
-
-    def filter_any(self, queryset, *path_lookups: str):
-        """Narrow `queryset` to rows reachable from this scope by any of `path_lookups` (which
-        may cross many-to-many relations), each row once."""
-        if self.everything:
-            return queryset
-        if not self.path:
-            return queryset.none()
+        if len(path_lookups) == 1:
+            return queryset.filter(subtree_q(path_lookups[0], self.path))
         reachable = Q()
         for lookup in path_lookups:
             reachable |= subtree_q(lookup, self.path)
@@ -74,14 +83,43 @@ NOTHING = Scope()
 EVERYTHING = Scope(everything=True)
 
 
+class ScopedQuerySet(models.QuerySet):
+    """Rows that belong to an organisation. A subclass names the lookup from a row to the
+    materialised path of its organisation in `scope_path` ("organization__path",
+    "zone__committee__path"…), or a tuple of lookups for rows reachable by several (a row is
+    in a scope when any of them leads there). A model whose visibility is more than a path
+    overrides `in_scope` instead, and keeps `visible_to` and `within` (EnterpriseImport)."""
+
+    scope_path: str | tuple[str, ...] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Refused when the class is made, not when a page first shows every committee's rows.
+        if not cls.scope_path and cls.in_scope is ScopedQuerySet.in_scope:
+            raise ImproperlyConfigured(f"{cls.__qualname__} names no scope_path.")
+
+    def in_scope(self, scope: Scope):
+        """The rows that lie in `scope`."""
+        paths = (self.scope_path,) if isinstance(self.scope_path, str) else self.scope_path
+        return scope.filter(self, *paths)
+
+    def visible_to(self, user):
+        """The rows `user` may see."""
+        return self.in_scope(scope_of(user))
+
+    def within(self, organization):
+        """The rows of `organization` and its whole subtree."""
+        return self.in_scope(Scope(path=organization.path))
+
+
 def staff_profile(user):
     """The account's profile with its organisation, loaded once per request (cached on the
     user object, which lives as long as the request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if not hasattr(user, "_kcn_profile"):
-        from organizations.models import StaffProfile
-
+        # Through the registry: organizations.models imports this module for its scopes.
+        StaffProfile = apps.get_model("organizations", "StaffProfile")
         user._kcn_profile = (
             StaffProfile.objects.select_related("organization").filter(user_id=user.pk).first()
         )
@@ -106,51 +144,106 @@ def role_of(user) -> str | None:
     return profile.role if profile else None
 
 
-# The records each role works on, as "app_label.model". Later apps are named here as strings,
-# so this module decides for the whole project without importing them.
-DATA_MODELS = (
-    "organizations.zone",
-    "organizations.partyorganization",
-    "organizations.leadershipterm",
-    "organizations.enterprise",
-    "organizations.workforcesnapshot",
-    "organizations.massorganization",
-    "organizations.membershipcount",
-    "members.member",
-    "members.memberevent",
-    "members.candidate",
-    "members.awarenessclass",
-    "members.awarenessparticipant",
-    "members.theoryclass",
-    "members.theoryparticipant",
-    "members.studysession",
-    "members.memberrating",
-    "members.organizationrating",
-)
-# Records every role may look at and nobody edits in the interface: they are written by
-# services only (the record of each enterprise list import).
-RECORD_MODELS = ("organizations.enterpriseimport",)
-# Rows that only correct a record (a mistyped count, a wrong term) may be deleted; records of
-# organisations and enterprises are ended by a decision or a status, never deleted.
-DELETABLE = (
-    "organizations.leadershipterm",
-    "organizations.workforcesnapshot",
-    "organizations.membershipcount",
-    # An event recorded by mistake (members.services checks the rest still fits).
-    "members.memberevent",
-    "members.awarenessparticipant",
-    "members.theoryparticipant",
+# --- What each app declares ------------------------------------------------------------------
+# Each app names its own models (by class name) on its AppConfig:
+DECLARATIONS = (
+    # the records its staff add and change and its leaders look at;
+    "data_models",
+    # those of them whose rows may be deleted: rows that only correct a record (a mistyped
+    # count, an event recorded by mistake); organisations and enterprises end by a decision or
+    # a status, never by deletion;
+    "deletable_models",
+    # records every role may look at and nobody edits in the interface: services write them
+    # (the record of each enterprise list import);
+    "record_models",
+    # models that belong to no organisation and are alike for every account, such as a lookup
+    # table or the mark of the demo's load. No role may change them.
+    "global_models",
 )
 
 
-def _perms(action: str, models) -> frozenset[str]:
+def project_apps(app_configs=None) -> list:
+    """The apps of this repository (among `app_configs`, else all), which sit at its root:
+    each of their models has a scope or is declared global. Django's and the libraries' apps
+    are not ours to declare."""
+    root = Path(settings.BASE_DIR).resolve()
+    configs = apps.get_app_configs() if app_configs is None else app_configs
+    return [config for config in configs if Path(config.path).resolve().parent == root]
+
+
+def declared(declaration: str) -> frozenset:
+    """The models the project's apps name in `declaration` (a key of DECLARATIONS)."""
     return frozenset(
-        f"{app_label}.{action}_{model}" for app_label, model in (m.split(".") for m in models)
+        config.get_model(name)
+        for config in project_apps()
+        for name in getattr(config, declaration, ())
     )
 
 
-_VIEW = _perms("view", DATA_MODELS + RECORD_MODELS)
-_EDIT = _perms("add", DATA_MODELS) | _perms("change", DATA_MODELS) | _perms("delete", DELETABLE)
+def is_scoped(model) -> bool:
+    return isinstance(model._default_manager.all(), ScopedQuerySet)
+
+
+def accounts_visible_to(user, queryset):
+    """The accounts `user` may see and manage: every account for a superuser; otherwise those
+    whose profile lies in its subtree, and never a superuser's, which belongs to no committee."""
+    if user.is_superuser:
+        return queryset
+    return scope_of(user).filter(
+        queryset.filter(is_superuser=False), "staff_profile__organization__path"
+    )
+
+
+def visible(queryset, user):
+    """`queryset`, of any model, narrowed to what `user` may see. A model that declares no
+    scope is refused (ImproperlyConfigured), never shown whole."""
+    model = queryset.model
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.visible_to(user)
+    if model is get_user_model():
+        return accounts_visible_to(user, queryset)
+    if model in declared("global_models"):
+        return queryset
+    raise ImproperlyConfigured(
+        f"{model._meta.label} has no scope: give it a ScopedQuerySet, or name it in its "
+        "AppConfig's global_models."
+    )
+
+
+def check_scopes(app_configs=None, **kwargs) -> list[checks.Error]:
+    """System check: every name an app declares is one of its models, only data models are
+    deletable, no role is given a permission on a global model, and every model of the
+    project's apps has a scope or is declared global."""
+    errors = []
+    for config in project_apps(app_configs):
+        found = {declaration: set() for declaration in DECLARATIONS}
+        for declaration in DECLARATIONS:
+            for name in getattr(config, declaration, ()):
+                try:
+                    found[declaration].add(config.get_model(name))
+                except LookupError:
+                    message = f"{config.label}: {declaration} names {name!r}, no model of the app."
+                    errors.append(checks.Error(message, obj=config, id="organizations.E001"))
+        unscoped = {m for m in config.get_models() if not is_scoped(m)} - found["global_models"]
+        for code, models_, problem in (
+            (
+                "E002",
+                found["deletable_models"] - found["data_models"],
+                "is deletable but no data model",
+            ),
+            (
+                "E003",
+                found["global_models"] & (found["data_models"] | found["record_models"]),
+                "is global, yet the roles are given permissions on it",
+            ),
+            ("E004", unscoped, "has no scope: give it a ScopedQuerySet or declare it global"),
+        ):
+            for model in sorted(models_, key=lambda m: m._meta.label):
+                message = f"{model._meta.label} {problem}."
+                errors.append(checks.Error(message, obj=model, id=f"organizations.{code}"))
+    return errors
+
+
 _ACCOUNTS = frozenset(
     {
         "auth.view_user",
@@ -163,11 +256,26 @@ _ACCOUNTS = frozenset(
     }
 )
 
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.LEADER: _VIEW,
-    Role.STAFF: _VIEW | _EDIT,
-    Role.ADMIN: _VIEW | _EDIT | _ACCOUNTS,
-}
+
+@functools.cache
+def role_permissions() -> dict[str, frozenset[str]]:
+    """The permissions of each role, from the apps' declarations (read once, after the apps
+    are loaded)."""
+    data, deletable = declared("data_models"), declared("deletable_models")
+    view = _perms("view", data | declared("record_models"))
+    edit = _perms("add", data) | _perms("change", data) | _perms("delete", deletable)
+    return {Role.LEADER: view, Role.STAFF: view | edit, Role.ADMIN: view | edit | _ACCOUNTS}
+
+
+def _perms(action: str, models) -> frozenset[str]:
+    return frozenset(f"{m._meta.app_label}.{action}_{m._meta.model_name}" for m in models)
+
+
+def may_import_enterprises(user) -> bool:
+    """Whether `user` may import enterprise lists: it creates and changes enterprises."""
+    return user.has_perm("organizations.add_enterprise") and user.has_perm(
+        "organizations.change_enterprise"
+    )
 
 
 class RoleBackend(BaseBackend):
@@ -175,7 +283,7 @@ class RoleBackend(BaseBackend):
 
     def get_all_permissions(self, user_obj, obj=None):
         role = role_of(user_obj)
-        return set(ROLE_PERMISSIONS.get(role, ()))
+        return set(role_permissions().get(role, ()))
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self.get_all_permissions(user_obj, obj)

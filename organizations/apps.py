@@ -6,6 +6,27 @@ class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Organisations and enterprises")
 
+    # What the roles work on (see organizations.access.DECLARATIONS). StaffProfile is not
+    # here: only administrators manage accounts (their permissions are in access.py).
+    data_models = (
+        "Zone",
+        "PartyOrganization",
+        "LeadershipTerm",
+        "Enterprise",
+        "WorkforceSnapshot",
+        "MassOrganization",
+        "MembershipCount",
+    )
+    deletable_models = ("LeadershipTerm", "WorkforceSnapshot", "MembershipCount")
+    record_models = ("EnterpriseImport",)
+    # The mark that the demo was loaded into this database, which is the same for everyone.
+    global_models = ("DemoLoad",)
+
     def ready(self):
+        from django.core import checks
+
         import kcn_party.lookups  # noqa: F401 - integer `in` lookups that ignore overflowing ids
         import kcn_party.sqlite  # noqa: F401 - connects the Vietnamese-aware LIKE for SQLite
+        from organizations import access
+
+        checks.register(access.check_scopes, checks.Tags.models)

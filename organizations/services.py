@@ -145,13 +145,6 @@ def staff_account_save(
 IMPORT_LOCK_KEY = 0x6B636E696D70
 
 
-def may_import_enterprises(user) -> bool:
-    """Whether `user` may import enterprise lists: it creates and changes enterprises."""
-    return user.has_perm("organizations.add_enterprise") and user.has_perm(
-        "organizations.change_enterprise"
-    )
-
-
 def _serialise_imports() -> None:
     """Make a concurrent import wait until this transaction ends, so that each import reads
     the enterprises the other wrote. SQLite needs nothing: its transactions begin IMMEDIATE
@@ -171,7 +164,7 @@ def _import_scope(user, zone, committee, create_zones):
         scope = access.EVERYTHING if committee is None else access.Scope(path=committee.path)
         organization = committee
     else:
-        if not may_import_enterprises(user):
+        if not access.may_import_enterprises(user):
             raise PermissionDenied(_("Your account may not import enterprise lists."))
         scope = access.scope_of(user)
         profile = access.staff_profile(user)

@@ -44,12 +44,8 @@ class IntroducingBody(models.TextChoices):
     TRADE_UNION = "trade_union", _("Trade union committee")
 
 
-class CandidateQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
-
-    def within(self, organization):
-        return self.filter(access.subtree_q("organization__path", organization.path))
+class CandidateQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
 
 
 class Candidate(Person):

@@ -9,12 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from organizations import access, bounds
 
 
-class ClassQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
-
-    def within(self, organization):
-        return self.filter(access.subtree_q("organization__path", organization.path))
+class ClassQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
 
 
 class Course(models.Model):
@@ -94,9 +90,8 @@ class AwarenessClass(CertifiedCourse):
         verbose_name_plural = _("awareness classes")
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "course__organization__path")
+class ParticipantQuerySet(access.ScopedQuerySet):
+    scope_path = "course__organization__path"
 
 
 class AwarenessParticipant(models.Model):

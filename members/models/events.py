@@ -37,10 +37,9 @@ class EventKind(models.TextChoices):
 BADGE_YEARS = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 
 
-class MemberEventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # An event is part of the member's record: whoever sees the member sees all of it.
-        return access.scope_of(user).filter(self, "member__organization__path")
+class MemberEventQuerySet(access.ScopedQuerySet):
+    # An event is part of the member's record: whoever sees the member sees all of it.
+    scope_path = "member__organization__path"
 
     def last_on(self, day: datetime.date):
         """For a subquery per member (OuterRef "pk"): the member's last event on or before

@@ -71,13 +71,9 @@ class DigitsField(models.CharField):
         return super().formfield(**{"max_length": 32, **kwargs})
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
-
-    def within(self, organization):
-        """Members whose (last) organisation lies in `organization`'s subtree."""
-        return self.filter(access.subtree_q("organization__path", organization.path))
+class MemberQuerySet(access.ScopedQuerySet):
+    # A member belongs to their current (or last) organisation.
+    scope_path = "organization__path"
 
     def current(self):
         """Members attending one of our organisations now (counted here or as guests)."""

@@ -23,12 +23,8 @@ class RatingLevel(models.TextChoices):
 GOOD_OR_BETTER = (RatingLevel.EXCELLENT, RatingLevel.GOOD)
 
 
-class RatingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
-
-    def within(self, organization):
-        return self.filter(access.subtree_q("organization__path", organization.path))
+class RatingQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
 
 
 class Rating(models.Model):

@@ -6,8 +6,13 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from organizations.access import scope_of
-from organizations.admin.base import InlineForm, NotFoundOutsideMixin, OddQueryMixin, ScopedMixin
+from organizations.admin.base import (
+    InlineForm,
+    NotFoundOutsideMixin,
+    OddQueryMixin,
+    ScopedMixin,
+    scoped,
+)
 from organizations.models import StaffProfile
 
 User = get_user_model()
@@ -47,12 +52,7 @@ class AccountAdmin(OddQueryMixin, NotFoundOutsideMixin, UserAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return scope_of(request.user).filter(
-            queryset.filter(is_superuser=False), "staff_profile__organization__path"
-        )
+        return scoped(super().get_queryset(request), request)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None or request.user.is_superuser:

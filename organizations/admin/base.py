@@ -18,14 +18,14 @@ from import_export import resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from organizations import access
 from organizations.imports.values import neutralise_formula
 
 
 def scoped(queryset, request):
-    """Narrow any queryset to what the requesting account may see (see organizations.access)."""
-    if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(request.user)
-    return queryset
+    """Narrow any queryset to what the requesting account may see; a model without a scope is
+    refused, not shown whole (see organizations.access.visible)."""
+    return access.visible(queryset, request.user)
 
 
 # A search is a few words; hundreds of them (each one more condition) overflow SQLite's parser.

@@ -29,7 +29,7 @@ from import_export import admin as import_export_admin
 from kcn_party import memory
 from kcn_party.uploads import refused_upload, too_large_message, upload_limit
 from organizations import services
-from organizations.access import staff_profile
+from organizations.access import may_import_enterprises, staff_profile
 from organizations.admin.base import ScopedModelAdmin, scoped
 from organizations.imports import ImportRefused, previews
 from organizations.imports.headers import COLUMNS, listed
@@ -107,9 +107,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
     import_template_name = "admin/organizations/enterprise/import.html"
 
     def has_import_permission(self, request):
-        return super().has_import_permission(request) and services.may_import_enterprises(
-            request.user
-        )
+        return super().has_import_permission(request) and may_import_enterprises(request.user)
 
     def get_urls(self):
         urls = super().get_urls()

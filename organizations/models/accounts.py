@@ -11,9 +11,8 @@ from organizations.access import Role
 from organizations.models.party import ACCOUNT_KINDS
 
 
-class StaffProfileQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
+class StaffProfileQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
 
 
 class StaffProfile(models.Model):
@@ -49,8 +48,6 @@ class StaffProfile(models.Model):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
 
     def clean(self):
-        from organizations.models.party import ACCOUNT_KINDS
-
         if self.organization_id and self.organization.kind not in ACCOUNT_KINDS:
             raise ValidationError(
                 {

@@ -16,18 +16,17 @@ class ImportChannel(models.TextChoices):
     COMMAND = "command", _("Command line")
 
 
-class EnterpriseImportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Imports that lie wholly where the account sees: every zone they touched is in its
-        subtree, they were made on behalf of nobody (a command run for every zone), of an
-        organisation in the subtree or of a body above it, and they touched one of its zones
-        or were made on its subtree's behalf.
+class EnterpriseImportQuerySet(access.ScopedQuerySet):
+    def in_scope(self, scope: access.Scope):
+        """Imports that lie wholly in `scope` (so `visible_to` an account: where it sees):
+        every zone they touched is in the subtree, they were made on behalf of nobody (a
+        command run for every zone), of an organisation in the subtree or of a body above it,
+        and they touched one of its zones or were made on its subtree's behalf.
 
         A record's figures and its "on behalf of" speak for the whole list: shown to a
         committee whose zones were only part of it, they would tell it about another
         committee (who imported, how many of their enterprises). Such a record is seen only
         above both committees."""
-        scope = access.scope_of(user)
         if scope.everything:
             return self
         if not scope.path:

@@ -19,9 +19,8 @@ class MassKind(models.TextChoices):
     WOMEN = "women", _("Women's union")
 
 
-class MassOrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "enterprise__zone__committee__path")
+class MassOrganizationQuerySet(access.ScopedQuerySet):
+    scope_path = "enterprise__zone__committee__path"
 
     def active(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
@@ -101,9 +100,8 @@ class MassOrganization(models.Model):
             raise ValidationError(errors)
 
 
-class MembershipCountQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__enterprise__zone__committee__path")
+class MembershipCountQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__enterprise__zone__committee__path"
 
 
 class MembershipCount(models.Model):

@@ -56,13 +56,8 @@ class EndReason(models.TextChoices):
     SPLIT = "split", _("Split")
 
 
-class PartyOrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "path")
-
-    def within(self, organization: PartyOrganization):
-        """The organisation and its whole subtree."""
-        return self.filter(access.subtree_q("path", organization.path))
+class PartyOrganizationQuerySet(access.ScopedQuerySet):
+    scope_path = "path"
 
     def active(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
@@ -354,8 +349,8 @@ class PartyOrganization(models.Model):
                     )
                 )
         if stored["parent_id"] != self.parent_id:
-            from organizations.models.places import Enterprise
-
+            # From the relation: places.py, where Enterprise lives, imports this module.
+            Enterprise = self._meta.get_field("enterprises").related_model
             lineage = self.lineage_path()
             served = (
                 Enterprise.objects.filter(access.subtree_q("party_organizations__path", self.path))
@@ -399,9 +394,8 @@ class LeadershipRole(models.TextChoices):
     MEMBER = "member", _("Committee member")
 
 
-class LeadershipTermQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "organization__path")
+class LeadershipTermQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
 
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access, bounds
+from organizations.models.party import OrganizationKind, PartyOrganization, may_serve
 from organizations.validators import normalize_tax_code, validate_tax_code
 
 
@@ -21,9 +22,8 @@ class ZoneKind(models.TextChoices):
     CLUSTER = "ccn", _("Industrial cluster (CCN)")
 
 
-class ZoneQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "committee__path")
+class ZoneQuerySet(access.ScopedQuerySet):
+    scope_path = "committee__path"
 
 
 class Zone(models.Model):
@@ -63,8 +63,6 @@ class Zone(models.Model):
         return self.name
 
     def clean(self):
-        from organizations.models.party import OrganizationKind, PartyOrganization, may_serve
-
         if not self.committee_id:
             return
         if self.committee.kind != OrganizationKind.UPPER_GRASSROOTS:
@@ -155,9 +153,8 @@ class TaxCodeField(models.CharField):
         return super().formfield(**{"max_length": 32, **kwargs})
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "zone__committee__path")
+class EnterpriseQuerySet(access.ScopedQuerySet):
+    scope_path = "zone__committee__path"
 
     def active(self):
         return self.filter(status=EnterpriseStatus.ACTIVE)
@@ -254,8 +251,6 @@ class Enterprise(models.Model):
         return f"{self.name} ({self.tax_code})"
 
     def clean(self):
-        from organizations.models.party import may_serve
-
         errors = {}
         if self.licensed_on and self.licensed_on > timezone.localdate():
             errors["licensed_on"] = ValidationError(
@@ -284,9 +279,8 @@ class Enterprise(models.Model):
         return self.ownership in FOREIGN_OWNERSHIP
 
 
-class WorkforceSnapshotQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return access.scope_of(user).filter(self, "enterprise__zone__committee__path")
+class WorkforceSnapshotQuerySet(access.ScopedQuerySet):
+    scope_path = "enterprise__zone__committee__path"
 
 
 class WorkforceSnapshot(models.Model):

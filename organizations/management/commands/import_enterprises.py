@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from organizations import access, services
+from organizations import services
 from organizations.imports import ImportRefused
 from organizations.imports.resource import zone_keys
 from organizations.models import ImportChannel, PartyOrganization, Zone
@@ -134,7 +134,7 @@ class Command(BaseCommand):
         if user is not None:
             zones = zones.visible_to(user)
         elif committee is not None:
-            zones = access.Scope(path=committee.path).filter(zones, "committee__path")
+            zones = zones.within(committee)
         zone = zones.filter(name=name).first()
         if zone is None:
             full, bare, kind = zone_keys(name)
