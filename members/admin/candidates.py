@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors, services
+from members.admin.persons import personal_fieldsets
 from members.models import Candidate, CandidateStage, Member
 from members.models.candidates import OPEN_STAGES
 from organizations.admin.base import ScopedModelAdmin
@@ -38,23 +39,7 @@ class CandidateAdmin(ScopedModelAdmin):
     readonly_fields = ["stage", "decided_on", "member_link"]
     fieldsets = [
         (None, {"fields": ["organization", "stage"]}),
-        (
-            _("Personal record"),
-            {
-                "fields": [
-                    "full_name",
-                    ("birth_date", "sex"),
-                    ("ethnicity", "religion"),
-                    "hometown",
-                    ("citizen_id", "phone"),
-                    ("education", "professional_level"),
-                ]
-            },
-        ),
-        (
-            _("Work"),
-            {"fields": ["enterprise", "position", ("youth_union_member", "trade_union_member")]},
-        ),
+        *personal_fieldsets(),
         (
             _("Admission pipeline"),
             {

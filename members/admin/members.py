@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from members import services
+from members.admin.persons import personal_fieldsets
 from members.forms import AdmissionForm, TransferInForm
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
 from members.models.members import ACTIVE_STATUSES, Person
@@ -63,26 +64,7 @@ class MemberResource(VerboseModelResource):
         export_order = fields
 
 
-PERSONAL_FIELDSETS = [
-    (
-        _("Personal record"),
-        {
-            "fields": [
-                "full_name",
-                ("birth_date", "sex"),
-                ("ethnicity", "religion"),
-                "hometown",
-                ("citizen_id", "phone"),
-                ("education", "professional_level"),
-                ("political_theory", "card_number"),
-            ]
-        },
-    ),
-    (
-        _("Work"),
-        {"fields": ["enterprise", "position", ("youth_union_member", "trade_union_member")]},
-    ),
-]
+PERSONAL_FIELDSETS = personal_fieldsets(("political_theory", "card_number"))
 
 
 class PresenceFilter(admin.SimpleListFilter):
