@@ -91,7 +91,10 @@ class CandidateAdmin(ScopedModelAdmin):
             and obj.stage == CandidateStage.CELL_RESOLUTION
             and request.user.has_perm("members.add_member")
         ):
-            context["admit_url"] = reverse("admin:members_member_admit") + f"?candidate={obj.pk}"
+            context["record_action"] = {
+                "url": reverse("admin:members_member_admit") + f"?candidate={obj.pk}",
+                "label": _("Record the admission"),
+            }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changelist_view(self, request, extra_context=None):

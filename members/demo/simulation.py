@@ -156,6 +156,14 @@ class Simulation:
         self.decisions += 1
         return f"{self.decisions % 900 + 10}-{suffix}"
 
+    def _decided(self, kind, on, suffix="QĐ/ĐU", *, committee=None, **details) -> PlannedEvent:
+        """An event with the number of its paper (`suffix` says which kind), issued by
+        `committee` when the committee decides it."""
+        issued_by = committee.issued_by if committee else ""
+        return PlannedEvent(
+            kind, on, decision_no=self._decision(suffix), issued_by=issued_by, **details
+        )
+
     def _outside(self, committee: CommitteePlan) -> str:
         rng = self.rng
         if committee.province_code == "024":
@@ -200,13 +208,13 @@ class Simulation:
             ),
         ]
         person.events.append(
-            PlannedEvent(
+            self._decided(
                 EventKind.TRANSFER_IN,
                 day,
+                "GGT",
+                committee=committee,
                 cell=cell.code,
                 counterpart=place,
-                decision_no=self._decision("GGT"),
-                issued_by=committee.issued_by,
             )
         )
         person.card_number = self._card()
@@ -235,13 +243,12 @@ class Simulation:
         person.youth_union_member = year - person.birth_date.year < 31
         ceremony = calendar.add_working_days(decided, rng.randint(6, 26))
         person.events = [
-            PlannedEvent(
+            self._decided(
                 EventKind.ADMISSION,
                 decided,
+                committee=committee,
                 cell=cell.code,
                 ceremony_on=ceremony if ceremony <= DEMO_TODAY else None,
-                decision_no=self._decision(),
-                issued_by=committee.issued_by,
             )
         ]
         person.cell, person.counted, person.standing = cell.code, True, MemberStatus.PROBATIONARY
@@ -296,12 +303,8 @@ class Simulation:
             for _ in range(cell.founding):
                 mover = movable.pop(0) if movable and rng.random() < 0.55 else None
                 if mover is not None and mover.cell != cell.code and mover.counted:
-                    move = PlannedEvent(
-                        EventKind.TRANSFER_IN,
-                        founded,
-                        cell=cell.code,
-                        decision_no=self._decision("QĐ/ĐU"),
-                        issued_by=committee.issued_by,
+                    move = self._decided(
+                        EventKind.TRANSFER_IN, founded, committee=committee, cell=cell.code
                     )
                     if self._add(mover, move):
                         mover.cell = cell.code
@@ -325,16 +328,11 @@ class Simulation:
                 others = [c for c in cells if c is not cell and c.active(ended)]
                 for person in here:
                     target = rng.choice(others)
-                    if self._add(
-                        person,
-                        PlannedEvent(
-                            EventKind.TRANSFER_IN,
-                            ended - datetime.timedelta(days=5),
-                            cell=target.code,
-                            decision_no=self._decision("QĐ/ĐU"),
-                            issued_by=committee.issued_by,
-                        ),
-                    ):
+                    moved = ended - datetime.timedelta(days=5)
+                    move = self._decided(
+                        EventKind.TRANSFER_IN, moved, committee=committee, cell=target.code
+                    )
+                    if self._add(person, move):
                         person.cell = target.code
                 continue
             # Grow steadily from the founding members to the cell's size today.
@@ -380,37 +378,20 @@ class Simulation:
             due = person.ceremony_on + relativedelta(years=1)
             if due.year == year:
                 if rng.random() < 0.03:
-                    if self._add(
-                        person,
-                        PlannedEvent(
-                            EventKind.REMOVAL,
-                            due + datetime.timedelta(days=30),
-                            decision_no=self._decision(),
-                            note="Không đủ tư cách đảng viên chính thức",
-                        ),
-                    ):
+                    removal = self._decided(
+                        EventKind.REMOVAL,
+                        due + datetime.timedelta(days=30),
+                        note="Không đủ tư cách đảng viên chính thức",
+                    )
+                    if self._add(person, removal):
                         self._leave(person, MemberStatus.REMOVED)
                     return
                 on = due + datetime.timedelta(days=rng.randint(0, 25))
-                if self._add(
-                    person,
-                    PlannedEvent(
-                        EventKind.RECOGNITION,
-                        on,
-                        decision_no=self._decision(),
-                        issued_by=committee.issued_by,
-                    ),
-                ):
+                if self._add(person, self._decided(EventKind.RECOGNITION, on, committee=committee)):
                     person.standing, person.recognized_on = MemberStatus.OFFICIAL, on
                     person.card_number = self._card()
-                    self._add(
-                        person,
-                        PlannedEvent(
-                            EventKind.CARD,
-                            on + datetime.timedelta(days=rng.randint(40, 120)),
-                            decision_no=self._decision("QĐ/TW"),
-                        ),
-                    )
+                    issued = on + datetime.timedelta(days=rng.randint(40, 120))
+                    self._add(person, self._decided(EventKind.CARD, issued, "QĐ/TW"))
             return
         if person.standing != MemberStatus.OFFICIAL or person.last_on >= year_end:
             return
@@ -418,43 +399,25 @@ class Simulation:
         age = year - person.birth_date.year
         roll = rng.random()
         if roll < 0.025:
-            if self._add(
-                person,
-                PlannedEvent(
-                    EventKind.TRANSFER_OUT,
-                    day,
-                    counterpart=self._outside(committee),
-                    decision_no=self._decision("GGT"),
-                    issued_by=committee.issued_by,
-                ),
-            ):
+            place = self._outside(committee)
+            departure = self._decided(
+                EventKind.TRANSFER_OUT, day, "GGT", committee=committee, counterpart=place
+            )
+            if self._add(person, departure):
                 self._leave(person, MemberStatus.TRANSFERRED_OUT)
         elif roll < 0.035:
             others = [c for c in cells if c.code != person.cell and c.active(day) and c.target]
             if others:
                 target = rng.choice(others)
-                if self._add(
-                    person,
-                    PlannedEvent(
-                        EventKind.TRANSFER_IN,
-                        day,
-                        cell=target.code,
-                        decision_no=self._decision("GGT"),
-                        issued_by=committee.issued_by,
-                    ),
-                ):
+                move = self._decided(
+                    EventKind.TRANSFER_IN, day, "GGT", committee=committee, cell=target.code
+                )
+                if self._add(person, move):
                     person.cell = target.code
         elif roll < 0.045 and not person.away:
             place = self._outside(committee)
-            if self._add(
-                person,
-                PlannedEvent(
-                    EventKind.TEMPORARY_OUT,
-                    day,
-                    counterpart=place,
-                    decision_no=self._decision("GGT-TT"),
-                ),
-            ):
+            away = self._decided(EventKind.TEMPORARY_OUT, day, "GGT-TT", counterpart=place)
+            if self._add(person, away):
                 person.away = True
                 back = day + datetime.timedelta(days=rng.randint(90, 270))
                 if self._add(person, PlannedEvent(EventKind.TEMPORARY_IN, back)):
@@ -463,43 +426,22 @@ class Simulation:
             if self._add(person, PlannedEvent(EventKind.DEATH, day)):
                 self._leave(person, MemberStatus.DECEASED)
         elif roll < 0.049:
-            if self._add(
-                person, PlannedEvent(EventKind.RESIGNATION, day, decision_no=self._decision())
-            ):
+            if self._add(person, self._decided(EventKind.RESIGNATION, day)):
                 self._leave(person, MemberStatus.RESIGNED)
         elif roll < 0.075:
-            self._add(
-                person,
-                PlannedEvent(
-                    EventKind.AWARD,
-                    day,
-                    note=rng.choice(AWARDS),
-                    decision_no=self._decision("QĐ/KT"),
-                ),
-            )
+            award = rng.choice(AWARDS)
+            self._add(person, self._decided(EventKind.AWARD, day, "QĐ/KT", note=award))
         elif roll < 0.078:
-            self._add(
-                person,
-                PlannedEvent(
-                    EventKind.DISCIPLINE,
-                    day,
-                    note="Khiển trách",
-                    decision_no=self._decision("QĐ/KL"),
-                ),
-            )
+            self._add(person, self._decided(EventKind.DISCIPLINE, day, "QĐ/KL", note="Khiển trách"))
         elif roll < 0.0795:
-            expelled = PlannedEvent(EventKind.EXPULSION, day, decision_no=self._decision("QĐ/KL"))
+            expelled = self._decided(EventKind.EXPULSION, day, "QĐ/KL")
             if self._add(person, expelled):
                 cell = person.cell
                 self._leave(person, MemberStatus.EXPELLED)
                 if rng.random() < 0.5:  # annulled on appeal: membership restored
                     back = day + datetime.timedelta(days=rng.randint(120, 300))
-                    restored = PlannedEvent(
-                        EventKind.RESTORATION,
-                        back,
-                        cell=cell,
-                        decision_no=self._decision("QĐ/UBKT"),
-                        issued_by=committee.issued_by,
+                    restored = self._decided(
+                        EventKind.RESTORATION, back, "QĐ/UBKT", committee=committee, cell=cell
                     )
                     if self._add(person, restored):
                         person.standing, person.counted, person.cell = (
@@ -511,22 +453,15 @@ class Simulation:
         if not person.counted:
             return
         exempt_on = day + datetime.timedelta(days=3)
-        exemption = PlannedEvent(EventKind.EXEMPTION, exempt_on, decision_no=self._decision())
+        exemption = self._decided(EventKind.EXEMPTION, exempt_on)
         if age >= 62 and not person.exempt and rng.random() < 0.3 and self._add(person, exemption):
             person.exempt = True
         if person.admitted_on:
             for years in (30, 40, 45, 50):
                 due = datetime.date(person.admitted_on.year + years, 2, 3)
                 if due.year == year and due >= person.admitted_on + relativedelta(years=years):
-                    self._add(
-                        person,
-                        PlannedEvent(
-                            EventKind.BADGE,
-                            due,
-                            badge_years=years,
-                            decision_no=self._decision("QĐ/TU"),
-                        ),
-                    )
+                    badge = self._decided(EventKind.BADGE, due, "QĐ/TU", badge_years=years)
+                    self._add(person, badge)
 
     def _leave(self, person: SimulatedPerson, status: str) -> None:
         person.standing = status

@@ -11,14 +11,7 @@ from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
 from members import calendar
-from members.models import (
-    Candidate,
-    CandidateStage,
-    EventKind,
-    Member,
-    MemberEvent,
-    MemberStatus,
-)
+from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent, MemberStatus
 from members.models.members import PERSONAL_FIELDS
 from members.services.records import (
     check_scope,

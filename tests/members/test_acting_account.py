@@ -9,15 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from members import services
-from members.models import (
-    Candidate,
-    EventKind,
-    Member,
-    MemberEvent,
-    MemberRating,
-    OrganizationRating,
-    RatingLevel,
-)
+from members.models import Candidate, EventKind, Member, MemberEvent, RatingLevel
+from members.models.ratings import MemberRating, OrganizationRating
 from organizations.access import SYSTEM
 from tests.factories import MemberFactory
 
@@ -62,16 +55,18 @@ def admit(world, by):
     )
 
 
+# What the transfer papers of a member coming from outside say.
+PAPERS = {
+    "occurred_on": D(2026, 10, 1),
+    "counterpart": "Chi bộ thôn 3, Đảng bộ xã Tân Dĩnh",
+    "admitted_on": D(2019, 2, 3),
+    "recognized_on": D(2020, 3, 1),
+}
+
+
 def transfer_in(world, by):
-    return services.member_transfer_in(
-        member=Member(**person()),
-        organization=world.cell,
-        occurred_on=D(2026, 10, 1),
-        counterpart="Chi bộ thôn 3, Đảng bộ xã Tân Dĩnh",
-        admitted_on=D(2019, 2, 3),
-        recognized_on=D(2020, 3, 1),
-        by=by,
-    )
+    member = Member(**person())
+    return services.member_transfer_in(member=member, organization=world.cell, by=by, **PAPERS)
 
 
 def load_history(world, by):
