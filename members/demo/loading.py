@@ -42,6 +42,10 @@ from organizations.models.party import CELL_KINDS
 
 
 class MembersDemo:
+    """One load of the demo's members: reads what the simulation needs, runs it, writes what
+    it plans. `changed` counts the records written, `adapted` the identifiers it left to
+    people's records."""
+
     def __init__(
         self, *, rng_seed: int = 20141120, organizations: dict[str, PartyOrganization] | None = None
     ):

@@ -475,7 +475,7 @@ class Simulation:
             self._year_of(committee, cells, people, year)
         return people
 
-    # --- the cells, today's pipeline, the classes, the ratings ------------------------------
+    # --- the cells, today's pipeline, the classes, the ratings -----------------------------
     def plan_cells(self, committee: CommitteePlan, cells: list[CellPlan]) -> list[CellPlan]:
         """Give each cell its members at its founding (as recorded, or drawn) and its members
         counted today."""
