@@ -72,6 +72,23 @@ class JourneyForm(forms.ModelForm):
                 if name in self.fields and name not in self.errors:
                     self.add_error(name, errors)
 
+    def check_admission(self, cleaned: dict, field: str) -> None:
+        """The admission dated by `field`, with the ceremony the form gives, as check_event
+        checks it."""
+        if cleaned.get(field):
+            admission = MemberEvent(
+                kind=EventKind.ADMISSION,
+                occurred_on=cleaned[field],
+                ceremony_on=cleaned.get("ceremony_on"),
+            )
+            self.check_event(admission, {"occurred_on": field})
+
+    # What the journey's service takes from the form, besides the member and the account.
+    service_fields: tuple[str, ...] = ()
+
+    def service_arguments(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.service_fields}
+
     def add_service_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
@@ -105,15 +122,18 @@ class AdmissionForm(JourneyForm):
         help_text=_("Leave empty until the ceremony is held; probation counts from it."),
     )
 
+    service_fields = (
+        "organization",
+        "decided_on",
+        "decision_no",
+        "issued_by",
+        "ceremony_on",
+        "candidate",
+    )
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decided_on"):
-            admission = MemberEvent(
-                kind=EventKind.ADMISSION,
-                occurred_on=cleaned["decided_on"],
-                ceremony_on=cleaned.get("ceremony_on"),
-            )
-            self.check_event(admission, {"occurred_on": "decided_on"})
+        self.check_admission(cleaned, "decided_on")
         return cleaned
 
     def __init__(self, *args, user, **kwargs):
@@ -166,18 +186,30 @@ class TransferInForm(JourneyForm):
     ceremony_on = date_field(_("admission ceremony"), required=False)
     recognized_on = date_field(_("official since"), required=False)
 
+    service_fields = (
+        "organization",
+        "occurred_on",
+        "counterpart",
+        "decision_no",
+        "issued_by",
+        "standing",
+        "admitted_on",
+        "admitted_in",
+        "ceremony_on",
+        "recognized_on",
+    )
+
+    def service_arguments(self) -> dict:
+        return super().service_arguments() | {
+            "temporary": self.cleaned_data["kind"] == self.TEMPORARY
+        }
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("occurred_on"):
             arrival = MemberEvent(kind=EventKind.TRANSFER_IN, occurred_on=cleaned["occurred_on"])
             self.check_event(arrival, {})
-        if cleaned.get("admitted_on"):
-            admission = MemberEvent(
-                kind=EventKind.ADMISSION,
-                occurred_on=cleaned["admitted_on"],
-                ceremony_on=cleaned.get("ceremony_on"),
-            )
-            self.check_event(admission, {"occurred_on": "admitted_on"})
+        self.check_admission(cleaned, "admitted_on")
         if cleaned.get("recognized_on"):
             recognition = MemberEvent(
                 kind=EventKind.RECOGNITION, occurred_on=cleaned["recognized_on"]

@@ -1,5 +1,6 @@
 """Reads that span members and their events: the state on a past date, the member balance of
-a period (Biểu 1), the due and overdue lists of the admission pipeline."""
+a period (Biểu 1), the due and overdue lists of the admission pipeline, and what the ratings
+read (who is normally rated, the grassroots organisation of a cell, the HTXS quota)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members import calendar
 from members.models import (
@@ -16,24 +18,13 @@ from members.models import (
     EventKind,
     Member,
     MemberEvent,
+    MemberRating,
     MemberStatus,
+    RatingLevel,
 )
+from members.models.ratings import GOOD_OR_BETTER
 from organizations.access import subtree_q
-
-
-def _last_state(field: str, day: datetime.date) -> Subquery:
-    """For each member (OuterRef "pk"): `field` of their last event on or before `day`."""
-    return Subquery(MemberEvent.objects.last_on(day).values(field)[:1])
-
-
-def status_on(member_ids, day: datetime.date) -> dict[int, str | None]:
-    """Each member's status at the end of `day` (None before their first event)."""
-    rows = (
-        Member.objects.filter(pk__in=list(member_ids))
-        .annotate(status_on=_last_state("status_after", day))
-        .values_list("pk", "status_on")
-    )
-    return dict(rows)
+from organizations.models import OrganizationKind, PartyOrganization
 
 
 def _last_events_on(day: datetime.date):
@@ -202,3 +193,61 @@ def due_items(
             )
         )
     return sorted(items, key=lambda item: (not item.overdue, item.due_on))
+
+
+# --- ratings --------------------------------------------------------------------------------
+
+
+def rateable(member: Member, year: int) -> bool:
+    """Whether the member is normally rated for `year`: admitted at least RATING_MIN_MONTHS
+    before the year's end and not exempt."""
+    if member.exempt or not member.admitted_on:
+        return False
+    months = settings.MEMBER_RULES["RATING_MIN_MONTHS"]
+    return calendar.add_months(member.admitted_on, months) <= datetime.date(year, 12, 31)
+
+
+def grassroots_of(organization: PartyOrganization) -> PartyOrganization:
+    """The grassroots organisation (TCCSĐ) a cell belongs to: itself for a grassroots cell,
+    the grassroots committee above a subordinate cell."""
+    if organization.kind in (
+        OrganizationKind.GRASSROOTS_CELL,
+        OrganizationKind.GRASSROOTS_COMMITTEE,
+    ):
+        return organization
+    return (
+        organization.ancestors().filter(kind=OrganizationKind.GRASSROOTS_COMMITTEE).last()
+        or organization
+    )
+
+
+def excellent_quota_warning(organization: PartyOrganization, year: int) -> list[str]:
+    """HTXS is capped at a share of those rated HTT or better within a grassroots
+    organisation (configurable; a warning, not a block)."""
+    grassroots = grassroots_of(organization)
+    counts = (
+        MemberRating.objects.within(grassroots)
+        .filter(year=year)
+        .aggregate(
+            excellent=Count("pk", filter=Q(level=RatingLevel.EXCELLENT)),
+            good_or_better=Count("pk", filter=Q(level__in=GOOD_OR_BETTER)),
+        )
+    )
+    quota = settings.MEMBER_RULES["EXCELLENT_QUOTA_PERCENT"]
+    if counts["excellent"] * 100 > quota * counts["good_or_better"]:
+        share = counts["excellent"] * 100 / counts["good_or_better"]
+        return [
+            _(
+                "%(name)s, %(year)d: %(excellent)d of the %(good)d members rated HTT or better are "
+                "rated HTXS (%(share)s%%), above the %(quota)d%% quota."
+            )
+            % {
+                "name": grassroots.name,
+                "year": year,
+                "excellent": counts["excellent"],
+                "good": counts["good_or_better"],
+                "share": f"{share:.1f}".replace(".", ","),
+                "quota": quota,
+            }
+        ]
+    return []

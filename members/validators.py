@@ -24,13 +24,19 @@ def normalize_digits(value: str) -> str:
     return re.sub(r"[\s.\-]", "", value or "")
 
 
+def _match(pattern: str, value: str, message, code: str) -> None:
+    """Refuse `value` with `message` (which may name it) unless the whole of it matches."""
+    if not re.fullmatch(pattern, value or ""):
+        raise ValidationError(message, code=code, params={"value": value})
+
+
 def validate_citizen_id(value: str) -> None:
-    if not re.fullmatch(r"\d{12}", value or ""):
-        raise ValidationError(
-            _("A citizen ID has exactly 12 digits; %(value)s does not."),
-            code="citizen_id_format",
-            params={"value": value},
-        )
+    _match(
+        r"\d{12}",
+        value,
+        _("A citizen ID has exactly 12 digits; %(value)s does not."),
+        "citizen_id_format",
+    )
     if value[:3] not in PROVINCE_CODES:
         raise ValidationError(
             _(
@@ -49,17 +55,18 @@ def citizen_id_century_digit(birth_year: int, female: bool) -> str:
 
 
 def validate_card_number(value: str) -> None:
-    if not re.fullmatch(r"\d{8}", value or ""):
-        raise ValidationError(
-            _("A party card number has exactly 8 digits; %(value)s does not."),
-            code="card_number_format",
-            params={"value": value},
-        )
+    _match(
+        r"\d{8}",
+        value,
+        _("A party card number has exactly 8 digits; %(value)s does not."),
+        "card_number_format",
+    )
 
 
 def validate_phone(value: str) -> None:
-    if not re.fullmatch(r"(0|\+84)\d{9}", value or ""):
-        raise ValidationError(
-            _("Enter a Vietnamese phone number of 10 digits, e.g. 0912345678."),
-            code="phone_format",
-        )
+    _match(
+        r"(0|\+84)\d{9}",
+        value,
+        _("Enter a Vietnamese phone number of 10 digits, e.g. 0912345678."),
+        "phone_format",
+    )

@@ -112,6 +112,24 @@ class ScopedQuerySet(models.QuerySet):
         return self.in_scope(Scope(path=organization.path))
 
 
+class _System:
+    """The one who acts when no account does: a command, the demo loader. The services that
+    check the acting account's scope require it by name (`by=SYSTEM`), so that leaving the
+    account out is an error rather than a pass. It may write anywhere (whoever runs the
+    process chose where), and sees nothing: like an account without a profile, it is never
+    told whose a record is."""
+
+    is_authenticated = False
+    is_active = False
+    is_superuser = False
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
 def staff_profile(user):
     """The account's profile with its organisation, loaded once per request (cached on the
     user object, which lives as long as the request)."""
@@ -137,6 +155,12 @@ def scope_of(user) -> Scope:
     if profile is None:
         return NOTHING
     return Scope(path=profile.organization.path)
+
+
+def may_write_in(by, path: str) -> bool:
+    """Whether `by` may write records of the organisation at `path`: an account, inside what
+    it sees; SYSTEM, anywhere; nobody else (None included)."""
+    return by is SYSTEM or scope_of(by).contains_path(path)
 
 
 def role_of(user) -> str | None:

@@ -104,7 +104,10 @@ GIVEN = [
 
 
 @dataclass
-class Committee:
+class DemoCommittee:
+    """A demo zone committee: the province-level body above it, the committee itself, its
+    zones and enterprises, and its accounts (members.demo simulates its members)."""
+
     key: str
     province: str
     tax_prefix: str
@@ -116,7 +119,7 @@ class Committee:
     created: dict = field(default_factory=dict)
 
 
-BAC_GIANG = Committee(
+BAC_GIANG = DemoCommittee(
     key="bg",
     province="Bắc Giang",
     tax_prefix="24",
@@ -147,7 +150,7 @@ BAC_GIANG = Committee(
     enterprises=140,
     accounts={"staff": "bg-canbo", "leader": "bg-lanhdao", "admin": "bg-quantri"},
 )
-HA_NOI = Committee(
+HA_NOI = DemoCommittee(
     key="hn",
     province="Hà Nội",
     tax_prefix="01",
@@ -303,7 +306,7 @@ class DemoBuilder:
             self.build_committee(committee)
         return self.changed
 
-    def build_committee(self, c: Committee) -> None:
+    def build_committee(self, c: DemoCommittee) -> None:
         province = self.organization(kind=OrganizationKind.PROVINCE, **c.province_body)
         root = self.organization(
             kind=OrganizationKind.UPPER_GRASSROOTS, parent=province, **c.committee
@@ -350,7 +353,7 @@ class DemoBuilder:
             full_name=full_name,
         )
 
-    def build_enterprises(self, c: Committee, zones: list[Zone]) -> dict[str, list[Enterprise]]:
+    def build_enterprises(self, c: DemoCommittee, zones: list[Zone]) -> dict[str, list[Enterprise]]:
         """Enterprises by ownership group: 'fdi100', 'jv', 'domestic', 'state', 'agency'."""
         groups: dict[str, list[Enterprise]] = {
             "fdi100": [],
@@ -555,7 +558,7 @@ class DemoBuilder:
                         founding_members=self.rng.randint(3, 15),
                     )
 
-    def build_mass(self, c: Committee, groups) -> None:
+    def build_mass(self, c: DemoCommittee, groups) -> None:
         """Grassroots trade unions in most larger enterprises (Bắc Giang: 25 unions, over 15,000
         members), Youth Union branches and a few veterans' associations."""
         candidates = [e for g in ("fdi100", "jv", "domestic", "state") for e in groups[g]]

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from stdnum.vn import mst
 
-from organizations.access import Role
+from organizations.access import SYSTEM, Role
 from organizations.models import (
     Enterprise,
     MassKind,
@@ -148,6 +148,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
             decided_on=admitted_on,
             decision_no="12-QĐ/ĐU",
             ceremony_on=admitted_on + datetime.timedelta(days=14),
+            by=SYSTEM,
         )
         if not probationary:
             services.member_event_add(
@@ -156,7 +157,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
                     kind=EventKind.RECOGNITION,
                     occurred_on=admitted_on + datetime.timedelta(days=14) + relativedelta(years=1),
                     decision_no="30-QĐ/ĐU",
-                )
+                ),
+                by=SYSTEM,
             )
         member.refresh_from_db()
         return member

@@ -26,6 +26,7 @@ from members.models import (
 )
 from members.selectors import balance, counted_on
 from organizations import services as org_services
+from organizations.access import SYSTEM
 from organizations.demo import DEMO_PASSWORD, demo_accounts
 from organizations.models import (
     Enterprise,
@@ -144,9 +145,10 @@ def test_loading_again_changes_nothing(demo):
 def next_identity():
     """The card number and citizen ID the demo's generator would draw next, as a person
     might well type them (issue 8: load_demo then failed on a duplicate card number)."""
-    generator = MembersDemo()
+    loader = MembersDemo()
+    generator = loader.simulation
     for committee in (BAC_GIANG, HA_NOI):
-        generator.simulate(committee, generator.cells_of(committee))
+        generator.simulate(committee, loader.cells_of(committee))
     birth = datetime.date(1994, 7, 12)
     return generator._card(), generator._citizen_id("024", birth, "male", generator.rng), birth
 
@@ -191,7 +193,7 @@ def test_loading_again_leaves_what_people_entered_alone(demo):
 
     corrected = Member.objects.filter(organization=cell, status="official").first()
     corrected.full_name, corrected.phone = "Tên Đã Sửa", "0912345678"
-    services.member_save(member=corrected)
+    services.member_save(member=corrected, by=SYSTEM)
 
     renamed = PartyOrganization.objects.get(code="BG-KCN-CB02")
     renamed.code, renamed.founding_members = "BG-CB-THAI-DUONG", 9
@@ -214,7 +216,7 @@ def test_loading_again_leaves_what_people_entered_alone(demo):
     org_services.enterprise_save(enterprise=enterprise)
 
     award = MemberEvent.objects.filter(kind=EventKind.AWARD, member__organization=cell).first()
-    services.member_event_delete(event=award)
+    services.member_event_delete(event=award, by=SYSTEM)
 
     entered = records_of(added, corrected, renamed, new_cell, enterprise)
     before = fingerprint()

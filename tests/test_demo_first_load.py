@@ -21,7 +21,7 @@ from members import services as member_services
 from members.demo import BAC_GIANG, MembersDemo
 from members.models import Member
 from organizations import services
-from organizations.access import Role
+from organizations.access import SYSTEM, Role
 from organizations.demo import DemoBuilder
 from organizations.models import (
     Enterprise,
@@ -47,8 +47,8 @@ def what_the_demo_writes_first() -> dict:
             .order_by("pk")
             .first()
         )
-        generator = MembersDemo()
-        people = generator.simulate(BAC_GIANG, generator.cells_of(BAC_GIANG))
+        loader = MembersDemo()
+        people = loader.simulation.simulate(BAC_GIANG, loader.cells_of(BAC_GIANG))
         person = next(p for p in people if p.card_number)
         transaction.set_rollback(True)
     return {
@@ -101,6 +101,7 @@ def enter_as_a_person(demo: dict) -> list:
         organization=cell,
         decided_on=D(2020, 5, 4),
         ceremony_on=D(2020, 5, 19),
+        by=SYSTEM,
     )
     return [province, committee, zone, enterprise, cell, account, member]
 

@@ -37,7 +37,7 @@ from members.models import (
     TheoryClass,
 )
 from organizations import services
-from organizations.access import Role
+from organizations.access import SYSTEM, Role
 from organizations.models import LeadershipTerm
 from tests.conftest import World, account, build_world, client_for
 from tests.factories import MemberFactory, UserFactory, citizen_id, valid_tax_code
@@ -198,7 +198,7 @@ def make_world() -> Fuzz:
         citizen_id=citizen_id(9, 2001, female=True),
         identified_on=D(2026, 1, 5),
     )
-    member_services.candidate_save(candidate=candidate)
+    member_services.candidate_save(candidate=candidate, by=SYSTEM)
     awareness = AwarenessClass(
         organization=bg.committee,
         title="Lớp bồi dưỡng nhận thức về Đảng 2026",
@@ -229,7 +229,11 @@ def make_world() -> Fuzz:
         )
     )
     member_services.ratings_save(
-        organization=bg.cell, year=2025, levels={member: ("good", "")}, organization_level="good"
+        organization=bg.cell,
+        year=2025,
+        levels={member: ("good", "")},
+        organization_level="good",
+        by=SYSTEM,
     )
     services.enterprise_list_import(
         source=enterprise_list(),

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors, services
+from members.admin.persons import personal_fieldsets
 from members.models import Candidate, CandidateStage, Member
 from members.models.candidates import OPEN_STAGES
 from organizations.admin.base import ScopedModelAdmin
@@ -38,23 +39,7 @@ class CandidateAdmin(ScopedModelAdmin):
     readonly_fields = ["stage", "decided_on", "member_link"]
     fieldsets = [
         (None, {"fields": ["organization", "stage"]}),
-        (
-            _("Personal record"),
-            {
-                "fields": [
-                    "full_name",
-                    ("birth_date", "sex"),
-                    ("ethnicity", "religion"),
-                    "hometown",
-                    ("citizen_id", "phone"),
-                    ("education", "professional_level"),
-                ]
-            },
-        ),
-        (
-            _("Work"),
-            {"fields": ["enterprise", "position", ("youth_union_member", "trade_union_member")]},
-        ),
+        *personal_fieldsets(),
         (
             _("Admission pipeline"),
             {
@@ -106,7 +91,10 @@ class CandidateAdmin(ScopedModelAdmin):
             and obj.stage == CandidateStage.CELL_RESOLUTION
             and request.user.has_perm("members.add_member")
         ):
-            context["admit_url"] = reverse("admin:members_member_admit") + f"?candidate={obj.pk}"
+            context["record_action"] = {
+                "url": reverse("admin:members_member_admit") + f"?candidate={obj.pk}",
+                "label": _("Record the admission"),
+            }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changelist_view(self, request, extra_context=None):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from members import services
+from members.admin.persons import personal_fieldsets
 from members.forms import AdmissionForm, TransferInForm
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
 from members.models.members import ACTIVE_STATUSES, Person
@@ -63,26 +64,7 @@ class MemberResource(VerboseModelResource):
         export_order = fields
 
 
-PERSONAL_FIELDSETS = [
-    (
-        _("Personal record"),
-        {
-            "fields": [
-                "full_name",
-                ("birth_date", "sex"),
-                ("ethnicity", "religion"),
-                "hometown",
-                ("citizen_id", "phone"),
-                ("education", "professional_level"),
-                ("political_theory", "card_number"),
-            ]
-        },
-    ),
-    (
-        _("Work"),
-        {"fields": ["enterprise", "position", ("youth_union_member", "trade_union_member")]},
-    ),
-]
+PERSONAL_FIELDSETS = personal_fieldsets(("political_theory", "card_number"))
 
 
 class PresenceFilter(admin.SimpleListFilter):
@@ -221,6 +203,48 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
         *PERSONAL_FIELDSETS,
     ]
 
+    # The journeys' screens (below), laid out as the change page is.
+    admission_fieldsets = [
+        (
+            _("Admission decision"),
+            {
+                "fields": [
+                    "candidate",
+                    "organization",
+                    ("decided_on", "decision_no"),
+                    "issued_by",
+                    "ceremony_on",
+                ]
+            },
+        ),
+        *PERSONAL_FIELDSETS,
+    ]
+    transfer_in_fieldsets = [
+        (
+            _("Transfer"),
+            {
+                "fields": [
+                    "kind",
+                    "counterpart",
+                    "organization",
+                    ("occurred_on", "decision_no"),
+                    "issued_by",
+                ]
+            },
+        ),
+        (
+            _("Standing, from the transfer papers"),
+            {
+                "fields": [
+                    "standing",
+                    ("admitted_on", "admitted_in"),
+                    ("ceremony_on", "recognized_on"),
+                ]
+            },
+        ),
+        *PERSONAL_FIELDSETS,
+    ]
+
     def has_add_permission(self, request):
         # A record begins with an admission or a transfer in: the two journeys below.
         return False
@@ -258,14 +282,37 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
             context["timeline"] = obj.events.select_related(
                 "organization", "organization_after"
             ).order_by("sequence")
-            context["may_add_event"] = self.may_record(request)
-            context["add_event_url"] = (
-                reverse("admin:members_memberevent_add") + f"?member={obj.pk}"
-            )
+            if self.may_record(request):
+                context["record_action"] = {
+                    "url": reverse("admin:members_memberevent_add") + f"?member={obj.pk}",
+                    "label": _("Add an event"),
+                }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- journeys --------------------------------------------------------------------------
-    def _journey(self, request, *, form, title, fieldsets, template, extra=None):
+    def _journey(self, request, *, form, write, message, title, fieldsets, template, extra=None):
+        """A journey's screen. A valid post runs `write` (a service, given the form's
+        arguments and the account), which returns the member and the warnings to show: then
+        to the member's page with `message`; refused, the errors land on the form's fields."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                with transaction.atomic():
+                    member, warnings = write(
+                        member=form.instance, by=request.user, **form.service_arguments()
+                    )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                self.message_user(
+                    request,
+                    message % {"name": member.full_name, "cell": member.organization.name},
+                    messages.SUCCESS,
+                )
+                for warning in warnings:
+                    self.message_user(request, warning, messages.WARNING)
+                return HttpResponseRedirect(
+                    reverse("admin:members_member_change", args=[member.pk])
+                )
         admin_form = admin.helpers.AdminForm(form, fieldsets, {}, model_admin=self)
         context = {
             **self.admin_site.each_context(request),
@@ -279,24 +326,6 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
             **(extra or {}),
         }
         return TemplateResponse(request, template, context)
-
-    def _record(self, request, form, write, message):
-        """Run a journey's service: on success, to the member's page with the message and any
-        warnings; refused, the errors on the form's fields (None: show the form again)."""
-        try:
-            with transaction.atomic():
-                member, warnings = write()
-        except ValidationError as error:
-            form.add_service_error(error)
-            return None
-        self.message_user(
-            request,
-            message % {"name": member.full_name, "cell": member.organization.name},
-            messages.SUCCESS,
-        )
-        for warning in warnings:
-            self.message_user(request, warning, messages.WARNING)
-        return HttpResponseRedirect(reverse("admin:members_member_change", args=[member.pk]))
 
     def _last_issuer(self, request, kind) -> str:
         """The body that issued the account's last decision of this kind: usually the same."""
@@ -325,51 +354,19 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
             # What a candidate's record shares with a member's (Person).
             initial |= {f.name: getattr(candidate, f.attname) for f in Person._meta.fields}
             initial |= {"candidate": candidate.pk, "organization": candidate.organization_id}
-        form = AdmissionForm(
-            request.POST or None, initial=initial, user=request.user, instance=Member()
-        )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            done = self._record(
-                request,
-                form,
-                lambda: services.member_admit(
-                    member=form.instance,
-                    organization=data["organization"],
-                    decided_on=data["decided_on"],
-                    decision_no=data["decision_no"],
-                    issued_by=data["issued_by"],
-                    ceremony_on=data["ceremony_on"],
-                    candidate=data["candidate"],
-                    by=request.user,
-                ),
-                _("%(name)s is recorded as a probationary member of %(cell)s."),
-            )
-            if done:
-                return done
         awaiting = visible_candidates.filter(stage=CandidateStage.CELL_RESOLUTION).select_related(
             "organization"
         )
         return self._journey(
             request,
-            form=form,
+            form=AdmissionForm(
+                request.POST or None, initial=initial, user=request.user, instance=Member()
+            ),
+            write=services.member_admit,
+            message=_("%(name)s is recorded as a probationary member of %(cell)s."),
             title=_("Record an admission"),
             template="admin/members/member/admission.html",
-            fieldsets=[
-                (
-                    _("Admission decision"),
-                    {
-                        "fields": [
-                            "candidate",
-                            "organization",
-                            ("decided_on", "decision_no"),
-                            "issued_by",
-                            "ceremony_on",
-                        ]
-                    },
-                ),
-                *PERSONAL_FIELDSETS,
-            ],
+            fieldsets=self.admission_fieldsets,
             extra={"candidate": candidate, "awaiting": awaiting},
         )
 
@@ -382,63 +379,15 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
             user=request.user,
             instance=Member(),
         )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            done = self._record(
-                request,
-                form,
-                lambda: (
-                    services.member_transfer_in(
-                        member=form.instance,
-                        organization=data["organization"],
-                        occurred_on=data["occurred_on"],
-                        counterpart=data["counterpart"],
-                        decision_no=data["decision_no"],
-                        issued_by=data["issued_by"],
-                        temporary=data["kind"] == TransferInForm.TEMPORARY,
-                        standing=data["standing"],
-                        admitted_on=data["admitted_on"],
-                        admitted_in=data["admitted_in"],
-                        ceremony_on=data["ceremony_on"],
-                        recognized_on=data["recognized_on"],
-                        by=request.user,
-                    ),
-                    [],
-                ),
-                _("%(name)s is recorded as arriving in %(cell)s."),
-            )
-            if done:
-                return done
         return self._journey(
             request,
             form=form,
+            # The service returns the member alone: a transfer in warns of nothing.
+            write=lambda **arguments: (services.member_transfer_in(**arguments), []),
+            message=_("%(name)s is recorded as arriving in %(cell)s."),
             title=_("Record a transfer in"),
             template="admin/members/member/transfer_in.html",
-            fieldsets=[
-                (
-                    _("Transfer"),
-                    {
-                        "fields": [
-                            "kind",
-                            "counterpart",
-                            "organization",
-                            ("occurred_on", "decision_no"),
-                            "issued_by",
-                        ]
-                    },
-                ),
-                (
-                    _("Standing, from the transfer papers"),
-                    {
-                        "fields": [
-                            "standing",
-                            ("admitted_on", "admitted_in"),
-                            ("ceremony_on", "recognized_on"),
-                        ]
-                    },
-                ),
-                *PERSONAL_FIELDSETS,
-            ],
+            fieldsets=self.transfer_in_fieldsets,
         )
 
 

@@ -107,7 +107,7 @@ class MemberRatingAdmin(ScopedModelAdmin):
             if rating is not None:
                 initial.append({"member": member.pk, "level": rating.level, "note": rating.note})
             else:
-                default = "" if services.rateable(member, year) else RatingLevel.NOT_RATED
+                default = "" if selectors.rateable(member, year) else RatingLevel.NOT_RATED
                 initial.append({"member": member.pk, "level": default, "note": ""})
         cell_rating = OrganizationRating.objects.filter(organization=cell, year=year).first()
         data = request.POST if request.method == "POST" else None
@@ -167,7 +167,7 @@ class MemberRatingAdmin(ScopedModelAdmin):
                     (label, levels_now.count(value)) for value, label in RatingLevel.choices
                 ],
                 "unrated": len(members) - len(levels_now),
-                "quota_warnings": services.excellent_quota_warning(cell, year),
+                "quota_warnings": selectors.excellent_quota_warning(cell, year),
             }
         )
         return TemplateResponse(request, "admin/members/memberrating/entry.html", context)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
 from members import calendar
-from members.models.members import Person
+from members.models.members import Member, MemberStatus, Person
 from organizations import access, bounds
 from organizations.models.party import CELL_KINDS
 
@@ -308,9 +308,6 @@ class Candidate(Person):
     def clean_introducers(self):
         """Two official members, or the Youth Union / trade union committee and one member;
         official on the day the dossier was complete."""
-        from members.models.members import MemberStatus
-        from members.selectors import status_on
-
         introducers = [m for m in (self.introducer_1, self.introducer_2) if m is not None]
         if not self.dossier_on:
             return
@@ -336,7 +333,9 @@ class Candidate(Person):
                     )
                 }
             )
-        statuses = status_on([m.pk for m in introducers], self.dossier_on)
+        statuses = Member.objects.filter(pk__in=[m.pk for m in introducers]).statuses_on(
+            self.dossier_on
+        )
         not_official = [m for m in introducers if statuses.get(m.pk) != MemberStatus.OFFICIAL]
         if not_official:
             raise ValidationError(

@@ -4,10 +4,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.calendar import whole_months
 from members.validators import (
     citizen_id_century_digit,
     normalize_digits,
@@ -16,6 +17,7 @@ from members.validators import (
     validate_phone,
 )
 from organizations import access, bounds
+from organizations.models import Enterprise
 from organizations.models.party import may_serve
 
 
@@ -82,6 +84,14 @@ class MemberQuerySet(access.ScopedQuerySet):
     def counted(self):
         """Members counted in the numbers (đảng số) of one of our organisations."""
         return self.filter(counted_in__isnull=False)
+
+    def statuses_on(self, day: datetime.date) -> dict[int, str | None]:
+        """Each member's status at the end of `day` by id (None before their first event):
+        the state their last event on or before `day` left."""
+        # The events' model by the relation: events.py imports this module, not the reverse.
+        events = self.model._meta.get_field("events").related_model
+        last = Subquery(events.objects.last_on(day).values("status_after")[:1])
+        return dict(self.annotate(status_on=last).values_list("pk", "status_on"))
 
 
 class Person(models.Model):
@@ -152,8 +162,6 @@ class Person(models.Model):
                     },
                 )
         if self.enterprise_id and self.organization_id:
-            from organizations.models import Enterprise
-
             # One query for the employer's committee, whatever is cached.
             name, committee_path = (
                 Enterprise.objects.filter(pk=self.enterprise_id)
@@ -278,8 +286,6 @@ class Member(Person):
 
     def party_age(self, on: datetime.date | None = None) -> int | None:
         """Full years since the admission decision."""
-        from members.calendar import whole_months
-
         if not self.admitted_on:
             return None
         return whole_months(self.admitted_on, on or timezone.localdate()) // 12

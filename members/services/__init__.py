@@ -4,6 +4,14 @@ journeys' forms and the demo call these; nothing else writes those records.
 A member's status is never written directly: each change of the events replays the whole
 timeline (members.timeline) and stores what follows from it, or refuses the change with the
 reason and writes nothing.
+
+`by`, the one acting, is a required keyword of every service that checks where it writes or
+whose records an error may name: the account of the request (the admin passes
+`request.user`), or `organizations.access.SYSTEM` for a process no account runs (the demo
+loader, a command). An account writes only into the organisations it sees and is told who
+holds a number only when it sees them; SYSTEM writes anywhere and is told nobody's name. Any
+other value, None included, sees nothing and may write nowhere: no caller skips the check by
+leaving the account out.
 """
 
 from members.services.candidates import candidate_save
@@ -14,13 +22,7 @@ from members.services.classes import (
     theory_participants_add,
 )
 from members.services.journeys import member_admit, member_transfer_in
-from members.services.ratings import (
-    excellent_quota_warning,
-    grassroots_of,
-    organization_rating_save,
-    rateable,
-    ratings_save,
-)
+from members.services.ratings import organization_rating_save, ratings_save
 from members.services.records import (
     member_check,
     member_event_add,
@@ -37,8 +39,6 @@ __all__ = [
     "awareness_participants_add",
     "candidate_save",
     "course_save",
-    "excellent_quota_warning",
-    "grassroots_of",
     "member_admit",
     "member_check",
     "member_event_add",
@@ -50,7 +50,6 @@ __all__ = [
     "member_save",
     "member_transfer_in",
     "organization_rating_save",
-    "rateable",
     "ratings_save",
     "theory_participants_add",
 ]

@@ -18,7 +18,7 @@ from members.services.records import check_scope
 
 
 @transaction.atomic
-def candidate_save(*, candidate: Candidate, by=None) -> list[str]:
+def candidate_save(*, candidate: Candidate, by) -> list[str]:
     """Validate and save a candidate; returns warnings about deadlines that have passed."""
     if candidate.organization_id:
         check_scope(by, candidate.organization)

@@ -11,14 +11,7 @@ from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
 from members import calendar
-from members.models import (
-    Candidate,
-    CandidateStage,
-    EventKind,
-    Member,
-    MemberEvent,
-    MemberStatus,
-)
+from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent, MemberStatus
 from members.models.members import PERSONAL_FIELDS
 from members.services.records import (
     check_scope,
@@ -87,7 +80,7 @@ def member_admit(
     issued_by: str = "",
     ceremony_on: datetime.date | None = None,
     candidate: Candidate | None = None,
-    by=None,
+    by,
 ) -> tuple[Member, list[str]]:
     """Record an admission decided by the upper committee: the person becomes a probationary
     member of `organization` in one step. From a candidate of the pipeline (whose cell has
@@ -171,7 +164,7 @@ def member_transfer_in(
     admitted_in: str = "",
     ceremony_on: datetime.date | None = None,
     recognized_on: datetime.date | None = None,
-    by=None,
+    by,
 ) -> Member:
     """Record a member arriving from another party organisation (`counterpart`), for good or
     for a while (`temporary`: they stay counted there). A new record carries the history the

@@ -2,73 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members import calendar
-from members.models import (
-    Member,
-    MemberRating,
-    OrganizationRating,
-    RatingLevel,
-)
-from members.models.ratings import GOOD_OR_BETTER
+from members.models import Member, MemberRating, OrganizationRating, RatingLevel
+from members.selectors import excellent_quota_warning, rateable
 from members.services.records import check_scope
-from organizations.models import OrganizationKind, PartyOrganization
+from organizations.models import PartyOrganization
 
 # --- ratings --------------------------------------------------------------------------------
-
-
-def grassroots_of(organization: PartyOrganization) -> PartyOrganization:
-    """The grassroots organisation (TCCSĐ) a cell belongs to: itself for a grassroots cell,
-    the grassroots committee above a subordinate cell."""
-    if organization.kind in (
-        OrganizationKind.GRASSROOTS_CELL,
-        OrganizationKind.GRASSROOTS_COMMITTEE,
-    ):
-        return organization
-    return (
-        organization.ancestors().filter(kind=OrganizationKind.GRASSROOTS_COMMITTEE).last()
-        or organization
-    )
-
-
-def excellent_quota_warning(organization: PartyOrganization, year: int) -> list[str]:
-    """HTXS is capped at a share of those rated HTT or better within a grassroots
-    organisation (configurable; a warning, not a block)."""
-    grassroots = grassroots_of(organization)
-    counts = (
-        MemberRating.objects.within(grassroots)
-        .filter(year=year)
-        .aggregate(
-            excellent=Count("pk", filter=Q(level=RatingLevel.EXCELLENT)),
-            good_or_better=Count("pk", filter=Q(level__in=GOOD_OR_BETTER)),
-        )
-    )
-    quota = settings.MEMBER_RULES["EXCELLENT_QUOTA_PERCENT"]
-    if counts["excellent"] * 100 > quota * counts["good_or_better"]:
-        share = counts["excellent"] * 100 / counts["good_or_better"]
-        return [
-            _(
-                "%(name)s, %(year)d: %(excellent)d of the %(good)d members rated HTT or better are "
-                "rated HTXS (%(share)s%%), above the %(quota)d%% quota."
-            )
-            % {
-                "name": grassroots.name,
-                "year": year,
-                "excellent": counts["excellent"],
-                "good": counts["good_or_better"],
-                "share": f"{share:.1f}".replace(".", ","),
-                "quota": quota,
-            }
-        ]
-    return []
 
 
 @transaction.atomic
@@ -78,7 +23,7 @@ def ratings_save(
     year: int,
     levels: dict[Member, tuple[str, str]],
     organization_level: str | None = None,
-    by=None,
+    by,
 ) -> list[str]:
     """Record a year's ratings of a cell's members (member -> (level, note)) and of the cell
     itself, in one go; members left out keep what they had. Returns warnings: the HTXS quota,
@@ -142,17 +87,8 @@ def ratings_save(
 
 
 @transaction.atomic
-def organization_rating_save(*, rating: OrganizationRating, by=None) -> OrganizationRating:
+def organization_rating_save(*, rating: OrganizationRating, by) -> OrganizationRating:
     check_scope(by, rating.organization)
     rating.full_clean()
     rating.save()
     return rating
-
-
-def rateable(member: Member, year: int) -> bool:
-    """Whether the member is normally rated for `year`: admitted at least RATING_MIN_MONTHS
-    before the year's end and not exempt."""
-    if member.exempt or not member.admitted_on:
-        return False
-    months = settings.MEMBER_RULES["RATING_MIN_MONTHS"]
-    return calendar.add_months(member.admitted_on, months) <= datetime.date(year, 12, 31)

@@ -15,7 +15,7 @@ from members.models import (
     Member,
     MemberEvent,
 )
-from organizations.access import scope_of
+from organizations.access import may_write_in
 from organizations.models import PartyOrganization
 
 DERIVED_FIELDS = [
@@ -90,7 +90,7 @@ def _replayed(member: Member, events: list[MemberEvent], changed: list):
 
 
 def store_timeline(
-    member: Member, events: list[MemberEvent], *, changed: list | None = None, by=None
+    member: Member, events: list[MemberEvent], *, changed: list | None = None, by
 ) -> Member:
     """Replay `events` (saved or not) as the member's whole timeline; on success save the
     member, the new and changed events and every event's resulting state. `changed` pairs the
@@ -284,11 +284,10 @@ def locked(member: Member) -> list[MemberEvent]:
 
 
 def check_scope(by, organization) -> None:
-    if (
-        by is not None
-        and organization is not None
-        and not scope_of(by).contains_path(organization.path)
-    ):
+    """Refuse a write into `organization` (None: the write names no organisation) unless `by`
+    may write there: an account inside its subtree, or access.SYSTEM. Anything else, None
+    included, is refused."""
+    if organization is not None and not may_write_in(by, organization.path):
         raise ValidationError({"organization": _("Choose one of your own cells.")})
 
 
@@ -303,7 +302,7 @@ def _on_the_event(error: ValidationError) -> ValidationError:
     return _renamed(error, {f: None for f in error.error_dict if f not in EVENT_FIELDS})
 
 
-def member_event_check(*, event: MemberEvent, by=None) -> None:
+def member_event_check(*, event: MemberEvent, by) -> None:
     """Raise what adding or changing `event` would raise, writing nothing (for forms)."""
     member = event.member
     others = [e for e in member.events.all() if e.pk != event.pk]
@@ -321,7 +320,7 @@ def _store_events(member: Member, events: list[MemberEvent], *, changed=None, by
 
 
 @transaction.atomic
-def member_event_add(*, event: MemberEvent, by=None) -> MemberEvent:
+def member_event_add(*, event: MemberEvent, by) -> MemberEvent:
     """Add an event to a member's record (the member is `event.member`)."""
     member = event.member
     check_scope(by, event.organization if event.organization_id else None)
@@ -332,7 +331,7 @@ def member_event_add(*, event: MemberEvent, by=None) -> MemberEvent:
 
 
 @transaction.atomic
-def member_events_add(*, member: Member, events: list[MemberEvent], by=None) -> Member:
+def member_events_add(*, member: Member, events: list[MemberEvent], by) -> Member:
     """Add several events to a member's record at once (e.g. from paper records), checked as
     if entered one by one."""
     for event in events:
@@ -344,7 +343,7 @@ def member_events_add(*, member: Member, events: list[MemberEvent], by=None) -> 
 
 
 @transaction.atomic
-def member_event_change(*, event: MemberEvent, by=None) -> MemberEvent:
+def member_event_change(*, event: MemberEvent, by) -> MemberEvent:
     """Correct an event (its date, decision, organisation…); the rest must still fit."""
     member = event.member
     check_scope(by, event.organization if event.organization_id else None)
@@ -355,7 +354,7 @@ def member_event_change(*, event: MemberEvent, by=None) -> MemberEvent:
 
 
 @transaction.atomic
-def member_event_delete(*, event: MemberEvent, by=None) -> None:
+def member_event_delete(*, event: MemberEvent, by) -> None:
     """Delete an event recorded by mistake; refused when the rest would not fit."""
     member = event.member
     events = [e for e in locked(member) if e.pk != event.pk]
@@ -367,14 +366,14 @@ def member_event_delete(*, event: MemberEvent, by=None) -> None:
     event.delete()
 
 
-def member_check(*, member: Member, by=None) -> None:
+def member_check(*, member: Member, by) -> None:
     """Raise what saving the member's personal record would raise, writing nothing (for
     forms)."""
     _member_clean(member, by=by)
 
 
 @transaction.atomic
-def member_save(*, member: Member, by=None) -> Member:
+def member_save(*, member: Member, by) -> Member:
     """Save the personal record of an existing member (the events decide the rest)."""
     _member_clean(member, by=by)
     _member_write(member, by=by)
@@ -382,11 +381,12 @@ def member_save(*, member: Member, by=None) -> Member:
 
 
 @transaction.atomic
-def member_history_load(*, member: Member, events: list[MemberEvent]) -> Member:
+def member_history_load(*, member: Member, events: list[MemberEvent], by) -> Member:
     """Write a member and their whole history at once, as from paper records: every event is
     checked in order, as if entered one by one. Used by the demo data."""
     if member.pk:
         raise ValidationError(_("The member already has a record."))
     for event in events:
+        check_scope(by, event.organization if event.organization_id else None)
         _event_clean(event)
-    return store_timeline(member, list(events))
+    return store_timeline(member, list(events), by=by)

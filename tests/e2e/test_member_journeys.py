@@ -16,7 +16,7 @@ from members.models import (
     MemberEvent,
     MemberStatus,
 )
-from organizations.access import Role
+from organizations.access import SYSTEM, Role
 from organizations.models import OrganizationKind
 from tests.conftest import account
 from tests.factories import MemberFactory, PartyOrganizationFactory, citizen_id
@@ -124,7 +124,7 @@ def candidate(transactional_db, bg, introducers):
         votes_for=2,
         official_members=2,
     )
-    services.candidate_save(candidate=candidate)
+    services.candidate_save(candidate=candidate, by=SYSTEM)
     assert candidate.stage == CandidateStage.CELL_RESOLUTION
     return candidate
 
@@ -472,7 +472,7 @@ def bg_waiting(transactional_db, bg):
         organization=bg.cell,
         identified_on=D(2026, 2, 10),
     )
-    services.candidate_save(candidate=waiting)
+    services.candidate_save(candidate=waiting, by=SYSTEM)
     return waiting
 
 

@@ -18,6 +18,7 @@ from members.models import (
     StudySession,
     TheoryClass,
 )
+from organizations.access import SYSTEM
 from tests.factories import MemberFactory
 
 D = datetime.date
@@ -57,7 +58,7 @@ def candidate_at_resolution(world, introducers, full_name="") -> Candidate:
         votes_for=3,
         official_members=4,
     )
-    services.candidate_save(candidate=candidate)
+    services.candidate_save(candidate=candidate, by=SYSTEM)
     return candidate
 
 
@@ -72,6 +73,7 @@ def member_without_ceremony(world) -> Member:
         organization=world.cell,
         decided_on=D(2026, 10, 20),
         decision_no="88-QĐ/ĐU",
+        by=SYSTEM,
     )
     return member
 
@@ -80,7 +82,8 @@ def award(member, on) -> MemberEvent:
     return services.member_event_add(
         event=MemberEvent(
             member=member, kind=EventKind.AWARD, occurred_on=on, note="Giấy khen", issued_by="ĐU"
-        )
+        ),
+        by=SYSTEM,
     )
 
 
@@ -90,6 +93,7 @@ def rate(world, members, level=RatingLevel.GOOD):
         year=2025,
         levels=dict.fromkeys(members, (level, "")),
         organization_level=RatingLevel.GOOD,
+        by=SYSTEM,
     )
 
 
@@ -111,6 +115,7 @@ def build_records(world, member_name="", candidate_name="") -> Records:
         decided_on=D(2026, 10, 15),
         ceremony_on=D(2026, 10, 29),
         candidate=admitted,
+        by=SYSTEM,
     )
     MemberFactory(organization=world.cell, probationary=True, admitted_on=D(2025, 6, 2))
     member_without_ceremony(world)

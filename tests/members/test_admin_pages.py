@@ -15,6 +15,7 @@ from members.models import (
     StudySession,
     TheoryClass,
 )
+from organizations.access import SYSTEM
 from organizations.models import OrganizationKind
 from tests.conftest import client_for
 from tests.factories import MemberFactory, PartyOrganizationFactory
@@ -108,7 +109,8 @@ def grow(world, records: Records, times=3):
             kind=OrganizationKind.GRASSROOTS_CELL, parent=world.committee
         )
         services.organization_rating_save(
-            rating=OrganizationRating(organization=cell, year=2025, level=RatingLevel.EXCELLENT)
+            rating=OrganizationRating(organization=cell, year=2025, level=RatingLevel.EXCELLENT),
+            by=SYSTEM,
         )
 
 

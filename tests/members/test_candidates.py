@@ -7,6 +7,7 @@ import pytest
 
 from members import services
 from members.models import Candidate, CandidateStage, Member, MemberStatus
+from organizations.access import SYSTEM
 from tests.factories import MemberFactory, citizen_id
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +152,7 @@ def candidate(bg, introducers, **fields):
     }
     values.update(fields)
     record = Candidate(**values)
-    services.candidate_save(candidate=record)
+    services.candidate_save(candidate=record, by=SYSTEM)
     return record
 
 
@@ -168,6 +169,7 @@ def test_admission_turns_the_candidate_into_a_probationary_member(bg, introducer
         decided_on=D(2026, 10, 5),
         decision_no="215-QĐ/ĐU",
         candidate=record,
+        by=SYSTEM,
     )
     assert warnings == []
     record.refresh_from_db()
@@ -177,7 +179,7 @@ def test_admission_turns_the_candidate_into_a_probationary_member(bg, introducer
 
     admission = member.events.get()
     admission.ceremony_on = D(2026, 10, 20)
-    services.member_event_change(event=admission)
+    services.member_event_change(event=admission, by=SYSTEM)
     record.refresh_from_db()
     assert record.stage == CandidateStage.ADMITTED
 
@@ -189,6 +191,7 @@ def test_a_late_decision_is_recorded_with_a_warning(bg, introducers):
         organization=bg.cell,
         decided_on=D(2026, 10, 5),
         candidate=record,
+        by=SYSTEM,
     )
     assert len(warnings) == 1
     assert "sau 87 ngày làm việc" in warnings[0] and "không quá 60 ngày" in warnings[0]

@@ -7,6 +7,7 @@ import pytest
 
 from members import services
 from members.models import AwarenessClass, Candidate, StudySession
+from organizations.access import SYSTEM
 from tests.factories import MemberFactory, citizen_id
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def candidate(bg):
         citizen_id=citizen_id(9, 2001, female=True),
         identified_on=D(2026, 1, 5),
     )
-    services.candidate_save(candidate=record)
+    services.candidate_save(candidate=record, by=SYSTEM)
     return record
 
 

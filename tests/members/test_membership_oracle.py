@@ -19,6 +19,7 @@ from members import services
 from members.models import Member, MemberEvent
 from members.models.members import PERSONAL_FIELDS
 from members.services import records
+from organizations.access import SYSTEM
 from tests.conftest import account, build_world
 from tests.factories import MemberFactory, citizen_id
 from tests.members.records import candidate_at_resolution
@@ -217,7 +218,7 @@ def test_outsider_admitting_a_candidate_with_a_counted_citizen_id_gets_a_form_er
     candidate.citizen_id = secret.citizen_id
     candidate.birth_date = secret.birth_date
     candidate.sex = secret.sex
-    services.candidate_save(candidate=candidate)
+    services.candidate_save(candidate=candidate, by=SYSTEM)
     before = written()
     response = client_for(outsider).post(
         ADMIT_URL,
@@ -258,7 +259,8 @@ def gone(bg, hn):
             kind="transfer_out",
             occurred_on=D(2024, 3, 1),
             counterpart="Đảng bộ Các KCN tỉnh Bắc Giang",
-        )
+        ),
+        by=SYSTEM,
     )
     MemberFactory(
         organization=bg.cell,
@@ -417,7 +419,7 @@ def test_services_name_the_holder_to_an_account_that_sees_them(bg, cell2, secret
 def test_services_name_nobody_without_an_account(bg, cell2, secret):
     mine = MemberFactory(organization=cell2, birth_date=D(1996, 5, 17))
     mine.card_number = CARD
-    refused_by_service(lambda: services.member_save(member=mine), card_number=ELSEWHERE)
+    refused_by_service(lambda: services.member_save(member=mine, by=SYSTEM), card_number=ELSEWHERE)
 
 
 def test_event_services_refuse_a_member_counted_again(bg, hn, gone, outsider):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import MemberEvent, MemberRating, OrganizationRating, RatingLevel
+from organizations.access import SYSTEM
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,8 @@ def test_every_member_of_the_cell_is_on_one_screen(bg, members, staff_client):
     services.member_event_add(
         event=MemberEvent(
             member=gone, kind="transfer_out", occurred_on=D(2025, 6, 1), counterpart="Nơi khác"
-        )
+        ),
+        by=SYSTEM,
     )
     response = screen(staff_client, bg)
     listed = [member for member, _form in response.context["rows"]]
@@ -123,7 +125,8 @@ def test_a_member_who_left_the_cell_meanwhile_writes_nothing(bg, members, staff_
             kind="transfer_out",
             occurred_on=timezone.localdate(),
             counterpart="Đảng bộ xã Tân Dĩnh",
-        )
+        ),
+        by=SYSTEM,
     )
     response = refused_as_changed(staff_client, bg, data, this_year())
     rows = response.context["rows"]
