@@ -225,3 +225,24 @@ def test_from_the_command_line_the_message_goes_to_stderr_and_the_status_is_2(
     captured = capsys.readouterr()
     assert "Không có tổ chức có mã NOPE." in captured.err
     assert captured.out == ""
+
+
+def shape(data):
+    """The keys of `data`, all the way down (a list by its first item)."""
+    if isinstance(data, dict):
+        return {key: shape(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [shape(data[0])] if data else []
+    return None
+
+
+@pytest.mark.django_db
+def test_the_readme_documents_the_json_as_it_is(year_2025):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Figures: `report_figures`") :]
+    documented = json.loads(section[section.index("```json") + 7 : section.index("```\n\n-")])
+    data = report("--committee", "BG-KCN", "--year", "2025")
+    assert shape(documented) == shape(data)
+    assert shape(documented["metrics"][1]) == shape(metric(data, "members_rated_good"))
