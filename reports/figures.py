@@ -112,6 +112,7 @@ class Breakdown:
     root: object
     period: Period
     as_of: datetime.date
+    current: Period  # the period cut at `as_of`: what is computed
     children: list  # the children active at some time in the period, by path
     values: dict[tuple[str, tuple], dict[int, Value]]  # (key, params) → {child id: value}
 
@@ -131,4 +132,4 @@ def breakdown(root, period: Period, keys=None, as_of: datetime.date | None = Non
             values[metric.key, tuple(params.items())] = metric(
                 root, current, by_child=True, children=children, **params
             )
-    return Breakdown(root, period, as_of, children, values)
+    return Breakdown(root, period, as_of, current, children, values)

@@ -331,3 +331,35 @@ def test_today_is_what_the_figures_of_a_running_period_are_taken_on(monkeypatch)
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 3, 15))
     assert figures.as_of_date(Period.year(2026)) == D(2026, 3, 15)
     assert figures.as_of_date(Period.year(2025)) == D(2025, 12, 31)
+
+
+@pytest.mark.django_db
+def test_adding_a_metric_is_writing_one_function(year_2025, monkeypatch):
+    """As the history of organisations will add organizations_founded: one function, and the
+    figures, the grouped form and the command have it."""
+    from django.db.models import Count as CountRows
+
+    from reports.metrics import COUNT, PERIOD, metric, registry
+
+    monkeypatch.setattr(registry, "REGISTRY", dict(registry.REGISTRY))
+
+    @metric(key="cells_founded", label="Cells founded", unit=COUNT, definition="…", kind=PERIOD)
+    def cells_founded(groups, period):
+        rows = (
+            PartyOrganization.objects.filter(
+                groups.within("path"), founded_on__gte=period.start, founded_on__lte=period.end
+            )
+            .values(group=groups.key("path"))
+            .annotate(number=CountRows("pk"))
+            .values_list("group", "number")
+        )
+        return groups.collect(rows, Count)
+
+    tree = year_2025.tree
+    # The grassroots committee and its two cells, and cell B, were founded in 2016.
+    assert figures.compute(tree.committee, Period.year(2016)).get("cells_founded").value == Count(4)
+    # Cell A, founded in 2018, is no child of 2016.
+    assert by_child("cells_founded", tree.committee, Period.year(2016)) == {
+        tree.cell_b.pk: Count(1),
+        tree.grassroots.pk: Count(3),
+    }
