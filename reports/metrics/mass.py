@@ -1,0 +1,113 @@
+"""Mass organisations in the committee's zones: trade unions, Youth Union branches and
+veterans' associations founded, and union members recruited.
+
+They belong to enterprises, and enterprises to zones in the care of a zone committee: these
+figures are grouped by the zone's committee (0 for an organisation below a zone committee)."""
+
+from __future__ import annotations
+
+from django.db.models import Count as CountRows
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import MassKind, MassOrganization, MembershipCount
+from reports.metrics.grouping import Groups
+from reports.metrics.registry import COUNT, PERIOD, ZONES, metric
+from reports.periods import Period
+from reports.values import Count
+
+COMMITTEE = "enterprise__zone__committee__path"
+
+
+def _founded(groups: Groups, period: Period, kind: str) -> dict[int, Count]:
+    rows = (
+        MassOrganization.objects.filter(
+            groups.within(COMMITTEE),
+            kind=kind,
+            founded_on__gte=period.start,
+            founded_on__lte=period.end,
+        )
+        .order_by()
+        .values(group=groups.key(COMMITTEE))
+        .annotate(number=CountRows("pk"))
+        .values_list("group", "number")
+    )
+    return groups.collect(rows, Count)
+
+
+@metric(
+    key="unions_founded",
+    label=_("Grassroots trade unions founded"),
+    unit=COUNT,
+    kind=PERIOD,
+    scope=ZONES,
+    definition=_(
+        "Grassroots trade unions whose founding date is in the period, in enterprises and "
+        "agencies of the zones in the care of the zone committees of the subtree (0 for an "
+        "organisation below a zone committee)."
+    ),
+)
+def unions_founded(groups: Groups, period: Period) -> dict[int, Count]:
+    return _founded(groups, period, MassKind.TRADE_UNION)
+
+
+@metric(
+    key="youth_union_founded",
+    label=_("Youth Union branches founded"),
+    unit=COUNT,
+    kind=PERIOD,
+    scope=ZONES,
+    definition=_(
+        "Youth Union branches whose founding date is in the period, in enterprises and "
+        "agencies of the zones in the care of the zone committees of the subtree (0 for an "
+        "organisation below a zone committee)."
+    ),
+)
+def youth_union_founded(groups: Groups, period: Period) -> dict[int, Count]:
+    return _founded(groups, period, MassKind.YOUTH_UNION)
+
+
+@metric(
+    key="veterans_founded",
+    label=_("Veterans' associations founded"),
+    unit=COUNT,
+    kind=PERIOD,
+    scope=ZONES,
+    definition=_(
+        "Veterans' associations whose founding date is in the period, in enterprises and "
+        "agencies of the zones in the care of the zone committees of the subtree (0 for an "
+        "organisation below a zone committee)."
+    ),
+)
+def veterans_founded(groups: Groups, period: Period) -> dict[int, Count]:
+    return _founded(groups, period, MassKind.VETERANS)
+
+
+@metric(
+    key="union_members_recruited",
+    label=_("Trade union members recruited"),
+    unit=COUNT,
+    kind=PERIOD,
+    scope=ZONES,
+    definition=_(
+        "The sum of the new members recruited (phát triển đoàn viên) that the member counts of "
+        "grassroots trade unions dated in the period report, for the unions of the zones in "
+        "the care of the zone committees of the subtree (0 for an organisation below a zone "
+        "committee)."
+    ),
+)
+def union_members_recruited(groups: Groups, period: Period) -> dict[int, Count]:
+    path = f"organization__{COMMITTEE}"
+    rows = (
+        MembershipCount.objects.filter(
+            groups.within(path),
+            organization__kind=MassKind.TRADE_UNION,
+            counted_on__gte=period.start,
+            counted_on__lte=period.end,
+        )
+        .order_by()
+        .values(group=groups.key(path))
+        .annotate(number=Sum("recruited"))
+        .values_list("group", "number")
+    )
+    return groups.collect(rows, Count)

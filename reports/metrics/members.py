@@ -1,0 +1,140 @@
+"""Members: admitted, recognised, transferred in and out (flows over the period, as Biểu 1
+counts them), and counted at its end."""
+
+from __future__ import annotations
+
+from django.db.models import Count as CountRows
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from members.models import EventKind, MemberEvent
+from reports.metrics.grouping import Groups
+from reports.metrics.registry import COUNT, DATE, PERIOD, metric
+from reports.periods import Period
+from reports.values import Count
+
+
+def _events_in(period: Period):
+    return MemberEvent.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)
+
+
+def _counts(groups: Groups, rows, path_lookup: str) -> dict[int, Count]:
+    rows = (
+        rows.order_by()
+        .values(group=groups.key(path_lookup))
+        .annotate(number=CountRows("pk"))
+        .values_list("group", "number")
+    )
+    return groups.collect(rows, Count)
+
+
+@metric(
+    key="members_admitted",
+    label=_("Members admitted"),
+    unit=COUNT,
+    kind=PERIOD,
+    definition=_(
+        "Admission events dated in the period (the date of the admission decision) whose "
+        "admitting cell lies in the organisation's subtree. An admission recorded only as "
+        "history from elsewhere (a member admitted by another party organisation who came to "
+        "us later) is not ours. Of which re-admitted: the admission of someone admitted once "
+        "before, who had left the party and is admitted again."
+    ),
+    params={"of_which": {"all": _("all"), "readmitted": _("of which re-admitted")}},
+)
+def members_admitted(groups: Groups, period: Period, *, of_which: str) -> dict[int, Count]:
+    rows = _events_in(period).filter(groups.within("organization__path"), kind=EventKind.ADMISSION)
+    if of_which == "readmitted":
+        earlier = MemberEvent.objects.filter(
+            member=OuterRef("member"), kind=EventKind.ADMISSION, sequence__lt=OuterRef("sequence")
+        )
+        rows = rows.filter(Exists(earlier))
+    return _counts(groups, rows, "organization__path")
+
+
+@metric(
+    key="members_recognized",
+    label=_("Members recognised as official members"),
+    unit=COUNT,
+    kind=PERIOD,
+    definition=_(
+        "Recognitions as official members dated in the period, of members counted then in the "
+        "numbers of a cell of the subtree."
+    ),
+)
+def members_recognized(groups: Groups, period: Period) -> dict[int, Count]:
+    rows = _events_in(period).filter(
+        groups.within("counted_after__path"), kind=EventKind.RECOGNITION
+    )
+    return _counts(groups, rows, "counted_after__path")
+
+
+@metric(
+    key="members_transferred_in",
+    label=_("Members transferred in"),
+    unit=COUNT,
+    kind=PERIOD,
+    definition=_(
+        "Permanent transfers in dated in the period that bring a member into the numbers of "
+        "the subtree from outside it: from another party organisation, or from a cell outside "
+        "the subtree. A move between two cells of the subtree is no transfer for the subtree "
+        "(it is one out of the first cell and one into the second). The line “transferred in” "
+        "of Biểu 1."
+    ),
+)
+def members_transferred_in(groups: Groups, period: Period) -> dict[int, Count]:
+    rows = _events_in(period).filter(
+        groups.within("counted_after__path"),
+        groups.apart("counted_after__path", "counted_before__path"),
+        kind=EventKind.TRANSFER_IN,
+    )
+    return _counts(groups, rows, "counted_after__path")
+
+
+@metric(
+    key="members_transferred_out",
+    label=_("Members transferred out"),
+    unit=COUNT,
+    kind=PERIOD,
+    definition=_(
+        "Members who left the numbers of the subtree in the period by a permanent transfer: "
+        "out to another party organisation, or into a cell outside the subtree. A move "
+        "between two cells of the subtree is no transfer for the subtree. The line "
+        "“transferred out” of Biểu 1."
+    ),
+)
+def members_transferred_out(groups: Groups, period: Period) -> dict[int, Count]:
+    # Leaving for another of our cells is recorded as that cell's transfer in.
+    rows = _events_in(period).filter(
+        groups.within("counted_before__path"),
+        groups.apart("counted_before__path", "counted_after__path"),
+        kind__in=[EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN],
+    )
+    return _counts(groups, rows, "counted_before__path")
+
+
+@metric(
+    key="members_counted",
+    label=_("Members counted (đảng số)"),
+    unit=COUNT,
+    kind=DATE,
+    definition=_(
+        "Members counted in the numbers (đảng số) of the cells of the subtree at the end of "
+        "the period's last day (or of the date of the figures): probationary and official "
+        "members, including those away at another organisation for a while, and not those "
+        "attending here for a while who are counted elsewhere. The end line of Biểu 1."
+    ),
+)
+def members_counted(groups: Groups, period: Period) -> dict[int, Count]:
+    # Each member's last event on or before the day holds their state then; the same rule
+    # as members.selectors.counted_on, grouped.
+    day = period.end
+    later = MemberEvent.objects.filter(
+        member=OuterRef("member"), occurred_on__lte=day, sequence__gt=OuterRef("sequence")
+    )
+    rows = (
+        MemberEvent.objects.filter(occurred_on__lte=day, counted_after__isnull=False)
+        .filter(groups.within("counted_after__path"))
+        .exclude(Exists(later))
+    )
+    return _counts(groups, rows, "counted_after__path")

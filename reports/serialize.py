@@ -1,0 +1,82 @@
+"""The figures as JSON-ready data: the contract of `report_figures --format json` (and of the
+JSON endpoint of issue 11), documented in the README. Dates are ISO, counts are numbers, and a
+percentage is a string with 2 decimals ("76.92") so that it stays exact."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reports.figures import Figures
+from reports.periods import Period
+from reports.tables import Table
+from reports.values import Count, Value
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def value_data(value: Value) -> dict:
+    """{"value", "numerator", "denominator", "percent"}: a count's value is the count (the
+    rest null); a percentage's value is its percent, beside its two counts."""
+    if isinstance(value, Count):
+        return {"value": value.value, "numerator": None, "denominator": None, "percent": None}
+    shown = decimal_text(value.percent)
+    return {
+        "value": shown,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "percent": shown,
+    }
+
+
+def period_data(period: Period) -> dict:
+    return {
+        "kind": period.kind,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "label": str(period.label),
+    }
+
+
+def table_data(table: Table) -> dict:
+    return {
+        "title": table.title,
+        "rows": [
+            {
+                "key": row.key,
+                "label": row.label,
+                "this": value_data(row.this),
+                "last_year": value_data(row.last_year),
+                "change_percent": decimal_text(row.change_percent),
+            }
+            for row in table.rows
+        ],
+        "checks": dict(table.checks),
+    }
+
+
+def figures_data(figures: Figures, tables: dict[str, Table]) -> dict:
+    root = figures.root
+    return {
+        "committee": {"code": root.code, "name": root.name},
+        "period": period_data(figures.period),
+        "as_of": figures.as_of.isoformat(),
+        "last_year": period_data(figures.last_year),
+        "metrics": [
+            {
+                "key": figure.key,
+                "params": dict(figure.params),
+                "label": figure.label,
+                "unit": figure.metric.unit,
+                "kind": figure.metric.kind,
+                "scope": figure.metric.scope,
+                "definition": str(figure.metric.definition),
+                **value_data(figure.value),
+                "last_year": value_data(figure.last_year),
+                "change_percent": decimal_text(figure.change_percent),
+            }
+            for figure in figures.figures
+        ],
+        "tables": {key: table_data(table) for key, table in tables.items()},
+    }

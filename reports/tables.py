@@ -1,0 +1,130 @@
+"""The statistical tables as data, each with the columns kỳ này | cùng kỳ | %: Biểu 1 (the
+member balance) now; Biểu 5 (organisations and members by unit type) and the zone table
+(coverage, members as a % of workers, mass organisations) come with the history of
+organisations and enterprises, each as one more function under `@table(...)`.
+
+A table function gives one period's lines; `build` puts this period's and last year's side by
+side, so each table is computed the same way as the figures of reports.figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from members.selectors import balance
+from reports.periods import Period
+from reports.values import Count, Value, change
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a table for one period."""
+
+    key: str  # stable, part of the JSON contract
+    label: Promise
+    value: Value
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A table for one period: its lines, and the checks it must pass (Biểu 1 balances)."""
+
+    lines: list[Line]
+    checks: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    this: Value
+    last_year: Value
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        return change(self.this, self.last_year)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    rows: list[Row]
+    # Each check holds in both periods (e.g. "balances": Biểu 1 adds up).
+    checks: dict[str, bool]
+
+    def row(self, key: str) -> Row:
+        return next(row for row in self.rows if row.key == key)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    title: Promise
+    function: Callable[[object, Period], Lines]
+
+
+TABLES: dict[str, TableSpec] = {}
+
+
+def table(*, key: str, title: Promise):
+    """Register the decorated function (root, period) → Lines as the table `key`."""
+
+    def register(function):
+        if key in TABLES:
+            raise ValueError(f"table {key!r} is registered twice")
+        TABLES[key] = TableSpec(key, title, function)
+        return function
+
+    return register
+
+
+def build(root, current: Period, last_year: Period | None = None, keys=None) -> dict[str, Table]:
+    """The tables (every one, or those of `keys`) of `root`'s subtree for `current`, beside
+    `last_year` (default: the same period last year)."""
+    last_year = last_year or current.same_period_last_year()
+    tables = {}
+    for spec in TABLES.values() if keys is None else [TABLES[key] for key in keys]:
+        this, last = spec.function(root, current), spec.function(root, last_year)
+        earlier = {line.key: line.value for line in last.lines}
+        rows = [
+            Row(line.key, str(line.label), line.value, earlier[line.key]) for line in this.lines
+        ]
+        checks = {name: held and last.checks.get(name, True) for name, held in this.checks.items()}
+        tables[spec.key] = Table(spec.key, str(spec.title), rows, checks)
+    return tables
+
+
+# --- Biểu 1 ---------------------------------------------------------------------------------
+
+# The lines of the form (domain guide §8), in its words: "Form 1" tells them apart from the
+# members' statuses of the same English name.
+BIEU1_LINES = [
+    ("start", pgettext_lazy("Form 1", "Members at the start of the period")),
+    ("admitted", pgettext_lazy("Form 1", "Admitted")),
+    ("transferred_in", pgettext_lazy("Form 1", "Transferred in")),
+    ("restored", pgettext_lazy("Form 1", "Membership restored")),
+    ("died", pgettext_lazy("Form 1", "Died")),
+    ("expelled", pgettext_lazy("Form 1", "Expelled")),
+    ("removed", pgettext_lazy("Form 1", "Removed from the rolls")),
+    ("resigned", pgettext_lazy("Form 1", "Left the party at their request")),
+    ("transferred_out", pgettext_lazy("Form 1", "Transferred out")),
+    ("end", pgettext_lazy("Form 1", "Members at the end of the period")),
+]
+
+
+@table(key="bieu1", title=_("Form 1: members gained and lost"))
+def bieu1(root, period: Period) -> Lines:
+    """start + admitted + transferred in + restored − died − expelled − removed − resigned −
+    transferred out = end, for the subtree (members.selectors.balance: 3 queries)."""
+    result = balance(root, period.start, period.end)
+    return Lines(
+        [Line(key, label, Count(getattr(result, key))) for key, label in BIEU1_LINES],
+        checks={"balances": result.balances},
+    )
