@@ -18,6 +18,7 @@ from members.models import (
     OrganizationRating,
 )
 from organizations import services as org_services
+from organizations.access import SYSTEM
 from organizations.models import MassKind, MassOrganization, OrganizationKind, PartyOrganization
 from tests.factories import MemberFactory, PartyOrganizationFactory
 
@@ -75,7 +76,8 @@ def admitted(cell, on, *, probationary=True, **fields) -> Member:
 
 def event(member, kind, on, **fields) -> MemberEvent:
     return services.member_event_add(
-        event=MemberEvent(member=member, kind=kind, occurred_on=on, decision_no="1-QĐ", **fields)
+        event=MemberEvent(member=member, kind=kind, occurred_on=on, decision_no="1-QĐ", **fields),
+        by=SYSTEM,
     )
 
 
@@ -105,6 +107,7 @@ def arrived(cell, on, *, admitted_on, probationary=False) -> Member:
         admitted_on=admitted_on,
         ceremony_on=ceremony,
         recognized_on=None if probationary else ceremony + datetime.timedelta(days=370),
+        by=SYSTEM,
     )
 
 
@@ -159,7 +162,10 @@ def awareness_class(held_by, started_on, participants: int) -> AwarenessClass:
 
 def rate_members(cell, year, levels: dict) -> None:
     services.ratings_save(
-        organization=cell, year=year, levels={m: (level, "") for m, level in levels.items()}
+        organization=cell,
+        year=year,
+        levels={m: (level, "") for m, level in levels.items()},
+        by=SYSTEM,
     )
 
 

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from members.demo import DEMO_TODAY
+from members.demo.simulation import DEMO_TODAY
 from members.selectors import counted_on
 from organizations.models import PartyOrganization
 from reports import figures
