@@ -42,9 +42,9 @@ def members_still_counted(*, organization, on: datetime.date, by=None) -> list[s
             "date": short_date(on),
         }
         names = list(
-            shown.filter(place=place).order_by("full_name").values_list("full_name", flat=True)[
-                :NAMES_SHOWN
-            ]
+            shown.filter(place=place)
+            .order_by("full_name")
+            .values_list("full_name", flat=True)[:NAMES_SHOWN]
         )
         if names:
             more = ", …" if total > len(names) else ""

@@ -17,7 +17,7 @@ import tablib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,10 +207,10 @@ def organization_links_check(
 
 def _links_end(links: list[EnterpriseLink], day: datetime.date) -> None:
     """End `links` on `day`; one that began that day never served anything and goes."""
-    EnterpriseLink.objects.filter(pk__in=[l.pk for l in links if l.started_on >= day]).delete()
-    EnterpriseLink.objects.filter(pk__in=[l.pk for l in links if l.started_on < day]).update(
-        ended_on=day
-    )
+    never = [link.pk for link in links if link.started_on >= day]
+    EnterpriseLink.objects.filter(pk__in=never).delete()
+    ended = [link.pk for link in links if link.started_on < day]
+    EnterpriseLink.objects.filter(pk__in=ended).update(ended_on=day)
 
 
 def _links_set(
@@ -419,9 +419,7 @@ def enterprise_change_check(*, enterprise: Enterprise, on: datetime.date) -> Non
     if current is None or current[:2] == (enterprise.status, enterprise.ownership):
         return
     if on > timezone.localdate():
-        raise ValidationError(
-            {"changed_on": _("The date of the change cannot be in the future.")}
-        )
+        raise ValidationError({"changed_on": _("The date of the change cannot be in the future.")})
     if on < current[2]:
         raise ValidationError(
             {
@@ -495,9 +493,7 @@ def enterprise_history_record(
         rows = (
             Enterprise.objects.filter(pk__in=chunk)
             .order_by()
-            .annotate(
-                open=FilteredRelation("states", condition=Q(states__valid_to__isnull=True))
-            )
+            .annotate(open=FilteredRelation("states", condition=Q(states__valid_to__isnull=True)))
             .values_list(
                 "pk",
                 "status",
@@ -875,7 +871,11 @@ def enterprises_set_status(
                 "A change of %(names)s is recorded on %(date)s, after %(on)s: date this one on "
                 "or after it."
             )
-            % {"names": _names(later), "date": short_date(later[0].valid_from), "on": short_date(on)}
+            % {
+                "names": _names(later),
+                "date": short_date(later[0].valid_from),
+                "on": short_date(on),
+            }
         )
     changed = Enterprise.objects.filter(pk__in=changing).update(
         status=status, updated_at=timezone.now()

@@ -67,11 +67,35 @@ class LeadershipTermInline(ScopedTabularInline):
     fields = ["role", "full_name", "started_on", "ended_on", "decision_no", "seconded"]
 
 
+class CongressFormSet(BaseInlineFormSet):
+    def clean(self):
+        # Each row is checked against the database; rows of one submission against each other.
+        super().clean()
+        terms = sorted(
+            (form.cleaned_data["first_year"], form.cleaned_data["last_year"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("first_year")
+            and form.cleaned_data.get("last_year")
+        )
+        for (first, last), (next_first, _next_last) in zip(terms, terms[1:], strict=False):
+            if next_first < last:
+                raise ValidationError(
+                    _("This term overlaps the term %(term)s."),
+                    code="overlap",
+                    params={"term": f"{first}–{last}"},
+                )
+
+
 class CongressInline(ScopedTabularInline):
     model = Congress
+    formset = CongressFormSet
     fields = ["held_on", "first_year", "last_year"]
     verbose_name = _("congress")
-    verbose_name_plural = _("Congresses and terms (a term runs from its congress to the day before the next)")
+    verbose_name_plural = _(
+        "Congresses and terms (a term runs from its congress to the day before the next)"
+    )
 
 
 # The links are dated (EnterpriseLink), so the form names the enterprises served *now* in a
@@ -350,8 +374,9 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
         if obj is not None and not self.has_change_permission(request, obj):
             # A date of change means nothing to an account that only looks.
             fieldsets = [
-                (name, {**options, "fields": [f for f in options["fields"] if f != "links_changed_on"]})
+                (name, {**options, "fields": [f for f in fields if f != "links_changed_on"]})
                 for name, options in fieldsets
+                for fields in [options["fields"]]
             ]
         if not self._is_own_root(request, obj):
             return fieldsets

@@ -144,7 +144,18 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = "__all__"
+        fields = [
+            "tax_code",
+            "name",
+            "zone",
+            "ownership",
+            "status",
+            "investor_country",
+            "sector",
+            "licensed_on",
+            "address",
+            "legal_representative",
+        ]
 
     def _post_clean(self):
         super()._post_clean()

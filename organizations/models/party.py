@@ -61,8 +61,9 @@ class FoundingReason(models.TextChoices):
     NEW = "new", _("Newly founded")
     MERGER = "merger", _("Formed by a merger")
     SPLIT = "split", _("Formed by a split")
-    REORGANISATION = "reorganisation", _(
-        "Reorganised (e.g. a cell raised to a grassroots committee)"
+    REORGANISATION = (
+        "reorganisation",
+        _("Reorganised (e.g. a cell raised to a grassroots committee)"),
     )
 
 
@@ -675,7 +676,10 @@ class EnterpriseLink(models.Model):
                     ValidationError(
                         _("%(name)s was founded on %(date)s; it served nothing before."),
                         code="before_founding",
-                        params={"name": organization.name, "date": short_date(organization.founded_on)},
+                        params={
+                            "name": organization.name,
+                            "date": short_date(organization.founded_on),
+                        },
                     )
                 )
             if organization.ended_on and (
@@ -685,7 +689,10 @@ class EnterpriseLink(models.Model):
                     ValidationError(
                         _("%(name)s ended on %(date)s; its links end by then."),
                         code="after_end",
-                        params={"name": organization.name, "date": short_date(organization.ended_on)},
+                        params={
+                            "name": organization.name,
+                            "date": short_date(organization.ended_on),
+                        },
                     )
                 )
         if not errors and self.organization_id and self.enterprise_id and self.started_on:
@@ -701,7 +708,10 @@ class EnterpriseLink(models.Model):
             if overlapping.exists():
                 errors.setdefault("started_on", []).append(
                     ValidationError(
-                        _("The organisation already serves this enterprise over part of this time."),
+                        _(
+                            "The organisation already serves this enterprise over part of this "
+                            "time."
+                        ),
                         code="overlap",
                     )
                 )
@@ -770,7 +780,10 @@ class Congress(models.Model):
                 ValidationError(
                     _("%(name)s was founded on %(date)s, after this date."),
                     code="before_founding",
-                    params={"name": organization.name, "date": short_date(organization.founded_on)},
+                    params={
+                        "name": organization.name,
+                        "date": short_date(organization.founded_on),
+                    },
                 )
             )
         if not errors and organization is not None and self.first_year and self.last_year:

@@ -332,7 +332,8 @@ class EnterpriseState(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_status_display()}, {self.get_ownership_display()} ({self.valid_from:%d/%m/%Y})"
+        since = f"{self.valid_from:%d/%m/%Y}"
+        return f"{self.get_status_display()}, {self.get_ownership_display()} ({since})"
 
 
 class WorkforceSnapshotQuerySet(access.ScopedQuerySet):

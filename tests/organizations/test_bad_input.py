@@ -188,7 +188,9 @@ def test_moving_a_cell_checks_enterprises_against_the_new_committee(bg, hn):
     # committee while it still serves a Bắc Giang enterprise is refused.
     from organizations.admin.party import PartyOrganizationForm
 
-    data = org_data(bg, code=bg.cell.code, parent=hn.committee.pk, current_enterprises=[bg.enterprise.pk])
+    data = org_data(
+        bg, code=bg.cell.code, parent=hn.committee.pk, current_enterprises=[bg.enterprise.pk]
+    )
     form = PartyOrganizationForm(data=data, instance=bg.cell)
     assert not form.is_valid()
     assert bg.enterprise.name in form.errors["parent"][0]
