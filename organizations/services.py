@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 import tablib
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -462,8 +462,9 @@ def enterprise_history_record(
     import_record: EnterpriseImport | None = None,
 ) -> HistoryOutcome:
     """Bring the dated history of `enterprises` (a QuerySet, or enterprises or their ids) in
-    line with their status and ownership as they now stand, set-based: a few queries per
-    2,000 enterprises whatever changed, none per row.
+    line with their status and ownership as they now stand, in a fixed number of statements
+    whatever their number (no query per row, no row brought into Python but the keys of the
+    enterprises whose ownership changed).
 
     For each enterprise whose open interval differs: the interval ends on `on` and a new one
     starts there; an interval that started on `on` or later is changed in place (the same
@@ -473,76 +474,90 @@ def enterprise_history_record(
     an import wrote. The unit types of the organisations serving enterprises whose ownership
     changed follow (organizations_refresh_unit_types).
 
-    The enterprise import calls it once its rows are written, e.g. with
-    `Enterprise.objects.filter(last_changed_by_import=record)` and the list's date."""
+    The enterprise import calls it once its rows are written:
+    `enterprise_history_record(enterprises=Enterprise.objects.filter(last_changed_by_import=
+    record), on=<the list's date>, import_record=record)`."""
     if isinstance(enterprises, QuerySet):
-        candidates = enterprises
+        candidates = enterprises.order_by().values("pk")
     else:
         ids = [getattr(enterprise, "pk", enterprise) for enterprise in enterprises]
-        candidates = Enterprise.objects.filter(pk__in=ids)
-    same = EnterpriseState.objects.current().filter(
-        enterprise=OuterRef("pk"), status=OuterRef("status"), ownership=OuterRef("ownership")
-    )
-    # Only the enterprises whose history differs come back to Python, and only their keys.
-    differing = list(
-        candidates.order_by().filter(~Exists(same)).values_list("pk", flat=True).distinct()
-    )
-    outcome = HistoryOutcome()
-    moved_ownership: list[int] = []
-    for chunk in _chunks(sorted(differing), 2000):
-        rows = (
-            Enterprise.objects.filter(pk__in=chunk)
-            .order_by()
-            .annotate(open=FilteredRelation("states", condition=Q(states__valid_to__isnull=True)))
-            .values_list(
-                "pk",
-                "status",
-                "ownership",
-                "licensed_on",
-                "open__pk",
-                "open__ownership",
-                "open__valid_from",
-            )
+        if not ids:
+            return HistoryOutcome()
+        candidates = Enterprise.objects.filter(pk__in=ids).values("pk")
+    current = EnterpriseState.objects.current().filter(enterprise__in=candidates).order_by()
+    differs = ~Q(status=F("enterprise__status")) | ~Q(ownership=F("enterprise__ownership"))
+    moved_ownership = list(
+        current.exclude(ownership=F("enterprise__ownership")).values_list(
+            "enterprise_id", flat=True
         )
-        to_close, to_update, to_create = [], [], []
-        for pk, status, ownership, licensed_on, open_pk, open_ownership, open_from in rows:
-            if open_pk is None:
-                outcome.started += 1
-                start = licensed_on or bounds.EARLIEST
-            else:
-                outcome.changed += 1
-                if open_ownership != ownership:
-                    moved_ownership.append(pk)
-                if open_from >= on:
-                    to_update.append(
-                        EnterpriseState(
-                            pk=open_pk,
-                            status=status,
-                            ownership=ownership,
-                            import_record=import_record,
-                        )
-                    )
-                    continue
-                to_close.append(open_pk)
-                start = on
-            to_create.append(
-                EnterpriseState(
-                    enterprise_id=pk,
-                    status=status,
-                    ownership=ownership,
-                    valid_from=start,
-                    import_record=import_record,
-                )
-            )
-        # Closed first: an enterprise has one open interval (enterprisestate_one_open).
-        EnterpriseState.objects.filter(pk__in=to_close).update(valid_to=on)
-        EnterpriseState.objects.bulk_update(
-            to_update, ["status", "ownership", "import_record"], batch_size=500
+    )
+    of_enterprise = Enterprise.objects.filter(pk=OuterRef("enterprise_id"))
+    corrected = (
+        current.filter(valid_from__gte=on)
+        .filter(differs)
+        .update(
+            status=Subquery(of_enterprise.values("status")[:1]),
+            ownership=Subquery(of_enterprise.values("ownership")[:1]),
+            import_record=import_record,
         )
-        EnterpriseState.objects.bulk_create(to_create, batch_size=500)
+    )
+    closed = current.filter(valid_from__lt=on).filter(differs).update(valid_to=on)
+    outcome = HistoryOutcome(changed=corrected + closed)
+    outcome.started = _history_open(candidates, on, import_record) - closed
     if moved_ownership:
         outcome.undecided = organizations_refresh_unit_types(enterprises=moved_ownership)
     return outcome
+
+
+def _history_open(candidates, on: datetime.date, import_record) -> int:
+    """Open an interval for each of `candidates` (a values("pk") query) that has none open:
+    from `on` after a closed one, else from its licence date or the start of the records. One
+    INSERT … SELECT, so that a list of 100,000 enterprises is not brought into Python. Returns
+    how many."""
+    ops = connection.ops
+    q = ops.quote_name
+    state = {f.name: q(f.column) for f in EnterpriseState._meta.concrete_fields}
+    firm = {f.name: q(f.column) for f in Enterprise._meta.concrete_fields}
+    table = q(EnterpriseState._meta.db_table)
+    try:
+        chosen_sql, chosen_params = candidates.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a QuerySet filtered on an empty list
+        return 0
+    # Names of our own tables and columns, quoted; every value goes as a parameter.
+    key, own = f"e.{firm['id']}", f"s.{state['enterprise']}"
+    has_any = f"EXISTS (SELECT 1 FROM {table} s WHERE {own} = {key})"  # noqa: S608
+    has_open = f"{has_any[:-1]} AND s.{state['valid_to']} IS NULL)"
+    columns = ", ".join(
+        state[name]
+        for name in (
+            "enterprise",
+            "status",
+            "ownership",
+            "valid_from",
+            "valid_to",
+            "recorded_at",
+            "import_record",
+        )
+    )
+    start = f"CASE WHEN {has_any} THEN %s ELSE COALESCE(e.{firm['licensed_on']}, %s) END"
+    values = (
+        f"{key}, e.{firm['status']}, e.{firm['ownership']}, {start}, NULL, %s, CAST(%s AS bigint)"
+    )
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608
+        f"FROM {q(Enterprise._meta.db_table)} e "
+        f"WHERE {key} IN ({chosen_sql}) AND NOT {has_open}"
+    )
+    params = [
+        ops.adapt_datefield_value(on),
+        ops.adapt_datefield_value(bounds.EARLIEST),
+        ops.adapt_datetimefield_value(timezone.now()),
+        import_record.pk if import_record is not None else None,
+        *chosen_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def _record_count(model, *, counted_on: datetime.date, values: dict, **owner):
