@@ -687,3 +687,30 @@ def test_staff_record_congresses_leaders_read_them_outsiders_get_404(
             f"/admin/organizations/partyorganization/{bg.cell.pk}/change/"
         ).content.decode()
     )
+
+
+def test_a_link_on_its_own_obeys_the_organisations_dates(bg):
+    cell = bg.cell  # founded 01/03/2018, serving bg.enterprise since then
+    cases = [
+        (
+            EnterpriseLink(organization=cell, enterprise=enterprise(bg), started_on=D(2017, 1, 1)),
+            "được thành lập ngày 01/03/2018",
+        ),
+        (
+            EnterpriseLink(organization=cell, enterprise=bg.enterprise, started_on=D(2020, 1, 1)),
+            "trong một phần khoảng thời gian đó",
+        ),
+        (
+            EnterpriseLink(
+                organization=cell,
+                enterprise=enterprise(bg),
+                started_on=D(2020, 1, 1),
+                ended_on=D(2019, 1, 1),
+            ),
+            "không được trước ngày bắt đầu phục vụ (01/01/2020)",
+        ),
+    ]
+    for link, message in cases:
+        with pytest.raises(ValidationError) as error:
+            link.full_clean()
+        assert message in str(error.value.messages)
