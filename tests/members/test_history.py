@@ -86,7 +86,9 @@ def test_a_transfer_in_carries_no_facts_on_the_admission_made_elsewhere(bg, staf
     assert facts(admitted_elsewhere) == (None, None, None, None)
 
 
-def test_staff_correct_the_facts_on_the_admissions_page(bg, staff_client, leader_client):
+def test_staff_correct_the_facts_on_the_admissions_page(
+    bg, staff_client, leader_client, outsider_client
+):
     member = MemberFactory(organization=bg.cell, full_name="Lý Thị Hoa", sex="female")
     event = member.events.get(kind=EventKind.ADMISSION)
     assert facts(event) == (False, True, False, True)
@@ -94,6 +96,8 @@ def test_staff_correct_the_facts_on_the_admissions_page(bg, staff_client, leader
     content = leader_client.get(url).content.decode()
     assert "Đảng viên khi được kết nạp" in content
     assert "Công nhân trực tiếp sản xuất khi kết nạp" in content
+    assert 'name="owner_at_admission"' not in content  # the leader reads, changes nothing
+    assert outsider_client.get(url).status_code == 404
     data = {
         "kind": event.kind,
         "occurred_on": event.occurred_on.strftime("%d/%m/%Y"),
