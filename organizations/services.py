@@ -143,7 +143,7 @@ def organization_links_check(
             link.enterprise_id: link
             for link in EnterpriseLink.objects.current()
             .filter(organization_id=organization.pk)
-            .select_related("enterprise")
+            .select_related("enterprise", "organization")
         }
     )
     wanted = {enterprise.pk for enterprise in enterprises}

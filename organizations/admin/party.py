@@ -190,7 +190,8 @@ class PartyOrganizationForm(forms.ModelForm):
         # chose: only then can we tell whether the enterprises lie in its committee's zones,
         # whether they need a unit type chosen, and whether the links can change that day.
         super()._post_clean()
-        if "current_enterprises" in self.fields and "parent" not in self.errors:
+        checkable = not self.has_error("parent") and not self.has_error("current_enterprises")
+        if "current_enterprises" in self.fields and checkable:
             enterprises = self.cleaned_data.get("current_enterprises")
             enterprises = list(enterprises.select_related("zone__committee")) if enterprises else []
             try:
