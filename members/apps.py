@@ -22,3 +22,11 @@ class MembersConfig(AppConfig):
     # An event or a participant recorded by mistake (members.services checks that the rest of
     # the member's timeline still fits).
     deletable_models = ("MemberEvent", "AwarenessParticipant", "TheoryParticipant")
+
+    def ready(self):
+        # organizations never imports members: it is given, here, the check that no member is
+        # still counted in an organisation that ends.
+        from members.guards import members_still_counted
+        from organizations import services
+
+        services.register_end_check(members_still_counted)

@@ -12,13 +12,16 @@ class OrganizationsConfig(AppConfig):
         "Zone",
         "PartyOrganization",
         "LeadershipTerm",
+        "Congress",
         "Enterprise",
         "WorkforceSnapshot",
         "MassOrganization",
         "MembershipCount",
     )
-    deletable_models = ("LeadershipTerm", "WorkforceSnapshot", "MembershipCount")
-    record_models = ("EnterpriseImport",)
+    deletable_models = ("LeadershipTerm", "Congress", "WorkforceSnapshot", "MembershipCount")
+    # The dated links and the status and ownership history: written by the services when an
+    # organisation's enterprises or an enterprise's status change, read by every role.
+    record_models = ("EnterpriseImport", "EnterpriseLink", "EnterpriseState")
     # The mark that the demo was loaded into this database, which is the same for everyone.
     global_models = ("DemoLoad",)
 

@@ -22,9 +22,11 @@ from stdnum.vn import mst
 from organizations import services
 from organizations.access import Role
 from organizations.models import (
+    Congress,
     EndReason,
     Enterprise,
     EnterpriseStatus,
+    FoundingReason,
     LeadershipRole,
     LeadershipTerm,
     MassKind,
@@ -137,6 +139,8 @@ BAC_GIANG = DemoCommittee(
         "founding_decision_no": "1068-QĐ/TU",
         "founding_body": "Tỉnh ủy Bắc Giang",
         "founding_members": 35,
+        # Domain guide §9: founded in 6/2014 by merging two cells.
+        "founding_reason": FoundingReason.MERGER,
     },
     zones=[
         ("KCN Đình Trám", ZoneKind.INDUSTRIAL),
@@ -184,6 +188,20 @@ HA_NOI = DemoCommittee(
     accounts={"staff": "hn-canbo", "leader": "hn-lanhdao", "admin": "hn-quantri"},
 )
 PROVINCE_ACCOUNTS = {"bg": "tinh-bg-quantri", "hn": "tinh-hn-quantri"}
+# The zone committees' congresses (held on, term from, term to): terms run from one to the
+# day before the next (organizations.selectors.term_bounds).
+CONGRESSES = {
+    "bg": [
+        (datetime.date(2015, 7, 14), 2015, 2020),
+        (datetime.date(2020, 6, 23), 2020, 2025),
+        (datetime.date(2025, 9, 15), 2025, 2030),
+    ],
+    "hn": [
+        (datetime.date(2015, 6, 26), 2015, 2020),
+        (datetime.date(2020, 7, 8), 2020, 2025),
+        (datetime.date(2025, 9, 12), 2025, 2030),
+    ],
+}
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -299,6 +317,14 @@ class DemoBuilder:
         term.save()
         self.changed += 1
 
+    def congress(self, org: PartyOrganization, held_on, first_year: int, last_year: int) -> None:
+        congress = Congress(
+            organization=org, held_on=held_on, first_year=first_year, last_year=last_year
+        )
+        congress.full_clean()
+        congress.save()
+        self.changed += 1
+
     # --- the committees ---------------------------------------------------------------------
     @transaction.atomic
     def build(self) -> int:
@@ -313,6 +339,8 @@ class DemoBuilder:
         )
         self.leadership(root, LeadershipRole.SECRETARY, datetime.date(2025, 9, 15), seconded=True)
         self.leadership(root, LeadershipRole.DEPUTY, datetime.date(2025, 9, 15), seconded=True)
+        for held_on, first_year, last_year in CONGRESSES[c.key]:
+            self.congress(root, held_on, first_year, last_year)
         zones = []
         for name, kind in c.zones:
             zone = Zone(
@@ -477,6 +505,8 @@ class DemoBuilder:
                 founding_body=body,
                 founding_members=members,
                 enterprises=enterprises,
+                # A joint cell of enterprises of several types has its Biểu 5 row chosen.
+                chosen_unit_type=Ownership.LLC if len(enterprises) > 1 else "",
             )
             self.leadership(
                 cell, LeadershipRole.SECRETARY, max(founded_on, datetime.date(2025, 6, 1))

@@ -7,18 +7,22 @@ import contextlib
 import datetime
 import gc
 import hashlib
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import BinaryIO
 
 import tablib
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations import access, rules
+from kcn_party.dates import short_date
+from organizations import access, bounds, rules
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
 from organizations.imports.headers import locate
@@ -28,6 +32,8 @@ from organizations.imports.resource import EnterpriseImportResource, ImportSetti
 from organizations.models import (
     Enterprise,
     EnterpriseImport,
+    EnterpriseLink,
+    EnterpriseState,
     EnterpriseStatus,
     ImportChannel,
     MassOrganization,
@@ -38,23 +44,334 @@ from organizations.models import (
     WorkforceSnapshot,
     Zone,
 )
+from organizations.models.party import (
+    CELL_KINDS,
+    GRASSROOTS_KINDS,
+    INNER_KINDS,
+    UNIT_TYPE_KINDS,
+)
+
+# --- Party organisations -------------------------------------------------------------------
+
+# What must hold before an organisation ends, beyond its own rules. Each check is called as
+# check(organization=, on=, by=) and returns the reasons it cannot end on that day (empty: it
+# may). The apps built on this one register theirs from their AppConfig.ready() (members: no
+# member may still be counted in it), so that organizations never imports them.
+END_CHECKS: list[Callable[..., list[str]]] = []
+
+
+def register_end_check(check: Callable[..., list[str]]) -> None:
+    if check not in END_CHECKS:
+        END_CHECKS.append(check)
+
+
+def organization_end_check(*, organization: PartyOrganization, by=None) -> None:
+    """Raise ValidationError on `ended_on` when `organization` is given an end date (or another
+    one) on which it cannot end: links to enterprises that begin after it, or what the
+    registered checks find (members still counted in it). `by`, the account acting, decides
+    which names a message may give. Writes nothing."""
+    if not organization.ended_on or not organization.pk:
+        return
+    stored = (
+        PartyOrganization.objects.filter(pk=organization.pk)
+        .values_list("ended_on", flat=True)
+        .first()
+    )
+    if stored == organization.ended_on:
+        return
+    problems = []
+    later = list(
+        EnterpriseLink.objects.filter(
+            organization_id=organization.pk, started_on__gt=organization.ended_on
+        ).select_related("enterprise")[:5]
+    )
+    if later:
+        problems.append(
+            _("It began serving %(names)s after that date: correct those links first.")
+            % {"names": ", ".join(link.enterprise.name for link in later)}
+        )
+    for check in END_CHECKS:
+        problems += check(organization=organization, on=organization.ended_on, by=by)
+    if problems:
+        raise ValidationError({"ended_on": problems})
+
+
+def _links_day(organization: PartyOrganization, on: datetime.date | None) -> datetime.date:
+    """The day a change of enterprises served takes effect: as given, else the founding date of
+    an organisation being recorded, else today."""
+    if on is not None:
+        return on
+    if organization.pk is None and organization.founded_on:
+        return organization.founded_on
+    return timezone.localdate()
+
+
+def _joint_cells():
+    """Cells serving several enterprises now (a subquery of their ids)."""
+    return (
+        EnterpriseLink.objects.current()
+        .filter(organization__kind__in=CELL_KINDS)
+        .values("organization")
+        .annotate(served=Count("pk"))
+        .filter(served__gt=1)
+        .values("organization")
+    )
+
+
+def _names(links, attribute: str = "enterprise") -> str:
+    names = sorted({getattr(link, attribute).name for link in links})
+    return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+
+
+def organization_links_check(
+    *,
+    organization: PartyOrganization,
+    enterprises: list[Enterprise],
+    on: datetime.date | None = None,
+) -> None:
+    """Raise what making `enterprises` the ones `organization` serves from `on` would raise:
+    enterprises of another committee's zones, a joint cell without a unit type chosen, a date
+    in the future, before the founding, or before a link it would end began. Writes nothing.
+    Errors are on `enterprises`, `chosen_unit_type` and `links_on`."""
+    organization.check_enterprises(enterprises)
+    organization.check_unit_type(enterprises)
+    day = _links_day(organization, on)
+    current = (
+        {}
+        if organization.pk is None
+        else {
+            link.enterprise_id: link
+            for link in EnterpriseLink.objects.current()
+            .filter(organization_id=organization.pk)
+            .select_related("enterprise", "organization")
+        }
+    )
+    wanted = {enterprise.pk for enterprise in enterprises}
+    added = wanted - current.keys()
+    removed = [link for pk, link in current.items() if pk not in wanted]
+    if not added and not removed:
+        return
+    errors = []
+    if day > timezone.localdate():
+        errors.append(_("The date of the change cannot be in the future."))
+    elif organization.founded_on and day < organization.founded_on:
+        errors.append(
+            _("The enterprises served change on or after the founding date (%(date)s).")
+            % {"date": short_date(organization.founded_on)}
+        )
+    if added and organization.ended_on and day >= organization.ended_on:
+        errors.append(
+            _("The organisation ends on %(date)s: it serves no new enterprise from then on.")
+            % {"date": short_date(organization.ended_on)}
+        )
+    if added:
+        # Links that would end on `day`: its own, and those of the joint cells the enterprises
+        # leave; and earlier links of its own to these enterprises that end after `day`.
+        leaving = (
+            EnterpriseLink.objects.current()
+            .filter(enterprise_id__in=added, organization__in=_joint_cells())
+            .exclude(organization_id=organization.pk)
+            .select_related("enterprise", "organization")
+        )
+        removed += list(leaving)
+        if organization.pk:
+            overlapping = list(
+                EnterpriseLink.objects.filter(
+                    organization_id=organization.pk, enterprise_id__in=added, ended_on__gt=day
+                ).select_related("enterprise")
+            )
+            if overlapping:
+                errors.append(
+                    _("It served %(names)s until %(date)s: a new link starts on or after that.")
+                    % {
+                        "names": _names(overlapping),
+                        "date": short_date(max(link.ended_on for link in overlapping)),
+                    }
+                )
+    late = [link for link in removed if link.started_on > day]
+    if late:
+        errors.append(
+            _(
+                "%(names)s have been served since %(date)s (%(organizations)s): the change "
+                "cannot be dated before that."
+            )
+            % {
+                "names": _names(late),
+                "date": short_date(max(link.started_on for link in late)),
+                "organizations": _names(late, "organization"),
+            }
+        )
+    if errors:
+        raise ValidationError({"links_on": errors})
+
+
+def _links_end(links: list[EnterpriseLink], day: datetime.date) -> None:
+    """End `links` on `day`; one that began that day never served anything and goes."""
+    never = [link.pk for link in links if link.started_on >= day]
+    EnterpriseLink.objects.filter(pk__in=never).delete()
+    ended = [link.pk for link in links if link.started_on < day]
+    EnterpriseLink.objects.filter(pk__in=ended).update(ended_on=day)
+
+
+def _links_set(
+    organization: PartyOrganization, enterprises: list[Enterprise], day: datetime.date
+) -> set[int]:
+    """Make `enterprises` the ones `organization` serves from `day` (checked by
+    organization_links_check). Returns the joint cells whose enterprises left them."""
+    current = {
+        link.enterprise_id: link
+        for link in EnterpriseLink.objects.current().filter(organization=organization)
+    }
+    wanted = {enterprise.pk for enterprise in enterprises}
+    _links_end([link for pk, link in current.items() if pk not in wanted], day)
+    added = sorted(wanted - current.keys())
+    if not added:
+        return set()
+    leaving = list(
+        EnterpriseLink.objects.current()
+        .filter(enterprise_id__in=added, organization__in=_joint_cells())
+        .exclude(organization=organization)
+    )
+    _links_end(leaving, day)
+    EnterpriseLink.objects.bulk_create(
+        [
+            EnterpriseLink(organization=organization, enterprise_id=pk, started_on=day)
+            for pk in added
+        ]
+    )
+    return {link.organization_id for link in leaving}
+
+
+def _links_follow_end(organization: PartyOrganization, stored_end: datetime.date | None) -> None:
+    """An organisation's links end with it; a correction of its end date moves the end of the
+    links that ended with it, and taking the end back reopens them."""
+    links = EnterpriseLink.objects.filter(organization=organization)
+    ended_with_it = links.filter(ended_on=stored_end) if stored_end else links.none()
+    if organization.ended_on:
+        links.filter(ended_on__isnull=True).update(ended_on=organization.ended_on)
+        ended_with_it.update(ended_on=organization.ended_on)
+    else:
+        ended_with_it.update(ended_on=None)
 
 
 @transaction.atomic
 def organization_save(
-    *, organization: PartyOrganization, enterprises: Iterable[Enterprise] | None = None
+    *,
+    organization: PartyOrganization,
+    enterprises: Iterable[Enterprise] | None = None,
+    links_on: datetime.date | None = None,
+    by=None,
 ) -> list[str]:
     """Validate and save a party organisation (moving its subtree with it) and, when given,
-    the enterprises it serves. Returns the size warnings to show; raises ValidationError and
-    writes nothing when a rule is broken."""
+    the enterprises it serves from now on: links start or end on `links_on` (by default the
+    founding date of an organisation being recorded, today otherwise), and an enterprise taken
+    from a joint cell stops being served there that day. Its end ends its links, and is
+    refused while members are still counted in it (organization_end_check, for `by`). Keeps
+    the unit types (Biểu 5 rows) of the organisation, its subtree and the joint cells left.
+    Returns the size warnings to show; raises ValidationError and writes nothing when a rule
+    is broken."""
     organization.full_clean()
+    organization_end_check(organization=organization, by=by)
+    day = _links_day(organization, links_on)
     if enterprises is not None:
         enterprises = list(enterprises)
-        organization.check_enterprises(enterprises)
+        organization_links_check(organization=organization, enterprises=enterprises, on=day)
+    stored_end = (
+        PartyOrganization.objects.filter(pk=organization.pk)
+        .values_list("ended_on", flat=True)
+        .first()
+        if organization.pk
+        else None
+    )
+    if organization.kind not in UNIT_TYPE_KINDS:
+        organization.unit_type = ""
     organization.save()
+    touched = {organization.pk}
     if enterprises is not None:
-        organization.enterprises.set(enterprises)
+        touched |= _links_set(organization, enterprises, day)
+    if organization.ended_on != stored_end:
+        _links_follow_end(organization, stored_end)
+    organizations_refresh_unit_types(organizations=PartyOrganization.objects.filter(pk__in=touched))
+    organization.refresh_from_db(fields=["unit_type"])
     return rules.organization_warnings(organization)
+
+
+def organizations_refresh_unit_types(
+    *, organizations: QuerySet | None = None, enterprises: Iterable | None = None
+) -> list[PartyOrganization]:
+    """Bring the stored unit types (Biểu 5 rows) in line, set-based: of `organizations` and
+    their subtrees, and of the active organisations serving `enterprises` (or their ids) now.
+
+    A grassroots organisation takes the type it was given (`chosen_unit_type`), else the one
+    type of the enterprises it serves (the links in force, or on its last day once it has
+    ended), else none; its partial committees and subordinate cells take its type, and the
+    other kinds have none. A grassroots organisation serving enterprises of several types with
+    no type chosen keeps the one it had: those are returned, for a warning."""
+    found = []
+    if organizations is not None:
+        found += list(organizations.values("pk", "kind", "path"))
+    if enterprises is not None:
+        ids = [getattr(enterprise, "pk", enterprise) for enterprise in enterprises]
+        for chunk in _chunks(ids, 2000):
+            found += list(
+                PartyOrganization.objects.filter(
+                    ended_on__isnull=True,
+                    enterprise_links__enterprise_id__in=chunk,
+                    enterprise_links__ended_on__isnull=True,
+                )
+                .values("pk", "kind", "path")
+                .distinct()
+            )
+    roots = {row["pk"] for row in found if row["kind"] in GRASSROOTS_KINDS}
+    above = [row["pk"] for row in found if row["kind"] not in UNIT_TYPE_KINDS]
+    if above:
+        PartyOrganization.objects.filter(pk__in=above).exclude(unit_type="").update(unit_type="")
+    ancestors = {
+        int(part)
+        for row in found
+        if row["kind"] in INNER_KINDS
+        for part in row["path"].split("/")[:-2]
+    }
+    if ancestors:
+        roots |= set(
+            PartyOrganization.objects.filter(
+                pk__in=ancestors, kind__in=GRASSROOTS_KINDS
+            ).values_list("pk", flat=True)
+        )
+    by_value: dict[str, list[dict]] = defaultdict(list)
+    undecided = []
+    for chunk in _chunks(sorted(roots), 2000):
+        rows = (
+            PartyOrganization.objects.filter(pk__in=chunk)
+            .with_served_types()
+            .values("pk", "path", "unit_type", "chosen_unit_type", "served_types", "served_type")
+        )
+        for row in rows:
+            if row["chosen_unit_type"]:
+                value = row["chosen_unit_type"]
+            elif row["served_types"] <= 1:
+                value = row["served_type"] or ""
+            else:
+                value = row["unit_type"]
+                undecided.append(row["pk"])
+            by_value[value].append(row)
+    for value, rows in by_value.items():
+        for chunk in _chunks(rows, 200):
+            PartyOrganization.objects.filter(pk__in=[row["pk"] for row in chunk]).exclude(
+                unit_type=value
+            ).update(unit_type=value)
+            inside = Q()
+            for row in chunk:
+                inside |= access.subtree_q("path", row["path"])
+            PartyOrganization.objects.filter(inside, kind__in=INNER_KINDS).exclude(
+                unit_type=value
+            ).update(unit_type=value)
+    return list(PartyOrganization.objects.filter(pk__in=undecided).order_by("path"))
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @transaction.atomic
@@ -65,10 +382,182 @@ def mass_organization_save(*, organization: MassOrganization) -> list[str]:
 
 
 @transaction.atomic
-def enterprise_save(*, enterprise: Enterprise) -> Enterprise:
+def enterprise_save(
+    *, enterprise: Enterprise, changed_on: datetime.date | None = None
+) -> Enterprise:
+    """Validate and save an enterprise, and record in its history a change of status or
+    ownership as of `changed_on` (default today). A new enterprise's history starts at its
+    licence date, or at the start of the records without one; a licence date corrected moves
+    that start with it."""
     enterprise.full_clean()
+    on = changed_on or timezone.localdate()
+    enterprise_change_check(enterprise=enterprise, on=on)
+    stored_licence = (
+        Enterprise.objects.filter(pk=enterprise.pk).values_list("licensed_on", flat=True).first()
+        if enterprise.pk
+        else None
+    )
     enterprise.save()
+    if stored_licence != enterprise.licensed_on:
+        _history_start_follows_licence(enterprise, stored_licence)
+    enterprise_history_record(enterprises=[enterprise.pk], on=on)
     return enterprise
+
+
+def enterprise_change_check(*, enterprise: Enterprise, on: datetime.date) -> None:
+    """Raise ValidationError on `changed_on` when `enterprise`'s status or ownership, as it
+    stands on the object, differs from its history's and cannot be dated `on`: in the future,
+    or before the last change recorded. Writes nothing."""
+    if enterprise.pk is None:
+        return
+    current = (
+        EnterpriseState.objects.current()
+        .filter(enterprise_id=enterprise.pk)
+        .values_list("status", "ownership", "valid_from")
+        .first()
+    )
+    if current is None or current[:2] == (enterprise.status, enterprise.ownership):
+        return
+    if on > timezone.localdate():
+        raise ValidationError({"changed_on": _("The date of the change cannot be in the future.")})
+    if on < current[2]:
+        raise ValidationError(
+            {
+                "changed_on": _(
+                    "The status and ownership on record have been in force since %(date)s: "
+                    "date this change on or after it."
+                )
+                % {"date": short_date(current[2])}
+            }
+        )
+
+
+def _history_start_follows_licence(enterprise: Enterprise, stored: datetime.date | None) -> None:
+    first = EnterpriseState.objects.filter(enterprise=enterprise).order_by("valid_from").first()
+    start = enterprise.licensed_on or bounds.EARLIEST
+    if (
+        first is not None
+        and first.valid_from == (stored or bounds.EARLIEST)
+        and (first.valid_to is None or start < first.valid_to)
+    ):
+        first.valid_from = start
+        first.save(update_fields=["valid_from"])
+
+
+@dataclass
+class HistoryOutcome:
+    """What enterprise_history_record wrote."""
+
+    started: int = 0  # enterprises given their first interval
+    changed: int = 0  # enterprises whose status or ownership changed
+    # Joint cells whose enterprises are now of several types, with no unit type chosen.
+    undecided: list = field(default_factory=list)
+
+
+@transaction.atomic
+def enterprise_history_record(
+    *,
+    enterprises: QuerySet | Iterable,
+    on: datetime.date,
+    import_record: EnterpriseImport | None = None,
+) -> HistoryOutcome:
+    """Bring the dated history of `enterprises` (a QuerySet, or enterprises or their ids) in
+    line with their status and ownership as they now stand, in a fixed number of statements
+    whatever their number (no query per row, no row brought into Python but the keys of the
+    enterprises whose ownership changed).
+
+    For each enterprise whose open interval differs: the interval ends on `on` and a new one
+    starts there; an interval that started on `on` or later is changed in place (the same
+    day's correction, or a list older than a change already recorded: the history never runs
+    backwards). An enterprise without history gets its first interval, from its licence date,
+    else from the start of the records (bounds.EARLIEST). `import_record` marks the intervals
+    an import wrote. The unit types of the organisations serving enterprises whose ownership
+    changed follow (organizations_refresh_unit_types).
+
+    The enterprise import calls it once its rows are written:
+    `enterprise_history_record(enterprises=Enterprise.objects.filter(last_changed_by_import=
+    record), on=<the list's date>, import_record=record)`."""
+    if isinstance(enterprises, QuerySet):
+        candidates = enterprises.order_by().values("pk")
+    else:
+        ids = [getattr(enterprise, "pk", enterprise) for enterprise in enterprises]
+        if not ids:
+            return HistoryOutcome()
+        candidates = Enterprise.objects.filter(pk__in=ids).values("pk")
+    current = EnterpriseState.objects.current().filter(enterprise__in=candidates).order_by()
+    differs = ~Q(status=F("enterprise__status")) | ~Q(ownership=F("enterprise__ownership"))
+    moved_ownership = list(
+        current.exclude(ownership=F("enterprise__ownership")).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    of_enterprise = Enterprise.objects.filter(pk=OuterRef("enterprise_id"))
+    corrected = (
+        current.filter(valid_from__gte=on)
+        .filter(differs)
+        .update(
+            status=Subquery(of_enterprise.values("status")[:1]),
+            ownership=Subquery(of_enterprise.values("ownership")[:1]),
+            import_record=import_record,
+        )
+    )
+    closed = current.filter(valid_from__lt=on).filter(differs).update(valid_to=on)
+    outcome = HistoryOutcome(changed=corrected + closed)
+    outcome.started = _history_open(candidates, on, import_record) - closed
+    if moved_ownership:
+        outcome.undecided = organizations_refresh_unit_types(enterprises=moved_ownership)
+    return outcome
+
+
+def _history_open(candidates, on: datetime.date, import_record) -> int:
+    """Open an interval for each of `candidates` (a values("pk") query) that has none open:
+    from `on` after a closed one, else from its licence date or the start of the records. One
+    INSERT … SELECT, so that a list of 100,000 enterprises is not brought into Python. Returns
+    how many."""
+    ops = connection.ops
+    q = ops.quote_name
+    state = {f.name: q(f.column) for f in EnterpriseState._meta.concrete_fields}
+    firm = {f.name: q(f.column) for f in Enterprise._meta.concrete_fields}
+    table = q(EnterpriseState._meta.db_table)
+    try:
+        chosen_sql, chosen_params = candidates.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a QuerySet filtered on an empty list
+        return 0
+    # Names of our own tables and columns, quoted; every value goes as a parameter.
+    key, own = f"e.{firm['id']}", f"s.{state['enterprise']}"
+    has_any = f"EXISTS (SELECT 1 FROM {table} s WHERE {own} = {key})"  # noqa: S608
+    has_open = f"{has_any[:-1]} AND s.{state['valid_to']} IS NULL)"
+    columns = ", ".join(
+        state[name]
+        for name in (
+            "enterprise",
+            "status",
+            "ownership",
+            "valid_from",
+            "valid_to",
+            "recorded_at",
+            "import_record",
+        )
+    )
+    start = f"CASE WHEN {has_any} THEN %s ELSE COALESCE(e.{firm['licensed_on']}, %s) END"
+    values = (
+        f"{key}, e.{firm['status']}, e.{firm['ownership']}, {start}, NULL, %s, CAST(%s AS bigint)"
+    )
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608
+        f"FROM {q(Enterprise._meta.db_table)} e "
+        f"WHERE {key} IN ({chosen_sql}) AND NOT {has_open}"
+    )
+    params = [
+        ops.adapt_datefield_value(on),
+        ops.adapt_datefield_value(bounds.EARLIEST),
+        ops.adapt_datetimefield_value(timezone.now()),
+        import_record.pk if import_record is not None else None,
+        *chosen_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def _record_count(model, *, counted_on: datetime.date, values: dict, **owner):
@@ -370,14 +859,41 @@ def _fill_outcome(outcome: ImportOutcome, resource, result) -> ImportOutcome:
 
 
 @transaction.atomic
-def enterprises_set_status(*, enterprises: Iterable[Enterprise], status: str) -> int:
-    """Mark enterprises suspended, closed or active again (never deleted). Returns how many
-    changed."""
+def enterprises_set_status(
+    *, enterprises: Iterable[Enterprise], status: str, on: datetime.date | None = None
+) -> int:
+    """Mark enterprises suspended, closed or active again (never deleted) as of `on` (default
+    today), recorded in their history. Returns how many changed. Raises ValidationError, and
+    changes nothing, for a date in the future or before a change already recorded."""
     if status not in EnterpriseStatus.values:
         raise ValueError(status)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError(_("The date of the change cannot be in the future."))
     ids = [enterprise.pk for enterprise in enterprises]
-    return (
-        Enterprise.objects.filter(pk__in=ids)
-        .exclude(status=status)
-        .update(status=status, updated_at=timezone.now())
+    changing = list(
+        Enterprise.objects.filter(pk__in=ids).exclude(status=status).values_list("pk", flat=True)
     )
+    later = list(
+        EnterpriseState.objects.current()
+        .filter(enterprise_id__in=changing, valid_from__gt=on)
+        .select_related("enterprise")
+        .order_by("-valid_from")
+    )
+    if later:
+        raise ValidationError(
+            _(
+                "A change of %(names)s is recorded on %(date)s, after %(on)s: date this one on "
+                "or after it."
+            )
+            % {
+                "names": _names(later),
+                "date": short_date(later[0].valid_from),
+                "on": short_date(on),
+            }
+        )
+    changed = Enterprise.objects.filter(pk__in=changing).update(
+        status=status, updated_at=timezone.now()
+    )
+    enterprise_history_record(enterprises=changing, on=on)
+    return changed

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from kcn_party.translations import compile_translations
+from organizations import services
 from organizations.access import Role
 from organizations.models import OrganizationKind, PartyOrganization
 from tests.factories import (
@@ -81,7 +82,10 @@ def build_world(prefix: str, tax_prefix: str, province_name: str) -> World:
         name=f"Chi bộ Công ty TNHH Điện tử {province_name}",
         founded_on=datetime.date(2018, 3, 1),
     )
-    cell.enterprises.add(enterprise)
+    # Through the service: served from the cell's founding, its unit type the enterprise's.
+    services.organization_save(
+        organization=cell, enterprises=[enterprise], links_on=cell.founded_on
+    )
     mass = MassOrganizationFactory(enterprise=enterprise, name=f"Công đoàn cơ sở {province_name}")
     return World(province, committee, cell, zone, enterprise, mass)
 

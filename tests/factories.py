@@ -52,11 +52,20 @@ class ZoneFactory(factory.django.DjangoModelFactory):
 class EnterpriseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enterprise
+        skip_postgeneration_save = True
 
     tax_code = factory.Sequence(lambda n: valid_tax_code(n + 1, prefix="35"))
     name = factory.Sequence(lambda n: f"Công ty TNHH Số {n}")
     zone = factory.SubFactory(ZoneFactory)
     ownership = Ownership.LLC
+
+    @factory.post_generation
+    def history(obj, create, extracted, **kwargs):
+        # Its first status and ownership interval, as the services open it for a new one.
+        if create:
+            from organizations.services import enterprise_history_record
+
+            enterprise_history_record(enterprises=[obj.pk], on=datetime.date.today())
 
 
 class WorkforceSnapshotFactory(factory.django.DjangoModelFactory):

@@ -347,3 +347,58 @@ def test_the_pipeline_shows_something_overdue(demo):
     response = client.get("/admin/members/candidate/due/")
     assert response.status_code == 200
     assert response.context["overdue_total"] > 0
+
+
+@pytest.mark.django_db
+def test_the_demo_carries_the_history_the_figures_need(demo):
+    """Issue 10: founding reasons, unit types (Biểu 5 rows), dated links, enterprises' status
+    and ownership over time, congresses, facts at admission, no organisation ended with
+    members still counted in it."""
+    from organizations.models import Congress, EnterpriseLink, EnterpriseState, FoundingReason
+    from organizations.selectors import term_bounds
+
+    bg = PartyOrganization.objects.get(code="BG-KCN")
+    hn = PartyOrganization.objects.get(code="HN-KCN")
+    assert bg.founding_reason == FoundingReason.MERGER  # §9: by merging two cells, 6/2014
+    assert hn.founding_reason == FoundingReason.NEW
+    assert term_bounds(bg, 2020, 2025) == (datetime.date(2020, 6, 23), datetime.date(2025, 9, 14))
+    assert Congress.objects.filter(organization__in=[bg, hn]).count() == 6
+
+    # Hà Nội's Biểu 5: 68 grassroots organisations, 41 in 100%-foreign enterprises, 1 in a
+    # joint venture, 3 in agencies; the subordinate cells take their committee's row.
+    grassroots = PartyOrganization.objects.within(hn).grassroots().active()
+    by_type = dict(
+        grassroots.values("unit_type").annotate(n=models.Count("pk")).values_list("unit_type", "n")
+    )
+    assert sum(by_type.values()) == 68 and "" not in by_type
+    in_fdi100, in_jv = by_type[Ownership.FDI100], by_type[Ownership.JV]
+    assert (in_fdi100, in_jv, by_type[Ownership.AGENCY]) == (41, 1, 3)
+    inner = PartyOrganization.objects.within(hn).filter(
+        kind__in=[K.PARTIAL_COMMITTEE, K.SUBORDINATE_CELL]
+    )
+    for organization in inner:
+        above = organization.ancestors().filter(kind=K.GRASSROOTS_COMMITTEE).get()
+        assert organization.unit_type == above.unit_type != ""
+    # Bắc Giang's joint cell of several types has its row chosen.
+    joint = PartyOrganization.objects.get(code="BG-KCN-CB06")
+    assert joint.enterprises.values("ownership").distinct().count() > 1
+    assert joint.unit_type == joint.chosen_unit_type != ""
+
+    # Every link starts on or after its organisation's founding, and ends with it.
+    for link in EnterpriseLink.objects.select_related("organization"):
+        assert link.started_on >= link.organization.founded_on
+        assert link.ended_on == link.organization.ended_on
+    # One open interval per enterprise, equal to its status and ownership.
+    assert EnterpriseState.objects.current().count() == Enterprise.objects.count()
+    assert (
+        not EnterpriseState.objects.current()
+        .exclude(status=models.F("enterprise__status"), ownership=models.F("enterprise__ownership"))
+        .exists()
+    )
+
+    # Every admission into one of our cells says who the member was then.
+    ours = MemberEvent.objects.filter(kind=EventKind.ADMISSION, organization__isnull=False)
+    assert ours.exists() and not ours.filter(woman_at_admission__isnull=True).exists()
+    assert ours.filter(owner_at_admission=True).exists()
+    for ended in PartyOrganization.objects.filter(ended_on__isnull=False):
+        assert not counted_on(ended, ended.ended_on).exists(), ended.name

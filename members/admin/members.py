@@ -15,6 +15,7 @@ from members import services
 from members.admin.persons import personal_fieldsets
 from members.forms import AdmissionForm, TransferInForm
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
+from members.models.events import ADMISSION_FACTS
 from members.models.members import ACTIVE_STATUSES, Person
 from organizations.admin.base import (
     ExportMixin,
@@ -405,6 +406,7 @@ class MemberEventForm(ServiceCheckedForm):
             "ceremony_on",
             "badge_years",
             "note",
+            *ADMISSION_FACTS,
         ]
 
     def service_check(self):
@@ -441,6 +443,26 @@ class MemberEventAdmin(ServiceCheckedAdminMixin, ScopedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-occurred_on", "-pk")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.kind != EventKind.ADMISSION or not obj.organization_id:
+            return fieldsets
+        # Taken from the member's record when the admission was recorded; corrected here.
+        return [
+            *fieldsets,
+            (
+                _("The member at admission"),
+                {
+                    "fields": [tuple(ADMISSION_FACTS)],
+                    "description": _(
+                        "As the member's record stood when the admission was recorded; the "
+                        "figures count owners, direct production workers, Youth Union members "
+                        "and women as at admission."
+                    ),
+                },
+            ),
+        ]
 
     @admin.display(description=_("organisation"))
     def where(self, obj):

@@ -47,6 +47,15 @@ class MemberEventQuerySet(access.ScopedQuerySet):
         return self.filter(member=OuterRef("pk"), occurred_on__lte=day).order_by("-sequence")
 
 
+# The facts stored on an admission, from the member's record (see MemberEvent).
+ADMISSION_FACTS = (
+    "owner_at_admission",
+    "direct_worker_at_admission",
+    "youth_union_at_admission",
+    "woman_at_admission",
+)
+
+
 class MemberEvent(models.Model):
     """Something that happened to a member, with its decision. The member's status, their
     organisation and whether they are counted follow from these events, replayed in date
@@ -125,6 +134,21 @@ class MemberEvent(models.Model):
         editable=False,
     )
 
+    # --- who the member was when admitted into one of our cells (set by members.services from
+    # the member's record as the admission is recorded; None on every other event). The
+    # figures count owners, direct production workers, Youth Union members and women as they
+    # were at admission, not as they are now.
+    owner_at_admission = models.BooleanField(
+        _("enterprise owner at admission"), null=True, blank=True
+    )
+    direct_worker_at_admission = models.BooleanField(
+        _("direct production worker at admission"), null=True, blank=True
+    )
+    youth_union_at_admission = models.BooleanField(
+        _("Youth Union member at admission"), null=True, blank=True
+    )
+    woman_at_admission = models.BooleanField(_("woman"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = MemberEventQuerySet.as_manager()
@@ -145,6 +169,16 @@ class MemberEvent(models.Model):
             models.CheckConstraint(
                 condition=Q(badge_years__isnull=True) | Q(kind=EventKind.BADGE),
                 name="memberevent_badge_years_only_for_badges",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=EventKind.ADMISSION)
+                | Q(
+                    owner_at_admission__isnull=True,
+                    direct_worker_at_admission__isnull=True,
+                    youth_union_at_admission__isnull=True,
+                    woman_at_admission__isnull=True,
+                ),
+                name="memberevent_admission_facts_only_on_admissions",
             ),
             *bounds.dates_within("occurred_on", "ceremony_on"),
         ]

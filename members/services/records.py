@@ -12,9 +12,13 @@ from kcn_party.dates import short_date
 from members import timeline
 from members.models import (
     Candidate,
+    EventKind,
     Member,
     MemberEvent,
+    Position,
+    Sex,
 )
+from members.models.events import ADMISSION_FACTS
 from organizations.access import may_write_in
 from organizations.models import PartyOrganization
 
@@ -125,6 +129,7 @@ def store_timeline(
 
     new = [e for e in ordered if e.pk is None]
     stored = [e for e in ordered if e.pk is not None]
+    _admission_facts(member, [*new, *(event for event, _names in changed)])
     for event in new:
         event.member = member
     MemberEvent.objects.bulk_create(new)
@@ -138,6 +143,22 @@ def store_timeline(
         if candidate is not None and candidate.stage != candidate.derived_stage():
             candidate.save(update_fields=["stage"])
     return member
+
+
+def _admission_facts(member: Member, events) -> None:
+    """Store on an admission into one of our cells who the member is as it is recorded: an
+    enterprise owner, a direct production worker, a Youth Union member, a woman (the figures
+    count them as at admission). Facts already on an admission stay; any other event, or an
+    admission recorded elsewhere, carries none."""
+    for event in events:
+        if event.kind != EventKind.ADMISSION or not event.organization_id:
+            for name in ADMISSION_FACTS:
+                setattr(event, name, None)
+        elif all(getattr(event, name) is None for name in ADMISSION_FACTS):
+            event.owner_at_admission = member.position == Position.OWNER
+            event.direct_worker_at_admission = member.position == Position.WORKER
+            event.youth_union_at_admission = member.youth_union_member
+            event.woman_at_admission = member.sex == Sex.FEMALE
 
 
 # The numbers that identify a person, unique among the members counted in the numbers (the

@@ -35,7 +35,6 @@ from organizations.imports import ImportRefused, previews
 from organizations.imports.headers import COLUMNS, listed
 from organizations.models import (
     EnterpriseImport,
-    EnterpriseStatus,
     ImportChannel,
     OrganizationKind,
     Zone,
@@ -481,38 +480,8 @@ class NotInImportFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _set_status(modeladmin, request, queryset, status, label):
-    changed = services.enterprises_set_status(enterprises=queryset, status=status)
-    modeladmin.message_user(
-        request,
-        gettext("%(count)s enterprises marked %(status)s.") % {"count": changed, "status": label},
-        messages.SUCCESS,
-    )
-
-
-@admin.action(description=_("Mark selected enterprises suspended"), permissions=["change"])
-def mark_suspended(modeladmin, request, queryset):
-    _set_status(modeladmin, request, queryset, EnterpriseStatus.SUSPENDED,
-                EnterpriseStatus.SUSPENDED.label)  # fmt: skip
-
-
-@admin.action(description=_("Mark selected enterprises closed"), permissions=["change"])
-def mark_closed(modeladmin, request, queryset):
-    _set_status(modeladmin, request, queryset, EnterpriseStatus.CLOSED,
-                EnterpriseStatus.CLOSED.label)  # fmt: skip
-
-
-@admin.action(description=_("Mark selected enterprises active"), permissions=["change"])
-def mark_active(modeladmin, request, queryset):
-    _set_status(modeladmin, request, queryset, EnterpriseStatus.ACTIVE,
-                EnterpriseStatus.ACTIVE.label)  # fmt: skip
-
-
 __all__ = [
     "EnterpriseImportAdmin",
     "EnterpriseImportMixin",
     "NotInImportFilter",
-    "mark_active",
-    "mark_closed",
-    "mark_suspended",
 ]

@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, F, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -18,18 +18,24 @@ from organizations.access import scope_of
 from organizations.admin.base import (
     ActiveListFilter,
     ExportMixin,
+    SafeAutocompleteSelectMultiple,
     ScopedModelAdmin,
     ScopedTabularInline,
     VerboseModelResource,
+    scoped,
     verbose_columns,
 )
 from organizations.models import (
+    Congress,
+    Enterprise,
+    EnterpriseLink,
+    FoundingReason,
     LeadershipRole,
     LeadershipTerm,
     OrganizationKind,
     PartyOrganization,
 )
-from organizations.models.party import ALLOWED_PARENTS
+from organizations.models.party import ALLOWED_PARENTS, CELL_KINDS
 
 
 class LeadershipTermFormSet(BaseInlineFormSet):
@@ -61,7 +67,68 @@ class LeadershipTermInline(ScopedTabularInline):
     fields = ["role", "full_name", "started_on", "ended_on", "decision_no", "seconded"]
 
 
+class CongressFormSet(BaseInlineFormSet):
+    def clean(self):
+        # Each row is checked against the database; rows of one submission against each other.
+        super().clean()
+        terms = sorted(
+            (form.cleaned_data["first_year"], form.cleaned_data["last_year"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("first_year")
+            and form.cleaned_data.get("last_year")
+        )
+        for (first, last), (next_first, _next_last) in zip(terms, terms[1:], strict=False):
+            if next_first < last:
+                raise ValidationError(
+                    _("This term overlaps the term %(term)s."),
+                    code="overlap",
+                    params={"term": f"{first}–{last}"},
+                )
+
+
+class CongressInline(ScopedTabularInline):
+    model = Congress
+    formset = CongressFormSet
+    fields = ["held_on", "first_year", "last_year"]
+    verbose_name = _("congress")
+    verbose_name_plural = _(
+        "Congresses and terms (a term runs from its congress to the day before the next)"
+    )
+
+
+# The links are dated (EnterpriseLink), so the form names the enterprises served *now* in a
+# field of its own; the service turns a change of that choice into links that start or end on
+# the date given (Django's admin cannot edit a relation through a model of its own).
+def _served_field(queryset) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=queryset,
+        required=False,
+        label=_("enterprises and agencies served now"),
+        help_text=_(
+            "A joint cell may serve several enterprises. One added or removed here starts or "
+            "stops being served on the date below; an enterprise that leaves a joint cell for "
+            "this one stops being served by the joint cell that day."
+        ),
+    )
+
+
+# The service's names for what the form calls otherwise.
+FORM_NAMES = {"enterprises": "current_enterprises", "links_on": "links_changed_on"}
+
+
 class PartyOrganizationForm(forms.ModelForm):
+    current_enterprises = _served_field(Enterprise.objects.all())
+    links_changed_on = forms.DateField(
+        required=False,
+        label=_("date of the change of enterprises served"),
+        help_text=_(
+            "When the enterprises served above changed. Left blank: the founding date for a new "
+            "organisation, today for an existing one."
+        ),
+    )
+
     class Meta:
         model = PartyOrganization
         fields = [
@@ -72,9 +139,10 @@ class PartyOrganizationForm(forms.ModelForm):
             "founding_decision_no",
             "founded_on",
             "founding_body",
+            "founding_reason",
             "founding_members",
             "size_exception_decision",
-            "enterprises",
+            "chosen_unit_type",
             "ended_on",
             "end_reason",
             "end_decision_no",
@@ -82,8 +150,28 @@ class PartyOrganizationForm(forms.ModelForm):
             "merged_into",
         ]
 
-    # Set by the admin: whether the account must place what it adds inside its own subtree.
+    # Set by the admin: whether the account must place what it adds inside its own subtree,
+    # and who uses the form (the end check names only the members this account may see).
     requires_parent = False
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "founding_reason" in self.fields:
+            # Left out, as by a form from before the reason existed: newly founded.
+            self.fields["founding_reason"].required = False
+        if self.instance.pk and "current_enterprises" in self.fields:
+            self.initial.setdefault(
+                "current_enterprises",
+                list(
+                    self.instance.enterprise_links.current()
+                    .order_by()
+                    .values_list("enterprise_id", flat=True)
+                ),
+            )
+
+    def clean_founding_reason(self):
+        return self.cleaned_data.get("founding_reason") or FoundingReason.NEW
 
     def clean(self):
         cleaned = super().clean()
@@ -99,20 +187,47 @@ class PartyOrganizationForm(forms.ModelForm):
 
     def _post_clean(self):
         # After the model's own validation, when the instance carries the parent the form
-        # chose: only then can we tell whether the enterprises lie in its committee's zones.
+        # chose: only then can we tell whether the enterprises lie in its committee's zones,
+        # whether they need a unit type chosen, and whether the links can change that day.
         super()._post_clean()
-        enterprises = self.cleaned_data.get("enterprises")
-        if enterprises and "parent" not in self.errors:
+        checkable = not self.has_error("parent") and not self.has_error("current_enterprises")
+        if "current_enterprises" in self.fields and checkable:
+            enterprises = self.cleaned_data.get("current_enterprises")
+            enterprises = list(enterprises.select_related("zone__committee")) if enterprises else []
             try:
-                self.instance.check_enterprises(enterprises.select_related("zone__committee"))
+                services.organization_links_check(
+                    organization=self.instance,
+                    enterprises=enterprises,
+                    on=self.cleaned_data.get("links_changed_on"),
+                )
             except ValidationError as error:
-                self._update_errors(error)
+                self._update_errors(self._on_fields(error))
+        if not self.has_error("ended_on"):
+            try:
+                services.organization_end_check(organization=self.instance, by=self.user)
+            except ValidationError as error:
+                self._update_errors(self._on_fields(error))
+
+    def _on_fields(self, error: ValidationError) -> ValidationError:
+        """The service's errors on the form's fields (on none when the form lacks the field,
+        e.g. an end date the account may only read)."""
+        errors: dict = {}
+        for name, messages_ in error.update_error_dict({}).items():
+            name = FORM_NAMES.get(name, name)
+            errors.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(
+                messages_
+            )
+        return ValidationError(errors)
 
 
 @verbose_columns
 class PartyOrganizationResource(VerboseModelResource):
     kind = fields.Field(attribute="get_kind_display", column_name=_("kind"))
     parent = fields.Field(attribute="parent__name", column_name=_("upper organisation"))
+    founding_reason = fields.Field(
+        attribute="get_founding_reason_display", column_name=_("founding reason")
+    )
+    unit_type = fields.Field(attribute="get_unit_type_display", column_name=_("unit type"))
     end_reason = fields.Field(attribute="get_end_reason_display", column_name=_("end reason"))
 
     class Meta:
@@ -125,7 +240,9 @@ class PartyOrganizationResource(VerboseModelResource):
             "founding_decision_no",
             "founded_on",
             "founding_body",
+            "founding_reason",
             "founding_members",
+            "unit_type",
             "ended_on",
             "end_reason",
             "end_decision_no",
@@ -144,13 +261,22 @@ def child_kinds(kind: str) -> list[str]:
 class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     form = PartyOrganizationForm
     resource_classes = [PartyOrganizationResource]
-    list_display = ["tree_name", "code", "kind", "founded_on", "ended_on", "enterprise_count"]
-    list_filter = ["kind", ActiveListFilter, "end_reason"]
+    list_display = [
+        "tree_name",
+        "code",
+        "kind",
+        "unit_type",
+        "founded_on",
+        "ended_on",
+        "enterprise_count",
+    ]
+    list_filter = ["kind", ActiveListFilter, "unit_type", "founding_reason", "end_reason"]
     list_select_related = ["parent"]
     search_fields = ["name", "code", "founding_decision_no"]
-    autocomplete_fields = ["parent", "merged_into", "enterprises"]
-    inlines = [LeadershipTermInline]
+    autocomplete_fields = ["parent", "merged_into"]
+    inlines = [LeadershipTermInline, CongressInline]
     ordering = ["path"]
+    readonly_fields = ["unit_type"]
     fieldsets = [
         (None, {"fields": ["kind", "parent", "code", "name"]}),
         (
@@ -160,12 +286,23 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
                     "founding_decision_no",
                     "founded_on",
                     "founding_body",
+                    "founding_reason",
                     "founding_members",
                     "size_exception_decision",
                 ]
             },
         ),
-        (_("Enterprises and agencies served"), {"fields": ["enterprises"]}),
+        (
+            _("Enterprises and agencies served"),
+            {
+                "fields": [
+                    "current_enterprises",
+                    "links_changed_on",
+                    "chosen_unit_type",
+                    "unit_type",
+                ]
+            },
+        ),
         (
             _("End (dissolution, merger, split)"),
             {
@@ -180,7 +317,10 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                enterprise_total=Count("enterprises", distinct=True),
+                # What each serves now; ended links are history (on the organisation's page).
+                enterprise_total=Count(
+                    "enterprise_links", filter=Q(enterprise_links__ended_on__isnull=True)
+                ),
                 # Indent from the account's own committee, not from the top of the tree.
                 indent=F("depth") - scope_of(request.user).depth,
             )
@@ -210,6 +350,18 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     def enterprise_count(self, obj):
         return obj.enterprise_total
 
+    @admin.display(description=_("enterprises and agencies served now"))
+    def current_enterprises(self, obj):
+        # What an account that may only look reads instead of the choice.
+        links = obj.enterprise_links.current().select_related("enterprise")
+        return ", ".join(link.enterprise.name for link in links) or "—"
+
+    def get_inlines(self, request, obj):
+        # Terms are a committee's: a cell's page and the add page have no congresses.
+        if obj is None or obj.kind in CELL_KINDS:
+            return [LeadershipTermInline]
+        return super().get_inlines(request, obj)
+
     def _is_own_root(self, request, obj) -> bool:
         # The account's own committee hangs under a body it cannot see: it may not move it.
         return (
@@ -220,6 +372,13 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A date of change means nothing to an account that only looks.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in fields if f != "links_changed_on"]})
+                for name, options in fieldsets
+                for fields in [options["fields"]]
+            ]
         if not self._is_own_root(request, obj):
             return fieldsets
         return [
@@ -246,6 +405,16 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.requires_parent = not request.user.is_superuser and not self._is_own_root(request, obj)
+        form.user = request.user
+        if "current_enterprises" in form.base_fields:
+            # The enterprises this account sees, chosen by autocomplete (the relation's, so the
+            # search goes through the enterprise admin's scoped queryset).
+            served = _served_field(scoped(Enterprise.objects.all(), request))
+            served.widget = SafeAutocompleteSelectMultiple(
+                PartyOrganization._meta.get_field("enterprises"), self.admin_site
+            )
+            served.widget.choices = served.choices
+            form.base_fields["current_enterprises"] = served
         return form
 
     def get_changeform_initial_data(self, request):
@@ -262,7 +431,14 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
         return obj.parent.name if obj.parent_id else "—"
 
     def save_model(self, request, obj, form, change):
-        for warning in services.organization_save(organization=obj):
+        enterprises = form.cleaned_data.get("current_enterprises")
+        warnings = services.organization_save(
+            organization=obj,
+            enterprises=None if "current_enterprises" not in form.fields else list(enterprises),
+            links_on=form.cleaned_data.get("links_changed_on"),
+            by=request.user,
+        )
+        for warning in warnings:
             messages.warning(request, warning)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -309,7 +485,14 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
                 }
                 for kind in child_kinds(obj.kind)
             ]
+        links = (
+            EnterpriseLink.objects.filter(organization=obj)
+            .select_related("enterprise")
+            # Current links first, then history from the latest.
+            .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "enterprise__name")
+        )
         return {
+            "enterprise_links": links,
             "subtree_rows": rows,
             "kind_counts": kind_counts,
             "tree_ancestors": ancestors,

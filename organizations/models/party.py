@@ -4,13 +4,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, Min, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
 from organizations import access, bounds
+from organizations.models.ownership import Ownership
 
 
 class OrganizationKind(models.TextChoices):
@@ -39,6 +40,10 @@ CELL_KINDS = (OrganizationKind.GRASSROOTS_CELL, OrganizationKind.SUBORDINATE_CEL
 GRASSROOTS_KINDS = (OrganizationKind.GRASSROOTS_COMMITTEE, OrganizationKind.GRASSROOTS_CELL)
 # The bodies an account can belong to.
 ACCOUNT_KINDS = (OrganizationKind.PROVINCE, OrganizationKind.UPPER_GRASSROOTS)
+# Inside a grassroots committee: they count in Biểu 5 with its unit type.
+INNER_KINDS = (OrganizationKind.PARTIAL_COMMITTEE, OrganizationKind.SUBORDINATE_CELL)
+# The kinds Biểu 5 counts, each with a unit type.
+UNIT_TYPE_KINDS = GRASSROOTS_KINDS + INNER_KINDS
 
 
 def may_serve(organization_path: str, committee_path: str) -> bool:
@@ -47,6 +52,18 @@ def may_serve(organization_path: str, committee_path: str) -> bool:
     (or, for a province-level body, below it)."""
     return bool(organization_path) and (
         organization_path.startswith(committee_path) or committee_path.startswith(organization_path)
+    )
+
+
+class FoundingReason(models.TextChoices):
+    """How an organisation came to be: only the new ones count as founded in the figures."""
+
+    NEW = "new", _("Newly founded")
+    MERGER = "merger", _("Formed by a merger")
+    SPLIT = "split", _("Formed by a split")
+    REORGANISATION = (
+        "reorganisation",
+        _("Reorganised (e.g. a cell raised to a grassroots committee)"),
     )
 
 
@@ -65,6 +82,19 @@ class PartyOrganizationQuerySet(access.ScopedQuerySet):
 
     def grassroots(self):
         return self.filter(kind__in=GRASSROOTS_KINDS)
+
+    def with_served_types(self):
+        """Annotate `served_types`, how many ownership types the enterprises an organisation
+        serves are of (by the links in force, or on its last day once it has ended), and
+        `served_type`, the first of them: its unit type when there is one."""
+        live = Q(enterprise_links__ended_on__isnull=True) | Q(
+            enterprise_links__ended_on__gte=F("ended_on")
+        )
+        ownership = "enterprise_links__enterprise__ownership"
+        return self.annotate(
+            served_types=Count(ownership, filter=live, distinct=True),
+            served_type=Min(ownership, filter=live),
+        )
 
 
 class PartyOrganization(models.Model):
@@ -96,6 +126,16 @@ class PartyOrganization(models.Model):
     )
     founded_on = models.DateField(_("founding date"), validators=bounds.RECORD_DATE)
     founding_body = models.CharField(_("founding decision issued by"), max_length=255, blank=True)
+    founding_reason = models.CharField(
+        _("founding reason"),
+        max_length=16,
+        choices=FoundingReason.choices,
+        default=FoundingReason.NEW,
+        help_text=_(
+            "Only a newly founded organisation counts as founded; one formed by a merger, a "
+            "split or a reorganisation is counted apart."
+        ),
+    )
     founding_members = models.PositiveIntegerField(
         _("official members at founding"), null=True, blank=True, validators=bounds.PEOPLE
     )
@@ -123,10 +163,35 @@ class PartyOrganization(models.Model):
 
     enterprises = models.ManyToManyField(
         "organizations.Enterprise",
+        through="organizations.EnterpriseLink",
         verbose_name=_("enterprises and agencies served"),
         blank=True,
         related_name="party_organizations",
         help_text=_("A joint cell may serve several enterprises."),
+    )
+    # Its row in Biểu 5. Stored so that the table is a GROUP BY; organizations.services keeps it
+    # when the links, the tree or an enterprise's ownership change.
+    chosen_unit_type = models.CharField(
+        _("unit type, as chosen"),
+        max_length=16,
+        choices=Ownership.choices,
+        blank=True,
+        help_text=_(
+            "Leave it blank to take the type of the enterprise or agency served. Choose it for a "
+            "joint cell whose enterprises are of different types, or for an organisation that "
+            "serves none on record."
+        ),
+    )
+    unit_type = models.CharField(
+        _("unit type"),
+        max_length=16,
+        choices=Ownership.choices,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Its row in Biểu 5: as chosen, else the type of what it serves; partial committees "
+            "and subordinate cells take their grassroots organisation's."
+        ),
     )
 
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -154,6 +219,20 @@ class PartyOrganization(models.Model):
             models.CheckConstraint(
                 condition=Q(merged_into__isnull=True) | Q(end_reason=EndReason.MERGED),
                 name="partyorg_merged_into_only_when_merged",
+            ),
+            models.CheckConstraint(
+                condition=Q(founding_reason__in=FoundingReason.values),
+                name="partyorg_founding_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_type="")
+                | (Q(unit_type__in=Ownership.values) & Q(kind__in=UNIT_TYPE_KINDS)),
+                name="partyorg_unit_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(chosen_unit_type="")
+                | (Q(chosen_unit_type__in=Ownership.values) & Q(kind__in=GRASSROOTS_KINDS)),
+                name="partyorg_unit_type_chosen_by_grassroots",
             ),
             *bounds.dates_within("founded_on", "ended_on"),
             *bounds.counts_within("founding_members"),
@@ -265,6 +344,18 @@ class PartyOrganization(models.Model):
         if self.pk:
             self._check_moves(errors)
 
+        if self.chosen_unit_type and self.kind not in GRASSROOTS_KINDS:
+            errors.setdefault("chosen_unit_type", []).append(
+                ValidationError(
+                    _(
+                        "Only a grassroots organisation has a unit type of its own: partial "
+                        "committees and subordinate cells take their grassroots organisation's, "
+                        "and committees above have none."
+                    ),
+                    code="unit_type_kind",
+                )
+            )
+
         if self.founded_on and self.founded_on > today:
             errors.setdefault("founded_on", []).append(
                 ValidationError(_("The founding date cannot be in the future."), code="future")
@@ -371,6 +462,25 @@ class PartyOrganization(models.Model):
                     )
                 )
 
+    def check_unit_type(self, enterprises) -> None:
+        """A grassroots organisation serving enterprises of different ownership types (a joint
+        cell) cannot take its unit type from them: it must be chosen."""
+        types = {e.ownership for e in enterprises}
+        if self.kind in GRASSROOTS_KINDS and not self.chosen_unit_type and len(types) > 1:
+            labels = sorted(str(Ownership(value).label) for value in types)
+            raise ValidationError(
+                {
+                    "chosen_unit_type": ValidationError(
+                        _(
+                            "The enterprises served are of different types (%(types)s): choose "
+                            "the organisation's unit type, its row in Biểu 5."
+                        ),
+                        code="unit_type_needed",
+                        params={"types": ", ".join(labels)},
+                    )
+                }
+            )
+
     def check_enterprises(self, enterprises) -> None:
         """An organisation serves only enterprises in the zones of its own committee."""
         lineage = self.lineage_path()
@@ -470,3 +580,226 @@ class LeadershipTerm(models.Model):
                         )
                     }
                 )
+
+
+class EnterpriseLinkQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
+
+    def current(self):
+        """The links that have not ended: what each organisation serves now."""
+        return self.filter(ended_on__isnull=True)
+
+    def on(self, day: datetime.date):
+        """The links in force on `day` (a range on the dates, like `active`)."""
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+
+
+class EnterpriseLink(models.Model):
+    """That a party organisation serves an enterprise or agency from `started_on` until the
+    day before `ended_on` (None: it still does), as an organisation is active until the day
+    before its end. The history is kept: when an enterprise leaves a joint cell for a cell of
+    its own, its link to the joint cell ends that day (organizations.services)."""
+
+    organization = models.ForeignKey(
+        PartyOrganization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="enterprise_links",
+    )
+    enterprise = models.ForeignKey(
+        "organizations.Enterprise",
+        verbose_name=_("enterprise or agency"),
+        on_delete=models.CASCADE,
+        related_name="party_links",
+    )
+    # A link added without a date (the relation's add()) starts the day it is recorded.
+    started_on = models.DateField(
+        _("served from"), default=timezone.localdate, validators=bounds.RECORD_DATE
+    )
+    ended_on = models.DateField(
+        _("served until"),
+        null=True,
+        blank=True,
+        validators=bounds.RECORD_DATE,
+        help_text=_("The first day it no longer serves the enterprise."),
+    )
+
+    objects = EnterpriseLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise served")
+        verbose_name_plural = _("enterprises served, with their history")
+        ordering = ["organization", "-started_on", "enterprise"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="enterpriselink_ends_after_start",
+            ),
+            # One current link per organisation and enterprise; earlier ones are history.
+            models.UniqueConstraint(
+                fields=["organization", "enterprise"],
+                condition=Q(ended_on__isnull=True),
+                name="enterpriselink_one_current",
+            ),
+            *bounds.dates_within("started_on", "ended_on"),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "started_on"], name="enterpriselink_enterprise_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} → {self.enterprise_id} ({self.started_on:%d/%m/%Y})"
+
+    def clean(self):
+        errors: dict[str, list] = {}
+        today = timezone.localdate()
+        for name in ("started_on", "ended_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                errors.setdefault(name, []).append(
+                    ValidationError(_("The date cannot be in the future."), code="future")
+                )
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors.setdefault("ended_on", []).append(
+                ValidationError(
+                    _("The link cannot end before it starts (%(date)s)."),
+                    code="date_order",
+                    params={"date": short_date(self.started_on)},
+                )
+            )
+        organization = self.organization if self.organization_id else None
+        if organization is not None and self.started_on:
+            if self.started_on < organization.founded_on:
+                errors.setdefault("started_on", []).append(
+                    ValidationError(
+                        _("%(name)s was founded on %(date)s; it served nothing before."),
+                        code="before_founding",
+                        params={
+                            "name": organization.name,
+                            "date": short_date(organization.founded_on),
+                        },
+                    )
+                )
+            if organization.ended_on and (
+                self.ended_on is None or self.ended_on > organization.ended_on
+            ):
+                errors.setdefault("ended_on", []).append(
+                    ValidationError(
+                        _("%(name)s ended on %(date)s; its links end by then."),
+                        code="after_end",
+                        params={
+                            "name": organization.name,
+                            "date": short_date(organization.ended_on),
+                        },
+                    )
+                )
+        if not errors and self.organization_id and self.enterprise_id and self.started_on:
+            overlapping = (
+                EnterpriseLink.objects.filter(
+                    organization_id=self.organization_id, enterprise_id=self.enterprise_id
+                )
+                .exclude(pk=self.pk)
+                .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=self.started_on))
+            )
+            if self.ended_on:
+                overlapping = overlapping.filter(started_on__lt=self.ended_on)
+            if overlapping.exists():
+                errors.setdefault("started_on", []).append(
+                    ValidationError(
+                        _(
+                            "The organisation already serves this enterprise over part of this "
+                            "time."
+                        ),
+                        code="overlap",
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class CongressQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
+
+
+class Congress(models.Model):
+    """A congress (đại hội) of an organisation, which opens a term: the term 2020–2025 runs
+    from its congress to the day before the next one (organizations.selectors.term_bounds)."""
+
+    organization = models.ForeignKey(
+        PartyOrganization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="congresses",
+    )
+    held_on = models.DateField(_("congress date"), validators=bounds.TERM_DATE)
+    first_year = models.PositiveSmallIntegerField(_("term from (year)"), validators=bounds.YEAR)
+    last_year = models.PositiveSmallIntegerField(_("term to (year)"), validators=bounds.YEAR)
+
+    objects = CongressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("congress")
+        verbose_name_plural = _("congresses and terms")
+        ordering = ["organization", "held_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gt=F("first_year")), name="congress_term_years_in_order"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "first_year"], name="congress_one_per_term"
+            ),
+            *bounds.dates_within("held_on"),
+            bounds.years_within("first_year"),
+            bounds.years_within("last_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.first_year}–{self.last_year} ({self.held_on:%d/%m/%Y})"
+
+    def clean(self):
+        errors: dict[str, list] = {}
+        if self.first_year and self.last_year and self.last_year <= self.first_year:
+            errors.setdefault("last_year", []).append(
+                ValidationError(
+                    _("A term ends in a later year than it begins."), code="years_order"
+                )
+            )
+        if self.held_on and self.first_year and self.held_on.year != self.first_year:
+            errors.setdefault("held_on", []).append(
+                ValidationError(
+                    _("The congress of a term is held in its first year, %(year)s."),
+                    code="congress_year",
+                    params={"year": self.first_year},
+                )
+            )
+        organization = self.organization if self.organization_id else None
+        if organization is not None and self.held_on and self.held_on < organization.founded_on:
+            errors.setdefault("held_on", []).append(
+                ValidationError(
+                    _("%(name)s was founded on %(date)s, after this date."),
+                    code="before_founding",
+                    params={
+                        "name": organization.name,
+                        "date": short_date(organization.founded_on),
+                    },
+                )
+            )
+        if not errors and organization is not None and self.first_year and self.last_year:
+            overlapping = (
+                Congress.objects.filter(organization=organization)
+                .exclude(pk=self.pk)
+                .filter(first_year__lt=self.last_year, last_year__gt=self.first_year)
+                .first()
+            )
+            if overlapping is not None:
+                errors.setdefault("first_year", []).append(
+                    ValidationError(
+                        _("This term overlaps the term %(term)s."),
+                        code="overlap",
+                        params={"term": f"{overlapping.first_year}–{overlapping.last_year}"},
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -4,12 +4,18 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access, bounds
+from organizations.models.ownership import (  # noqa: F401 - re-exported where they were
+    FOREIGN_OWNERSHIP,
+    NON_STATE_OWNERSHIP,
+    STATE_OWNERSHIP,
+    Ownership,
+)
 from organizations.models.party import OrganizationKind, PartyOrganization, may_serve
 from organizations.validators import normalize_tax_code, validate_tax_code
 
@@ -95,42 +101,6 @@ class Zone(models.Model):
                 )
 
 
-class Ownership(models.TextChoices):
-    """Rows of the official statistical form (Biểu 5, HD 11-HD/BTCTW)."""
-
-    STATE = "state", _("State capital 100%")
-    STATE_MAJORITY = "state_majority", _("State capital over 50%")
-    # xgettext:no-python-format
-    STATE_MINORITY = "state_minority", _("State capital 50% or less")
-    JSC = "jsc", _("Joint-stock company")
-    LLC = "llc", _("Limited liability company")
-    PRIVATE = "private", _("Private enterprise")
-    PARTNERSHIP = "partnership", _("Partnership")
-    # xgettext:no-python-format
-    FDI100 = "fdi100", _("100% foreign capital")
-    JV = "jv", _("Joint venture with foreign partners")
-    FDI_OTHER = "fdi", _("Other foreign-invested")
-    COOPERATIVE = "coop", _("Cooperative")
-    AGENCY = "agency", _("Administrative agency")
-    PUBLIC_SERVICE = "public_service", _("Public service unit")
-
-
-STATE_OWNERSHIP = frozenset({Ownership.STATE, Ownership.STATE_MAJORITY, Ownership.STATE_MINORITY})
-# A joint venture counts as foreign-invested (Biểu 5).
-FOREIGN_OWNERSHIP = frozenset({Ownership.FDI100, Ownership.JV, Ownership.FDI_OTHER})
-# "DN ngoài khu vực nhà nước": every non-state enterprise, FDI included.
-NON_STATE_OWNERSHIP = frozenset(
-    {
-        Ownership.JSC,
-        Ownership.LLC,
-        Ownership.PRIVATE,
-        Ownership.PARTNERSHIP,
-        Ownership.COOPERATIVE,
-        *FOREIGN_OWNERSHIP,
-    }
-)
-
-
 class EnterpriseStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
@@ -158,6 +128,10 @@ class EnterpriseQuerySet(access.ScopedQuerySet):
 
     def active(self):
         return self.filter(status=EnterpriseStatus.ACTIVE)
+
+    def active_on(self, day):
+        """The enterprises whose status was active on `day`, by their dated history."""
+        return self.filter(pk__in=EnterpriseState.objects.on(day).active().values("enterprise_id"))
 
     def with_tax_codes(self, codes: list[str]):
         """Enterprises whose tax code is among `codes` (canonical spellings), however many: the
@@ -277,6 +251,89 @@ class Enterprise(models.Model):
     @property
     def is_foreign_invested(self) -> bool:
         return self.ownership in FOREIGN_OWNERSHIP
+
+
+class EnterpriseStateQuerySet(access.ScopedQuerySet):
+    scope_path = "enterprise__zone__committee__path"
+
+    def on(self, day):
+        """Each enterprise's status and ownership in force on `day`: one row per enterprise
+        that was on record then (a range on the dates, no subquery per row)."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
+
+    def current(self):
+        return self.filter(valid_to__isnull=True)
+
+    def active(self):
+        return self.filter(status=EnterpriseStatus.ACTIVE)
+
+
+class EnterpriseState(models.Model):
+    """An enterprise's status and ownership from `valid_from` until the day before `valid_to`
+    (None: still in force). Each enterprise's intervals follow one another without gap or
+    overlap, the last one open, equal to the enterprise's own status and ownership; written
+    only by organizations.services (`enterprise_history_record`). The first interval starts at
+    the licence date, or without one at the start of the records (bounds.EARLIEST)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="states"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=EnterpriseStatus.choices)
+    ownership = models.CharField(_("ownership type"), max_length=16, choices=Ownership.choices)
+    valid_from = models.DateField(_("from"), validators=bounds.RECORD_DATE)
+    valid_to = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        validators=bounds.RECORD_DATE,
+        help_text=_("The day the next status or ownership took effect."),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    import_record = models.ForeignKey(
+        "organizations.EnterpriseImport",
+        verbose_name=_("recorded by import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        # Read from an interval, never searched by: no index to write on every import.
+        db_index=False,
+    )
+
+    objects = EnterpriseStateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status and ownership")
+        verbose_name_plural = _("status and ownership over time")
+        ordering = ["enterprise", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EnterpriseStatus.values), name="enterprisestate_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ownership__in=Ownership.values),
+                name="enterprisestate_ownership_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="enterprisestate_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(valid_to__isnull=True),
+                name="enterprisestate_one_open",
+            ),
+            *bounds.dates_within("valid_from", "valid_to"),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "valid_from"], name="enterprisestate_timeline_idx"),
+        ]
+
+    def __str__(self):
+        since = f"{self.valid_from:%d/%m/%Y}"
+        return f"{self.get_status_display()}, {self.get_ownership_display()} ({since})"
 
 
 class WorkforceSnapshotQuerySet(access.ScopedQuerySet):

@@ -67,8 +67,8 @@ def test_staff_adds_cell_under_committee_and_sees_it_in_tree(
     page.locator("#id_founding_members").fill("5")
 
     # Enterprises: the autocomplete offers the committee's own enterprises, not Hà Nội's.
-    select2_of(page, "id_enterprises").click()
-    search = select2_of(page, "id_enterprises").locator(".select2-search__field")
+    select2_of(page, "id_current_enterprises").click()
+    search = select2_of(page, "id_current_enterprises").locator(".select2-search__field")
     expect(search).to_be_focused()
     search.press_sequentially("Điện tử")
     results = page.locator(".select2-container--open .select2-results__options")
@@ -77,9 +77,9 @@ def test_staff_adds_cell_under_committee_and_sees_it_in_tree(
     other_zone = results.locator(".select2-results__option", has_text=hn.enterprise.name)
     expect(other_zone).to_have_count(0)
     option.click()
-    chosen = select2_of(page, "id_enterprises").locator(".select2-selection__choice")
+    chosen = select2_of(page, "id_current_enterprises").locator(".select2-selection__choice")
     expect(chosen).to_contain_text(bg.enterprise.name)
-    expect(page.locator("#id_enterprises")).to_have_values([str(bg.enterprise.pk)])
+    expect(page.locator("#id_current_enterprises")).to_have_values([str(bg.enterprise.pk)])
 
     with page.expect_navigation():
         page.locator("input[name=_save]").click()
@@ -116,6 +116,10 @@ def test_staff_adds_cell_under_committee_and_sees_it_in_tree(
     assert cell.founded_on == datetime.date(2025, 3, 15)
     assert cell.founding_members == 5
     assert list(cell.enterprises.all()) == [bg.enterprise]
+    # Served from its founding date; its unit type (Biểu 5 row) is the enterprise's.
+    link = cell.enterprise_links.get()
+    assert (link.started_on, link.ended_on) == (datetime.date(2025, 3, 15), None)
+    assert cell.unit_type == bg.enterprise.ownership
 
 
 def test_future_founding_date_is_refused_in_vietnamese(page: Page, live_server, staff_user, bg):

@@ -89,14 +89,14 @@ def test_outsider_cannot_smuggle_another_committees_records_into_a_form(bg, hn, 
             "code": "BG-CB99",
             "name": "Chi bộ lạ",
             "founded_on": "01/03/2024",
-            "enterprises": [hn.enterprise.pk],
+            "current_enterprises": [hn.enterprise.pk],
             "leadership_terms-TOTAL_FORMS": "0",
             "leadership_terms-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "parent" in errors and "enterprises" in errors
+    assert "parent" in errors and "current_enterprises" in errors
     assert PartyOrganization.objects.count() == before
 
     response = staff_client.post(

@@ -22,14 +22,17 @@ PAGES = {
     "/admin/organizations/": 5,
     "/admin/organizations/partyorganization/": 8,
     "/admin/organizations/partyorganization/add/": 6,
-    "/admin/organizations/partyorganization/{committee}/change/": 13,
-    "/admin/organizations/partyorganization/{cell}/change/": 14,
+    # Issue 10: +1 the history of the enterprises served, and on a committee's page +1 its
+    # congresses (an inline).
+    "/admin/organizations/partyorganization/{committee}/change/": 15,
+    "/admin/organizations/partyorganization/{cell}/change/": 15,
     "/admin/organizations/zone/": 9,
     "/admin/organizations/zone/add/": 6,
     "/admin/organizations/zone/{zone}/change/": 8,
     "/admin/organizations/enterprise/": 9,
     "/admin/organizations/enterprise/add/": 6,
-    "/admin/organizations/enterprise/{enterprise}/change/": 10,
+    # Issue 10: +2 its status and ownership over time, and the organisations serving it.
+    "/admin/organizations/enterprise/{enterprise}/change/": 12,
     "/admin/organizations/enterprise/export/": 6,
     "/admin/organizations/massorganization/": 8,
     "/admin/organizations/massorganization/add/": 6,

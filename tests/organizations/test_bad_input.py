@@ -64,7 +64,7 @@ def test_enterprise_of_another_committee_is_named_in_the_message(bg, hn, staff, 
     from organizations.admin.party import PartyOrganizationForm
 
     form = PartyOrganizationForm(
-        data=org_data(bg, enterprises=[bg.enterprise.pk, hn.enterprise.pk]),
+        data=org_data(bg, current_enterprises=[bg.enterprise.pk, hn.enterprise.pk]),
     )
     assert not form.is_valid()
     assert hn.enterprise.name in str(form.errors)
@@ -177,7 +177,7 @@ def test_small_union_saves_with_a_warning(bg, staff_client):
 
 
 def test_new_cell_serving_its_committees_enterprise_is_saved(bg, staff_client):
-    response = staff_client.post(ORG_URL, org_data(bg, enterprises=[bg.enterprise.pk]))
+    response = staff_client.post(ORG_URL, org_data(bg, current_enterprises=[bg.enterprise.pk]))
     assert response.status_code == 302, response.context["adminform"].form.errors
     cell = PartyOrganization.objects.get(code="BG-CB-NEW")
     assert list(cell.enterprises.all()) == [bg.enterprise]
@@ -188,7 +188,9 @@ def test_moving_a_cell_checks_enterprises_against_the_new_committee(bg, hn):
     # committee while it still serves a Bắc Giang enterprise is refused.
     from organizations.admin.party import PartyOrganizationForm
 
-    data = org_data(bg, code=bg.cell.code, parent=hn.committee.pk, enterprises=[bg.enterprise.pk])
+    data = org_data(
+        bg, code=bg.cell.code, parent=hn.committee.pk, current_enterprises=[bg.enterprise.pk]
+    )
     form = PartyOrganizationForm(data=data, instance=bg.cell)
     assert not form.is_valid()
     assert bg.enterprise.name in form.errors["parent"][0]
