@@ -12,6 +12,7 @@ from members import services
 from members.models import Candidate, EventKind, Member, MemberEvent
 from members.models.events import ADMISSION_FACTS
 from organizations import services as org_services
+from organizations.access import SYSTEM
 from organizations.models import EndReason, OrganizationKind, PartyOrganization
 from tests.conftest import client_for
 from tests.factories import MemberFactory, citizen_id
@@ -45,11 +46,12 @@ def test_the_admission_journey_stores_who_the_member_was(bg, staff_client):
 
     # A later change of the record is not a change of who they were when admitted.
     member.position, member.youth_union_member = "manager", False
-    services.member_save(member=member, by=None)
+    services.member_save(member=member, by=SYSTEM)
     services.member_event_add(
         event=MemberEvent(
             member=member, kind=EventKind.AWARD, occurred_on=D(2026, 11, 2), note="Giấy khen"
-        )
+        ),
+        by=SYSTEM,
     )
     event.refresh_from_db()
     assert facts(event) == (True, False, True, True)
@@ -73,6 +75,7 @@ def test_an_admission_from_a_candidate_stores_the_candidates_record(bg, introduc
         organization=bg.cell,
         decided_on=D(2026, 10, 5),
         candidate=record,
+        by=SYSTEM,
     )
     assert Candidate.objects.get(pk=record.pk).member == member
     assert facts(member.events.get()) == (False, True, True, record.sex == "female")
@@ -176,7 +179,8 @@ def test_members_moved_out_before_the_end_let_it_end(bg):
             kind=EventKind.TRANSFER_IN,
             occurred_on=D(2026, 6, 30),
             organization=other,
-        )
+        ),
+        by=SYSTEM,
     )
     cell = PartyOrganization.objects.get(pk=bg.cell.pk)
     end(cell)  # the move on the end day itself counts them in the other cell that evening
