@@ -14,7 +14,7 @@ from typing import BinaryIO
 from organizations.imports.columns import ImportKind
 from organizations.imports.headers import HeaderMap, locate
 from organizations.imports.outcome import ImportOutcome, InvalidRowsFile
-from organizations.imports.reading import read_table
+from organizations.imports.reading import read_rows
 from organizations.imports.results import ImportResult
 
 
@@ -46,16 +46,13 @@ class OpenedList:
 
 
 def open_list(source: bytes | BinaryIO, kind: ImportKind, *, required: tuple[str, ...]):
-    """Read `source` and find its header among the columns of `kind`. Raises ImportRefused."""
+    """Open `source` and find its header among the columns of `kind`; its rows are read as the
+    import goes. Raises ImportRefused (from `rows` too, for a row further down that is wrong)."""
     data = source if isinstance(source, bytes) else source.read()
     sha256 = hashlib.sha256(data).hexdigest()
-    table = read_table(data)
-    del data  # read: the file's bytes are freed unless the caller holds them
-    header = locate(table, kind, required=required)
-    start = header.row_index + 1
-    lines, rows = table.lines[start:], table.rows[start:]
-    table.rows.clear()
-    return OpenedList(sha256, table.read_as, header, zip(lines, rows, strict=True))
+    rows = read_rows(data)  # holds the bytes until its last row is read
+    header = locate(rows.table(), kind, required=required)
+    return OpenedList(sha256, rows.read_as, header, rows.below(header.row_index))
 
 
 def fill_outcome(outcome: ImportOutcome, result: ImportResult) -> ImportOutcome:

@@ -37,7 +37,7 @@ from kcn_party.uploads import megabytes
 from organizations.imports.errors import ImportRefused
 from organizations.imports.limits import Limits, grouped
 
-CHUNK = 4 * 1024 * 1024  # unpacked bytes scanned at a time
+CHUNK = 1024 * 1024  # unpacked bytes scanned at a time
 MAX_PARTS = 10_000  # a workbook has tens of parts; the archive's directory is read in full
 MAX_TAG = 1024 * 1024  # no tag of a sheet is this long
 # A sheet written without cell references is read with expat, about 250 ns an element: this
@@ -66,6 +66,7 @@ class Extent:
     last_row: int = -1
     first_column: int | None = None
     last_column: int = -1
+    usual: bool = True  # every cell written `<c r="B7"`, without a namespace prefix
 
     def add(self, row: int, first_column: int, last_column: int) -> None:
         self.last_row = max(self.last_row, row)
@@ -108,9 +109,22 @@ def _too_large_unpacked(limits: Limits) -> ImportRefused:
     )
 
 
-def check_workbook(data: bytes, limits: Limits) -> str:
-    """Check the workbook `data` against `limits`; returns the name of the sheet to read.
-    Raises ImportRefused."""
+@dataclass(frozen=True)
+class CheckedSheet:
+    """The sheet to read, found within the limits, and what reading it takes."""
+
+    name: str
+    part: str  # the sheet's part, as the archive names it
+    strings: str | None  # the shared strings' part, if any
+    styles: str | None  # the styles' part (which cells are dates), if any
+    first_column: int  # 0-based: rows are read from the first column used
+    usual: bool  # every cell written the usual way (`<c r="B7"`), for the quick reading
+    date1904: bool  # dates counted from 1904 (old Mac workbooks), not 1900
+
+
+def check_workbook(data: bytes, limits: Limits) -> CheckedSheet:
+    """Check the workbook `data` against `limits`; returns the sheet to read. Raises
+    ImportRefused."""
     if data.count(b"PK\x01\x02") > MAX_PARTS:  # each part's entry in the archive's directory
         raise unreadable()
     try:
@@ -132,8 +146,21 @@ def check_workbook(data: bytes, limits: Limits) -> str:
         if sheet.path not in parts:
             raise unreadable()
         extent = _scan(archive, parts[sheet.path], budget)
+        date1904 = any(
+            attrs.get("date1904", "").lower() in ("1", "true")
+            for attrs in _elements(archive, parts.get("xl/workbook.xml"), "workbookPr")
+        )
     _check_extent(sheet, extent, limits)
-    return sheet.name
+    strings, styles = parts.get("xl/sharedstrings.xml"), parts.get("xl/styles.xml")
+    return CheckedSheet(
+        name=sheet.name,
+        part=parts[sheet.path].filename,
+        strings=strings.filename if strings else None,
+        styles=styles.filename if styles else None,
+        first_column=extent.first_column or 0,
+        usual=extent.usual,
+        date1904=date1904,
+    )
 
 
 class _Budget:
@@ -294,7 +321,7 @@ def _scan_block(block: bytes, extent: Extent) -> bool:
 def _scan_exactly(archive, info, budget: _Budget) -> Extent:
     """Every cell placed as calamine places it: by its reference, else after the previous cell
     of its row; a row without a number follows the previous row."""
-    extent = Extent()
+    extent = Extent(usual=False)
     state = {"row": 0, "column": 0, "elements": 0}
 
     def reference(text: str) -> tuple[int, int]:
