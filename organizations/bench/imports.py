@@ -48,35 +48,31 @@ OTHER_COMMITTEE, OTHER_USER, OTHER_ZONE = "BENCH-KHAC", "bench-khac", "KCN Khác
 COUNTED_ON = "30/06/2025"
 
 
-def _step_prepare(path: Path, rows: int) -> dict:
-    call_command("migrate", verbosity=0)
+def _committee(code: str, name: str, username: str) -> PartyOrganization:
+    """A zone committee and a staff account of it."""
     committee, _ = PartyOrganization.objects.get_or_create(
-        code=BENCH_COMMITTEE,
+        code=code,
         defaults={
             "kind": OrganizationKind.UPPER_GRASSROOTS,
-            "name": "Đảng bộ Các KCN (đo hiệu năng)",
+            "name": name,
             "founded_on": "2015-01-01",
         },
     )
+    services.staff_account_save(
+        username=username, organization=committee, role=Role.STAFF, password=None
+    )
+    return committee
+
+
+def _step_prepare(path: Path, rows: int) -> dict:
+    call_command("migrate", verbosity=0)
+    committee = _committee(BENCH_COMMITTEE, "Đảng bộ Các KCN (đo hiệu năng)", BENCH_USER)
     for name in sorted(set(zone_names(3000)) | set(zone_names(100_000))):
         Zone.objects.get_or_create(
             name=name, defaults={"province": "Bắc Giang", "committee": committee}
         )
-    services.staff_account_save(
-        username=BENCH_USER, organization=committee, role=Role.STAFF, password=None
-    )
-    other, _ = PartyOrganization.objects.get_or_create(
-        code=OTHER_COMMITTEE,
-        defaults={
-            "kind": OrganizationKind.UPPER_GRASSROOTS,
-            "name": "Đảng bộ Các KCN khác (đo hiệu năng)",
-            "founded_on": "2015-01-01",
-        },
-    )
+    other = _committee(OTHER_COMMITTEE, "Đảng bộ Các KCN khác (đo hiệu năng)", OTHER_USER)
     Zone.objects.get_or_create(name=OTHER_ZONE, defaults={"province": "Hà Nội", "committee": other})
-    services.staff_account_save(
-        username=OTHER_USER, organization=other, role=Role.STAFF, password=None
-    )
     return {}
 
 

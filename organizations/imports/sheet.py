@@ -184,7 +184,8 @@ def _shared_strings_exactly(archive: zipfile.ZipFile, name: str) -> list[str]:
     return [_ESCAPE.sub(lambda found: chr(int(found[1], 16)), text) for text in strings]
 
 
-def _expat(chunks, start, end, characters) -> None:
+def _parsed(chunks, start, end, characters) -> Iterator[None]:
+    """Feed `chunks` to expat with these handlers, pausing after each chunk."""
     parser = pyexpat.ParserCreate()
     parser.buffer_text = True
     parser.StartElementHandler = start
@@ -193,9 +194,15 @@ def _expat(chunks, start, end, characters) -> None:
     try:
         for chunk in chunks:
             parser.Parse(chunk, False)
+            yield
         parser.Parse(b"", True)
     except pyexpat.ExpatError as exc:
         raise unreadable() from exc
+
+
+def _expat(chunks, start, end, characters) -> None:
+    for _paused in _parsed(chunks, start, end, characters):
+        pass
 
 
 # --- Dates ------------------------------------------------------------------------------------
@@ -398,7 +405,6 @@ class _Reader:
         one. Rows are handed on as they end."""
         done: list[tuple[int, list]] = []
         state = {"row": 0, "column": 0, "cell": None, "elements": 0, "last": 0}
-        limits = self.limits
 
         def start(tag, attrs):
             state["elements"] += 1
@@ -438,25 +444,11 @@ class _Reader:
                 escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace("\r", "&#13;")
                 state["cell"]["xml"].append(escaped.encode())
 
-        parser = pyexpat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = characters
-        try:
-            for chunk in chunks:
-                parser.Parse(chunk, False)
-                finished = done[:-1]  # the last row may go on in the next chunk
-                del done[:-1]
-                for row, cells in finished:
-                    if row > limits.rows:
-                        raise too_many_rows(limits)
-                    yield row, cells
-            parser.Parse(b"", True)
-        except pyexpat.ExpatError as exc:
-            raise unreadable() from exc
-        for row, cells in done:
-            yield row, cells
+        for _paused in _parsed(chunks, start, end, characters):
+            finished = done[:-1]  # the last row may go on in the next chunk
+            del done[:-1]
+            yield from finished
+        yield from done
 
     def _place(self, done: list, state: dict, cell) -> None:
         number = state["row"] + 1
@@ -466,6 +458,8 @@ class _Reader:
         if number != state["last"]:
             if number < state["last"]:
                 raise _out_of_order()
+            if number > self.limits.rows:
+                raise too_many_rows(self.limits)
             done.append((number, []))
             state["last"] = number
         elif not done:  # its row was handed on already

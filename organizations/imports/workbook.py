@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from kcn_party.uploads import megabytes
-from organizations.imports.errors import ImportRefused
+from organizations.imports.errors import ImportRefused, refused
 from organizations.imports.limits import Limits, grouped
 
 CHUNK = 1024 * 1024  # unpacked bytes scanned at a time
@@ -99,14 +99,11 @@ def unreadable() -> ImportRefused:
 
 
 def _too_large_unpacked(limits: Limits) -> ImportRefused:
-    return ImportRefused(
-        _(
-            "The workbook is damaged or too large once unpacked (more than %(limit)s). Open it "
-            "in Excel, save it again as “Excel Workbook (.xlsx)” and upload it again."
-        )
-        % {"limit": megabytes(limits.unzipped_bytes)},
-        "unzipped",
+    message = _(
+        "The workbook is damaged or too large once unpacked (more than %(limit)s). Open it in "
+        "Excel, save it again as “Excel Workbook (.xlsx)” and upload it again."
     )
+    return refused("unzipped", message, limit=megabytes(limits.unzipped_bytes))
 
 
 @dataclass(frozen=True)
