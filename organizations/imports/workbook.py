@@ -1,10 +1,11 @@
-"""An .xlsx workbook's real size, found before python-calamine reads it.
+"""An .xlsx workbook's real size, found before its sheet is read (`sheet.read_sheet`).
 
-Calamine builds a sheet's range as one dense block, from its first to its last cell: a 1.6 KB
-file with headers and one cell at XFD1048576 asked for 512 GB and Rust aborted the server
-process, which Python cannot catch. Nothing in the file can be trusted for its size: the
-`<dimension>` element may lie or be missing, and a part's declared size may lie too (a zip
-bomb). So before calamine sees the file:
+python-calamine, which read workbooks before, built a sheet's range as one dense block, from
+its first to its last cell: a 1.6 KB file with headers and one cell at XFD1048576 asked for
+512 GB and Rust aborted the server process, which Python cannot catch. The sheet is now read as
+it streams, but what a list may hold is still checked first, and nothing in the file can be
+trusted for its size: the `<dimension>` element may lie or be missing, and a part's declared
+size may lie too (a zip bomb). So before the sheet is read:
 
 - the archive's parts are counted, and names equal but for case are refused (calamine finds a
   part by its name in any case);
@@ -19,7 +20,9 @@ bomb). So before calamine sees the file:
   with expat, placing each cell as calamine does.
 
 Every cell counts, even one kept only for its formatting: the size found is never smaller than
-calamine's range. A sheet over the limits is refused, naming its last cell.
+calamine's range was (the check keeps calamine's rules, the import's before). A sheet over the
+limits is refused, naming its last cell; the check also tells the reader where the rows begin,
+whether every cell is written the usual way, and whether dates count from 1904.
 """
 
 from __future__ import annotations
