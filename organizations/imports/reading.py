@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime
 import io
 import re
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from organizations.imports.limits import (
     too_many_rows,
 )
 from organizations.imports.sheet import read_sheet
-from organizations.imports.text import clean, normalize_text, trim_cells
+from organizations.imports.text import normalize_text, trim_cells
 from organizations.imports.workbook import check_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -115,44 +114,6 @@ def read_table(data: bytes) -> Table:
         table.lines.append(line)
         table.rows.append(cells)
     return table
-
-
-# --- Cells repeated down a column --------------------------------------------------------
-
-
-class _Repeated:
-    """Keeps one object for each value repeated down a column (zone, ownership, country,
-    sector, status...): on a national list these are half its cells, and each would otherwise
-    be a string of its own. Columns whose first rows repeat little (names, tax codes) are left
-    alone from then on, and each column remembers a bounded number of values."""
-
-    SAMPLE = 1000  # rows read before deciding which columns repeat
-    MAX_VALUES = 10_000  # values remembered per column
-
-    def __init__(self):
-        self.columns: list[dict] = []
-        self.active: list[int] | None = None  # None: every column, until SAMPLE rows are read
-        self.rows = 0
-
-    def share(self, cells: list) -> None:
-        """Replace, in place, each cell of `cells` by the object already read for its value."""
-        columns = self.columns
-        while len(columns) < len(cells):
-            columns.append({})
-        self.rows += 1
-        if self.rows == self.SAMPLE:
-            self.active = [i for i, seen in enumerate(columns) if len(seen) * 4 <= self.SAMPLE]
-        indices = range(len(cells)) if self.active is None else self.active
-        for index in indices:
-            if index >= len(cells):
-                break
-            value = cells[index]
-            seen = columns[index]
-            known = seen.get(value)
-            if known is not None:
-                cells[index] = known
-            elif len(seen) < self.MAX_VALUES:
-                seen[value] = value
 
 
 # --- Encodings -----------------------------------------------------------------------------
@@ -360,7 +321,6 @@ def _read_csv(data: bytes, limits: Limits) -> Rows:
 def _csv_rows(data: bytes, encoding: _Encoding, separator: str, limits: Limits):
     source = _Lines(data, encoding, limits)
     reader = csv.reader(source, delimiter=separator, strict=False)
-    repeated = _Repeated()
     rows = cells_read = 0
     next_line = 1
     try:
@@ -374,7 +334,6 @@ def _csv_rows(data: bytes, encoding: _Encoding, separator: str, limits: Limits):
             while cells and not cells[-1]:  # Excel pads rows to the widest
                 cells.pop()
             if cells:
-                repeated.share(cells)
                 rows += 1
                 cells_read += len(cells)
                 if rows > limits.rows:
@@ -417,27 +376,6 @@ def _unreadable_line(line: int, exc: csv.Error) -> ImportRefused:
 # --- Excel ---------------------------------------------------------------------------------
 
 
-def _cell(value):
-    """Text cleaned; whole numbers as text (a tax code typed as a number); other numbers and
-    dates as Excel typed them, for the widgets to read."""
-    kind = type(value)
-    if kind is str:  # most cells, first
-        return clean(value) if value else value
-    if kind is float:
-        return str(int(value)) if value.is_integer() else value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return value.date() if value.time() == datetime.time(0) else value
-    return value
-
-
 def _read_xlsx(data: bytes, limits: Limits) -> Rows:
     sheet = check_workbook(data, limits)
     rows = Rows(f"Excel (.xlsx), {sheet.name}", _xlsx_rows(data, sheet, limits))
@@ -446,11 +384,8 @@ def _read_xlsx(data: bytes, limits: Limits) -> Rows:
 
 
 def _xlsx_rows(data: bytes, sheet, limits: Limits):
-    repeated = _Repeated()
-    for line, row in read_sheet(data, sheet, limits):
-        cells = list(map(_cell, row))
+    for line, cells in read_sheet(data, sheet, limits):
         while cells and cells[-1] == "":  # blank cells are ""; a 0 in a cell is the text "0"
             cells.pop()
         if cells:
-            repeated.share(cells)
             yield line, cells

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 
 from organizations.imports.errors import ImportRefused
 from organizations.imports.limits import Limits, too_many_columns, too_many_rows
+from organizations.imports.text import clean
 from organizations.imports.workbook import (
     MAX_ELEMENTS,
     MAX_TAG,
@@ -43,10 +44,11 @@ from organizations.imports.workbook import (
 )
 
 # A cell written the usual way: its reference, its style and type in Excel's order (any other
-# attribute, or another order, is read from the rest), then its content.
+# attribute, or another order, is read from the rest), then its content: a value alone, an
+# inline text alone, or anything else (formulas, rich text), read by `value`.
 _CELL = re.compile(
     rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?([^>]*?)'
-    rb"(?:/>|>(.*?)</c>)",
+    rb"(?:/>|>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>|(.*?))</c>)",
     re.S,
 )
 _ATTRIBUTE = re.compile(rb'([a-zA-Z:]+)\s*=\s*"([^"]*)"')
@@ -108,9 +110,9 @@ def _utf16(archive: zipfile.ZipFile, name: str) -> bool:
 
 def _text(raw: bytes) -> str:
     """The text of an element's content as XML and Excel wrote it."""
-    if b"\r" in raw:  # XML reads a line end as \n; a \r of the text itself is written _x000D_
-        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     text = raw.decode("utf-8")
+    if "\r" in text:  # XML reads a line end as \n; a \r of the text itself is written _x000D_
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" in text:
         text = _ENTITY.sub(_entity, text)
     if "_x" in text:
@@ -145,7 +147,7 @@ def _shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
         found = _STRING.findall(block)
         if len(found) != block.count(b"<si") or b":si" in block:
             return _shared_strings_exactly(archive, name)  # prefixed or odd: read by expat
-        strings.extend(_rich_text(item) if item else "" for item in found)
+        strings.extend(clean(_rich_text(item)) if item else "" for item in found)
         if len(carry) > 64 * MAX_TAG:  # no string of Excel's is this long
             raise unreadable()
     if carry.strip() and b"<si" in carry:
@@ -181,7 +183,7 @@ def _shared_strings_exactly(archive: zipfile.ZipFile, name: str) -> list[str]:
             state["text"].append(text)
 
     _expat(_chunks(archive, name), start, end, characters)
-    return [_ESCAPE.sub(lambda found: chr(int(found[1], 16)), text) for text in strings]
+    return [clean(_ESCAPE.sub(lambda found: chr(int(found[1], 16)), text)) for text in strings]
 
 
 def _parsed(chunks, start, end, characters) -> Iterator[None]:
@@ -310,30 +312,22 @@ class _Reader:
         self.columns: dict[bytes, int] = {}  # column letters -> index in a row
 
     def value(self, kind: bytes | None, style: bytes | None, content: bytes | None):
-        """A cell's value from its type, style and content, as calamine gives it."""
+        """A cell's value from its type, style and content, as calamine gave it and the import
+        reads it (`cell_value`)."""
+        return cell_value(self.raw_value(kind, style, content))
+
+    def raw_value(self, kind: bytes | None, style: bytes | None, content: bytes | None):
+        """A cell's value as calamine gave it."""
         if not content:
             return ""
         if kind is None or kind == b"n":
             raw = self._v(content)
             if raw is None:
                 return ""
-            try:
-                number = float(raw)
-            except ValueError:
-                return _text(raw)
-            if style:
-                index = int(style)
-                if index < len(self.formats) and self.formats[index] is not None:
-                    return _serial(number, self.formats[index], self.date1904)
-            return number
+            return self.number(raw, style)
         if kind == b"s":
             raw = self._v(content)
-            if raw is None:
-                return ""
-            try:
-                return self.strings[int(raw)]
-            except (ValueError, IndexError) as exc:
-                raise unreadable() from exc
+            return "" if raw is None else self.string(raw)
         if kind == b"inlineStr":
             found = _INLINE.search(content)
             return _rich_text(found[1]) if found else ""
@@ -347,6 +341,23 @@ class _Reader:
         if kind == b"d":
             return _iso(_text(raw).strip())
         return _text(raw)  # "str": a formula's text
+
+    def number(self, raw: bytes, style: bytes | None):
+        try:
+            number = float(raw)
+        except ValueError:
+            return _text(raw)
+        if style:
+            index = int(style)
+            if index < len(self.formats) and self.formats[index] is not None:
+                return _serial(number, self.formats[index], self.date1904)
+        return number
+
+    def string(self, raw: bytes) -> str:
+        try:
+            return self.strings[int(raw)]
+        except (ValueError, IndexError) as exc:
+            raise unreadable() from exc
 
     @staticmethod
     def _v(content: bytes) -> bytes | None:
@@ -363,29 +374,47 @@ class _Reader:
 
     def quick(self, chunks: Iterator[bytes]) -> Iterator[tuple[int, list]]:
         """Cells written the usual way, a block of whole cells at a time: each block ends where
-        the last cell it holds begins, which goes on in the next."""
-        number, cells = 0, []
-        value, column, limits = self.value, self.column, self.limits
+        the last cell it holds begins, which goes on in the next. The commonest cells (a
+        number, a shared or inline text) are read here, the others by `value`."""
+        number, current, cells = 0, None, []
+        columns, limits, dates = self.columns, self.limits, self.formats
         for block in _cell_blocks(chunks):
             found = _CELL.findall(block)
             if len(found) != block.count(b"<c "):
                 raise unreadable()  # the check found every cell written this way
-            for letters, row, style, kind, rest, content in found:
-                if rest.strip():  # other attributes, or in another order
-                    attributes = dict(_ATTRIBUTE.findall(rest))
-                    style = style or attributes.get(b"s", b"")
-                    kind = kind or attributes.get(b"t", b"")
-                row = int(row)
-                if row != number:
-                    if row < number:
+            for letters, row, style, kind, rest, v, inline, other in found:
+                if row != current:
+                    row_number = int(row)
+                    if row_number <= number:
                         raise _out_of_order()
                     if cells:
                         yield number, cells
-                    if row > limits.rows:
+                    if row_number > limits.rows:
                         raise too_many_rows(limits)
-                    number, cells = row, []
-                index = column(letters)
-                cell = value(kind or None, style or None, content)
+                    number, current, cells = row_number, row, []
+                if rest and rest.strip():  # other attributes, or in another order
+                    attributes = dict(_ATTRIBUTE.findall(rest))
+                    style = style or attributes.get(b"s", b"")
+                    kind = kind or attributes.get(b"t", b"")
+                if other:  # formulas, rich text, attributes on the value
+                    cell = self.value(kind or None, style or None, other)
+                elif kind == b"inlineStr":
+                    cell = clean(_text(inline)) if inline else ""
+                elif kind == b"s":
+                    cell = self.string(v) if v else ""
+                elif kind and kind != b"n":
+                    cell = self.value(kind, style or None, b"<v>" + v + b"</v>")
+                elif not v:
+                    cell = ""
+                elif v.isdigit() and len(v) <= 15 and (v[0] != 48 or len(v) == 1) and not (
+                    style and dates and self._dated(style)
+                ):
+                    cell = v.decode()  # a whole number, as `cell_value` gives it
+                else:
+                    cell = cell_value(self.number(v, style or None))
+                index = columns.get(letters)
+                if index is None:
+                    index = self.column(letters)
                 width = len(cells)
                 if index == width:
                     cells.append(cell)
@@ -398,6 +427,10 @@ class _Reader:
                     cells[index] = cell
         if cells:
             yield number, cells
+
+    def _dated(self, style: bytes) -> bool:
+        index = int(style)
+        return index < len(self.formats) and self.formats[index] is not None
 
     def exact(self, chunks: Iterator[bytes]) -> Iterator[tuple[int, list]]:
         """Any sheet, read with expat, each cell placed as calamine places it: by its reference,
@@ -492,6 +525,25 @@ def _cell_blocks(chunks: Iterator[bytes]) -> Iterator[bytes]:
             raise unreadable()
         yield block
     yield carry
+
+
+def cell_value(value):
+    """A cell as the import reads it: text cleaned; whole numbers as text (a tax code typed as a
+    number); other numbers and dates as Excel typed them, for the widgets to read."""
+    kind = type(value)
+    if kind is str:  # most cells, first
+        return clean(value) if value else value
+    if kind is float:
+        return str(int(value)) if value.is_integer() else value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    return value
 
 
 def _out_of_order() -> ImportRefused:

@@ -13,7 +13,8 @@ from python_calamine import CalamineWorkbook
 
 from organizations.imports import ImportRefused
 from organizations.imports.limits import Limits
-from organizations.imports.reading import _cell, read_table
+from organizations.imports.reading import read_table
+from organizations.imports.sheet import cell_value
 from organizations.imports.workbook import check_workbook
 from tests.organizations import crafted
 
@@ -28,7 +29,7 @@ def calamine_rows(data: bytes) -> list[tuple[int, list]]:
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name)
     rows = []
     for line, row in enumerate(sheet.iter_rows(), start=1):
-        cells = list(map(_cell, row))
+        cells = list(map(cell_value, row))
         while cells and cells[-1] == "":
             cells.pop()
         if cells:
