@@ -148,7 +148,7 @@ class ListResource(resources.ModelResource):
         for f in self._row_fields:
             if isinstance(f.widget, DateWidget):
                 f.widget.today = today
-        self._cleaners = [(f.column_name, self._setter(f.attribute), f.widget.clean)
+        self._cleaners = [(f.column_name, f.attribute, f.widget.clean, self._related(f.attribute))
                           for f in self._row_fields]  # fmt: skip
         # The attributes a row may change, compared with the record's: model fields only.
         self._compared = [(f, self._attname(f.attribute)) for f in self._row_fields
@@ -183,12 +183,10 @@ class ListResource(resources.ModelResource):
         model_field = self._model_field(attribute)
         return model_field.attname if model_field is not None else None
 
-    def _setter(self, attribute: str):
+    def _related(self, attribute: str) -> str | None:
+        """The attname of the foreign key `attribute` fills, None for a plain attribute."""
         model_field = self._model_field(attribute)
-        if model_field is not None and model_field.is_relation:
-            name, attname = model_field.name, model_field.attname
-            return lambda instance, value: assign_related(instance, name, attname, value)
-        return lambda instance, value: setattr(instance, attribute, value)
+        return model_field.attname if model_field is not None and model_field.is_relation else None
 
     def get_result_class(self):
         return lambda: self.result  # one result gathers every chunk
@@ -288,14 +286,18 @@ class ListResource(resources.ModelResource):
         # What Field.save does, without its per-call generality: on a national list the
         # fields are saved a million times. A blank cell (None) keeps the recorded value.
         errors = self._errors
-        for column, assign, clean in self._cleaners:
+        for column, attribute, clean, related in self._cleaners:
             try:
                 value = clean(row[column], row=row)
             except ValueError as exc:
                 errors.setdefault(column, []).append(str(exc))
                 continue
-            if value is not None:
-                assign(instance, value)
+            if value is None:
+                continue
+            if related is None:
+                setattr(instance, attribute, value)
+            else:
+                assign_related(instance, attribute, related, value)
         self.check_row(instance, row, errors)
         if errors:
             raise ValidationError(errors)
@@ -313,15 +315,18 @@ class ListResource(resources.ModelResource):
         if import_validation_errors or self._new:
             return False
         current = self._current(instance)
-        others = self.other_changes(instance)
-        if current == self._original and not others:
+        if current == self._original and not self.changes_beyond(instance):
             return True
         if self.settings.keep_details:
-            self._changes = self._describe_changes(current, instance) + others
+            self._changes = self._describe_changes(current, instance) + self.other_changes(instance)
+        return False
+
+    def changes_beyond(self, instance) -> bool:
+        """Whether a row changes something beyond the record's own fields (a dated count)."""
         return False
 
     def other_changes(self, instance) -> list[tuple[str, str, str]]:
-        """Changes a row makes beyond the record's own fields (column, old, new)."""
+        """Those changes, described for the preview (column, old, new)."""
         return []
 
     def render_old(self, field, attname: str, value) -> str:

@@ -356,12 +356,13 @@ class EnterpriseImportResource(ListResource):
                 % {"old": existing_zone.name, "new": zone.name}
             )
 
-    def _workers_changed(self, instance) -> bool:
+    def changes_beyond(self, instance) -> bool:
+        """Whether the row's worker count differs from the one in force (a new dated count)."""
         listed = getattr(instance, "workers_listed", None)
         return listed is not None and listed != instance.workers_in_force
 
     def other_changes(self, instance):
-        if not self._workers_changed(instance):
+        if not self.changes_beyond(instance):
             return []
         field = self.fields["workers"]
         return [
@@ -383,7 +384,7 @@ class EnterpriseImportResource(ListResource):
         counts = [
             (e.tax_code, settings.counted_on, e.workers_listed, settings.source)
             for e in batch
-            if self._workers_changed(e)
+            if self.changes_beyond(e)
         ]
         self.writer.write(batch, counts)
 

@@ -406,8 +406,11 @@ class _Reader:
                     cell = self.value(kind, style or None, b"<v>" + v + b"</v>")
                 elif not v:
                     cell = ""
-                elif v.isdigit() and len(v) <= 15 and (v[0] != 48 or len(v) == 1) and not (
-                    style and dates and self._dated(style)
+                elif (
+                    v.isdigit()
+                    and len(v) <= 15
+                    and (v[0] != 48 or len(v) == 1)
+                    and not (style and dates and self._dated(style))
                 ):
                     cell = v.decode()  # a whole number, as `cell_value` gives it
                 else:
