@@ -82,8 +82,11 @@ def read_sheet(data: bytes, sheet: CheckedSheet, limits: Limits) -> Iterator[tup
         strings = _shared_strings(archive, sheet.strings) if sheet.strings else []
         formats = _cell_formats(archive, sheet.styles) if sheet.styles else []
         reader = _Reader(strings, formats, sheet, limits)
+        if _utf16(archive, sheet.part):
+            # calamine could not read one either; and the check's quick scan looks for UTF-8
+            raise unreadable()
         chunks = _chunks(archive, sheet.part)
-        if sheet.usual and not _utf16(archive, sheet.part):
+        if sheet.usual:
             yield from reader.quick(chunks)
         else:
             yield from reader.exact(chunks)
@@ -99,7 +102,7 @@ def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
 
 
 def _utf16(archive: zipfile.ZipFile, name: str) -> bool:
-    """Whether a part is UTF-16 text (which only expat decodes here)."""
+    """Whether a part is UTF-16 text."""
     with archive.open(name) as part:
         head = part.read(2)
     return head in (b"\xff\xfe", b"\xfe\xff") or head[1:2] == b"\x00"

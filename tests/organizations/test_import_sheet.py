@@ -72,7 +72,7 @@ def handmade(sheet: str, strings: str = "", styles: str = "", date1904=False) ->
             f'{crafted.XML}<Relationships xmlns="{PACKAGE}/relationships">{relations}'
             "</Relationships>",
         )
-        archive.writestr("xl/worksheets/s.xml", sheet)
+        archive.writestr("xl/worksheets/s.xml", sheet)  # text, or bytes in another encoding
         if strings:
             archive.writestr("xl/sharedStrings.xml", f"{crafted.XML}<sst {NS}>{strings}</sst>")
         if styles:
@@ -183,4 +183,16 @@ def test_a_shared_string_that_does_not_exist_is_refused():
     rows = '<row r="1"><c r="A1" t="s"><v>3</v></c></row>'
     with pytest.raises(ImportRefused) as refused:
         read_table(handmade(worksheet(rows), "<si><t>MST</t></si>"))
+    assert refused.value.code == "xlsx"
+
+
+def test_a_sheet_written_in_utf16_is_refused_as_calamine_refused_it():
+    # The check's quick scan looks for cells in UTF-8: a far cell in UTF-16 must not slip by.
+    rows = crafted.header_row() + f'<row r="1048576">{crafted.cell("XFD1048576", "x")}</row>'
+    text = worksheet(rows).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    data = handmade(text.encode("utf-16"))
+    with pytest.raises(Exception):  # noqa: B017 - whatever calamine raises
+        calamine_rows(data)
+    with pytest.raises(ImportRefused) as refused:
+        read_table(data)
     assert refused.value.code == "xlsx"
