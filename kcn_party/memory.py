@@ -1,8 +1,8 @@
 """Memory given back to the system after a large request.
 
 glibc keeps the memory a process frees for its own later use. After the preview of a national
-.xlsx list, calamine's copy of the sheet (hundreds of megabytes, freed once the rows are read)
-stayed with the server process for good (issue 8); `malloc_trim` returns it. Elsewhere than on
+.xlsx list, what reading it took stayed with the server process for good (issue 8);
+`malloc_trim` returns it. Elsewhere than on
 glibc, nothing is done.
 """
 

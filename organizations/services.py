@@ -6,14 +6,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import BinaryIO
 
-import tablib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -25,10 +22,13 @@ from kcn_party.dates import short_date
 from organizations import access, bounds, rules
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
-from organizations.imports.headers import locate
 from organizations.imports.outcome import ImportOutcome
-from organizations.imports.reading import read_table
-from organizations.imports.resource import EnterpriseImportResource, ImportSettings
+from organizations.imports.resource import (
+    ENTERPRISES,
+    EnterpriseImportResource,
+    EnterpriseListSettings,
+)
+from organizations.imports.running import fill_outcome, open_list
 from organizations.models import (
     Enterprise,
     EnterpriseImport,
@@ -678,25 +678,6 @@ def _import_scope(user, zone, committee, create_zones):
     return scope, committee, organization
 
 
-def _dataset(table, header) -> tuple[tablib.Dataset, list[int], list[list]]:
-    """The rows below the header as a tablib Dataset (django-import-export's input) of only the
-    columns the import reads, their line numbers, and the rows as read (for the file of invalid
-    rows). Takes the rows out of `table`. A row is never padded to the file's width, which
-    multiplied a few real cells into millions: only a short row is, up to the last column read,
-    while the columns read are picked out of it."""
-    positions = sorted(header.positions.values())
-    names = [header.headers[position] for position in positions]
-    rows = table.rows[header.row_index + 1 :]
-    table.rows.clear()
-    pick = itemgetter(*positions) if len(positions) > 1 else lambda cells: (cells[positions[0]],)
-    reach = positions[-1] + 1
-    blank = [""] * reach
-    picked = [pick(cells if len(cells) >= reach else cells + blank[len(cells) :]) for cells in rows]
-    # All rows at once: Dataset.append checks each row's width again, a cost on big lists.
-    dataset = tablib.Dataset(*picked, headers=names)
-    return dataset, table.lines[header.row_index + 1 :], rows
-
-
 def enterprise_list_import(
     *,
     source: bytes | BinaryIO,
@@ -711,6 +692,8 @@ def enterprise_list_import(
     channel: str = ImportChannel.ADMIN,
     run_by: str = "",
     keep_details: bool = True,
+    shown: int | None = None,
+    invalid_rows: BinaryIO | None = None,
 ) -> ImportOutcome:
     """Read an enterprise list sent by a management board and merge it into the records.
 
@@ -724,7 +707,10 @@ def enterprise_list_import(
     `zone` fills the zone of lists without a zone column; with `create_zones`,
     zones the list names that do not exist yet are created in the care of `committee` (the
     user's own committee by default). Unless `skip_invalid`, one invalid row means nothing is
-    written (`outcome.written` is False). Raises ImportRefused when the file cannot be read or
+    written (`outcome.written` is False). The outcome keeps the first `shown` of each kind of
+    detail (all when None) and counts the rest; with `invalid_rows`, a binary file, the invalid
+    rows are written to it as they are found (see `outcome.InvalidRowsFile`), nothing when
+    there are none. Raises ImportRefused when the file cannot be read or
     an option cannot be honoured, PermissionDenied when the account may not import; a database
     error propagates and leaves the database as it was.
     """
@@ -742,6 +728,8 @@ def enterprise_list_import(
             channel=channel,
             run_by=run_by,
             keep_details=keep_details,
+            shown=shown,
+            invalid_rows=invalid_rows,
         )
 
 
@@ -760,20 +748,12 @@ def _bulk_allocations():
 
 def _enterprise_list_import(
     *, source, file_name, user, zone, dry_run, skip_invalid, create_zones, counted_on, committee,
-    channel, run_by, keep_details
+    channel, run_by, keep_details, shown, invalid_rows
 ) -> ImportOutcome:  # fmt: skip
     scope, committee, organization = _import_scope(user, zone, committee, create_zones)
-    data = source if isinstance(source, bytes) else source.read()
-    sha256 = hashlib.sha256(data).hexdigest()
-    table = read_table(data)
-    del data  # read: the file's bytes are freed unless the caller holds them
     required = ("tax_code", "name") if zone is not None else ("tax_code", "name", "zone")
-    header = locate(table, required=required)
-    dataset, lines, rows = _dataset(table, header)
-    read_as = table.read_as
-    del table  # the dataset and `rows` hold the rows now
-    gc.freeze()  # the rows, read: no cycle to find in them
-    settings = ImportSettings(
+    opened = open_list(source, ENTERPRISES, required=required)
+    settings = EnterpriseListSettings(
         scope=scope,
         counted_on=counted_on or timezone.localdate(),
         zone=zone,
@@ -782,23 +762,16 @@ def _enterprise_list_import(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         keep_details=keep_details,
+        shown=shown,
     )
-    outcome = ImportOutcome(
-        file_name=file_name,
-        sha256=sha256,
-        read_as=read_as,
-        header_line=header.line,
-        headers=header.headers,
-        ignored_columns=header.ignored,
-        counted_on=settings.counted_on,
-        dry_run=dry_run,
-    )
+    outcome = opened.outcome(file_name=file_name, counted_on=settings.counted_on, dry_run=dry_run)
     if dry_run:
-        resource = EnterpriseImportResource(
-            settings=settings, header=header, lines=lines, rows=rows
-        )
-        result = resource.import_data(dataset, dry_run=True, raise_errors=False)
-        return _fill_outcome(outcome, resource, result)
+        with opened.invalid_rows_file(invalid_rows) as sink:
+            resource = EnterpriseImportResource(
+                settings=settings, header=opened.header, invalid_rows=sink
+            )
+            resource.import_rows(opened.rows)
+        return _fill_outcome(outcome, resource)
 
     with transaction.atomic():
         _serialise_imports()
@@ -814,14 +787,13 @@ def _enterprise_list_import(
         )
         settings.record = record
         settings.source = f"{file_name} (#{record.pk})"[:255]
-        resource = EnterpriseImportResource(
-            settings=settings, header=header, lines=lines, rows=rows
-        )
-        with resource.writing():
-            result = resource.import_data(
-                dataset, dry_run=False, use_transactions=False, raise_errors=False
+        with opened.invalid_rows_file(invalid_rows) as sink:
+            resource = EnterpriseImportResource(
+                settings=settings, header=opened.header, invalid_rows=sink
             )
-        _fill_outcome(outcome, resource, result)
+            with resource.writing():
+                resource.import_rows(opened.rows)
+        _fill_outcome(outcome, resource)
         if outcome.invalid and not skip_invalid:
             transaction.set_rollback(True)
             return outcome
@@ -838,20 +810,8 @@ def _enterprise_list_import(
     return outcome
 
 
-def _fill_outcome(outcome: ImportOutcome, resource, result) -> ImportOutcome:
-    if result.has_errors():  # an unexpected exception on a row: never hidden
-        error = (result.base_errors or result.error_rows[0].errors)[0]
-        raise error.error
-    totals = result.totals
-    outcome.created, outcome.updated, outcome.unchanged = (
-        totals["new"],
-        totals["update"],
-        totals["skip"],
-    )
-    outcome.invalid = totals["invalid"] + totals["error"]
-    outcome.invalid_lines = result.invalid_lines
-    outcome.changed_lines = result.changed_lines
-    outcome.restored = result.restored
+def _fill_outcome(outcome: ImportOutcome, resource) -> ImportOutcome:
+    fill_outcome(outcome, resource.result)
     outcome.zones = sorted(resource.touched_zones)
     outcome.new_zones = sorted(zone.name for zone in resource.zones.created)
     outcome.not_in_list = resource.not_in_list()

@@ -32,7 +32,8 @@ from organizations import services
 from organizations.access import may_import_enterprises, staff_profile
 from organizations.admin.base import ScopedModelAdmin, scoped
 from organizations.imports import ImportRefused, previews
-from organizations.imports.headers import COLUMNS, listed
+from organizations.imports.headers import listed
+from organizations.imports.resource import ENTERPRISES
 from organizations.models import (
     EnterpriseImport,
     ImportChannel,
@@ -191,20 +192,20 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             }
             try:
                 import_file.seek(0)
-                outcome = self._run(request, import_file, options, dry_run=True)
+                # The invalid rows go to their file as they are found; the page shows the
+                # first SHOWN of them, and of each other detail.
+                with previews.create(previews.ERRORS) as (errors_name, errors):
+                    outcome = self._run(
+                        request, import_file, options, dry_run=True, invalid_rows=errors
+                    )
             except ImportRefused as exc:
                 form.add_error("import_file", str(exc))
             else:
+                if not outcome.invalid:
+                    previews.remove(errors_name)
+                    errors_name = None
                 import_file.seek(0)
-                files = [previews.save(import_file)]
-                errors_name = None
-                if outcome.invalid_lines:
-                    with previews.create(previews.ERRORS) as (errors_name, errors):
-                        outcome.write_errors_csv(errors)
-                    files.append(errors_name)
-                    # The page shows the first ones, the file has them all: the rows of the
-                    # others need not stay in memory while the page is made.
-                    del outcome.invalid_lines[SHOWN:]
+                files = [previews.save(import_file), *([errors_name] if errors_name else [])]
                 token = self._keep(
                     request,
                     {
@@ -321,7 +322,8 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _run(self, request, source, options: dict, *, dry_run: bool, skip_invalid=False):
+    def _run(self, request, source, options: dict, *, dry_run: bool, skip_invalid=False,
+             invalid_rows=None):  # fmt: skip
         zone = None
         if options.get("zone"):
             zone = (
@@ -341,6 +343,8 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             create_zones=options.get("create_zones", False),
             counted_on=datetime.date.fromisoformat(options["counted_on"]),
             channel=ImportChannel.ADMIN,
+            shown=SHOWN,
+            invalid_rows=invalid_rows,
         )
 
     def _preview_context(self, request, outcome, token) -> dict:
@@ -350,9 +354,9 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "invalid_shown": outcome.invalid_lines[:SHOWN],
             "invalid_more": max(0, outcome.invalid - SHOWN),
             "changed_shown": outcome.changed_lines[:SHOWN],
-            "changed_more": max(0, len(outcome.changed_lines) - SHOWN),
+            "changed_more": max(0, outcome.changed_lines.total - SHOWN),
             "restored_shown": outcome.restored[:SHOWN],
-            "restored_more": max(0, len(outcome.restored) - SHOWN),
+            "restored_more": max(0, outcome.restored.total - SHOWN),
             "absent_shown": outcome.not_in_list[:SHOWN],
             "absent_more": max(0, len(outcome.not_in_list) - SHOWN),
             "ignored_columns": listed(outcome.ignored_columns),
@@ -370,7 +374,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "form": form,
             "opts": self.model._meta,
             "media": self.media + form.media,
-            "columns": [str(column.label) for column in COLUMNS],
+            "columns": [str(column.label) for column in ENTERPRISES.columns],
         }
         request.current_app = self.admin_site.name
         # Rendered now rather than as a TemplateResponse, which would keep the outcome (a

@@ -1,13 +1,17 @@
-"""Importing the enterprise lists that zone management boards send.
+"""Importing the lists that zone management boards send (today the enterprise lists).
 
 Split along what each step does:
 
-- `reading`: bytes to rows (CSV in any encoding boards use, Excel), each row with its line;
+- `reading` (and `workbook`, `sheet`): bytes to rows (CSV in any encoding boards use, Excel),
+  each row with its line, read as they stream within `limits`;
+- `columns`: a kind of list, its columns each described once;
 - `headers`: which column is which, however the board spelled it;
 - `values`: django-import-export widgets turning cells into tax codes, ownership types, dates,
   numbers and statuses;
-- `resource`: the django-import-export resource that validates rows in memory and writes them
-  in bulk.
+- `base`: the resource every kind shares, fed a chunk of rows at a time; `resource`: the
+  enterprise list's, with `zones` and `preloading`; `writing`: its batches;
+- `results`, `outcome`: what an import found, for the preview, the command and the file of
+  invalid rows; `running`: from the bytes to the outcome; `previews`: the files a preview keeps.
 
 The write itself (one transaction, the import record, worker counts) is
 `organizations.services.enterprise_list_import`, which the admin and the

@@ -9,3 +9,8 @@ class ImportRefused(Exception):
 
     def __str__(self):
         return str(self.message)
+
+
+def refused(code: str, message, **values) -> ImportRefused:
+    """An ImportRefused saying `message`, with `values` put in."""
+    return ImportRefused(message % values if values else message, code)

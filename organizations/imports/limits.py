@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kcn_party.uploads import megabytes
-from organizations.imports.errors import ImportRefused
+from organizations.imports.errors import ImportRefused, refused
 
 
 @dataclass(frozen=True)
@@ -43,33 +43,26 @@ def grouped(value: int) -> str:
 
 
 def too_many_rows(limits: Limits) -> ImportRefused:
-    return ImportRefused(
-        _(
-            "The file has more than %(limit)s rows. Split it into several files and upload them "
-            "one by one."
-        )
-        % {"limit": grouped(limits.rows)},
-        "too_large",
+    message = _(
+        "The file has more than %(limit)s rows. Split it into several files and upload them one "
+        "by one."
     )
+    return refused("too_large", message, limit=grouped(limits.rows))
 
 
 def too_many_cells(limits: Limits) -> ImportRefused:
-    return ImportRefused(
-        _(
-            "The file has more than %(limit)s cells. Split it into several files and upload "
-            "them one by one."
-        )
-        % {"limit": grouped(limits.cells)},
-        "too_large",
+    message = _(
+        "The file has more than %(limit)s cells. Split it into several files and upload them "
+        "one by one."
     )
+    return refused("too_large", message, limit=grouped(limits.cells))
 
 
 def too_many_columns(line: int, count: int, limits: Limits) -> ImportRefused:
-    return ImportRefused(
-        _(
-            "Line %(line)s has %(count)s columns; a list may have at most %(limit)s. Delete the "
-            "columns that are not part of the list and upload the file again."
-        )
-        % {"line": line, "count": grouped(count), "limit": grouped(limits.columns)},
-        "too_large",
+    message = _(
+        "Line %(line)s has %(count)s columns; a list may have at most %(limit)s. Delete the "
+        "columns that are not part of the list and upload the file again."
+    )
+    return refused(
+        "too_large", message, line=line, count=grouped(count), limit=grouped(limits.columns)
     )

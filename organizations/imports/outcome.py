@@ -13,7 +13,7 @@ from typing import BinaryIO
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from organizations.imports.resource import ChangedLine, InvalidLine, RestoredZero
+from organizations.imports.results import ChangedLine, Details, InvalidLine, RestoredZero
 
 
 @dataclass
@@ -30,9 +30,11 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     invalid: int = 0
-    invalid_lines: list[InvalidLine] = field(default_factory=list)
-    changed_lines: list[ChangedLine] = field(default_factory=list)
-    restored: list[RestoredZero] = field(default_factory=list)
+    # The first of each kind of detail (all of them unless the import was told how many to
+    # keep), and how many there were in `.total`.
+    invalid_lines: Details[InvalidLine] = field(default_factory=Details)
+    changed_lines: Details[ChangedLine] = field(default_factory=Details)
+    restored: Details[RestoredZero] = field(default_factory=Details)
     not_in_list: list = field(default_factory=list)  # Enterprise, with zone
     zones: list[str] = field(default_factory=list)
     new_zones: list[str] = field(default_factory=list)
@@ -58,27 +60,48 @@ class ImportOutcome:
         return out.getvalue()
 
     def write_errors_csv(self, file: BinaryIO) -> None:
-        """Write the invalid rows to `file` with the file's own columns and a "Lỗi" column, in
-        UTF-8 with a BOM so that Excel opens it with its Vietnamese intact; a row at a time, so
-        that the file's size, not a copy of it, is what a long list of errors costs. Fixed, it
-        imports as it is."""
-        text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="", write_through=False)
-        try:
-            writer = csv.writer(text, lineterminator="\r\n")
-            writer.writerow([*self.headers, _("Error")])
-            width = len(self.headers)
-            line = _("Line")
+        """Write the invalid rows kept (see `InvalidRowsFile`) to `file`."""
+        with InvalidRowsFile(file, self.headers) as errors:
             for invalid in self.invalid_lines:
-                messages = "; ".join(
-                    f"{line} {invalid.line}" + (f", {column}" if column else "") + f": {message}"
-                    for column, message in invalid.errors
-                )
-                values = invalid.values[:width]
-                cells = [_cell(value) for value in values] + [""] * (width - len(values))
-                writer.writerow([*cells, messages])
-            text.flush()
-        finally:
-            text.detach()  # the file stays open: it is the caller's
+                errors.add(invalid)
+
+
+class InvalidRowsFile:
+    """The file of invalid rows, written as they are found: the file's own columns and a "Lỗi"
+    column, in UTF-8 with a BOM so that Excel opens it with its Vietnamese intact. A row at a
+    time, so that the file's size, not a copy of it, is what a long list of errors costs. Fixed,
+    it imports as it is. Use it as a context manager; `file` stays open, it is the caller's."""
+
+    def __init__(self, file: BinaryIO, headers: list[str]):
+        self.file = file
+        self.headers = headers
+        self.text = None
+
+    def __enter__(self):
+        return self
+
+    def add(self, invalid: InvalidLine) -> None:
+        if self.text is None:  # the header line with the first invalid row: none without
+            self.text = io.TextIOWrapper(
+                self.file, encoding="utf-8-sig", newline="", write_through=False
+            )
+            self.writer = csv.writer(self.text, lineterminator="\r\n")
+            self.writer.writerow([*self.headers, _("Error")])
+            self.width = len(self.headers)
+            self.line = _("Line")
+        messages = "; ".join(
+            f"{self.line} {invalid.line}" + (f", {column}" if column else "") + f": {message}"
+            for column, message in invalid.errors
+        )
+        values = invalid.values[: self.width]
+        cells = [_cell(value) for value in values] + [""] * (self.width - len(values))
+        self.writer.writerow([*cells, messages])
+
+    def __exit__(self, *exc_info):
+        if self.text is not None:
+            self.text.flush()
+            self.text.detach()
+            self.text = None
 
 
 _NUMBER = re.compile(r"[-+]?[\d.,]+")

@@ -1,26 +1,28 @@
 """Bytes to rows, as management boards really send them, within settings.UPLOAD_LIMITS.
 
 CSV in UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text" from Excel, tab
-separated) or Windows-1258, with the separator sniffed (comma, semicolon, tab); .xlsx through
-python-calamine, numbers and dates kept as Excel typed them. Text is normalised (NFC,
+separated) or Windows-1258, with the separator sniffed (comma, semicolon, tab); .xlsx read as it
+streams (`sheet`), numbers and dates kept as Excel typed them. Text is normalised (NFC,
 trimmed), blank lines and trailing blank cells are skipped, and every row keeps its physical
 line number so that messages point at the line the user sees in Excel. Text typed in the legacy
 TCVN3 or VNI fonts is refused with a message explaining how to convert it.
 
-A file is read as it streams, never whole in memory a second time: a CSV line by line,
-refused at the first line, row, column or cell over the limits; a workbook only once
-`workbook.check_workbook` has found its sheet within them (calamine lays out a sheet's range
-whole), and then only the rows and columns its cells use.
+A file is read as it streams, a row at a time (`read_rows`), never whole in memory a second
+time: a CSV line by line as it decodes, refused at the first line, row, column or cell over the
+limits; a workbook once `workbook.check_workbook` has found its sheet within them, by
+`sheet.read_sheet`, only the rows and columns its cells use. An import holds a chunk of rows at
+a time, so that its memory does not grow with the list.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,14 +34,16 @@ from organizations.imports.limits import (
     too_many_columns,
     too_many_rows,
 )
-from organizations.imports.text import clean, normalize_text, trim_cells
-from organizations.imports.workbook import check_workbook, unreadable
+from organizations.imports.sheet import read_sheet
+from organizations.imports.text import normalize_text, trim_cells
+from organizations.imports.workbook import check_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
 SEPARATORS = (",", ";", "\t")
 SEPARATOR_NAMES = {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}
 HEAD_BYTES = 256 * 1024  # enough of a file to sniff its separator and its font
+HEAD_ROWS = 2000  # rows read when a file is opened: its header, and a workbook's font check
 
 
 @dataclass
@@ -51,8 +55,40 @@ class Table:
     read_as: str = ""  # how the file was read, for the import record
 
 
-def read_table(data: bytes) -> Table:
-    """Read a CSV or .xlsx file sent by a board. Raises ImportRefused."""
+class Rows:
+    """The non-blank rows of a file, each with its physical line (row in Excel) number, read
+    as they stream; the first HEAD_ROWS are read when the file is opened (`head`). What is
+    wrong with a row further down is raised when it is read."""
+
+    def __init__(self, read_as: str, rows: Iterator[tuple[int, list]]):
+        self.read_as = read_as
+        self._rows = rows
+        self.head: list[tuple[int, list]] = list(islice(rows, HEAD_ROWS))
+        if not self.head:
+            raise ImportRefused(_("The file is empty."), "empty")
+
+    def table(self) -> Table:
+        """The first rows, where the header is."""
+        return Table(
+            lines=[line for line, _cells in self.head],
+            rows=[cells for _line, cells in self.head],
+            read_as=self.read_as,
+        )
+
+    def __iter__(self) -> Iterator[tuple[int, list]]:
+        """Every row, once."""
+        head, self.head = self.head, []
+        yield from head
+        yield from self._rows
+
+    def below(self, index: int) -> Iterator[tuple[int, list]]:
+        """The rows after the `index`-th (from 0): those below the header."""
+        return islice(self, index + 1, None)
+
+
+def read_rows(data: bytes) -> Rows:
+    """Open a CSV or .xlsx file sent by a board, to be read a row at a time. Raises
+    ImportRefused: when opened for what its beginning shows, later for a row that is wrong."""
     if not data or data.isspace():
         raise ImportRefused(_("The file is empty."), "empty")
     limits = Limits.current()
@@ -69,42 +105,15 @@ def read_table(data: bytes) -> Table:
     return _read_csv(data, limits)
 
 
-# --- Cells repeated down a column --------------------------------------------------------
-
-
-class _Repeated:
-    """Keeps one object for each value repeated down a column (zone, ownership, country,
-    sector, status...): on a national list these are half its cells, and each would otherwise
-    be a string of its own. Columns whose first rows repeat little (names, tax codes) are left
-    alone from then on, and each column remembers a bounded number of values."""
-
-    SAMPLE = 1000  # rows read before deciding which columns repeat
-    MAX_VALUES = 10_000  # values remembered per column
-
-    def __init__(self):
-        self.columns: list[dict] = []
-        self.active: list[int] | None = None  # None: every column, until SAMPLE rows are read
-        self.rows = 0
-
-    def share(self, cells: list) -> None:
-        """Replace, in place, each cell of `cells` by the object already read for its value."""
-        columns = self.columns
-        while len(columns) < len(cells):
-            columns.append({})
-        self.rows += 1
-        if self.rows == self.SAMPLE:
-            self.active = [i for i, seen in enumerate(columns) if len(seen) * 4 <= self.SAMPLE]
-        indices = range(len(cells)) if self.active is None else self.active
-        for index in indices:
-            if index >= len(cells):
-                break
-            value = cells[index]
-            seen = columns[index]
-            known = seen.get(value)
-            if known is not None:
-                cells[index] = known
-            elif len(seen) < self.MAX_VALUES:
-                seen[value] = value
+def read_table(data: bytes) -> Table:
+    """Every row of a CSV or .xlsx file at once (for a short list, or a test). Raises
+    ImportRefused."""
+    rows = read_rows(data)
+    table = Table(read_as=rows.read_as)
+    for line, cells in rows:
+        table.lines.append(line)
+        table.rows.append(cells)
+    return table
 
 
 # --- Encodings -----------------------------------------------------------------------------
@@ -299,18 +308,20 @@ class _Lines:
         return nfc
 
 
-def _read_csv(data: bytes, limits: Limits) -> Table:
+def _read_csv(data: bytes, limits: Limits) -> Rows:
     encoding = _encoding(data)
     head = _head(data, encoding)
     separator = _sniff_separator(head)
     _refuse_legacy_fonts(_sample_cells(head, separator))
     del head
-    table = Table(read_as=f"CSV, {encoding.label}, {SEPARATOR_NAMES[separator]}")
-    lines, rows = table.lines, table.rows
+    read_as = f"CSV, {encoding.label}, {SEPARATOR_NAMES[separator]}"
+    return Rows(read_as, _csv_rows(data, encoding, separator, limits))
+
+
+def _csv_rows(data: bytes, encoding: _Encoding, separator: str, limits: Limits):
     source = _Lines(data, encoding, limits)
     reader = csv.reader(source, delimiter=separator, strict=False)
-    repeated = _Repeated()
-    cells_read = 0
+    rows = cells_read = 0
     next_line = 1
     try:
         for cells in reader:
@@ -323,19 +334,15 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
             while cells and not cells[-1]:  # Excel pads rows to the widest
                 cells.pop()
             if cells:
-                repeated.share(cells)
-                lines.append(line)
-                rows.append(cells)
+                rows += 1
                 cells_read += len(cells)
-                if len(rows) > limits.rows:
+                if rows > limits.rows:
                     raise too_many_rows(limits)
                 if cells_read > limits.cells:
                     raise too_many_cells(limits)
+                yield line, cells
     except csv.Error as exc:
         raise _unreadable_line(next_line, exc) from exc
-    if not table.rows:
-        raise ImportRefused(_("The file is empty."), "empty")
-    return table
 
 
 def _within_columns(cells: list[str], line: int, limits: Limits) -> list[str]:
@@ -369,62 +376,16 @@ def _unreadable_line(line: int, exc: csv.Error) -> ImportRefused:
 # --- Excel ---------------------------------------------------------------------------------
 
 
-def _cell(value):
-    """Text cleaned; whole numbers as text (a tax code typed as a number); other numbers and
-    dates as Excel typed them, for the widgets to read."""
-    kind = type(value)
-    if kind is str:  # most cells, first
-        return clean(value) if value else value
-    if kind is float:
-        return str(int(value)) if value.is_integer() else value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return value.date() if value.time() == datetime.time(0) else value
-    return value
+def _read_xlsx(data: bytes, limits: Limits) -> Rows:
+    sheet = check_workbook(data, limits)
+    rows = Rows(f"Excel (.xlsx), {sheet.name}", _xlsx_rows(data, sheet, limits))
+    _refuse_legacy_fonts(cell for _line, cells in rows.head for cell in cells)
+    return rows
 
 
-def _read_xlsx(data: bytes, limits: Limits) -> Table:
-    # python-calamine (Rust) rather than openpyxl's read-only mode, which read a 100,000-row
-    # list in 23 s against calamine's 1.5 s (docs/benchmarks.md); only once the sheet is known
-    # to be within the limits, since calamine lays its range out whole.
-    from python_calamine import CalamineWorkbook
-
-    name = check_workbook(data, limits)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_name(name)
-        # Rows from the sheet's first (so that each row's index is its row number in Excel),
-        # columns from the first one used; one row at a time, not a copy of the whole sheet.
-        values = sheet.iter_rows()
-    except Exception as exc:  # calamine raises several kinds on a damaged or foreign file
-        raise unreadable() from exc
-    table = Table(read_as=f"Excel (.xlsx), {sheet.name}")
-    lines, rows = table.lines, table.rows
-    repeated = _Repeated()
-    line = 0
-    while True:
-        try:
-            row = next(values)
-        except StopIteration:
-            break
-        except Exception as exc:
-            raise unreadable() from exc
-        line += 1
-        cells = list(map(_cell, row))
+def _xlsx_rows(data: bytes, sheet, limits: Limits):
+    for line, cells in read_sheet(data, sheet, limits):
         while cells and cells[-1] == "":  # blank cells are ""; a 0 in a cell is the text "0"
             cells.pop()
         if cells:
-            repeated.share(cells)
-            lines.append(line)
-            rows.append(cells)
-    _refuse_legacy_fonts(cell for row in table.rows[:2000] for cell in row)
-    if not table.rows:
-        raise ImportRefused(_("The file is empty."), "empty")
-    return table
+            yield line, cells

@@ -22,7 +22,8 @@ from organizations.models import EnterpriseStatus, Ownership
 from organizations.validators import CANONICAL_TAX_CODE, validate_tax_code
 
 
-def _blank(value) -> bool:
+def blank(value) -> bool:
+    """Whether a cell is blank: None (a workbook's empty cell) or the empty text."""
     return value is None or value == ""
 
 
@@ -73,7 +74,7 @@ class TextWidget(widgets.CharWidget):
         self.max_length = max_length
 
     def clean(self, value, row=None, **kwargs):
-        if _blank(value):
+        if blank(value):
             return None  # a blank cell never erases what the records hold
         text = str(value)
         if text[:1] == "'":  # checked here: a national list has millions of text cells
@@ -105,7 +106,7 @@ class TaxCodeWidget(widgets.Widget):
 
     def parse(self, value) -> tuple[str, bool]:
         """(canonical code, whether a lost leading zero was restored). Raises ValueError."""
-        if _blank(value):
+        if blank(value):
             raise ValueError(_("The tax code is missing."))
         text = str(value).strip()
         if (
@@ -150,7 +151,7 @@ class ChoiceWidget(widgets.Widget):
         self.known = known
 
     def clean(self, value, row=None, **kwargs):
-        if _blank(value):
+        if blank(value):
             return None
         text = str(value)
         key = fold(restore_formula(text) if text[:1] == "'" else text)
@@ -282,7 +283,7 @@ class DateWidget(widgets.Widget):
     today = None  # set by the resource for the length of an import
 
     def clean(self, value, row=None, **kwargs):
-        if _blank(value):
+        if blank(value):
             return None
         date = self._parse(value)
         if date is None:
@@ -350,7 +351,7 @@ class WorkersWidget(widgets.Widget):
     never negative."""
 
     def clean(self, value, row=None, **kwargs):
-        if _blank(value):
+        if blank(value):
             return None
         number = self._parse(value)
         if number is None:

@@ -1,10 +1,11 @@
-"""An .xlsx workbook's real size, found before python-calamine reads it.
+"""An .xlsx workbook's real size, found before its sheet is read (`sheet.read_sheet`).
 
-Calamine builds a sheet's range as one dense block, from its first to its last cell: a 1.6 KB
-file with headers and one cell at XFD1048576 asked for 512 GB and Rust aborted the server
-process, which Python cannot catch. Nothing in the file can be trusted for its size: the
-`<dimension>` element may lie or be missing, and a part's declared size may lie too (a zip
-bomb). So before calamine sees the file:
+python-calamine, which read workbooks before, built a sheet's range as one dense block, from
+its first to its last cell: a 1.6 KB file with headers and one cell at XFD1048576 asked for
+512 GB and Rust aborted the server process, which Python cannot catch. The sheet is now read as
+it streams, but what a list may hold is still checked first, and nothing in the file can be
+trusted for its size: the `<dimension>` element may lie or be missing, and a part's declared
+size may lie too (a zip bomb). So before the sheet is read:
 
 - the archive's parts are counted, and names equal but for case are refused (calamine finds a
   part by its name in any case);
@@ -19,7 +20,9 @@ bomb). So before calamine sees the file:
   with expat, placing each cell as calamine does.
 
 Every cell counts, even one kept only for its formatting: the size found is never smaller than
-calamine's range. A sheet over the limits is refused, naming its last cell.
+calamine's range was (the check keeps calamine's rules, the import's before). A sheet over the
+limits is refused, naming its last cell; the check also tells the reader where the rows begin,
+whether every cell is written the usual way, and whether dates count from 1904.
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from kcn_party.uploads import megabytes
-from organizations.imports.errors import ImportRefused
+from organizations.imports.errors import ImportRefused, refused
 from organizations.imports.limits import Limits, grouped
 
-CHUNK = 4 * 1024 * 1024  # unpacked bytes scanned at a time
+CHUNK = 1024 * 1024  # unpacked bytes scanned at a time
 MAX_PARTS = 10_000  # a workbook has tens of parts; the archive's directory is read in full
 MAX_TAG = 1024 * 1024  # no tag of a sheet is this long
 # A sheet written without cell references is read with expat, about 250 ns an element: this
@@ -66,6 +69,7 @@ class Extent:
     last_row: int = -1
     first_column: int | None = None
     last_column: int = -1
+    usual: bool = True  # every cell written `<c r="B7"`, without a namespace prefix
 
     def add(self, row: int, first_column: int, last_column: int) -> None:
         self.last_row = max(self.last_row, row)
@@ -98,19 +102,29 @@ def unreadable() -> ImportRefused:
 
 
 def _too_large_unpacked(limits: Limits) -> ImportRefused:
-    return ImportRefused(
-        _(
-            "The workbook is damaged or too large once unpacked (more than %(limit)s). Open it "
-            "in Excel, save it again as “Excel Workbook (.xlsx)” and upload it again."
-        )
-        % {"limit": megabytes(limits.unzipped_bytes)},
-        "unzipped",
+    message = _(
+        "The workbook is damaged or too large once unpacked (more than %(limit)s). Open it in "
+        "Excel, save it again as “Excel Workbook (.xlsx)” and upload it again."
     )
+    return refused("unzipped", message, limit=megabytes(limits.unzipped_bytes))
 
 
-def check_workbook(data: bytes, limits: Limits) -> str:
-    """Check the workbook `data` against `limits`; returns the name of the sheet to read.
-    Raises ImportRefused."""
+@dataclass(frozen=True)
+class CheckedSheet:
+    """The sheet to read, found within the limits, and what reading it takes."""
+
+    name: str
+    part: str  # the sheet's part, as the archive names it
+    strings: str | None  # the shared strings' part, if any
+    styles: str | None  # the styles' part (which cells are dates), if any
+    first_column: int  # 0-based: rows are read from the first column used
+    usual: bool  # every cell written the usual way (`<c r="B7"`), for the quick reading
+    date1904: bool  # dates counted from 1904 (old Mac workbooks), not 1900
+
+
+def check_workbook(data: bytes, limits: Limits) -> CheckedSheet:
+    """Check the workbook `data` against `limits`; returns the sheet to read. Raises
+    ImportRefused."""
     if data.count(b"PK\x01\x02") > MAX_PARTS:  # each part's entry in the archive's directory
         raise unreadable()
     try:
@@ -132,8 +146,21 @@ def check_workbook(data: bytes, limits: Limits) -> str:
         if sheet.path not in parts:
             raise unreadable()
         extent = _scan(archive, parts[sheet.path], budget)
+        date1904 = any(
+            attrs.get("date1904", "").lower() in ("1", "true")
+            for attrs in _elements(archive, parts.get("xl/workbook.xml"), "workbookPr")
+        )
     _check_extent(sheet, extent, limits)
-    return sheet.name
+    strings, styles = parts.get("xl/sharedstrings.xml"), parts.get("xl/styles.xml")
+    return CheckedSheet(
+        name=sheet.name,
+        part=parts[sheet.path].filename,
+        strings=strings.filename if strings else None,
+        styles=styles.filename if styles else None,
+        first_column=extent.first_column or 0,
+        usual=extent.usual,
+        date1904=date1904,
+    )
 
 
 class _Budget:
@@ -294,7 +321,7 @@ def _scan_block(block: bytes, extent: Extent) -> bool:
 def _scan_exactly(archive, info, budget: _Budget) -> Extent:
     """Every cell placed as calamine places it: by its reference, else after the previous cell
     of its row; a row without a number follows the previous row."""
-    extent = Extent()
+    extent = Extent(usual=False)
     state = {"row": 0, "column": 0, "elements": 0}
 
     def reference(text: str) -> tuple[int, int]:

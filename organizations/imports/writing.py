@@ -24,6 +24,8 @@ import datetime
 import queue
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
+from functools import partial
 from operator import attrgetter
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -79,11 +81,27 @@ def _copy_payload(rows) -> bytes:
     return "\n".join(lines).encode()
 
 
+class Inline:
+    """Runs each job at once, in the calling thread: the queries of a dry run."""
+
+    def submit(self, job, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(job(*args))
+        except BaseException as exc:  # raised by future.result(), where the result is used
+            future.set_exception(exc)
+        return future
+
+
 class BatchWriter:
     """Writes the batches of one import; use it as a context manager around the rows.
 
     `update` names the enterprise attributes an existing row takes from the list; `record` is
-    the import that created the new enterprises and last changed them all."""
+    the import that created the new enterprises and last changed them all.
+
+    On PostgreSQL every query of the import runs on the writer's thread while it writes
+    (`submit`), in the order asked: one connection serves one statement at a time, and a COPY
+    in progress must not meet another thread's query."""
 
     def __init__(self, *, update: Sequence[str], record: int):
         self.db = connections[DEFAULT_DB_ALIAS]
@@ -154,7 +172,8 @@ class BatchWriter:
             )
             rows = self._enterprise_rows(enterprises, stamp, _copy_date)
             counts = [(code, day.isoformat(), str(n), source) for code, day, n, source in counts]
-            self.queue.put((_copy_payload(rows), _copy_payload(counts) if counts else b""))
+            payload = (_copy_payload(rows), _copy_payload(counts) if counts else b"")
+            self.queue.put(partial(self._write_postgresql, *payload))
         else:
             stamp = dict.fromkeys(
                 ("created_at", "updated_at"), self.db.ops.adapt_datetimefield_value(now)
@@ -244,11 +263,43 @@ class BatchWriter:
             self.thread.start()
         return self
 
+    def submit(self, job, *args) -> Future:
+        """Run `job(*args)` where the import's queries run: after the writes asked for before
+        it, on the writer's thread (PostgreSQL), or at once (SQLite)."""
+        if self.thread is None:
+            return Inline().submit(job, *args)
+        if self.error is not None:
+            raise self.error
+        future: Future = Future()
+        self.queue.put(partial(self._answer, future, job, *args))
+        return future
+
+    def _answer(self, future: Future, job, *args) -> None:
+        if self.error is not None:  # the transaction failed: say why, not what followed
+            future.set_exception(self.error)
+            return
+        try:
+            future.set_result(job(*args))
+        except BaseException as exc:
+            future.set_exception(exc)
+
     def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
-            if self.error is None:
+        # The ORM's queries on this thread (the records a chunk names, a zone created) go
+        # through the importing thread's connection, inside its transaction: Django would
+        # otherwise open another connection here, which sees none of it.
+        connections[DEFAULT_DB_ALIAS] = self.db
+        try:
+            self._serve()
+        finally:
+            del connections[DEFAULT_DB_ALIAS]
+
+    def _serve(self) -> None:
+        while (job := self.queue.get()) is not None:
+            if job.func == self._answer:  # answers even after a failed write, with the failure
+                job()
+            elif self.error is None:
                 try:
-                    self._write_postgresql(*batch)
+                    job()
                 except BaseException as exc:  # raised in the importing thread
                     self.error = exc
 

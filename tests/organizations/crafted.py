@@ -218,14 +218,30 @@ def read_and_lay_out(data: bytes) -> dict:
     """read_table, the header's columns and the rows as django-import-export gets them: where a
     row was padded to the header's width, a file's few cells could become millions."""
     from organizations.imports import ImportRefused
-    from organizations.imports.headers import locate
-    from organizations.imports.reading import read_table
-    from organizations.services import _dataset
+    from organizations.imports.base import chunked
+    from organizations.imports.resource import ENTERPRISES
+    from organizations.imports.running import open_list
 
     try:
-        table = read_table(data)
-        header = locate(table, required=("tax_code", "name", "zone"))
+        opened = open_list(data, ENTERPRISES, required=("tax_code", "name", "zone"))
     except ImportRefused as exc:
         return {"refused": exc.code, "message": str(exc)}
-    dataset, lines, *_rest = _dataset(table, header)
-    return {"rows": len(dataset), "width": dataset.width}
+    rows = width = 0
+    for chunk in chunked(opened.rows, opened.header, list(opened.header.positions), 5000):
+        rows += len(chunk.dataset)
+        width = max(width, chunk.dataset.width)
+    return {"rows": rows, "width": width}
+
+
+def read_in_chunks(data: bytes) -> dict:
+    """The rows of a list below its header, read and laid out for django-import-export a chunk
+    at a time, as the import reads them; each chunk is let go before the next."""
+    from organizations.imports.base import BATCH_SIZE, chunked
+    from organizations.imports.resource import ENTERPRISES
+    from organizations.imports.running import open_list
+
+    opened = open_list(data, ENTERPRISES, required=("tax_code", "name", "zone"))
+    rows = 0
+    for chunk in chunked(opened.rows, opened.header, list(opened.header.positions), BATCH_SIZE):
+        rows += len(chunk.dataset)
+    return {"rows": rows}

@@ -6,6 +6,7 @@ import pytest
 from organizations.imports import ImportRefused
 from organizations.imports.headers import locate, match
 from organizations.imports.reading import Table
+from organizations.imports.resource import ENTERPRISES
 
 REQUIRED = ("tax_code", "name", "zone")
 
@@ -44,17 +45,17 @@ REQUIRED = ("tax_code", "name", "zone")
     ],
 )
 def test_header_spellings_find_their_column(header, key):
-    assert match(header) == key
+    assert match(header, ENTERPRISES) == key
 
 
 @pytest.mark.parametrize("header", ["STT", "stt", "TT", "Số TT", "Số thứ tự", "Lỗi", ""])
 def test_numbering_and_error_columns_are_ignored(header):
-    assert match(header) == ""
+    assert match(header, ENTERPRISES) == ""
 
 
 def test_unknown_headers_are_listed_as_ignored():
     table = Table(lines=[1], rows=[["STT", "MST", "Tên DN", "KCN", "Ghi chú"]])
-    found = locate(table, required=REQUIRED)
+    found = locate(table, ENTERPRISES, required=REQUIRED)
     assert found.positions == {"tax_code": 1, "name": 2, "zone": 3}
     assert found.ignored == ["Ghi chú"]
     assert found.name("tax_code") == "MST"
@@ -70,14 +71,14 @@ def test_the_header_row_is_found_below_a_title():
             ["2400000110", "Công ty TNHH A", "KCN Đình Trám"],
         ],
     )
-    found = locate(table, required=REQUIRED)
+    found = locate(table, ENTERPRISES, required=REQUIRED)
     assert (found.row_index, found.line) == (2, 4)
 
 
 def test_missing_required_column_names_the_columns_found():
     table = Table(lines=[1], rows=[["STT", "Tên DN", "Khu công nghiệp", "Số lao động"]])
     with pytest.raises(ImportRefused) as refused:
-        locate(table, required=REQUIRED)
+        locate(table, ENTERPRISES, required=REQUIRED)
     assert str(refused.value) == (
         "Không tìm thấy cột bắt buộc: Mã số thuế (MST). Các cột đọc được ở dòng 1 là: "
         "“STT”, “Tên DN”, “Khu công nghiệp”, “Số lao động”."
@@ -86,11 +87,14 @@ def test_missing_required_column_names_the_columns_found():
 
 def test_zone_column_is_not_required_when_the_zone_is_given():
     table = Table(lines=[1], rows=[["MST", "Tên DN"]])
-    assert locate(table, required=("tax_code", "name")).positions == {"tax_code": 0, "name": 1}
+    assert locate(table, ENTERPRISES, required=("tax_code", "name")).positions == {
+        "tax_code": 0,
+        "name": 1,
+    }
 
 
 def test_two_columns_for_one_meaning_are_refused():
     table = Table(lines=[1], rows=[["MST", "Mã số thuế", "Tên DN", "KCN"]])
     with pytest.raises(ImportRefused) as refused:
-        locate(table, required=REQUIRED)
+        locate(table, ENTERPRISES, required=REQUIRED)
     assert "“MST” và cột “Mã số thuế”" in str(refused.value)

@@ -10,6 +10,7 @@ from organizations.imports import ImportRefused, previews
 from organizations.imports import workbook as workbook_module
 from organizations.imports.headers import locate
 from organizations.imports.reading import read_table
+from organizations.imports.resource import ENTERPRISES
 from organizations.models import Enterprise, EnterpriseImport
 from tests.organizations import crafted
 from tests.organizations.crafted import MEMORY_MB, cell, header_row, in_child, sheet, workbook
@@ -256,7 +257,7 @@ def test_a_missing_column_lists_twenty_columns_then_how_many_more():
     headers = [f"Cột {n}" for n in range(1, 151)]
     table = read_table(csv_bytes([["x"] * 150], headers=headers))
     with pytest.raises(ImportRefused) as refused:
-        locate(table, required=("tax_code", "name"))
+        locate(table, ENTERPRISES, required=("tax_code", "name"))
     message = str(refused.value)
     assert "“Cột 20” và 130 cột khác." in message
     assert "Cột 21" not in message

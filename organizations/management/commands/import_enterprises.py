@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from organizations import services
 from organizations.imports import ImportRefused
-from organizations.imports.resource import zone_keys
+from organizations.imports.zones import zone_keys
 from organizations.models import ImportChannel, PartyOrganization, Zone
 
 
