@@ -23,12 +23,9 @@ from organizations import access, bounds, rules
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
 from organizations.imports.outcome import ImportOutcome
-from organizations.imports.resource import (
-    ENTERPRISES,
-    EnterpriseImportResource,
-    EnterpriseListSettings,
-)
+from organizations.imports.resource import ENTERPRISES, EnterpriseImportResource
 from organizations.imports.running import fill_outcome, open_list
+from organizations.imports.zones import EnterpriseListSettings
 from organizations.models import (
     Enterprise,
     EnterpriseImport,
@@ -801,6 +798,13 @@ def _enterprise_list_import(
         record.unchanged, record.invalid = outcome.unchanged, outcome.invalid
         record.save(update_fields=["created", "updated", "unchanged", "invalid"])
         record.zones.set([z.pk for z in resource.touched_zones.values()])
+        # A status or ownership the list changed holds from the list's date on (the figures
+        # read it on past dates); a new enterprise opens its history. Set-based: one call.
+        enterprise_history_record(
+            enterprises=Enterprise.objects.filter(last_changed_by_import=record),
+            on=settings.counted_on,
+            import_record=record,
+        )
         Absence = EnterpriseImport.not_in_list.through
         Absence.objects.bulk_create(
             [Absence(enterpriseimport=record, enterprise_id=a.pk) for a in outcome.not_in_list],

@@ -18,13 +18,12 @@ The transaction, the lock against a concurrent import and the import record belo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from organizations.imports.base import ImportSettings, ListResource, assign_related
+from organizations.imports.base import ListResource, assign_related
 from organizations.imports.columns import Column, ImportKind
 from organizations.imports.preloading import PreloadedEnterprises, existing_enterprises
 from organizations.imports.results import Absent
@@ -39,8 +38,8 @@ from organizations.imports.values import (
     blank,
 )
 from organizations.imports.writing import BatchWriter
-from organizations.imports.zones import ZoneResolver
-from organizations.models import Enterprise, EnterpriseStatus, PartyOrganization, Zone
+from organizations.imports.zones import EnterpriseListSettings, ZoneResolver
+from organizations.models import Enterprise, EnterpriseStatus, Zone
 
 
 def _text(name: str):
@@ -246,13 +245,6 @@ ENTERPRISES = ImportKind(model=Enterprise, columns=COLUMNS, key="tax_code")
 # The columns of an enterprise list, in order: what the import reads and the export writes, so
 # that an exported list imports back.
 LIST_COLUMNS = ENTERPRISES.list_columns
-
-
-@dataclass
-class EnterpriseListSettings(ImportSettings):
-    zone: Zone | None = None  # fills the zone when the list has no zone column (or a blank)
-    committee: PartyOrganization | None = None  # owner of zones created by the import
-    create_zones: bool = False
 
 
 class EnterpriseImportResource(ListResource):

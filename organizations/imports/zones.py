@@ -7,16 +7,14 @@ committee is a row error that does not say whose it is; a zone the records lack 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from organizations.imports.base import ImportSettings
 from organizations.imports.text import fold
-from organizations.models import OrganizationKind, Zone, ZoneKind
-
-if TYPE_CHECKING:
-    from organizations.imports.resource import EnterpriseListSettings
+from organizations.models import OrganizationKind, PartyOrganization, Zone, ZoneKind
 
 # Zone names a resolver remembers, with what they resolved to: enough for any real list (a
 # national one names about a hundred), bounded for a list that names a new one on every row.
@@ -33,6 +31,15 @@ _ZONE_PREFIXES = {
     "cum cong nghiep": ("ccn", ZoneKind.CLUSTER),
     "ccn": ("ccn", ZoneKind.CLUSTER),
 }
+
+
+@dataclass
+class EnterpriseListSettings(ImportSettings):
+    """What an enterprise list's import may do with zones, beside what every import may."""
+
+    zone: Zone | None = None  # fills the zone when the list has no zone column (or a blank)
+    committee: PartyOrganization | None = None  # owner of zones created by the import
+    create_zones: bool = False
 
 
 def zone_keys(name: str) -> tuple[str, str, str | None]:

@@ -12,6 +12,7 @@ from organizations.imports import ImportRefused
 from organizations.models import (
     Enterprise,
     EnterpriseImport,
+    EnterpriseState,
     EnterpriseStatus,
     Ownership,
     WorkforceSnapshot,
@@ -273,6 +274,35 @@ def test_statuses_are_set_from_the_list(bg, staff):
         EnterpriseStatus.CLOSED,
         EnterpriseStatus.ACTIVE,
     )
+
+
+def test_a_status_or_ownership_the_list_changes_holds_from_the_lists_date(bg, staff):
+    first = run_import(csv_bytes(three()), user=staff, counted_on=datetime.date(2024, 6, 30))
+    rows = three()
+    rows[0][7] = "Tạm ngừng hoạt động"
+    rows[1][4] = "TNHH"
+    second = run_import(csv_bytes(rows), user=staff)
+    history = {
+        tax_code: list(
+            EnterpriseState.objects.filter(enterprise__tax_code=tax_code)
+            .order_by("valid_from")
+            .values_list("valid_from", "valid_to", "status", "ownership", "import_record")
+        )
+        for tax_code in (code(101), code(102), code(103))
+    }
+    opened = datetime.date(2019, 2, 1)  # the licence date: the history starts there
+    assert history[code(101)] == [
+        (opened, COUNTED_ON, "active", "llc", first.record.pk),
+        (COUNTED_ON, None, "suspended", "llc", second.record.pk),
+    ]
+    assert history[code(102)] == [
+        (opened, COUNTED_ON, "active", "jsc", first.record.pk),
+        (COUNTED_ON, None, "active", "llc", second.record.pk),
+    ]
+    assert history[code(103)] == [(opened, None, "active", "fdi100", first.record.pk)]
+    suspended_on = Enterprise.objects.active_on(COUNTED_ON - datetime.timedelta(days=1))
+    assert suspended_on.filter(tax_code=code(101)).exists()
+    assert not Enterprise.objects.active_on(COUNTED_ON).filter(tax_code=code(101)).exists()
 
 
 def test_an_existing_count_of_the_same_day_is_replaced(bg, staff):
