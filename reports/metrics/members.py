@@ -7,7 +7,7 @@ from django.db.models import Count as CountRows
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from members.models import EventKind, MemberEvent
+from members.models import CountedInterval, EventKind, MemberEvent
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import COUNT, DATE, PERIOD, metric
 from reports.periods import Period
@@ -126,15 +126,8 @@ def members_transferred_out(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_counted(groups: Groups, period: Period) -> dict[int, Count]:
-    # Each member's last event on or before the day holds their state then; the same rule
-    # as members.selectors.counted_on, grouped.
-    day = period.end
-    later = MemberEvent.objects.filter(
-        member=OuterRef("member"), occurred_on__lte=day, sequence__gt=OuterRef("sequence")
-    )
-    rows = (
-        MemberEvent.objects.filter(occurred_on__lte=day, counted_after__isnull=False)
-        .filter(groups.within("counted_after__path"))
-        .exclude(Exists(later))
-    )
-    return _counts(groups, rows, "counted_after__path")
+    # Each member's last event on or before the day holds their state then (the rule of
+    # members.selectors.counted_on); read, grouped, from its summary, the counted intervals,
+    # which hold one row per member counted on the day.
+    rows = CountedInterval.objects.on(period.end).filter(groups.within("organization__path"))
+    return _counts(groups, rows, "organization__path")
