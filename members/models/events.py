@@ -80,6 +80,7 @@ class MemberEvent(models.Model):
         null=True,
         blank=True,
         related_name="member_events",
+        db_index=False,  # memberevent_org_date_idx starts with it
         help_text=_("For an admission, a transfer in or a restoration: the cell the member joins."),
     )
     counterpart = models.CharField(
@@ -125,6 +126,7 @@ class MemberEvent(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        db_index=False,  # memberevent_before_date_idx starts with it
     )
     counted_after = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -132,6 +134,7 @@ class MemberEvent(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        db_index=False,  # memberevent_after_date_idx starts with it
     )
 
     # --- who the member was when admitted into one of our cells (set by members.services from
@@ -185,6 +188,13 @@ class MemberEvent(models.Model):
         indexes = [
             models.Index(fields=["member", "sequence"], name="memberevent_timeline_idx"),
             models.Index(fields=["occurred_on", "kind"], name="memberevent_date_kind_idx"),
+            # The figures read an organisation's (or a subtree's) events of a period: each
+            # organisation's events by date, not every event it ever had.
+            models.Index(fields=["organization", "occurred_on"], name="memberevent_org_date_idx"),
+            models.Index(
+                fields=["counted_before", "occurred_on"], name="memberevent_before_date_idx"
+            ),
+            models.Index(fields=["counted_after", "occurred_on"], name="memberevent_after_date_idx"),
         ]
 
     def __str__(self):

@@ -54,6 +54,7 @@ class MemberRating(Rating):
         on_delete=models.PROTECT,
         related_name="member_ratings",
         help_text=_("The cell the member attended when rated."),
+        db_index=False,  # memberrating_org_year_idx starts with it
     )
 
     class Meta:
@@ -66,6 +67,9 @@ class MemberRating(Rating):
             models.CheckConstraint(
                 condition=Q(level__in=RatingLevel.values), name="memberrating_level_valid"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "year"], name="memberrating_org_year_idx"),
         ]
 
     def __str__(self):
