@@ -41,6 +41,7 @@ from django.db import connection
 from django.utils import timezone
 from stdnum.vn import mst
 
+from members.calendar import add_months
 from members.models import (
     AwarenessClass,
     AwarenessParticipant,
@@ -118,10 +119,9 @@ def _weighted(rnd: random.Random, choices):
     return lambda: rnd.choices(values, weights)[0]
 
 
-def _add_months(day: D, months: int) -> D:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return D(year, month, min(day.day, 28))
+def _next_id(model) -> int:
+    """The first id after those on record (the records may be added to others, in tests)."""
+    return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
 
 class Writer:
@@ -204,7 +204,7 @@ class Generator:
         self.today = today or timezone.localdate()
         self.first_year = self.today.year - 10
         self.writer = Writer()
-        self.next_org = 1
+        self.next_org = _next_id(PartyOrganization)
         self.cells: list[Cell] = []
         self.cells_of: dict[int, list[Cell]] = {}  # committee index → cells
         self.grassroots: list[tuple[int, D]] = []  # (id, founded) for ratings
@@ -257,7 +257,8 @@ class Generator:
             self.national_id, national_path = self._org(
                 orgs, K.PROVINCE, "", "TQ", "Toàn quốc (đo hiệu năng)", D(2005, 1, 1)
             )
-        next_enterprise, next_zone, next_mass = 1, 1, 1
+        next_enterprise, next_zone = _next_id(Enterprise), _next_id(Zone)
+        next_mass = _next_id(MassOrganization)
         for p in range(s.provinces):
             province_id, province_path = self._org(
                 orgs, K.PROVINCE, national_path, f"T{p:02d}", f"Tỉnh ủy {p:02d}", D(2006, 1, 1)
@@ -275,12 +276,12 @@ class Generator:
                 )
                 self.committee_ids.append(committee_id)
                 zone_ids = []
-                for z in range(s.zones):
+                for _ in range(s.zones):
                     zone_ids.append(next_zone)
                     zones.append(
                         (
                             next_zone,
-                            f"KCN {rnd.choice(PLACES)} {p:02d}-{c}-{z}",
+                            f"KCN {rnd.choice(PLACES)} {next_zone}",
                             f"Tỉnh {p:02d}",
                             committee_id,
                         )
@@ -417,9 +418,10 @@ class Generator:
     # --- members --------------------------------------------------------------------------
     def members(self) -> None:
         total = self.scale.members
-        for start in range(1, total + 1, CHUNK):
+        first = _next_id(Member)
+        for start in range(first, first + total, CHUNK):
             members, events, ratings = [], [], []
-            for pk in range(start, min(start + CHUNK, total + 1)):
+            for pk in range(start, min(start + CHUNK, first + total)):
                 self._member(pk, members, events, ratings)
             self.writer.write(Member, MEMBER_FIELDS, members)
             self.writer.write(MemberEvent, EVENT_FIELDS, events)
@@ -438,7 +440,7 @@ class Generator:
         if rnd.random() < 0.7:  # admitted in our cell
             ceremony = min(joined + datetime.timedelta(days=20), today)
             timeline.append((EventKind.ADMISSION, joined, cell.id, "", ceremony))
-            admitted, recognition_from = joined, _add_months(ceremony, 12)
+            admitted, recognition_from = joined, add_months(ceremony, 12)
             if recognition_from < today:
                 recognized = self.day_between(
                     recognition_from, min(today, recognition_from + datetime.timedelta(days=40))
@@ -449,7 +451,7 @@ class Generator:
             elsewhere = f"Đảng bộ xã {rnd.choice(PLACES)}"
             timeline.append((EventKind.ADMISSION, admitted, None, elsewhere, None))
             timeline.append(
-                (EventKind.RECOGNITION, _add_months(admitted, 13), None, elsewhere, None)
+                (EventKind.RECOGNITION, add_months(admitted, 13), None, elsewhere, None)
             )
             timeline.append((EventKind.TRANSFER_IN, joined, cell.id, elsewhere, None))
         birth = admitted - datetime.timedelta(days=365 * 18 + rnd.randint(200, 9000))
@@ -546,7 +548,7 @@ class Generator:
     def classes(self) -> None:
         rnd = self.rnd
         courses, participants = [], []
-        pk = 1
+        pk = _next_id(AwarenessClass)
         for cells in self.cells_of.values():
             for year in range(self.first_year, self.today.year + 1):
                 for _ in range(2):
