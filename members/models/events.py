@@ -194,7 +194,9 @@ class MemberEvent(models.Model):
             models.Index(
                 fields=["counted_before", "occurred_on"], name="memberevent_before_date_idx"
             ),
-            models.Index(fields=["counted_after", "occurred_on"], name="memberevent_after_date_idx"),
+            models.Index(
+                fields=["counted_after", "occurred_on"], name="memberevent_after_date_idx"
+            ),
         ]
 
     def __str__(self):
