@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'counted interval',
                 'verbose_name_plural': 'counted intervals',
-                'indexes': [models.Index(fields=['organization', 'counted_from', 'counted_until'], name='countedinterval_org_idx')],
+                'indexes': [models.Index(fields=['organization', 'counted_from', 'counted_until', 'member', 'id'], name='countedinterval_org_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('counted_until__isnull', True), ('counted_until__gt', models.F('counted_from')), _connector='OR'), name='countedinterval_ends_after_start')],
             },
         ),

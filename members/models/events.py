@@ -189,13 +189,19 @@ class MemberEvent(models.Model):
             models.Index(fields=["member", "sequence"], name="memberevent_timeline_idx"),
             models.Index(fields=["occurred_on", "kind"], name="memberevent_date_kind_idx"),
             # The figures read an organisation's (or a subtree's) events of a period: each
-            # organisation's events by date, not every event it ever had.
-            models.Index(fields=["organization", "occurred_on"], name="memberevent_org_date_idx"),
+            # organisation's events by date, not every event it ever had, from the index
+            # alone (the columns the figures read come after the date).
             models.Index(
-                fields=["counted_before", "occurred_on"], name="memberevent_before_date_idx"
+                fields=["organization", "occurred_on", "kind", "id"],
+                name="memberevent_org_date_idx",
             ),
             models.Index(
-                fields=["counted_after", "occurred_on"], name="memberevent_after_date_idx"
+                fields=["counted_before", "occurred_on", "kind", "counted_after", "id"],
+                name="memberevent_before_date_idx",
+            ),
+            models.Index(
+                fields=["counted_after", "occurred_on", "kind", "counted_before", "id"],
+                name="memberevent_after_date_idx",
             ),
         ]
 

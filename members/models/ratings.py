@@ -69,7 +69,10 @@ class MemberRating(Rating):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "year"], name="memberrating_org_year_idx"),
+            # An organisation's ratings of a year, with their level, from the index alone.
+            models.Index(
+                fields=["organization", "year", "level", "id"], name="memberrating_org_year_idx"
+            ),
         ]
 
     def __str__(self):

@@ -564,12 +564,16 @@ class Generator:
         self.writer.write(AwarenessParticipant, ["course_id", "full_name"], participants)
 
     def finish(self) -> None:
-        """Sequences past the ids chosen here (PostgreSQL), and the planner's statistics."""
+        """Sequences past the ids chosen here (PostgreSQL), the planner's statistics and the
+        visibility map."""
         models = [PartyOrganization, Zone, Enterprise, MassOrganization, Member, AwarenessClass]
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
-            cursor.execute("ANALYZE")
+            # PostgreSQL reads an index alone only where its visibility map says the rows are
+            # visible to all: VACUUM sets it (autovacuum would, later), outside a transaction.
+            vacuum = self.writer.postgresql and not connection.in_atomic_block
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
 
 ORGANIZATION_FIELDS = ["id", "kind", "parent_id", "code", "name", "founded_on", "unit_type",

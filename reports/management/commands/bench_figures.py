@@ -53,6 +53,16 @@ class Command(BaseCommand):
             help="A PostgreSQL server to create the scratch database on (its maintenance DB).",
         )
         parser.add_argument("--prefix", default="kcn_bench_figures")
+        parser.add_argument(
+            "--steps",
+            default="figures,admin",
+            help="What to time on the generated records: figures, admin (national only).",
+        )
+        parser.add_argument(
+            "--roots",
+            default="committee,province,nation",
+            help="Whose figures to time: committee, province, nation (national only).",
+        )
         parser.add_argument("--child", choices=list(STEPS), help=argparse.SUPPRESS)
         parser.add_argument("--file", help=argparse.SUPPRESS)
 
@@ -67,7 +77,11 @@ class Command(BaseCommand):
             databases = [d for d in databases if d == options["only"]]
         with tempfile.TemporaryDirectory(prefix="kcn-bench-") as folder:
             params = Path(folder) / "params.json"
-            params.write_text(json.dumps({"scale": scale, "runs": options["runs"]}))
+            params.write_text(
+                json.dumps(
+                    {"scale": scale, "runs": options["runs"], "roots": options["roots"].split(",")}
+                )
+            )
             for database in databases:
                 with self._database(database, options) as (url, fresh):
                     self._measure(database, url, fresh, params, options)
@@ -119,6 +133,13 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Reusing the generated database (--keep).")
+        steps = options["steps"].split(",")
+        if "figures" in steps:
+            self._figures(url, params, scale)
+        if scale == "national" and "admin" in steps:
+            self._admin(url, params)
+
+    def _figures(self, url, params, scale) -> None:
         budget = BUDGETS["national" if scale == "national" else "province"]
         figures = processes.run_child("bench_figures", "figures", url, params)
         self.stdout.write(
@@ -132,8 +153,8 @@ class Command(BaseCommand):
                 timing,
                 budget,
             )
-        if scale != "national":
-            return
+
+    def _admin(self, url, params) -> None:
         admin = processes.run_child("bench_figures", "admin", url, params)
         self.stdout.write(
             "\n| admin list | account | queries | median | p95 | budget |"
