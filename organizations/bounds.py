@@ -13,7 +13,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import CheckConstraint, Q
+from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
@@ -145,3 +145,12 @@ def counts_within(*fields: str, most: int = MAX_PEOPLE) -> list[CheckConstraint]
         )
         for field in fields
     ]
+
+
+def in_order(earlier: str, later: str, *, name: str) -> CheckConstraint:
+    """A check constraint that the date `later`, when given, is not before `earlier` (an end
+    and its start, or two stages of a dossier)."""
+    return CheckConstraint(
+        condition=Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gte": F(earlier)}),
+        name=name,
+    )

@@ -31,6 +31,12 @@ STAGE_DATES = (
     (CandidateStage.CELL_RESOLUTION, "resolution_on"),
     (CandidateStage.UPPER_DECISION, "decided_on"),
 )
+# Every date of the pipeline: none lies in the future, or outside the records' range.
+PIPELINE_DATES = (
+    "identified_on",
+    *(field for _stage, field in STAGE_DATES),
+    "dropped_on",
+)
 OPEN_STAGES = (
     CandidateStage.IDENTIFIED,
     CandidateStage.AWARENESS_CLASS,
@@ -142,28 +148,17 @@ class Candidate(Person):
                 condition=Q(introducing_body="") | Q(introducing_body__in=IntroducingBody.values),
                 name="candidate_introducing_body_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(dossier_on__isnull=True) | Q(dossier_on__gte=models.F("identified_on")),
-                name="candidate_dossier_after_identified",
+            bounds.in_order(
+                "identified_on", "dossier_on", name="candidate_dossier_after_identified"
             ),
-            models.CheckConstraint(
-                condition=Q(resolution_on__isnull=True)
-                | Q(resolution_on__gte=models.F("dossier_on")),
-                name="candidate_resolution_after_dossier",
+            bounds.in_order(
+                "dossier_on", "resolution_on", name="candidate_resolution_after_dossier"
             ),
-            models.CheckConstraint(
-                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("resolution_on")),
-                name="candidate_decision_after_resolution",
+            bounds.in_order(
+                "resolution_on", "decided_on", name="candidate_decision_after_resolution"
             ),
             *bounds.dates_within("birth_date", earliest=bounds.EARLIEST_BIRTH),
-            *bounds.dates_within(
-                "identified_on",
-                "certificate_on",
-                "dossier_on",
-                "resolution_on",
-                "decided_on",
-                "dropped_on",
-            ),
+            *bounds.dates_within(*PIPELINE_DATES),
             *bounds.counts_within("votes_for", "official_members", most=bounds.MAX_CELL_MEMBERS),
         ]
 
@@ -198,14 +193,7 @@ class Candidate(Person):
             errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
 
         today = timezone.localdate()
-        for field in (
-            "identified_on",
-            "certificate_on",
-            "dossier_on",
-            "resolution_on",
-            "decided_on",
-            "dropped_on",
-        ):
+        for field in PIPELINE_DATES:
             value = getattr(self, field)
             if value and value > today:
                 error(field, _("The date cannot be in the future."), "future")

@@ -32,10 +32,7 @@ class Course(models.Model):
         abstract = True
         ordering = ["-started_on", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="%(class)s_ends_after_start",
-            ),
+            bounds.in_order("started_on", "ended_on", name="%(class)s_ends_after_start"),
             *bounds.dates_within("started_on", "ended_on"),
         ]
 

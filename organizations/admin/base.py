@@ -135,22 +135,21 @@ class ScopedMixin:
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _scoped_relation(self, db_field, request, kwargs: dict, autocomplete) -> dict:
+        """The choices of a relation narrowed to the account's subtree, and its autocomplete
+        (when it has one) safe from values that cannot be keys."""
         if "queryset" not in kwargs:
             kwargs["queryset"] = scoped(db_field.remote_field.model._default_manager.all(), request)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+            kwargs["widget"] = autocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scoped_relation(db_field, request, kwargs, SafeAutocompleteSelect)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            kwargs["queryset"] = scoped(db_field.remote_field.model._default_manager.all(), request)
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+        kwargs = self._scoped_relation(db_field, request, kwargs, SafeAutocompleteSelectMultiple)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

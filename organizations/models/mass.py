@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
@@ -10,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
 from organizations import access, bounds
+from organizations.models.lifespan import FoundedQuerySetMixin
 
 
 class MassKind(models.TextChoices):
@@ -19,12 +18,8 @@ class MassKind(models.TextChoices):
     WOMEN = "women", _("Women's union")
 
 
-class MassOrganizationQuerySet(access.ScopedQuerySet):
+class MassOrganizationQuerySet(FoundedQuerySetMixin, access.ScopedQuerySet):
     scope_path = "enterprise__zone__committee__path"
-
-    def active(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(founded_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
     def with_latest_count(self):
         newest = MembershipCount.objects.filter(organization=OuterRef("pk")).order_by("-counted_on")
@@ -65,10 +60,7 @@ class MassOrganization(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=MassKind.values), name="massorg_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("founded_on")),
-                name="massorg_ends_after_founding",
-            ),
+            bounds.in_order("founded_on", "ended_on", name="massorg_ends_after_founding"),
             *bounds.dates_within("founded_on", "ended_on"),
             *bounds.counts_within("founding_members"),
         ]
