@@ -22,6 +22,10 @@ class FieldErrors:
             ValidationError(message, code=code, params=params)
         )
 
+    def merge(self, error: ValidationError) -> None:
+        """Add the errors a check raised (a parent class's clean())."""
+        error.update_error_dict(self.by_field)
+
     def __contains__(self, field: str) -> bool:
         return field in self.by_field
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -139,18 +138,16 @@ class Person(models.Model):
         )
 
     def clean(self):
-        errors = {}
-        today = timezone.localdate()
-        if self.birth_date and self.birth_date > today:
-            errors["birth_date"] = ValidationError(
-                _("The date of birth cannot be in the future."), code="future"
-            )
+        errors = bounds.future_dates(
+            self, {"birth_date": _("The date of birth cannot be in the future.")}
+        )
         if self.citizen_id and self.birth_date and self.sex and "citizen_id" not in errors:
             century = citizen_id_century_digit(self.birth_date.year, self.sex == Sex.FEMALE)
             if self.citizen_id[3:4] != century or self.citizen_id[4:6] != (
                 f"{self.birth_date.year % 100:02d}"
             ):
-                errors["citizen_id"] = ValidationError(
+                errors.add(
+                    "citizen_id",
                     _(
                         "Citizen ID %(value)s does not match the date of birth and sex: its 4th "
                         "to 6th digits should be %(expected)s."
@@ -169,13 +166,13 @@ class Person(models.Model):
                 .first()
             ) or ("?", "")
             if not may_serve(self.organization.path, committee_path):
-                errors["enterprise"] = ValidationError(
+                errors.add(
+                    "enterprise",
                     _("%(name)s lies in a zone of another committee."),
                     code="enterprise_zone",
                     params={"name": name},
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 # The personal record, as the journeys' forms take it.

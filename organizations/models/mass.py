@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
@@ -69,27 +67,25 @@ class MassOrganization(models.Model):
         return self.name
 
     def clean(self):
-        errors = {}
-        today = timezone.localdate()
-        if self.founded_on and self.founded_on > today:
-            errors["founded_on"] = ValidationError(
-                _("The founding date cannot be in the future."), code="future"
-            )
+        errors = bounds.future_dates(
+            self,
+            {
+                "founded_on": _("The founding date cannot be in the future."),
+                "ended_on": _("The end date cannot be in the future."),
+            },
+        )
         if self.ended_on:
-            if self.ended_on > today:
-                errors["ended_on"] = ValidationError(
-                    _("The end date cannot be in the future."), code="future"
-                )
-            elif self.founded_on and self.ended_on < self.founded_on:
-                errors["ended_on"] = ValidationError(
-                    _("The end date must not be before the founding date."), code="date_order"
+            if "ended_on" not in errors and self.founded_on and self.ended_on < self.founded_on:
+                errors.add(
+                    "ended_on",
+                    _("The end date must not be before the founding date."),
+                    code="date_order",
                 )
         elif self.end_decision_no:
-            errors["ended_on"] = ValidationError(
-                _("Give the end date together with the end decision."), code="missing"
+            errors.add(
+                "ended_on", _("Give the end date together with the end decision."), code="missing"
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 class MembershipCountQuerySet(access.ScopedQuerySet):
@@ -140,14 +136,13 @@ class MembershipCount(models.Model):
         return f"{self.organization.name}: {self.members} ({self.counted_on:%d/%m/%Y})"
 
     def clean(self):
-        errors = {}
-        if self.counted_on and self.counted_on > timezone.localdate():
-            errors["counted_on"] = ValidationError(
-                _("The count date cannot be in the future."), code="future"
-            )
-        elif self.counted_on and self.organization_id:
+        errors = bounds.future_dates(
+            self, {"counted_on": _("The count date cannot be in the future.")}
+        )
+        if "counted_on" not in errors and self.counted_on and self.organization_id:
             if self.organization.founded_on and self.counted_on < self.organization.founded_on:
-                errors["counted_on"] = ValidationError(
+                errors.add(
+                    "counted_on",
                     _("The count date is before the organisation was founded (%(date)s)."),
                     code="before_founding",
                     params={"date": short_date(self.organization.founded_on)},
@@ -159,12 +154,13 @@ class MembershipCount(models.Model):
                 .exclude(pk=self.pk)
                 .exists()
             ):
-                errors["counted_on"] = ValidationError(
-                    _("There is already a count on this date."), code="same_day"
+                errors.add(
+                    "counted_on", _("There is already a count on this date."), code="same_day"
                 )
         if self.members is not None and self.recruited and self.recruited > self.members:
-            errors["recruited"] = ValidationError(
-                _("More members recruited than members counted."), code="recruited_over_members"
+            errors.add(
+                "recruited",
+                _("More members recruited than members counted."),
+                code="recruited_over_members",
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()

@@ -289,8 +289,13 @@ class PartyOrganization(models.Model):
 
     # --- rules -----------------------------------------------------------------------------
     def clean(self):
-        errors = FieldErrors()
-        today = timezone.localdate()
+        errors = bounds.future_dates(
+            self,
+            {
+                "founded_on": _("The founding date cannot be in the future."),
+                "ended_on": _("The end date cannot be in the future."),
+            },
+        )
         parent = self.parent if self.parent_id else None
 
         allowed = ALLOWED_PARENTS.get(self.kind, ())
@@ -346,11 +351,7 @@ class PartyOrganization(models.Model):
                 code="unit_type_kind",
             )
 
-        if self.founded_on and self.founded_on > today:
-            errors.add("founded_on", _("The founding date cannot be in the future."), code="future")
         if self.ended_on:
-            if self.ended_on > today:
-                errors.add("ended_on", _("The end date cannot be in the future."), code="future")
             if self.founded_on and self.ended_on < self.founded_on:
                 errors.add(
                     "ended_on",
@@ -610,12 +611,8 @@ class EnterpriseLink(models.Model):
         return f"{self.organization_id} → {self.enterprise_id} ({self.started_on:%d/%m/%Y})"
 
     def clean(self):
-        errors = FieldErrors()
-        today = timezone.localdate()
-        for name in ("started_on", "ended_on"):
-            value = getattr(self, name)
-            if value and value > today:
-                errors.add(name, _("The date cannot be in the future."), code="future")
+        future = _("The date cannot be in the future.")
+        errors = bounds.future_dates(self, {"started_on": future, "ended_on": future})
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors.add(
                 "ended_on",
