@@ -236,9 +236,6 @@ class MemberEvent(models.Model):
                     "organization",
                     _("%(name)s was not active on %(date)s."),
                     code="organization_inactive",
-                    params={
-                        "name": organization.name,
-                        "date": short_date(self.occurred_on),
-                    },
+                    params=organization.named_on(self.occurred_on),
                 )
         errors.raise_any()

@@ -17,6 +17,7 @@ from members.validators import (
 )
 from organizations import access, bounds
 from organizations.models import Enterprise
+from organizations.models.fields import NormalizedCharField
 from organizations.models.party import may_serve
 
 
@@ -61,15 +62,10 @@ class MemberStatus(models.TextChoices):
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL)
 
 
-class DigitsField(models.CharField):
+class DigitsField(NormalizedCharField):
     """An identity number kept as text, without the spaces and dots staff copy with it."""
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_digits(value) if value else value
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"max_length": 32, **kwargs})
+    normalize = staticmethod(normalize_digits)
 
 
 class MemberQuerySet(access.ScopedQuerySet):

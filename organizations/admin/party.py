@@ -114,6 +114,18 @@ def _served_field(queryset) -> forms.ModelMultipleChoiceField:
     )
 
 
+# The form's fields, in the page's sections.
+NAME_FIELDS = ["kind", "parent", "code", "name"]
+FOUNDING_FIELDS = [
+    "founding_decision_no",
+    "founded_on",
+    "founding_body",
+    "founding_reason",
+    "founding_members",
+    "size_exception_decision",
+]
+END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]
+
 # The service's names for what the form calls otherwise.
 FORM_NAMES = {"enterprises": "current_enterprises", "links_on": "links_changed_on"}
 
@@ -131,24 +143,7 @@ class PartyOrganizationForm(forms.ModelForm):
 
     class Meta:
         model = PartyOrganization
-        fields = [
-            "kind",
-            "parent",
-            "code",
-            "name",
-            "founding_decision_no",
-            "founded_on",
-            "founding_body",
-            "founding_reason",
-            "founding_members",
-            "size_exception_decision",
-            "chosen_unit_type",
-            "ended_on",
-            "end_reason",
-            "end_decision_no",
-            "end_body",
-            "merged_into",
-        ]
+        fields = [*NAME_FIELDS, *FOUNDING_FIELDS, "chosen_unit_type", *END_FIELDS]
 
     # Set by the admin: whether the account must place what it adds inside its own subtree,
     # and who uses the form (the end check names only the members this account may see).
@@ -250,9 +245,6 @@ class PartyOrganizationResource(VerboseModelResource):
         export_order = fields
 
 
-END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]
-
-
 def child_kinds(kind: str) -> list[str]:
     return [child for child, parents in ALLOWED_PARENTS.items() if kind in parents]
 
@@ -278,20 +270,8 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     ordering = ["path"]
     readonly_fields = ["unit_type"]
     fieldsets = [
-        (None, {"fields": ["kind", "parent", "code", "name"]}),
-        (
-            _("Founding"),
-            {
-                "fields": [
-                    "founding_decision_no",
-                    "founded_on",
-                    "founding_body",
-                    "founding_reason",
-                    "founding_members",
-                    "size_exception_decision",
-                ]
-            },
-        ),
+        (None, {"fields": NAME_FIELDS}),
+        (_("Founding"), {"fields": FOUNDING_FIELDS}),
         (
             _("Enterprises and agencies served"),
             {

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
 from organizations import access, bounds
-from organizations.models.lifespan import FoundedQuerySetMixin
+from organizations.models.dated import FoundedQuerySetMixin, latest_count
 
 
 class MassKind(models.TextChoices):
@@ -20,10 +20,9 @@ class MassOrganizationQuerySet(FoundedQuerySetMixin, access.ScopedQuerySet):
     scope_path = "enterprise__zone__committee__path"
 
     def with_latest_count(self):
-        newest = MembershipCount.objects.filter(organization=OuterRef("pk")).order_by("-counted_on")
+        """Annotate `latest_members` and `latest_members_on` from the newest count."""
         return self.annotate(
-            latest_members=Subquery(newest.values("members")[:1]),
-            latest_members_on=Subquery(newest.values("counted_on")[:1]),
+            **latest_count(MembershipCount.objects, owner="organization", value="members")
         )
 
 

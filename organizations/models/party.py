@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.dates import short_date
 from kcn_party.errors import FieldErrors, field_error
 from organizations import access, bounds
-from organizations.models.lifespan import FoundedQuerySetMixin
+from organizations.models.dated import FoundedQuerySetMixin
 from organizations.models.ownership import Ownership
 
 
@@ -263,6 +263,10 @@ class PartyOrganization(models.Model):
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     depth=F("depth") + (self.depth - old_path.count("/") + 1),
                 )
+
+    def named_on(self, day: datetime.date) -> dict:
+        """The parameters of a message that names this organisation and a date."""
+        return {"name": self.name, "date": short_date(day)}
 
     @property
     def is_active(self) -> bool:
@@ -627,10 +631,7 @@ class EnterpriseLink(models.Model):
                     "started_on",
                     _("%(name)s was founded on %(date)s; it served nothing before."),
                     code="before_founding",
-                    params={
-                        "name": organization.name,
-                        "date": short_date(organization.founded_on),
-                    },
+                    params=organization.named_on(organization.founded_on),
                 )
             if organization.ended_on and (
                 self.ended_on is None or self.ended_on > organization.ended_on
@@ -639,10 +640,7 @@ class EnterpriseLink(models.Model):
                     "ended_on",
                     _("%(name)s ended on %(date)s; its links end by then."),
                     code="after_end",
-                    params={
-                        "name": organization.name,
-                        "date": short_date(organization.ended_on),
-                    },
+                    params=organization.named_on(organization.ended_on),
                 )
         if not errors and self.organization_id and self.enterprise_id and self.started_on:
             overlapping = (
@@ -721,10 +719,7 @@ class Congress(models.Model):
                 "held_on",
                 _("%(name)s was founded on %(date)s, after this date."),
                 code="before_founding",
-                params={
-                    "name": organization.name,
-                    "date": short_date(organization.founded_on),
-                },
+                params=organization.named_on(organization.founded_on),
             )
         if not errors and organization is not None and self.first_year and self.last_year:
             overlapping = (

@@ -3,12 +3,14 @@ from __future__ import annotations
 import json
 
 from django.db import connections, models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.errors import field_error
 from organizations import access, bounds
+from organizations.models.dated import latest_count
+from organizations.models.fields import NormalizedCharField
 from organizations.models.ownership import (  # noqa: F401 - re-exported where they were
     FOREIGN_OWNERSHIP,
     NON_STATE_OWNERSHIP,
@@ -97,20 +99,14 @@ class EnterpriseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed (dissolved)")
 
 
-class TaxCodeField(models.CharField):
+class TaxCodeField(NormalizedCharField):
     """A tax code kept as text (a leading zero is real) in its canonical spelling."""
+
+    normalize = staticmethod(normalize_tax_code)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 14)
         super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_tax_code(value) if value else value
-
-    def formfield(self, **kwargs):
-        # Staff type "0312 68 78 78 - 001"; the model normalises it before the length check.
-        return super().formfield(**{"max_length": 32, **kwargs})
 
 
 class EnterpriseQuerySet(access.ScopedQuerySet):
@@ -135,10 +131,8 @@ class EnterpriseQuerySet(access.ScopedQuerySet):
 
     def with_latest_workers(self):
         """Annotate `latest_workers` and `latest_workers_on` from the newest snapshot."""
-        newest = WorkforceSnapshot.objects.filter(enterprise=OuterRef("pk")).order_by("-counted_on")
         return self.annotate(
-            latest_workers=Subquery(newest.values("workers")[:1]),
-            latest_workers_on=Subquery(newest.values("counted_on")[:1]),
+            **latest_count(WorkforceSnapshot.objects, owner="enterprise", value="workers")
         )
 
 
