@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from contextlib import suppress
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -14,7 +12,7 @@ from django.utils.encoding import force_str
 from django.utils.text import capfirst, smart_split
 from django.utils.translation import gettext_lazy as _
 from import_export import admin as import_export_admin
-from import_export import resources
+from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
@@ -218,13 +216,23 @@ class VerboseModelResource(resources.ModelResource):
 
 
 def verbose_columns(resource_class):
-    """Class decorator: columns named by the model's (translated) verbose names. It works on
-    the class because the export page lists the class's fields."""
+    """Class decorator: columns named by the model's (translated) verbose names, a choice
+    exported as its label and a related record as its name, as staff read them on the pages.
+    It works on the class because the export page lists the class's fields."""
     opts = resource_class._meta.model._meta
-    for field in resource_class.fields.values():
-        if field.column_name == field.attribute:
-            with suppress(FieldDoesNotExist):
-                field.column_name = opts.get_field(field.attribute).verbose_name
+    for name, field in list(resource_class.fields.items()):
+        if field.column_name != name:
+            continue  # declared with a column of its own
+        try:
+            model_field = opts.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if model_field.choices:
+            field = fields.Field(attribute=f"get_{name}_display")
+        elif model_field.many_to_one:
+            field = fields.Field(attribute=f"{name}__name")
+        field.column_name = model_field.verbose_name
+        resource_class.fields[name] = field
     return resource_class
 
 

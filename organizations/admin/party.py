@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
 
 from organizations import services
 from organizations.access import scope_of
@@ -217,14 +216,6 @@ class PartyOrganizationForm(forms.ModelForm):
 
 @verbose_columns
 class PartyOrganizationResource(VerboseModelResource):
-    kind = fields.Field(attribute="get_kind_display", column_name=_("kind"))
-    parent = fields.Field(attribute="parent__name", column_name=_("upper organisation"))
-    founding_reason = fields.Field(
-        attribute="get_founding_reason_display", column_name=_("founding reason")
-    )
-    unit_type = fields.Field(attribute="get_unit_type_display", column_name=_("unit type"))
-    end_reason = fields.Field(attribute="get_end_reason_display", column_name=_("end reason"))
-
     class Meta:
         model = PartyOrganization
         fields = [
