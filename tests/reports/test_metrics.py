@@ -267,8 +267,8 @@ def test_an_unknown_metric_or_parameter_is_refused_with_a_message(tree):
         get("members_elected")
     with pytest.raises(MetricError, match="không có tham số group"):
         get("members_admitted")(tree.committee, YEAR, group="fdi")
-    with pytest.raises(MetricError, match="owners"):
-        get("members_admitted")(tree.committee, YEAR, of_which="owners")
+    with pytest.raises(MetricError, match="bosses"):
+        get("members_admitted")(tree.committee, YEAR, of_which="bosses")
 
 
 # --- queries -----------------------------------------------------------------------------------
