@@ -31,9 +31,9 @@ KIND_PARAM = {
 OTHER_REASONS = [reason for reason in FoundingReason.values if reason != FoundingReason.NEW]
 REASON_PARAM = {
     "all": _("all"),
-    FoundingReason.MERGER.value: _("by a merger"),
-    FoundingReason.SPLIT.value: _("by a split"),
-    FoundingReason.REORGANISATION.value: _("by a reorganisation"),
+    FoundingReason.MERGER.value: _("of which by a merger"),
+    FoundingReason.SPLIT.value: _("of which by a split"),
+    FoundingReason.REORGANISATION.value: _("of which by a reorganisation"),
 }
 
 

@@ -243,6 +243,8 @@ def test_the_children_are_those_active_in_the_period(tree):
 
 def test_every_metric_has_its_label_unit_kind_and_definition():
     assert set(REGISTRY) == {
+        "organizations_founded",
+        "organizations_reorganised",
         "members_admitted",
         "members_recognized",
         "members_transferred_in",
@@ -255,6 +257,9 @@ def test_every_metric_has_its_label_unit_kind_and_definition():
         "awareness_participants",
         "members_rated_good",
         "organizations_rated_good",
+        "coverage_party",
+        "coverage_union",
+        "members_per_workers",
     }
     for metric in metrics():
         assert str(metric.label) and len(str(metric.definition)) > 60
