@@ -47,7 +47,6 @@ def congress_on(committee, year: int) -> datetime.date | None:
     )
 
 
-
 def _year_label(year: int) -> str:
     return _("Year %(year)d") % {"year": year}
 

@@ -140,7 +140,9 @@ def coverage_union(groups: Groups, period: Period, *, group: str, band: str):
 def workers_rows(groups: Groups, day: datetime.date):
     """The count in force on `day` of each enterprise active then in the groups' zones."""
     later = WorkforceSnapshot.objects.filter(
-        enterprise=OuterRef("enterprise"), counted_on__lte=day, counted_on__gt=OuterRef("counted_on")
+        enterprise=OuterRef("enterprise"),
+        counted_on__lte=day,
+        counted_on__gt=OuterRef("counted_on"),
     )
     active = EnterpriseState.objects.on(day).active().filter(enterprise=OuterRef("enterprise"))
     return (

@@ -13,7 +13,6 @@ from reports.metrics.registry import COUNT, DATE, PERIOD, metric
 from reports.periods import Period
 from reports.values import Count
 
-
 # The facts stored on the admission event: who the member was then, not today.
 AT_ADMISSION = {
     "owners": "owner_at_admission",

@@ -33,6 +33,8 @@ COLUMNS = {
     "subordinate_cells": (_("Subordinate cells"), (OrganizationKind.SUBORDINATE_CELL,)),
     "members": (_("Members"), None),
 }
+# A line per unit type, in the order of the form.
+TYPES = list(Ownership)
 UNRECORDED = "unrecorded"
 # Subtotals of several unit types, beside the rows (not added to the total).
 SUBTOTALS = ("non_state", "domestic_non_state", "fdi", "state")
@@ -49,10 +51,13 @@ def lines_of(key: str, label, total: int, by_type: Counter) -> list[Line]:
     """The total line of a column, a line per unit type and the unrecorded, and the
     subtotals by ownership group."""
     lines = [Line(key, format_lazy("{}: {}", label, _("total")), Count(total))]
-    for ownership in Ownership:
+    for ownership in TYPES:
         lines.append(
-            Line(f"{key}.{ownership.value}", format_lazy("{} — {}", label, ownership.label),
-                 Count(by_type[ownership.value]))
+            Line(
+                f"{key}.{ownership.value}",
+                format_lazy("{} — {}", label, ownership.label),
+                Count(by_type[ownership.value]),
+            )
         )
     lines.append(
         Line(
@@ -80,12 +85,16 @@ def bieu5(root, period: Period) -> Lines:
     and their total (one)."""
     day = period.end
     groups = Groups(root)
-    organizations = PartyOrganization.objects.filter(groups.within("path"), kind__in=UNIT_TYPE_KINDS)
+    organizations = PartyOrganization.objects.filter(
+        groups.within("path"), kind__in=UNIT_TYPE_KINDS
+    )
     organizations = organizations.active(day).order_by()
     by_type = {key: Counter() for key in COLUMNS}
-    for kind, unit_type, number in organizations.values("kind", "unit_type").annotate(
-        number=CountRows("pk")
-    ).values_list("kind", "unit_type", "number"):
+    for kind, unit_type, number in (
+        organizations.values("kind", "unit_type")
+        .annotate(number=CountRows("pk"))
+        .values_list("kind", "unit_type", "number")
+    ):
         by_type[_column(kind)][unit_type] += number
     totals = organizations.aggregate(
         **{
@@ -107,6 +116,6 @@ def bieu5(root, period: Period) -> Lines:
     lines, sums = [], True
     for key, (label, _kinds) in COLUMNS.items():
         lines += lines_of(key, label, totals[key], by_type[key])
-        shown = sum(by_type[key][value] for value in [*Ownership.values, ""])
+        shown = sum(by_type[key][value] for value in [*TYPES, ""])
         sums = sums and shown == totals[key]
     return Lines(lines, checks={"sums": sums})

@@ -96,9 +96,15 @@ def _mass_lines(groups: Groups, day) -> list[Line]:
     lines = []
     for kind in MASS_KINDS:
         label = MassKind(kind).label
-        lines.append(Line(kind, format_lazy("{}: {}", label, _("active")), Count(organizations.get(kind, 0))))
         lines.append(
-            Line(f"{kind}.members", format_lazy("{}: {}", label, _("their members")), Count(members.get(kind) or 0))
+            Line(kind, format_lazy("{}: {}", label, _("active")), Count(organizations.get(kind, 0)))
+        )
+        lines.append(
+            Line(
+                f"{kind}.members",
+                format_lazy("{}: {}", label, _("their members")),
+                Count(members.get(kind) or 0),
+            )
         )
     return lines
 
