@@ -45,6 +45,22 @@ def test_cooperatives_are_a_row_of_their_own_not_non_state():
     assert {Ownership.JSC, Ownership.LLC, Ownership.FDI100, Ownership.JV} <= NON_STATE_OWNERSHIP
 
 
+def test_coverage_lists_each_parameter_alone_and_takes_any_combination():
+    variants = get("coverage_party").variants()
+    assert variants[0] == {"group": "all", "band": "all"}
+    assert len(variants) == 1 + 8 + 3
+    assert {"group": "fdi", "band": "all"} in variants and {
+        "group": "all",
+        "band": "500+",
+    } in variants
+    assert get("coverage_party").checked({"group": "fdi", "band": "500+"}) == {
+        "group": "fdi",
+        "band": "500+",
+    }
+    # of_which has one parameter: every value.
+    assert len(get("members_admitted").variants()) == 6
+
+
 # --- organisations founded -----------------------------------------------------------------------
 
 

@@ -340,8 +340,7 @@ def test_today_is_what_the_figures_of_a_running_period_are_taken_on(monkeypatch)
 
 @pytest.mark.django_db
 def test_adding_a_metric_is_writing_one_function(year_2025, monkeypatch):
-    """As the history of organisations will add organizations_founded: one function, and the
-    figures, the grouped form and the command have it."""
+    """One function, and the figures, the grouped form and the command have it."""
     from django.db.models import Count as CountRows
 
     from reports.metrics import COUNT, PERIOD, metric, registry
