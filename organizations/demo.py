@@ -417,12 +417,14 @@ class DemoBuilder:
         rest = c.enterprises - len(plan)
         fdi = rest * 55 // 100
         plan += [("fdi100", Ownership.FDI100)] * fdi
+        # Domestic non-state (domain guide §9's "65 in non-state enterprises" are these and
+        # the foreign-invested): a cooperative is a row of its own, not non-state.
         domestic = [
             Ownership.JSC,
             Ownership.LLC,
             Ownership.LLC,
             Ownership.PRIVATE,
-            Ownership.COOPERATIVE,
+            Ownership.PARTNERSHIP,
         ]
         plan += [("domestic", domestic[i % len(domestic)]) for i in range(rest - fdi)]
         agencies = [
@@ -445,7 +447,7 @@ class DemoBuilder:
                     Ownership.JSC: "Công ty Cổ phần",
                     Ownership.LLC: "Công ty TNHH",
                     Ownership.PRIVATE: "Doanh nghiệp tư nhân",
-                    Ownership.COOPERATIVE: "Hợp tác xã",
+                    Ownership.PARTNERSHIP: "Công ty Hợp danh",
                     Ownership.STATE: "Công ty TNHH MTV",
                     Ownership.STATE_MAJORITY: "Tổng công ty",
                 }[ownership]
