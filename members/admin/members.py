@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
 
 from members import services
 from members.admin.persons import personal_fieldsets
@@ -29,15 +28,6 @@ from organizations.models.party import CELL_KINDS
 
 @verbose_columns
 class MemberResource(VerboseModelResource):
-    organization = fields.Field(attribute="organization__name", column_name=_("organisation"))
-    status = fields.Field(attribute="get_status_display", column_name=_("status"))
-    sex = fields.Field(attribute="get_sex_display", column_name=_("sex"))
-    enterprise = fields.Field(attribute="enterprise__name", column_name=_("employer"))
-    position = fields.Field(attribute="get_position_display", column_name=_("position"))
-    political_theory = fields.Field(
-        attribute="get_political_theory_display", column_name=_("political theory")
-    )
-
     class Meta:
         model = Member
         fields = [

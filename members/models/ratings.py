@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.errors import field_error
 from organizations import access, bounds
 
 
@@ -39,9 +39,7 @@ class Rating(models.Model):
 
     def clean(self):
         if self.year and self.year > timezone.localdate().year:
-            raise ValidationError(
-                {"year": ValidationError(_("A year still to come cannot be rated."), code="future")}
-            )
+            raise field_error("year", _("A year still to come cannot be rated."), code="future")
 
 
 class MemberRating(Rating):

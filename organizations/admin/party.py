@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
 
 from organizations import services
 from organizations.access import scope_of
@@ -115,6 +114,18 @@ def _served_field(queryset) -> forms.ModelMultipleChoiceField:
     )
 
 
+# The form's fields, in the page's sections.
+NAME_FIELDS = ["kind", "parent", "code", "name"]
+FOUNDING_FIELDS = [
+    "founding_decision_no",
+    "founded_on",
+    "founding_body",
+    "founding_reason",
+    "founding_members",
+    "size_exception_decision",
+]
+END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]
+
 # The service's names for what the form calls otherwise.
 FORM_NAMES = {"enterprises": "current_enterprises", "links_on": "links_changed_on"}
 
@@ -132,24 +143,7 @@ class PartyOrganizationForm(forms.ModelForm):
 
     class Meta:
         model = PartyOrganization
-        fields = [
-            "kind",
-            "parent",
-            "code",
-            "name",
-            "founding_decision_no",
-            "founded_on",
-            "founding_body",
-            "founding_reason",
-            "founding_members",
-            "size_exception_decision",
-            "chosen_unit_type",
-            "ended_on",
-            "end_reason",
-            "end_decision_no",
-            "end_body",
-            "merged_into",
-        ]
+        fields = [*NAME_FIELDS, *FOUNDING_FIELDS, "chosen_unit_type", *END_FIELDS]
 
     # Set by the admin: whether the account must place what it adds inside its own subtree,
     # and who uses the form (the end check names only the members this account may see).
@@ -223,14 +217,6 @@ class PartyOrganizationForm(forms.ModelForm):
 
 @verbose_columns
 class PartyOrganizationResource(VerboseModelResource):
-    kind = fields.Field(attribute="get_kind_display", column_name=_("kind"))
-    parent = fields.Field(attribute="parent__name", column_name=_("upper organisation"))
-    founding_reason = fields.Field(
-        attribute="get_founding_reason_display", column_name=_("founding reason")
-    )
-    unit_type = fields.Field(attribute="get_unit_type_display", column_name=_("unit type"))
-    end_reason = fields.Field(attribute="get_end_reason_display", column_name=_("end reason"))
-
     class Meta:
         model = PartyOrganization
         fields = [
@@ -249,9 +235,6 @@ class PartyOrganizationResource(VerboseModelResource):
             "end_decision_no",
         ]
         export_order = fields
-
-
-END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]
 
 
 def child_kinds(kind: str) -> list[str]:
@@ -280,20 +263,8 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     ordering = ["path"]
     readonly_fields = ["unit_type"]
     fieldsets = [
-        (None, {"fields": ["kind", "parent", "code", "name"]}),
-        (
-            _("Founding"),
-            {
-                "fields": [
-                    "founding_decision_no",
-                    "founded_on",
-                    "founding_body",
-                    "founding_reason",
-                    "founding_members",
-                    "size_exception_decision",
-                ]
-            },
-        ),
+        (None, {"fields": NAME_FIELDS}),
+        (_("Founding"), {"fields": FOUNDING_FIELDS}),
         (
             _("Enterprises and agencies served"),
             {

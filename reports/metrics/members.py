@@ -13,6 +13,14 @@ from reports.metrics.registry import COUNT, DATE, PERIOD, metric
 from reports.periods import Period
 from reports.values import Count
 
+# The facts stored on the admission event: who the member was then, not today.
+AT_ADMISSION = {
+    "owners": "owner_at_admission",
+    "direct_workers": "direct_worker_at_admission",
+    "youth_union": "youth_union_at_admission",
+    "women": "woman_at_admission",
+}
+
 
 def _events_in(period: Period):
     return MemberEvent.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)
@@ -38,13 +46,27 @@ def _counts(groups: Groups, rows, path_lookup: str) -> dict[int, Count]:
         "admitting cell lies in the organisation's subtree. An admission recorded only as "
         "history from elsewhere (a member admitted by another party organisation who came to "
         "us later) is not ours. Of which re-admitted: the admission of someone admitted once "
-        "before, who had left the party and is admitted again."
+        "before, who had left the party and is admitted again. Of which enterprise owners, "
+        "direct production workers, Youth Union members, women: as the member was at "
+        "admission, from the facts stored on the admission event (the member's record says "
+        "only what they are today)."
     ),
-    params={"of_which": {"all": _("all"), "readmitted": _("of which re-admitted")}},
+    params={
+        "of_which": {
+            "all": _("all"),
+            "readmitted": _("of which re-admitted"),
+            "owners": _("of which enterprise owners"),
+            "direct_workers": _("of which direct production workers"),
+            "youth_union": _("of which Youth Union members"),
+            "women": _("of which women"),
+        }
+    },
 )
 def members_admitted(groups: Groups, period: Period, *, of_which: str) -> dict[int, Count]:
     rows = _events_in(period).filter(groups.within("organization__path"), kind=EventKind.ADMISSION)
-    if of_which == "readmitted":
+    if of_which in AT_ADMISSION:
+        rows = rows.filter(**{AT_ADMISSION[of_which]: True})
+    elif of_which == "readmitted":
         earlier = MemberEvent.objects.filter(
             member=OuterRef("member"), kind=EventKind.ADMISSION, sequence__lt=OuterRef("sequence")
         )
@@ -126,8 +148,15 @@ def members_transferred_out(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_counted(groups: Groups, period: Period) -> dict[int, Count]:
-    # Each member's last event on or before the day holds their state then (the rule of
-    # members.selectors.counted_on); read, grouped, from its summary, the counted intervals,
-    # which hold one row per member counted on the day.
-    rows = CountedInterval.objects.on(period.end).filter(groups.within("organization__path"))
-    return _counts(groups, rows, "organization__path")
+    return _counts(groups, counted_rows(groups, period.end), "organization__path")
+
+
+def counted_rows(groups: Groups, day):
+    """One row per member counted in the groups at the end of `day`, grouped by
+    "organization__path" (the cell that counts them; "organization__unit_type", its unit
+    type).
+
+    Each member's last event on or before the day holds their state then (the rule of
+    members.selectors.counted_on); these are its summary, the counted intervals that hold the
+    day (members/models/intervals.py), which members.services keeps equal to the events."""
+    return CountedInterval.objects.on(day).filter(groups.within("organization__path"))
