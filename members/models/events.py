@@ -79,6 +79,7 @@ class MemberEvent(models.Model):
         null=True,
         blank=True,
         related_name="member_events",
+        db_index=False,  # memberevent_org_date_idx starts with it
         help_text=_("For an admission, a transfer in or a restoration: the cell the member joins."),
     )
     counterpart = models.CharField(
@@ -124,6 +125,7 @@ class MemberEvent(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        db_index=False,  # memberevent_before_date_idx starts with it
     )
     counted_after = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -131,6 +133,7 @@ class MemberEvent(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        db_index=False,  # memberevent_after_date_idx starts with it
     )
 
     # --- who the member was when admitted into one of our cells (set by members.services from
@@ -184,6 +187,21 @@ class MemberEvent(models.Model):
         indexes = [
             models.Index(fields=["member", "sequence"], name="memberevent_timeline_idx"),
             models.Index(fields=["occurred_on", "kind"], name="memberevent_date_kind_idx"),
+            # The figures read an organisation's (or a subtree's) events of a period: each
+            # organisation's events by date, not every event it ever had, from the index
+            # alone (the columns the figures read come after the date).
+            models.Index(
+                fields=["organization", "occurred_on", "kind", "id"],
+                name="memberevent_org_date_idx",
+            ),
+            models.Index(
+                fields=["counted_before", "occurred_on", "kind", "counted_after", "id"],
+                name="memberevent_before_date_idx",
+            ),
+            models.Index(
+                fields=["counted_after", "occurred_on", "kind", "counted_before", "id"],
+                name="memberevent_after_date_idx",
+            ),
         ]
 
     def __str__(self):

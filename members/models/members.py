@@ -206,6 +206,7 @@ class Member(Person):
         related_name="members",
         editable=False,
         help_text=_("Where the member attends now, or last attended."),
+        db_index=False,  # member_organization_status_idx starts with it
     )
     counted_in = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -275,6 +276,10 @@ class Member(Person):
         indexes = [
             models.Index(fields=["citizen_id"], name="member_citizen_id_idx"),
             models.Index(fields=["card_number"], name="member_card_number_idx"),
+            # The lists: a subtree's members by status, counted from the index alone, and
+            # everyone in the lists' order.
+            models.Index(fields=["organization", "status"], name="member_organization_status_idx"),
+            models.Index(fields=["full_name", "birth_date", "id"], name="member_list_order_idx"),
         ]
 
     def party_age(self, on: datetime.date | None = None) -> int | None:

@@ -52,6 +52,7 @@ class MemberRating(Rating):
         on_delete=models.PROTECT,
         related_name="member_ratings",
         help_text=_("The cell the member attended when rated."),
+        db_index=False,  # memberrating_org_year_idx starts with it
     )
 
     class Meta:
@@ -63,6 +64,12 @@ class MemberRating(Rating):
             bounds.years_within("year"),
             models.CheckConstraint(
                 condition=Q(level__in=RatingLevel.values), name="memberrating_level_valid"
+            ),
+        ]
+        indexes = [
+            # An organisation's ratings of a year, with their level, from the index alone.
+            models.Index(
+                fields=["organization", "year", "level", "id"], name="memberrating_org_year_idx"
             ),
         ]
 

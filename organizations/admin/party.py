@@ -5,7 +5,8 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -255,6 +256,7 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     ]
     list_filter = ["kind", ActiveListFilter, "unit_type", "founding_reason", "end_reason"]
     list_select_related = ["parent"]
+    show_full_result_count = False  # one count of the list, not a second of every record
     search_fields = ["name", "code", "founding_decision_no"]
     autocomplete_fields = ["parent", "merged_into"]
     inlines = [LeadershipTermInline, CongressInline]
@@ -289,13 +291,23 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
             .get_queryset(request)
             .annotate(
                 # What each serves now; ended links are history (on the organisation's page).
-                enterprise_total=Count(
-                    "enterprise_links", filter=Q(enterprise_links__ended_on__isnull=True)
+                # A subquery, not a join grouped by organisation: the list's count and its
+                # page then read only the organisations they show (50,000 in the nation).
+                enterprise_total=Coalesce(
+                    Subquery(
+                        EnterpriseLink.objects.current()
+                        .filter(organization=OuterRef("pk"))
+                        .order_by()
+                        .values("organization")
+                        .annotate(total=Count("pk"))
+                        .values("total")
+                    ),
+                    0,
                 ),
                 # Indent from the account's own committee, not from the top of the tree.
                 indent=F("depth") - scope_of(request.user).depth,
             )
-            .order_by("path")  # GROUP BY drops Meta.ordering; autocompletes page on it
+            .order_by("path")  # autocompletes page on it
         )
 
     def get_search_results(self, request, queryset, search_term):
