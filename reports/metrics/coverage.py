@@ -172,7 +172,7 @@ def members_per_workers(groups: Groups, period: Period) -> dict[int, Ratio]:
     members = (
         counted_rows(groups, day)
         .order_by()
-        .values(group=groups.key("counted_after__path"))
+        .values(group=groups.key("organization__path"))
         .annotate(members=CountRows("pk"), workers=zero)
         .values_list("group", "members", "workers")
     )

@@ -7,7 +7,7 @@ from django.db.models import Count as CountRows
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from members.models import EventKind, MemberEvent
+from members.models import CountedInterval, EventKind, MemberEvent
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import COUNT, DATE, PERIOD, metric
 from reports.periods import Period
@@ -148,20 +148,14 @@ def members_transferred_out(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_counted(groups: Groups, period: Period) -> dict[int, Count]:
-    return _counts(groups, counted_rows(groups, period.end), "counted_after__path")
+    return _counts(groups, counted_rows(groups, period.end), "organization__path")
 
 
 def counted_rows(groups: Groups, day):
-    """The events that hold the state, at the end of `day`, of each member counted then in
-    the groups (grouped by "counted_after__path").
+    """One row for each member counted in the groups at the end of `day`, in the organisation
+    that counted them (grouped by "organization__path").
 
-    Each member's last event on or before the day holds their state then; the same rule as
-    members.selectors.counted_on, grouped."""
-    later = MemberEvent.objects.filter(
-        member=OuterRef("member"), occurred_on__lte=day, sequence__gt=OuterRef("sequence")
-    )
-    return (
-        MemberEvent.objects.filter(occurred_on__lte=day, counted_after__isnull=False)
-        .filter(groups.within("counted_after__path"))
-        .exclude(Exists(later))
-    )
+    Each member's last event on or before the day holds their state then (the rule of
+    members.selectors.counted_on); read from its summary, the counted intervals, which hold one
+    row per member counted on the day."""
+    return CountedInterval.objects.on(day).filter(groups.within("organization__path"))

@@ -106,9 +106,9 @@ def bieu5(root, period: Period) -> Lines:
     members = counted_rows(groups, day).order_by()
     by_type["members"].update(
         dict(
-            members.values("counted_after__unit_type")
+            members.values("organization__unit_type")
             .annotate(number=CountRows("pk"))
-            .values_list("counted_after__unit_type", "number")
+            .values_list("organization__unit_type", "number")
         )
     )
     totals["members"] = members.count()
