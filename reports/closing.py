@@ -25,9 +25,9 @@ from functools import cached_property
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
+from organizations.models import PartyOrganization
 from reports import figures as figures_module
 from reports import tables as tables_module
-from organizations.models import PartyOrganization
 from reports.metrics import REGISTRY, Metric
 from reports.models import ClosedPeriod, Correction
 from reports.periods import Period

@@ -61,17 +61,11 @@ def _by_enterprise(enterprise_id) -> Q:
 
 WATCHED: dict[type, Watch] = {
     # Its parent too: a new organisation's own path is written after post_save.
-    PartyOrganization: Watch(
-        ("founded_on", "ended_on"), lambda o: Q(pk=o.pk) | Q(pk=o.parent_id)
-    ),
+    PartyOrganization: Watch(("founded_on", "ended_on"), lambda o: Q(pk=o.pk) | Q(pk=o.parent_id)),
     EnterpriseLink: Watch(("started_on", "ended_on"), lambda o: Q(pk=o.organization_id)),
-    EnterpriseState: Watch(
-        ("valid_from", "valid_to"), lambda o: _by_enterprise(o.enterprise_id)
-    ),
+    EnterpriseState: Watch(("valid_from", "valid_to"), lambda o: _by_enterprise(o.enterprise_id)),
     WorkforceSnapshot: Watch(("counted_on",), lambda o: _by_enterprise(o.enterprise_id)),
-    MassOrganization: Watch(
-        ("founded_on", "ended_on"), lambda o: _by_enterprise(o.enterprise_id)
-    ),
+    MassOrganization: Watch(("founded_on", "ended_on"), lambda o: _by_enterprise(o.enterprise_id)),
     MembershipCount: Watch(
         ("counted_on",), lambda o: Q(zones__enterprises__mass_organizations=o.organization_id)
     ),
@@ -127,7 +121,11 @@ def _moving(sender, instance, raw=False, **kwargs):
     """Before an organisation is saved under another parent: its path until now (one query,
     on a move only)."""
     before = getattr(instance, ORIGINAL, {})
-    if not raw and instance.pk and before.get("parent_id", instance.parent_id) != instance.parent_id:
+    if (
+        not raw
+        and instance.pk
+        and before.get("parent_id", instance.parent_id) != instance.parent_id
+    ):
         old = PartyOrganization.objects.filter(pk=instance.pk).values_list("path", flat=True)
         before["path"] = old.first() or ""
 
@@ -160,7 +158,9 @@ def _deleted(sender, instance, **kwargs):
     watch = WATCHED[sender]
     days = [getattr(instance, name) for name in watch.dates]
     closings = _closings(days, watch.organizations(instance))
-    _record(closings, instance=instance, action=CorrectionAction.DELETED, days=days, by=actor.current())
+    _record(
+        closings, instance=instance, action=CorrectionAction.DELETED, days=days, by=actor.current()
+    )
 
 
 def _ancestor_paths(path: str) -> list[str]:

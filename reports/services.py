@@ -51,9 +51,7 @@ def may_close(by, committee) -> bool:
         return True
     profile = access.staff_profile(by)
     return (
-        profile is not None
-        and profile.role in CLOSERS
-        and profile.organization_id == committee.pk
+        profile is not None and profile.role in CLOSERS and profile.organization_id == committee.pk
     )
 
 
@@ -207,10 +205,7 @@ def period_reopen(*, closed: ClosedPeriod, by, reason: str) -> ClosedPeriod:
         )
     if len(reason) > REASON_MAX:
         raise ValidationError(
-            {
-                "reopen_reason": _("Keep the reason under %(max)d characters.")
-                % {"max": REASON_MAX}
-            },
+            {"reopen_reason": _("Keep the reason under %(max)d characters.") % {"max": REASON_MAX}},
             code="max_length",
         )
     with transaction.atomic():

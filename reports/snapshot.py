@@ -17,6 +17,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from organizations.models import (
+    Enterprise,
     EnterpriseLink,
     EnterpriseState,
     MassKind,
@@ -24,7 +25,6 @@ from organizations.models import (
     PartyOrganization,
     WorkforceSnapshot,
 )
-from organizations.models import Enterprise
 
 CHUNK = 5000
 ORGANIZATION_COLUMNS = ["id", "code", "path", "parent_id", "name", "kind", "unit_type"]

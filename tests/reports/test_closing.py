@@ -118,9 +118,9 @@ def test_a_correction_after_closing_shows_as_an_adjustment_in_the_next_period(ye
     tree = year_2025.tree
     closed = period_close(committee=tree.committee, period=YEAR, by=staff)
     stored_end = tables.build(tree.committee, YEAR)["bieu1"].row("end").this
-    assert stored_end == tables.build(tree.committee, YEAR, from_records=True)["bieu1"].row(
-        "end"
-    ).this
+    assert (
+        stored_end == tables.build(tree.committee, YEAR, from_records=True)["bieu1"].row("end").this
+    )
 
     # A death on 01/08/2025, recorded by the staff after the closing.
     member_services.member_event_add(
@@ -191,8 +191,9 @@ def test_a_month_closes_after_the_year_before(year_2025, staff):
         period_close(committee=tree.committee, period=quarter, by=staff)
     assert "trùng" in refused.value.messages[0]
     february = period_close(committee=tree.committee, period=Period.month(2026, 2), by=staff)
-    assert february.figures["tables"]["bieu1"]["rows"][0]["this"]["value"] == (
-        january.figures["tables"]["bieu1"]["rows"][-1]["this"]["value"]
+    assert (
+        february.figures["tables"]["bieu1"]["rows"][0]["this"]["value"]
+        == (january.figures["tables"]["bieu1"]["rows"][-1]["this"]["value"])
     )
 
 
