@@ -4,9 +4,12 @@ when; the start of a period is the end of the closed one before; only the body a
 """
 
 import datetime
+import json
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from kcn_party import actor
 from members import services as member_services
@@ -28,6 +31,12 @@ from tests.reports.builders import D
 pytestmark = pytest.mark.django_db
 
 YEAR = Period.year(2025)
+
+
+def report(*args) -> dict:
+    out = StringIO()
+    call_command("report_figures", *args, stdout=out)
+    return json.loads(out.getvalue())
 
 
 def variants():
@@ -323,3 +332,31 @@ def test_the_actor_of_a_write_outside_the_members_services(year_2025, staff):
         enterprise=tree.world.enterprise, counted_on=datetime.date(2025, 7, 31), workers=1310
     )
     assert closed.corrections.order_by("pk").last().recorded_by is None
+
+
+def test_the_command_gives_the_stored_year_and_the_adjustments_of_the_next(year_2025, staff):
+    tree = year_2025.tree
+    before = report("--committee", tree.committee.code, "--year", "2025")
+    period_close(committee=tree.committee, period=YEAR, by=staff)
+    member_services.member_event_add(
+        event=MemberEvent(
+            member=year_2025.a_old_2, kind=EventKind.DEATH, occurred_on=D(2025, 8, 1)
+        ),
+        by=staff,
+    )
+    closed = report("--committee", tree.committee.code, "--year", "2025")
+    assert closed["closed"]["closed_by"] == "bg-canbo"
+    assert closed["metrics"] == before["metrics"] and closed["tables"] == before["tables"]
+    assert closed["adjustments"] is None
+
+    following = report("--committee", tree.committee.code, "--year", "2026")
+    assert following["closed"] is None
+    [correction] = following["adjustments"]["corrections"]
+    assert (correction["made_by"], correction["dated"]) == ("bg-canbo", "2025-08-01")
+    counted = next(
+        d for d in following["adjustments"]["differences"] if d["key"] == "members_counted"
+    )
+    assert counted["now"]["value"] == counted["stored"]["value"] - 1
+    start, adjustment = following["tables"]["bieu1"]["rows"][:2]
+    assert start["this"]["value"] == closed["tables"]["bieu1"]["rows"][-1]["this"]["value"]
+    assert adjustment["key"] == "adjustment" and adjustment["this"]["value"] == -1
