@@ -237,16 +237,3 @@ def adjustments_into(root, period: Period) -> Adjustments | None:
     there is one."""
     previous = lookup(root, period).before(period)
     return adjustments(previous) if previous else None
-
-
-__all__ = [
-    "ADJUSTMENT",
-    "Adjustments",
-    "Closings",
-    "Difference",
-    "adjustments",
-    "adjustments_into",
-    "lookup",
-    "stored_values",
-    "value_of",
-]
