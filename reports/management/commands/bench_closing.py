@@ -1,11 +1,12 @@
-"""python manage.py bench_closing [--organizations N] [--enterprises N] [--keep]
+"""python manage.py bench_closing [--organizations N] [--enterprises N] [--step STEP] [--trace]
 
 The peak memory and the time of closing a year (reports.services.period_close) for one
 committee holding the national counts of organisations and enterprises (docs/benchmarks.md,
 "Closing a period"). It writes the generated records in bulk into the database it is pointed
 at — run it against a scratch database, never one with real records — and deletes them
-afterwards unless --keep. The figures benchmark (issue 10, point 7) may time period_close on
-its own national data instead; this command stands alone.
+afterwards (`--step all`); run the steps one by one to measure the closing's peak alone.
+The figures benchmark (issue 10, point 7) may time period_close on its own national data
+instead; this command stands alone.
 """
 
 from __future__ import annotations
@@ -49,28 +50,49 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--organizations", type=int, default=50_000)
         parser.add_argument("--enterprises", type=int, default=300_000)
-        parser.add_argument("--keep", action="store_true")
+        parser.add_argument(
+            "--step",
+            choices=("all", "generate", "close", "delete"),
+            default="all",
+            help="generate (kept), close (the generated committee, in a fresh process: its "
+            "peak RSS is the closing's), delete; all: the three in one process.",
+        )
+        parser.add_argument(
+            "--trace", action="store_true", help="Also count Python's allocations (slower)."
+        )
 
     def handle(self, *args, **options):
-        started = time.perf_counter()
-        committee = self._generate(options["organizations"], options["enterprises"])
-        self.stdout.write(f"generated in {time.perf_counter() - started:.1f} s")
+        step = options["step"]
+        if step in ("all", "generate"):
+            started = time.perf_counter()
+            self._generate(options["organizations"], options["enterprises"])
+            self.stdout.write(f"generated in {time.perf_counter() - started:.1f} s")
+        committee = PartyOrganization.objects.get(code="BENCH-KCN")
+        if step in ("all", "close"):
+            self._close(committee, options["trace"])
+        if step in ("all", "delete"):
+            self._delete(committee)
+
+    def _close(self, committee, trace: bool) -> None:
+        ClosedPeriod.objects.filter(committee=committee).delete()
         rss_before = _peak_mib()
-        tracemalloc.start()
+        if trace:
+            tracemalloc.start()
         started = time.perf_counter()
         closed = period_close(committee=committee, period=Period.year(2025), by=SYSTEM)
         took = time.perf_counter() - started
-        _current, python_peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        traced = ""
+        if trace:
+            traced = (
+                f"Python allocations at peak {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB; "
+            )
+            tracemalloc.stop()
         self.stdout.write(
-            f"period_close: {took:.1f} s; "
-            f"Python allocations at peak {python_peak / 2**20:.0f} MiB; "
+            f"period_close: {took:.1f} s; {traced}"
             f"process peak RSS {rss_before:.0f} MiB before, {_peak_mib():.0f} MiB after; "
             f"{len(closed.tree['organizations']['rows'])} organisations and "
             f"{len(closed.tree['enterprises']['rows'])} enterprises in the snapshot"
         )
-        if not options["keep"]:
-            self._delete(committee)
 
     @transaction.atomic
     def _generate(self, organizations: int, enterprises: int) -> PartyOrganization:
