@@ -172,6 +172,10 @@ def period_close(*, committee: PartyOrganization, period: Period, by) -> ClosedP
     # Closings of one committee one at a time: the checks below see the last one.
     PartyOrganization.objects.select_for_update().filter(pk=committee.pk).first()
     period_close_check(committee=committee, period=period, by=by)
+    # The figures first, then the snapshot: what the figures' computation takes is given back
+    # before the snapshot's rows are read, so the peak is the larger of the two, not their sum.
+    figures = period_figures(committee, period)
+    tree = snapshot.take(committee, period.start, period.end)
     closed = ClosedPeriod(
         committee=committee,
         kind=period.kind,
@@ -179,8 +183,8 @@ def period_close(*, committee: PartyOrganization, period: Period, by) -> ClosedP
         end=period.end,
         closed_at=timezone.now(),
         closed_by=actor.account(by),
-        figures=period_figures(committee, period),
-        tree=snapshot.take(committee, period.start, period.end),
+        figures=figures,
+        tree=tree,
     )
     closed.full_clean(exclude=["figures", "tree"])
     closed.save()

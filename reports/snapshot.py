@@ -4,15 +4,17 @@ ownership, workers and coverage. The records keep only today's tree (a cell move
 grassroots committee takes its path with it), so this is what tells, later, how the closed
 period's figures were drawn.
 
-Rows are lists under a list of column names, not one dict each: a national closing holds
-tens of thousands of organisations and hundreds of thousands of enterprises, and lists of
-short values keep it compact in memory and in the database. Read in chunks from one query
+Rows are tuples (JSON arrays) under a list of column names, not one dict each, and the few
+distinct codes (status, ownership, kind) are shared strings: a national closing holds tens of
+thousands of organisations and hundreds of thousands of enterprises, and this keeps it compact
+in memory and in the database. Read in chunks from one query
 per kind of record, with the state on the day as subqueries, never a query per row.
 """
 
 from __future__ import annotations
 
 import datetime
+import sys
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
@@ -57,7 +59,16 @@ def organizations(committee, start: datetime.date, end: datetime.date) -> list[l
         .order_by("path")
         .values_list(*ORGANIZATION_COLUMNS)
     )
-    return [list(row) for row in rows.iterator(chunk_size=CHUNK)]
+    return [_shared(row, (5, 6)) for row in rows.iterator(chunk_size=CHUNK)]
+
+
+def _shared(row: tuple, columns: tuple[int, ...]) -> tuple:
+    """`row` with the codes at `columns` (a status, a kind: a handful of values) shared rather
+    than one copy per row: hundreds of thousands of rows hold a few distinct strings."""
+    return tuple(
+        sys.intern(value) if i in columns and isinstance(value, str) else value
+        for i, value in enumerate(row)
+    )
 
 
 def enterprises(committee, day: datetime.date) -> list[list]:
@@ -100,7 +111,7 @@ def enterprises(committee, day: datetime.date) -> list[list]:
             "union_covered",
         )
     )
-    return [list(row) for row in rows.iterator(chunk_size=CHUNK)]
+    return [_shared(row, (4, 5)) for row in rows.iterator(chunk_size=CHUNK)]
 
 
 def take(committee, start: datetime.date, end: datetime.date) -> dict:
