@@ -83,7 +83,8 @@ class Command(BaseCommand):
             self._delete(committee)
 
     def _close(self, committee, trace: bool) -> None:
-        ClosedPeriod.objects.filter(committee=committee).delete()
+        # Without its stored JSON: loading a national closing to delete it would be measured.
+        ClosedPeriod.objects.filter(committee=committee).defer("figures", "tree").delete()
         rss_before = _peak_mib()
         if trace:
             tracemalloc.start()
@@ -201,7 +202,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _delete(self, committee: PartyOrganization) -> None:
-        ClosedPeriod.objects.filter(committee=committee).delete()
+        # Without its stored JSON: loading a national closing to delete it would be measured.
+        ClosedPeriod.objects.filter(committee=committee).defer("figures", "tree").delete()
         enterprises = Enterprise.objects.filter(zone__committee=committee)
         MassOrganization.objects.filter(enterprise__in=enterprises).delete()
         EnterpriseLink.objects.filter(enterprise__in=enterprises).delete()
