@@ -19,6 +19,7 @@ from members.models import (
     Sex,
 )
 from members.models.events import ADMISSION_FACTS
+from members.models.intervals import CountedInterval, intervals_of
 from members.signals import events_written
 from organizations.access import may_write_in
 from organizations.models import PartyOrganization
@@ -143,6 +144,7 @@ def store_timeline(
         if event.pk is not None and not any(event is e for e in new):
             event.save()
     MemberEvent.objects.bulk_update(stored, DERIVED_FIELDS)
+    _store_intervals(member, ordered)
     written = [*new, *(e for e, _names in changed if not any(e is n for n in new))]
     if written:
         events_written.send(sender=MemberEvent, events=written, before=before, deleted=(), by=by)
@@ -152,6 +154,18 @@ def store_timeline(
         if candidate is not None and candidate.stage != candidate.derived_stage():
             candidate.save(update_fields=["stage"])
     return member
+
+
+def _store_intervals(member: Member, ordered: list[MemberEvent]) -> None:
+    """Keep the member's counted intervals (members.models.intervals) the events' summary:
+    replaced whole on every change of the timeline, so that they stay exact."""
+    CountedInterval.objects.filter(member=member)._raw_delete(CountedInterval.objects.db)
+    CountedInterval.objects.bulk_create(
+        CountedInterval(
+            member=member, organization_id=organization_id, counted_from=start, counted_until=end
+        )
+        for organization_id, start, end in intervals_of(ordered)
+    )
 
 
 def _admission_facts(member: Member, events) -> None:
