@@ -152,11 +152,10 @@ def members_counted(groups: Groups, period: Period) -> dict[int, Count]:
 
 
 def counted_rows(groups: Groups, day):
-    """One row per member counted in the groups at the end of `day`, grouped by
-    "organization__path" (the cell that counts them; "organization__unit_type", its unit
-    type).
+    """One row for each member counted in the groups at the end of `day`, in the organisation
+    that counted them (grouped by "organization__path").
 
     Each member's last event on or before the day holds their state then (the rule of
-    members.selectors.counted_on); these are its summary, the counted intervals that hold the
-    day (members/models/intervals.py), which members.services keeps equal to the events."""
+    members.selectors.counted_on); read from its summary, the counted intervals, which hold one
+    row per member counted on the day."""
     return CountedInterval.objects.on(day).filter(groups.within("organization__path"))
