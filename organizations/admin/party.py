@@ -141,6 +141,7 @@ class PartyOrganizationForm(forms.ModelForm):
             "founding_body",
             "founding_reason",
             "founding_members",
+            "founding_organizations",
             "size_exception_decision",
             "chosen_unit_type",
             "ended_on",
@@ -288,6 +289,7 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
                     "founding_body",
                     "founding_reason",
                     "founding_members",
+                    "founding_organizations",
                     "size_exception_decision",
                 ]
             },
