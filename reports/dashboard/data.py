@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kcn_party.dates import short_date
 from reports import figures as figures_module
@@ -60,6 +61,7 @@ class KeyFigure:
     """A figure as the page shows it (a Figure's metric is callable, which templates call)."""
 
     key: str
+    params: dict
     label: str
     definition: str
     value: Value
@@ -70,6 +72,7 @@ class KeyFigure:
     def of(cls, figure) -> KeyFigure:
         return cls(
             figure.key,
+            dict(figure.params),
             figure.label,
             str(figure.metric.definition),
             figure.value,
@@ -257,8 +260,8 @@ class Monthly:
         ]
         if has_target:
             datasets += [
-                {"label": _("Target"), "data": [_float(p.target) for p in self.points]},
-                {"label": _("Pace"), "data": [_float(p.pace) for p in self.points]},
+                {"label": pgettext("dashboard", "Target"), "data": [_float(p.target) for p in self.points]},
+                {"label": pgettext("dashboard", "Pace"), "data": [_float(p.pace) for p in self.points]},
             ]
         return {
             "type": "line",
@@ -294,7 +297,7 @@ def build_monthly(figures, focus, target_rows) -> Monthly:
         if target is not None:
             goal = Decimal(target.minimum)
             share = period.elapsed_share(day)
-            pace = rounded(Fraction(goal) * share.numerator / share.denominator / 100)
+            pace = rounded(Fraction(goal) * share.numerator / share.denominator)
         points.append(MonthlyPoint(day, actual, before, goal, pace))
     return Monthly(str(focus.label), focus.kind == registry.PERIOD, points)
 
@@ -347,7 +350,7 @@ def build_coverage(figures) -> list[CoverageGroup]:
 
 
 def _parameter_name(name: str) -> str:
-    names = {"group": _("ownership group"), "band": _("size band")}
+    names = {"group": pgettext("dashboard", "ownership group"), "band": pgettext("dashboard", "size band")}
     return str(names.get(name, name))
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -142,7 +143,7 @@ def caption(root, period, as_of) -> tuple[str, ...]:
 
 def figure_headers() -> list[str]:
     return [
-        _("Figure"),
+        pgettext("dashboard", "Figure"),
         *value_headers(_("This period")),
         *value_headers(_("Same period last year")),
         _("% of the same period last year"),
@@ -151,15 +152,15 @@ def figure_headers() -> list[str]:
 
 def target_sheet(rows, head) -> Sheet:
     headers = [
-        _("Target"),
-        _("Actual"),
-        _("Target figure"),
-        _("Minimum"),
-        _("Maximum"),
-        _("% achieved"),
+        pgettext("dashboard", "Target"),
+        pgettext("dashboard", "Actual"),
+        pgettext("dashboard", "Target figure"),
+        pgettext("dashboard", "Minimum"),
+        pgettext("dashboard", "Maximum"),
+        pgettext("dashboard", "Achieved"),
         _("Status"),
-        _("Pace"),
-        _("Source document"),
+        pgettext("dashboard", "Pace"),
+        pgettext("dashboard", "Source document"),
     ]
     body = [
         [
@@ -175,7 +176,7 @@ def target_sheet(rows, head) -> Sheet:
         ]
         for row in rows
     ]
-    return Sheet(_("Targets"), headers, body, head)
+    return Sheet(pgettext("dashboard", "Targets"), headers, body, head)
 
 
 def dashboard_sheets(dashboard) -> list[Sheet]:
@@ -186,7 +187,7 @@ def dashboard_sheets(dashboard) -> list[Sheet]:
         sheets.append(target_sheet(dashboard.targets, head))
     sheets.append(
         Sheet(
-            _("Key figures"),
+            pgettext("dashboard", "Key figures"),
             figure_headers(),
             [
                 [
@@ -203,7 +204,7 @@ def dashboard_sheets(dashboard) -> list[Sheet]:
     breakdown = dashboard.breakdown
     focus = breakdown.label
     headers = [
-        _("Sub-organisation"),
+        pgettext("dashboard", "Sub-organisation"),
         focus,
         _("Share of the whole (%)"),
         _("Same period last year"),
@@ -212,7 +213,7 @@ def dashboard_sheets(dashboard) -> list[Sheet]:
     ]
     sheets.append(
         Sheet(
-            _("By sub-organisation"),
+            pgettext("dashboard", "By sub-organisation"),
             headers,
             [
                 [
@@ -231,8 +232,8 @@ def dashboard_sheets(dashboard) -> list[Sheet]:
     monthly = dashboard.monthly
     sheets.append(
         Sheet(
-            _("Month by month"),
-            [_("Up to"), _("This period"), _("Same period last year"), _("Target"), _("Pace")],
+            pgettext("dashboard", "Month by month"),
+            [pgettext("dashboard", "Up to"), _("This period"), _("Same period last year"), pgettext("dashboard", "Target"), pgettext("dashboard", "Pace")],
             [
                 [
                     point.label,
@@ -250,7 +251,7 @@ def dashboard_sheets(dashboard) -> list[Sheet]:
         sheets.append(
             Sheet(
                 group.title,
-                [_("Group"), *(f"{label} (%)" for label in group.labels)],
+                [pgettext("dashboard", "Group"), *(f"{label} (%)" for label in group.labels)],
                 [[row.label, *(value_cells(v)[0] for v in row.values)] for row in group.rows],
                 head,
             )

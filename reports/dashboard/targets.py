@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reports.values import Value
 
@@ -27,11 +27,18 @@ PROVIDER = "reports.targets.dashboard.target_rows"
 
 # The status rule's three outcomes (issue 11 point 2), with their traffic lights.
 BELOW, MET, EXCEEDED = "below", "met", "exceeded"
-STATUS_LABELS = {BELOW: _("not met"), MET: _("met"), EXCEEDED: _("exceeded")}
+STATUS_LABELS = {
+    BELOW: pgettext_lazy("target status", "not met"),
+    MET: pgettext_lazy("target status", "met"),
+    EXCEEDED: pgettext_lazy("target status", "exceeded"),
+}
 STATUS_LIGHTS = {BELOW: "red", MET: "green", EXCEEDED: "blue"}
 # The pace of a running period: on track or behind the elapsed share of the period.
 ON_TRACK, BEHIND = "on_track", "behind"
-PACE_LABELS = {ON_TRACK: _("on track"), BEHIND: _("behind schedule")}
+PACE_LABELS = {
+    ON_TRACK: pgettext_lazy("target pace", "on track"),
+    BEHIND: pgettext_lazy("target pace", "behind schedule"),
+}
 PACE_LIGHTS = {ON_TRACK: "green", BEHIND: "amber"}
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from organizations.access import Role, role_of
@@ -199,7 +200,7 @@ def _opportunity_sheet(key: str, rows, min_workers: int, head) -> exports.Sheet:
         return exports.Sheet(
             _("Enterprises with %(workers)s or more workers, a union and no party organisation")
             % {"workers": min_workers},
-            [_("Enterprise"), _("Tax code"), _("Zone"), _("Workers"), _("Workers counted on")],
+            [pgettext("dashboard", "Enterprise"), _("Tax code"), pgettext("dashboard", "Zone"), pgettext("dashboard", "Workers"), pgettext("dashboard", "Workers counted on")],
             [
                 [e.name, e.tax_code, e.zone.name, e.latest_workers, e.latest_workers_on]
                 for e in rows
@@ -209,13 +210,13 @@ def _opportunity_sheet(key: str, rows, min_workers: int, head) -> exports.Sheet:
     if key == "employers":
         return exports.Sheet(
             _("Enterprises where members work, without a party organisation"),
-            [_("Enterprise"), _("Tax code"), _("Zone"), _("Members working there")],
+            [pgettext("dashboard", "Enterprise"), _("Tax code"), pgettext("dashboard", "Zone"), pgettext("dashboard", "Members working there")],
             [[r.name, r.tax_code, r.zone, r.members] for r in rows],
             head,
         )
     return exports.Sheet(
         _("Members working in the zones' enterprises but counted elsewhere"),
-        [_("Enterprise"), _("Tax code"), _("Zone"), _("Counted in"), _("Members")],
+        [pgettext("dashboard", "Enterprise"), _("Tax code"), pgettext("dashboard", "Zone"), pgettext("dashboard", "Counted in"), pgettext("dashboard", "Members")],
         [[r.name, r.tax_code, r.zone, r.counted_in, r.members] for r in rows],
         head,
     )
