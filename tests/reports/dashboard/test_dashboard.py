@@ -30,7 +30,11 @@ def test_key_figures_are_the_figures_layers_beside_last_year(year_2025, leader_c
     assert response.status_code == 200
     board = response.context["board"]
     expected = figures_module.compute(year_2025.tree.committee, Period.year(2025))
-    shown = {figure.key: figure for figure in board.key_figures if figure.params.get("of_which", "all") == "all"}
+    shown = {
+        figure.key: figure
+        for figure in board.key_figures
+        if figure.params.get("of_which", "all") == "all"
+    }
     assert shown["members_admitted"].value == expected.get("members_admitted").value == Count(5)
     assert shown["members_admitted"].last_year == Count(2)
     assert shown["members_admitted"].change_percent == Decimal("250.00")
