@@ -44,7 +44,7 @@
             }
           }
         },
-        scales: { y: { beginAtZero: true, suggestedMax: line ? undefined : 100 } }
+        scales: { y: { beginAtZero: true, suggestedMax: line ? undefined : 100, ticks: { precision: 0 } } }
       }
     });
   });
