@@ -260,8 +260,14 @@ class Monthly:
         ]
         if has_target:
             datasets += [
-                {"label": pgettext("dashboard", "Target"), "data": [_float(p.target) for p in self.points]},
-                {"label": pgettext("dashboard", "Pace"), "data": [_float(p.pace) for p in self.points]},
+                {
+                    "label": pgettext("dashboard", "Target"),
+                    "data": [_float(p.target) for p in self.points],
+                },
+                {
+                    "label": pgettext("dashboard", "Pace"),
+                    "data": [_float(p.pace) for p in self.points],
+                },
             ]
         return {
             "type": "line",
@@ -350,7 +356,10 @@ def build_coverage(figures) -> list[CoverageGroup]:
 
 
 def _parameter_name(name: str) -> str:
-    names = {"group": pgettext("dashboard", "ownership group"), "band": pgettext("dashboard", "size band")}
+    names = {
+        "group": pgettext("dashboard", "ownership group"),
+        "band": pgettext("dashboard", "size band"),
+    }
     return str(names.get(name, name))
 
 

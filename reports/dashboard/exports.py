@@ -233,7 +233,13 @@ def dashboard_sheets(dashboard) -> list[Sheet]:
     sheets.append(
         Sheet(
             pgettext("dashboard", "Month by month"),
-            [pgettext("dashboard", "Up to"), _("This period"), _("Same period last year"), pgettext("dashboard", "Target"), pgettext("dashboard", "Pace")],
+            [
+                pgettext("dashboard", "Up to"),
+                _("This period"),
+                _("Same period last year"),
+                pgettext("dashboard", "Target"),
+                pgettext("dashboard", "Pace"),
+            ],
             [
                 [
                     point.label,

@@ -200,7 +200,13 @@ def _opportunity_sheet(key: str, rows, min_workers: int, head) -> exports.Sheet:
         return exports.Sheet(
             _("Enterprises with %(workers)s or more workers, a union and no party organisation")
             % {"workers": min_workers},
-            [pgettext("dashboard", "Enterprise"), _("Tax code"), pgettext("dashboard", "Zone"), pgettext("dashboard", "Workers"), pgettext("dashboard", "Workers counted on")],
+            [
+                pgettext("dashboard", "Enterprise"),
+                _("Tax code"),
+                pgettext("dashboard", "Zone"),
+                pgettext("dashboard", "Workers"),
+                pgettext("dashboard", "Workers counted on"),
+            ],
             [
                 [e.name, e.tax_code, e.zone.name, e.latest_workers, e.latest_workers_on]
                 for e in rows
@@ -210,13 +216,24 @@ def _opportunity_sheet(key: str, rows, min_workers: int, head) -> exports.Sheet:
     if key == "employers":
         return exports.Sheet(
             _("Enterprises where members work, without a party organisation"),
-            [pgettext("dashboard", "Enterprise"), _("Tax code"), pgettext("dashboard", "Zone"), pgettext("dashboard", "Members working there")],
+            [
+                pgettext("dashboard", "Enterprise"),
+                _("Tax code"),
+                pgettext("dashboard", "Zone"),
+                pgettext("dashboard", "Members working there"),
+            ],
             [[r.name, r.tax_code, r.zone, r.members] for r in rows],
             head,
         )
     return exports.Sheet(
         _("Members working in the zones' enterprises but counted elsewhere"),
-        [pgettext("dashboard", "Enterprise"), _("Tax code"), pgettext("dashboard", "Zone"), pgettext("dashboard", "Counted in"), pgettext("dashboard", "Members")],
+        [
+            pgettext("dashboard", "Enterprise"),
+            _("Tax code"),
+            pgettext("dashboard", "Zone"),
+            pgettext("dashboard", "Counted in"),
+            pgettext("dashboard", "Members"),
+        ],
         [[r.name, r.tax_code, r.zone, r.counted_in, r.members] for r in rows],
         head,
     )

@@ -7,6 +7,7 @@ import io
 import json
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -110,7 +111,7 @@ def test_the_print_view_has_one_page_per_table_with_the_committee_period_and_dat
 def test_the_stylesheet_prints_a4_one_table_a_page():
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("reports/reports.css"), encoding="utf-8").read()
+    css = Path(finders.find("reports/reports.css")).read_text(encoding="utf-8")
     assert "size: A4" in css and "break-after: page" in css
 
 
