@@ -274,6 +274,61 @@ def test_the_targets_slot_shows_each_target_with_status_and_pace(
     assert board.monthly.points[0].pace == Decimal("2.55")  # 30 × 31/365
 
 
+def test_the_targets_modules_results_become_rows_with_their_parts():
+    """reports.targets.evaluation.evaluate gives TargetResults (target, value, assessment):
+    the root's own targets become rows, the parts of a split one go with it by child id."""
+    from types import SimpleNamespace as Fake
+
+    from reports.metrics import get
+
+    metric = get("members_admitted")
+
+    def result(pk, organization_id, parent_id, value, status, pace=None, achieved=None):
+        target = Fake(
+            pk=pk,
+            organization_id=organization_id,
+            parent_id=parent_id,
+            metric="members_admitted",
+            params={},
+            metric_object=metric,
+            label="Kết nạp đảng viên",
+            minimum=Decimal(30),
+            maximum=Decimal(50),
+            range_label="30–50",
+            source_id=7 if parent_id is None else None,
+            source="09-NQ/ĐU",
+        )
+        assessment = Fake(
+            status=Fake(value=status),
+            achieved=achieved,
+            pace=Fake(value=pace) if pace else None,
+            expected=Decimal("27.53") if pace else None,
+        )
+        return Fake(target=target, value=Count(value), assessment=assessment)
+
+    root = Fake(pk=1)
+    rows = target_slot.rows_from_results(
+        [
+            result(10, 1, None, 36, "met", "on_pace", Decimal("120.00")),
+            result(11, 2, 10, 5, "not_met", achieved=Decimal("50.00")),
+            result(12, 3, None, 1, "exceeded"),  # a sub-organisation's own target: not ours
+        ],
+        root,
+    )
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.status, row.pace, row.light, row.pace_light) == (
+        "met",
+        "on_track",
+        "green",
+        "green",
+    )
+    assert row.params == {"of_which": "all"} and row.actual == Count(36)
+    assert (row.target_text, row.source, row.achieved) == ("30–50", "09-NQ/ĐU", Decimal("120.00"))
+    assert row.exceeded_by == Decimal("20.00")
+    assert list(row.parts) == [2] and row.parts[2].status == target_slot.BELOW
+
+
 def test_an_error_inside_the_targets_module_is_not_hidden(monkeypatch):
     def broken(path):
         raise ModuleNotFoundError("No module named 'openpyxl_missing'", name="openpyxl_missing")
