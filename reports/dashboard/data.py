@@ -127,7 +127,11 @@ def behind_first(rows: list[ChildRow]) -> list[ChildRow]:
 
 def build_breakdown(figures, focus, target_rows) -> BreakdownView:
     root, period = figures.root, figures.period
-    columns = [registry.get(key) for key in SUMMARY_KEYS if key in registry.REGISTRY]
+    columns = [
+        registry.get(key)
+        for key in SUMMARY_KEYS
+        if key in registry.REGISTRY and key != focus.key  # the focus has its own columns
+    ]
     keys = list(dict.fromkeys([focus.key, *(metric.key for metric in columns)]))
     this = figures_module.breakdown(root, period, keys=keys, as_of=figures.as_of)
     last = figures_module.breakdown(root, figures.last_year, keys=[focus.key])
@@ -302,6 +306,8 @@ def build_monthly(figures, focus, target_rows) -> Monthly:
         goal = pace = None
         if target is not None:
             goal = Decimal(target.minimum)
+            if goal == goal.to_integral_value():  # 30, not 30,00
+                goal = goal.quantize(Decimal(1))
             share = period.elapsed_share(day)
             pace = rounded(Fraction(goal) * share.numerator / share.denominator)
         points.append(MonthlyPoint(day, actual, before, goal, pace))

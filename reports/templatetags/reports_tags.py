@@ -13,9 +13,12 @@ NONE = "—"
 
 @register.filter
 def number(value):
-    """A count ("1.260") or a number with 2 decimals ("76,92"); "—" for none."""
+    """A count ("1.260") or a number with 2 decimals ("76,92"); "—" for none. A Decimal
+    without decimals (a target of 30) is shown as the count it is."""
     if value is None or value == "":
         return NONE
+    if isinstance(value, Decimal) and value.as_tuple().exponent >= 0:
+        value = int(value)
     if isinstance(value, Decimal | float):
         return number_format(value, 2, use_l10n=True, force_grouping=True)
     return number_format(value, use_l10n=True, force_grouping=True)
