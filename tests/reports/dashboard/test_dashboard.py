@@ -392,3 +392,18 @@ def test_an_outsider_admin_home_links_to_their_own_dashboard(bg, outsider):
     client = client_for(outsider)
     assert client.get(reverse("admin:index")).status_code == 200
     assert get(client, "year=2025").context["selection"].root.code == "HN-KCN"
+
+
+@pytest.mark.django_db
+def test_the_founding_figures_are_entered_once_on_the_committee(bg, staff_client):
+    from django.core.exceptions import ValidationError
+
+    page = staff_client.get(
+        reverse("admin:organizations_partyorganization_change", args=[bg.committee.pk])
+    ).content.decode()
+    assert 'name="founding_organizations"' in page
+    assert "Số tổ chức cơ sở đảng khi thành lập" in page
+    bg.committee.founding_organizations = -1
+    with pytest.raises(ValidationError) as refused:
+        bg.committee.full_clean()
+    assert "founding_organizations" in refused.value.message_dict
