@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from reports.tables import TABLES
 from tests.factories import PartyOrganizationFactory
 
 QUERY = "org=BG-KCN&year=2025"
@@ -98,7 +99,8 @@ def test_the_print_view_has_one_page_per_table_with_the_committee_period_and_dat
     year_2025, leader_client
 ):
     page = download(leader_client, "reports:print").content.decode()
-    assert page.count('class="print-page"') == 2 + 1  # the summary, the breakdown, Biểu 1
+    # The summary, the breakdown, and every table registered (Biểu 1, and any added).
+    assert page.count('class="print-page"') == 2 + len(TABLES)
     assert 'id="print-bieu1"' in page
     assert "Đảng bộ Các KCN Bắc Giang" in page
     assert "Báo cáo: Năm 2025 (01/01/2025 – 31/12/2025)" in page
