@@ -27,7 +27,7 @@ from reports import selectors
 from reports import tables as tables_module
 from reports.dashboard import data, exports
 from reports.dashboard import selection as selection_module
-from reports.periods import PeriodError
+from reports.periods import PeriodError, parse_date
 from reports.serialize import figures_data
 
 BAD_REQUEST = 400
@@ -106,11 +106,13 @@ def print_view(request):
 @require_GET
 def figures_json(request):
     """The same JSON as `manage.py report_figures --format json` (reports.serialize): every
-    figure beside the same period last year, and the tables. A bad period is
-    {"error": message} with status 400."""
+    figure beside the same period last year, and the tables; `as_of=dd/mm/yyyy` is the
+    command's `--as-of`. A bad period or date is {"error": message} with status 400."""
     selection = selection_module.read(request)
+    as_of_text = (request.GET.get("as_of") or "").strip()
     try:
-        figures = figures_module.compute(selection.root, selection.period())
+        as_of = parse_date(as_of_text) if as_of_text else None
+        figures = figures_module.compute(selection.root, selection.period(), as_of=as_of)
     except PeriodError as error:
         return JsonResponse({"error": error.message}, status=BAD_REQUEST)
     tables = tables_module.build(figures.root, figures.current, figures.last_year)

@@ -132,6 +132,21 @@ def test_the_json_endpoint_gives_what_report_figures_prints(year_2025, leader_cl
 
 
 @pytest.mark.django_db
+def test_the_json_takes_the_date_of_the_figures_as_the_command_does(year_2025, leader_client):
+    url = reverse("reports:figures_json")
+    data = leader_client.get(f"{url}?{QUERY}&as_of=30/06/2025").json()
+    out = StringIO()
+    call_command(
+        "report_figures", "--committee", "BG-KCN", "--year", "2025", "--as-of", "30/06/2025",
+        stdout=out,
+    )  # fmt: skip
+    assert data == json.loads(out.getvalue()) and data["as_of"] == "2025-06-30"
+    response = leader_client.get(f"{url}?{QUERY}&as_of=31/06/2025")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Hãy ghi ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025."}
+
+
+@pytest.mark.django_db
 def test_an_outsiders_json_is_404_not_an_empty_answer(year_2025, outsider_client):
     response = outsider_client.get(f"{reverse('reports:figures_json')}?{QUERY}")
     assert response.status_code == 404
