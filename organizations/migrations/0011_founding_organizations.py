@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0009_congresses'),
+        ('organizations', '0010_enterprise_name_index'),
     ]
 
     operations = [
