@@ -3,7 +3,8 @@ slot), the key figures (kỳ này | cùng kỳ | %), the breakdown by sub-organi
 behind first, the growth since founding, and the charts' data with their tables.
 
 The figures come from the figures layer only (reports.figures, and the registry's metrics for
-the monthly points); the lists of records from reports.selectors. The number of queries
+the breakdown of the figures shown and the monthly points); the lists of records from
+reports.selectors. The number of queries
 depends on the period's length and the registry, never on the data.
 """
 
@@ -126,21 +127,26 @@ def behind_first(rows: list[ChildRow]) -> list[ChildRow]:
 
 
 def build_breakdown(figures, focus, target_rows) -> BreakdownView:
-    root, period = figures.root, figures.period
+    root = figures.root
     columns = [
         registry.get(key)
         for key in SUMMARY_KEYS
         if key in registry.REGISTRY and key != focus.key  # the focus has its own columns
     ]
-    keys = list(dict.fromkeys([focus.key, *(metric.key for metric in columns)]))
-    this = figures_module.breakdown(root, period, keys=keys, as_of=figures.as_of)
-    last = figures_module.breakdown(root, figures.last_year, keys=[focus.key])
-    whole = figures.get(focus.key).value
+    # As figures.breakdown, for the figures shown only (each at its parameters' defaults, not
+    # every "of which"): one GROUP BY per figure, this period and, for the focus, last year.
+    children = registry.children_in(root, figures.current)
+    this = {
+        metric.key: metric(root, figures.current, by_child=True, children=children)
+        for metric in [focus, *columns]
+    }
+    earlier = focus(root, figures.last_year, by_child=True, children=children)
+    whole = figures.get(focus.key, **focus.checked({})).value
     target = target_slot.row_for(target_rows, focus.key, focus.checked({}))
     parts = dict(getattr(target, "parts", {}) or {}) if target else {}
-    values, earlier = this.get(focus.key), last.get(focus.key)
+    values = this[focus.key]
     rows = []
-    for child in this.children:
+    for child in children:
         value = values.get(child.pk, focus.zero())
         before = earlier.get(child.pk, focus.zero())
         share = (
@@ -148,7 +154,7 @@ def build_breakdown(figures, focus, target_rows) -> BreakdownView:
             if isinstance(value, Count) and isinstance(whole, Count)
             else None
         )
-        others = [this.get(metric.key).get(child.pk, metric.zero()) for metric in columns]
+        others = [this[metric.key].get(child.pk, metric.zero()) for metric in columns]
         rows.append(
             ChildRow(
                 child, value, share, before, change(value, before), parts.get(child.pk), others
