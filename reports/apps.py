@@ -6,6 +6,17 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
 
-    # What the roles work on (see organizations.access.DECLARATIONS): none of its models yet.
+    # What the roles work on (see organizations.access.DECLARATIONS). Closed periods and their
+    # corrections are written only by reports.services and reports.corrections; every role
+    # looks at them, and the admin lets a committee's staff close and the body above reopen
+    # through those services.
     data_models = ()
     deletable_models = ()
+    record_models = ("ClosedPeriod", "Correction")
+
+    def ready(self):
+        # The records' writes tell which closed periods they correct (reports.corrections);
+        # members and organizations never import reports.
+        from reports import corrections
+
+        corrections.connect()

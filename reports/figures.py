@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
+from reports import closing
 from reports.metrics import Metric, children_in, get, metrics
 from reports.periods import Period, PeriodError
 from reports.values import Value, change
@@ -50,6 +51,8 @@ class Figures:
     current: Period  # the period cut at `as_of`: what is computed
     last_year: Period  # the same period last year (cut a year earlier)
     figures: list[Figure] = field(default_factory=list)
+    # The closing the figures were read from (reports.closing), None when computed.
+    closed: object = None
 
     def get(self, key: str, **params) -> Figure:
         for figure in self.figures:
@@ -83,26 +86,41 @@ def as_of_date(period: Period, as_of: datetime.date | None = None) -> datetime.d
     return as_of
 
 
-def compute(root, period: Period, keys=None, as_of: datetime.date | None = None) -> Figures:
+def compute(
+    root,
+    period: Period,
+    keys=None,
+    as_of: datetime.date | None = None,
+    *,
+    from_records: bool = False,
+) -> Figures:
     """Every metric (or those of `keys`), each of its parameter values, of `root`'s subtree for
     `period` up to `as_of` (default: its end, or today in a running period), and the same for
-    the same period last year. Two queries per metric and parameter value, whatever the data.
-    A PeriodError if the date of the figures does not fit the period."""
+    the same period last year. Two queries per metric and parameter value, whatever the data,
+    and one for the closings.
+
+    A period `root` has closed is read from its closing (`figures.closed`), never recomputed;
+    a same period last year that is closed gives its stored figures. `from_records` computes
+    from the records all the same (the adjustments compare the two). A PeriodError if the date
+    of the figures does not fit the period."""
     as_of = as_of_date(period, as_of)
     current = period.until(as_of)
     last_year = current.same_period_last_year()
+    closings = closing.Closings() if from_records else closing.lookup(root, current, last_year)
+    closed = closings.exact(current)
+    stored = closing.stored_values(closed) if closed else {}
+    stored_last = closing.stored_values(closed, "last_year") if closed else {}
+    if not closed:
+        stored_last = closings.values(last_year) or {}
     figures = []
     for metric in metrics(keys):
         for params in metric.variants():
-            figures.append(
-                Figure(
-                    metric=metric,
-                    params=params,
-                    value=metric(root, current, **params)[root.pk],
-                    last_year=metric(root, last_year, **params)[root.pk],
-                )
-            )
-    return Figures(root, period, as_of, current, last_year, figures)
+            key = closing.figure_key(metric, params)
+            # A metric added after the closing has no stored value: computed.
+            value = stored.get(key) or metric(root, current, **params)[root.pk]
+            earlier = stored_last.get(key) or metric(root, last_year, **params)[root.pk]
+            figures.append(Figure(metric=metric, params=params, value=value, last_year=earlier))
+    return Figures(root, period, as_of, current, last_year, figures, closed=closed)
 
 
 @dataclass(frozen=True)
@@ -120,16 +138,29 @@ class Breakdown:
         return self.values[key, tuple(get(key).checked(params).items())]
 
 
-def breakdown(root, period: Period, keys=None, as_of: datetime.date | None = None) -> Breakdown:
+def breakdown(
+    root,
+    period: Period,
+    keys=None,
+    as_of: datetime.date | None = None,
+    *,
+    from_records: bool = False,
+) -> Breakdown:
     """Every metric (or those of `keys`) for each direct child of `root`: one query per metric
-    and parameter value (a GROUP BY on the path prefix), and one for the children."""
+    and parameter value (a GROUP BY on the path prefix), one for the children and one for the
+    closings. A period `root` has closed gives the children and values stored with it."""
     as_of = as_of_date(period, as_of)
     current = period.until(as_of)
-    children = children_in(root, current)
+    closed = None if from_records else closing.lookup(root, current).exact(current)
+    if closed is not None:
+        children, stored = closing.stored_breakdown(closed)
+    else:
+        children, stored = children_in(root, current), {}
     values = {}
     for metric in metrics(keys):
         for params in metric.variants():
-            values[metric.key, tuple(params.items())] = metric(
+            key = metric.key, tuple(params.items())
+            values[key] = stored.get(key) or metric(
                 root, current, by_child=True, children=children, **params
             )
     return Breakdown(root, period, as_of, current, children, values)

@@ -56,7 +56,54 @@ def table_data(table: Table) -> dict:
     }
 
 
-def figures_data(figures: Figures, tables: dict[str, Table]) -> dict:
+def closed_data(closed) -> dict | None:
+    """The closing the figures were read from (None: computed from the records)."""
+    if closed is None:
+        return None
+    return {
+        "period": period_data(closed.period),
+        "closed_at": closed.closed_at.isoformat(),
+        "closed_by": closed.closed_by.get_username() if closed.closed_by_id else None,
+    }
+
+
+def adjustments_data(adjustments) -> dict | None:
+    """The adjustments shown in a period (reports.closing.Adjustments of the closed period
+    just before it): each figure as stored and as the records now give it, and each correction
+    with who made it and when."""
+    if adjustments is None:
+        return None
+    return {
+        "closed": closed_data(adjustments.closed),
+        "differences": [
+            {
+                "key": difference.key,
+                "label": difference.label,
+                "stored": value_data(difference.stored),
+                "now": value_data(difference.now),
+            }
+            for difference in adjustments.differences
+        ],
+        "corrections": [
+            {
+                "made_at": correction.recorded_at.isoformat(),
+                "made_by": correction.recorded_by.get_username()
+                if correction.recorded_by_id
+                else None,
+                "action": correction.action,
+                "record_type": correction.record_type,
+                "record_id": correction.record_id,
+                "record": correction.record,
+                "dated": correction.dated.isoformat(),
+            }
+            for correction in adjustments.corrections
+        ],
+    }
+
+
+def figures_data(figures: Figures, tables: dict[str, Table], adjustments=None) -> dict:
+    """The figures and tables as JSON-ready data; `adjustments` (reports.closing), those shown
+    in the period, when asked for."""
     root = figures.root
     return {
         "committee": {"code": root.code, "name": root.name},
@@ -79,4 +126,6 @@ def figures_data(figures: Figures, tables: dict[str, Table]) -> dict:
             for figure in figures.figures
         ],
         "tables": {key: table_data(table) for key, table in tables.items()},
+        "closed": closed_data(figures.closed),
+        "adjustments": adjustments_data(adjustments),
     }

@@ -38,6 +38,8 @@ from members.models import (
 from organizations import services
 from organizations.access import SYSTEM, Role
 from organizations.models import LeadershipTerm
+from reports.periods import Period
+from reports.services import period_close
 from tests import forms as forms_posted
 from tests.conftest import World, account, build_world, client_for
 from tests.factories import MemberFactory, UserFactory, citizen_id, valid_tax_code
@@ -236,6 +238,7 @@ def make_world() -> Fuzz:
         dry_run=False,
     )
     Group.objects.create(name="Cán bộ tổ chức")
+    period_close(committee=bg.committee, period=Period.year(2024), by=staff)
     return Fuzz(
         world=bg,
         admin=account(bg.committee, Role.ADMIN, "bg-quantri"),

@@ -22,6 +22,7 @@ from django.db import connections, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from members.models.events import MemberEvent
 from organizations import access
 
 
@@ -109,8 +110,6 @@ def rebuild(*, members_from: int | None = None, members_to: int | None = None, u
     """Rebuild the intervals from the stored events in one statement: of every member, or of
     those whose id is in [members_from, members_to) (the benchmark's generator, in chunks).
     The number of intervals written."""
-    from members.models.events import MemberEvent
-
     interval, event = CountedInterval._meta.db_table, MemberEvent._meta.db_table
     where, params = "", []
     if members_from is not None:

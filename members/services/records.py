@@ -20,6 +20,7 @@ from members.models import (
 )
 from members.models.events import ADMISSION_FACTS
 from members.models.intervals import CountedInterval, intervals_of
+from members.signals import events_written
 from organizations.access import may_write_in
 from organizations.models import PartyOrganization
 
@@ -95,7 +96,12 @@ def _replayed(member: Member, events: list[MemberEvent], changed: list):
 
 
 def store_timeline(
-    member: Member, events: list[MemberEvent], *, changed: list | None = None, by
+    member: Member,
+    events: list[MemberEvent],
+    *,
+    changed: list | None = None,
+    before: tuple[MemberEvent, ...] = (),
+    by,
 ) -> Member:
     """Replay `events` (saved or not) as the member's whole timeline; on success save the
     member, the new and changed events and every event's resulting state. `changed` pairs the
@@ -139,6 +145,9 @@ def store_timeline(
             event.save()
     MemberEvent.objects.bulk_update(stored, DERIVED_FIELDS)
     _store_intervals(member, ordered)
+    written = [*new, *(e for e, _names in changed if not any(e is n for n in new))]
+    if written:
+        events_written.send(sender=MemberEvent, events=written, before=before, deleted=(), by=by)
 
     if stored:  # a new record has no candidate yet
         candidate = Candidate.objects.filter(member=member).first()
@@ -347,9 +356,11 @@ def member_event_check(*, event: MemberEvent, by) -> None:
         raise _on_the_event(ValidationError(errors))
 
 
-def _store_events(member: Member, events: list[MemberEvent], *, changed=None, by) -> Member:
+def _store_events(
+    member: Member, events: list[MemberEvent], *, changed=None, before=(), by
+) -> Member:
     try:
-        return store_timeline(member, events, changed=changed, by=by)
+        return store_timeline(member, events, changed=changed, before=before, by=by)
     except ValidationError as error:
         raise _on_the_event(error) from error
 
@@ -383,8 +394,10 @@ def member_event_change(*, event: MemberEvent, by) -> MemberEvent:
     member = event.member
     check_scope(by, event.organization if event.organization_id else None)
     _event_clean(event)
-    events = [e for e in locked(member) if e.pk != event.pk]
-    _store_events(member, [*events, event], changed=[(event, {})], by=by)
+    stored = locked(member)
+    events = [e for e in stored if e.pk != event.pk]
+    before = tuple(e for e in stored if e.pk == event.pk)
+    _store_events(member, [*events, event], changed=[(event, {})], before=before, by=by)
     return event
 
 
@@ -398,6 +411,7 @@ def member_event_delete(*, event: MemberEvent, by) -> None:
             _("This is the only event of the record; a member record cannot be left empty.")
         )
     _store_events(member, events, by=by)
+    events_written.send(sender=MemberEvent, events=(), before=(), deleted=(event,), by=by)
     event.delete()
 
 

@@ -3,7 +3,7 @@ size bands of coverage: the values of the `group` and `band` parameters, written
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models.ownership import (
@@ -55,3 +55,12 @@ def in_band(lookup: str, band: str) -> Q:
     if high is not None:
         q &= Q(**{f"{lookup}__lte": high})
     return q
+
+
+def band_of(lookup: str) -> Case:
+    """The size band (its value; "" for none) of the workers at `lookup`."""
+    return Case(
+        *(When(in_band(lookup, band), then=Value(band)) for band in SIZE_BANDS if band != "all"),
+        default=Value(""),
+        output_field=CharField(),
+    )

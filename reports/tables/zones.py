@@ -4,14 +4,14 @@ ownership group), the members as a percentage of the workers, and the trade unio
 Union branches and veterans' associations active then with their members.
 
 The coverage lines are the figures `coverage_party` and `coverage_union` (reports.metrics.coverage)
-with each parameter value, computed here from the same rows in one query rather than one query
-each; a test checks that they agree.
+with each parameter value, computed here from the same rows in one query grouped by ownership,
+band and coverage rather than one query each; a test checks that they agree.
 """
 
 from __future__ import annotations
 
 from django.db.models import Count as CountRows
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +26,7 @@ from reports.metrics.coverage import (
     workers_in_force,
 )
 from reports.metrics.grouping import Groups
-from reports.metrics.ownership import OWNERSHIP_GROUPS, SIZE_BANDS, in_band, in_group
+from reports.metrics.ownership import OWNERSHIP_GROUPS, SIZE_BANDS, band_of
 from reports.periods import Period
 from reports.tables.base import Line, Lines, table
 from reports.values import Count, Ratio
@@ -36,22 +36,38 @@ COVERED_BY = {"coverage_party": party_served_on, "coverage_union": union_on}
 
 
 def _coverage_lines(groups: Groups, day) -> list[Line]:
-    """Each coverage figure with each value of `band` and of `group`: one query of
-    conditional counts over the enterprises active on `day`."""
-    rows = enterprises_on(groups, day).annotate(
-        workers=workers_in_force(day),
-        **{key: covered(day) for key, covered in COVERED_BY.items()},
+    """Each coverage figure with each value of `band` and of `group`, from one query: the
+    enterprises active on `day` counted by ownership, size band and whether a party
+    organisation and a union serve them (at most 13 × 4 × 2 × 2 rows), added up here by the
+    definitions of the groups and bands."""
+    rows = (
+        enterprises_on(groups, day)
+        .annotate(workers=workers_in_force(day))
+        .annotate(
+            band=band_of("workers"),
+            **{key: covered(day) for key, covered in COVERED_BY.items()},
+        )
+        .order_by()
+        .values("ownership", "band", *COVERED_BY)
+        .annotate(number=CountRows("pk"))
+        .values_list("ownership", "band", *COVERED_BY, "number")
     )
-    parts = {
-        **{f"band:{band}": in_band("workers", band) for band in SIZE_BANDS},
-        **{f"group:{group}": in_group("ownership", group) for group in OWNERSHIP_GROUPS},
-    }
-    aggregates = {}
-    for name, where in parts.items():
-        aggregates[f"{name}:total"] = CountRows("pk", filter=where)
-        for key in COVERED_BY:
-            aggregates[f"{name}:{key}"] = CountRows("pk", filter=where & _true(key))
-    counted = rows.aggregate(**aggregates)
+    counted = [
+        (ownership, band, dict(zip(COVERED_BY, covered, strict=True)), number)
+        for ownership, band, *covered, number in rows
+    ]
+
+    def ratio(key: str, param: str, value: str) -> Ratio:
+        if param == "band":
+            chosen = [row for row in counted if value == "all" or row[1] == value]
+        else:
+            types = OWNERSHIP_GROUPS[value][1]
+            chosen = [row for row in counted if types is None or row[0] in types]
+        return Ratio(
+            sum(number for _o, _b, covered, number in chosen if covered[key]),
+            sum(number for *_rest, number in chosen),
+        )
+
     lines = []
     for key in COVERED_BY:
         label = get(key).label
@@ -59,16 +75,10 @@ def _coverage_lines(groups: Groups, day) -> list[Line]:
             for value, (value_label, *_rest) in values.items():
                 if param == "group" and value == "all":
                     continue  # the line of every band's "all"
-                name = f"{param}:{value}"
                 line_key = key if value == "all" else f"{key}.{param}_{value}"
                 line_label = label if value == "all" else format_lazy("{}: {}", label, value_label)
-                ratio = Ratio(counted[f"{name}:{key}"], counted[f"{name}:total"])
-                lines.append(Line(line_key, line_label, ratio))
+                lines.append(Line(line_key, line_label, ratio(key, param, value)))
     return lines
-
-
-def _true(annotation: str) -> Q:
-    return Q(**{annotation: True})
 
 
 def _mass_lines(groups: Groups, day) -> list[Line]:

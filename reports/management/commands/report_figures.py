@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
 from organizations.models import PartyOrganization
+from reports import closing
 from reports import figures as figures_module
 from reports import tables as tables_module
 from reports.periods import Period, PeriodError, parse_date, parse_term, parse_year
@@ -58,8 +59,11 @@ class Command(BaseCommand):
         except PeriodError as error:
             raise CommandError(error.message, returncode=USAGE_ERROR) from None
         tables = tables_module.build(root, figures.current, figures.last_year)
+        # A closed period is as it was closed; an open one shows the adjustments of the
+        # closed period just before it.
+        adjustments = None if figures.closed else closing.adjustments_into(root, figures.current)
         if options["format"] == "json":
-            data = figures_data(figures, tables)
+            data = figures_data(figures, tables, adjustments)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(render(figures, tables))

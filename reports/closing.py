@@ -1,0 +1,239 @@
+"""Reading closed periods: what `figures.compute`, `figures.breakdown` and `tables.build`
+answer from a closing instead of the records, and the adjustments a closed period has gathered
+since.
+
+- A closed period's figures, breakdown and tables are the stored ones, exactly as they were
+  closed: never recomputed, so a record changed afterwards (a cell moved to another grassroots
+  committee, an event corrected) leaves them as they were.
+- The same period last year (cùng kỳ) is the stored one when that period is closed, so this
+  year's tables agree with last year's printed ones.
+- A table that carries a balance (Biểu 1, `CARRIED`) starts a period with the stored end of
+  the closed period just before it; what the records now give for that day differs only by
+  the corrections made since, and shows on an "adjustment" line, so the table still balances.
+- An adjustment of a closed period is what the records now give for it minus what was
+  stored, with the corrections recorded against it (who, when).
+
+One query finds every closing a computation needs (`lookup`), whatever the data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
+from django.utils.translation import pgettext_lazy
+
+from organizations.models import PartyOrganization
+from reports import figures as figures_module
+from reports import tables as tables_module
+from reports.metrics import REGISTRY, Metric
+from reports.models import ClosedPeriod, Correction
+from reports.periods import Period
+from reports.values import Count, Ratio, Value
+
+DAY = datetime.timedelta(days=1)
+
+# Tables whose first line is the last line of the period before: {table: (first, last)}.
+CARRIED = {"bieu1": ("start", "end")}
+ADJUSTMENT = "adjustment"
+ADJUSTMENT_LABEL = pgettext_lazy(
+    "Form 1", "Adjustment: corrections to the closed period before, made after its closing"
+)
+
+
+# --- values as stored (reports.serialize.value_data) -------------------------------------------
+
+
+def value_of(data: dict) -> Value:
+    """The Count or Ratio that reports.serialize.value_data stored."""
+    if data.get("numerator") is None:
+        return Count(data["value"])
+    return Ratio(data["numerator"], data["denominator"])
+
+
+# --- finding the closings a computation needs ---------------------------------------------------
+
+
+@dataclass
+class Closings:
+    """The closings in force of one organisation that match the periods asked for, or end
+    the day before one starts."""
+
+    found: list[ClosedPeriod] = field(default_factory=list)
+
+    def exact(self, period: Period) -> ClosedPeriod | None:
+        return next(
+            (c for c in self.found if c.start == period.start and c.end == period.end), None
+        )
+
+    def before(self, period: Period) -> ClosedPeriod | None:
+        return next((c for c in self.found if c.end == period.start - DAY), None)
+
+    # -- tables --
+    def table(self, period: Period, key: str) -> tables_module.Table | None:
+        """The stored table `key` of `period` when it is closed (None for a table added after
+        the closing: it is computed from the records)."""
+        closed = self.exact(period)
+        if closed is None:
+            return None
+        data = closed.figures.get("tables", {}).get(key)
+        if data is None:
+            return None
+        rows = [
+            tables_module.Row(
+                row["key"], row["label"], value_of(row["this"]), value_of(row["last_year"])
+            )
+            for row in data["rows"]
+        ]
+        return tables_module.Table(key, data["title"], rows, dict(data["checks"]))
+
+    def lines(self, period: Period, key: str) -> tables_module.Lines | None:
+        """The stored lines of table `key` for `period` when it is closed: its "this period"
+        column, for the year after to compare with."""
+        table = self.table(period, key)
+        if table is None:
+            return None
+        return tables_module.Lines(
+            [tables_module.Line(row.key, row.label, row.this) for row in table.rows],
+            checks=dict(table.checks),
+        )
+
+    def carried(self, key: str, period: Period, lines: tables_module.Lines) -> tables_module.Lines:
+        """`lines` of a table that carries a balance, starting from the stored end of the
+        closed period just before `period`, with the adjustment line."""
+        if key not in CARRIED:
+            return lines
+        previous = self.before(period)
+        stored = self.table_of(previous, key) if previous else None
+        if stored is None:
+            return lines
+        first, last = CARRIED[key]
+        carried = stored.row(last).this
+        result = []
+        for line in lines.lines:
+            if line.key == first:
+                result.append(tables_module.Line(first, line.label, carried))
+                difference = line.value.value - carried.value
+                result.append(tables_module.Line(ADJUSTMENT, ADJUSTMENT_LABEL, Count(difference)))
+            else:
+                result.append(line)
+        return tables_module.Lines(result, checks=dict(lines.checks))
+
+    def table_of(self, closed: ClosedPeriod, key: str) -> tables_module.Table | None:
+        return Closings([closed]).table(closed.period, key) if closed else None
+
+    # -- figures --
+    def values(self, period: Period, column: str = "this") -> dict[tuple, Value] | None:
+        """{(key, params items): value} stored for `period` when it is closed."""
+        closed = self.exact(period)
+        if closed is None:
+            return None
+        return stored_values(closed, column)
+
+
+def stored_values(closed: ClosedPeriod, column: str = "this") -> dict[tuple, Value]:
+    result = {}
+    for item in closed.figures.get("metrics", []):
+        data = item if column == "this" else item["last_year"]
+        result[item["key"], tuple(sorted(item["params"].items()))] = value_of(data)
+    return result
+
+
+def stored_breakdown(closed: ClosedPeriod) -> tuple[list, dict[tuple, dict[int, Value]]]:
+    """The children stored with `closed` (as they are now, in the stored order: their names
+    as they stood are in the tree snapshot) and {(key, params items): {child id: value}}."""
+    data = closed.figures.get("breakdown") or {"children": [], "values": []}
+    ids = data["children"]
+    found = PartyOrganization.objects.in_bulk(ids)
+    children = [found[pk] for pk in ids if pk in found]
+    values = {}
+    for item in data["values"]:
+        metric = REGISTRY.get(item["key"])
+        if metric is None:  # a metric since removed from the registry
+            continue
+        key = metric.key, tuple(metric.checked(item["params"]).items())
+        values[key] = {int(pk): value_of(value) for pk, value in item["values"].items()}
+    return children, values
+
+
+def lookup(root, *periods: Period) -> Closings:
+    """The closings in force of `root` that are one of `periods` or end the day before one
+    starts: one query."""
+    wanted = Q(pk__in=[])
+    for period in periods:
+        wanted |= Q(start=period.start, end=period.end) | Q(end=period.start - DAY)
+    return Closings(list(ClosedPeriod.objects.in_force().filter(wanted, committee=root)))
+
+
+def figure_key(metric: Metric, params) -> tuple:
+    return metric.key, tuple(sorted(metric.checked(params).items()))
+
+
+# --- adjustments -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A figure of a closed period: as stored, and as the records now give it."""
+
+    key: str
+    label: str
+    stored: Value
+    now: Value
+
+    @property
+    def change(self) -> int | None:
+        """now − stored, for a count; None for a percentage (compare its two counts)."""
+        if isinstance(self.stored, Count):
+            return self.now.value - self.stored.value
+        return None
+
+
+@dataclass
+class Adjustments:
+    """What changed in a closed period's figures since it was closed, and the corrections
+    recorded against it."""
+
+    closed: ClosedPeriod
+
+    @cached_property
+    def differences(self) -> list[Difference]:
+        """Each stored figure and table line whose value the records now give differently."""
+        closed, root = self.closed, self.closed.committee
+        now = figures_module.compute(root, closed.period, from_records=True)
+        differences = []
+        stored = stored_values(closed)
+        for figure in now.figures:
+            before = stored.get(figure_key(figure.metric, figure.params))
+            if before is not None and before != figure.value:
+                differences.append(Difference(figure.key, figure.label, before, figure.value))
+        live_tables = tables_module.build(root, now.current, now.last_year, from_records=True)
+        for key, table in live_tables.items():
+            kept = Closings([closed]).table(closed.period, key)
+            if kept is None:
+                continue
+            kept_rows = {row.key: row.this for row in kept.rows}
+            for row in table.rows:
+                before = kept_rows.get(row.key)
+                if before is not None and before != row.this:
+                    label = f"{table.title}: {row.label}"
+                    differences.append(Difference(f"{key}.{row.key}", label, before, row.this))
+        return differences
+
+    @cached_property
+    def corrections(self) -> list[Correction]:
+        return list(self.closed.corrections.select_related("recorded_by").order_by("recorded_at"))
+
+
+def adjustments(closed: ClosedPeriod) -> Adjustments:
+    """The adjustments of `closed`: its figures now against as stored, and the corrections."""
+    return Adjustments(closed)
+
+
+def adjustments_into(root, period: Period) -> Adjustments | None:
+    """The adjustments shown in `period`: those of `root`'s closed period just before it, if
+    there is one."""
+    previous = lookup(root, period).before(period)
+    return adjustments(previous) if previous else None

@@ -1,0 +1,229 @@
+"""Recording the corrections to closed periods: who changed a record dated inside a closed
+period, and when, so that the adjustment it causes in the next period can be explained.
+
+This is a small, deliberate mechanism until the audit trail of issue 13 exists. It listens to
+the writes of the records the figures read:
+
+- members' events, through `members.signals.events_written`, which the members' services send
+  after every added, changed and deleted event (they add events with `bulk_create`, which
+  sends no post_save), with the account acting (`by`);
+- organisations (founding and end dates, and a move in the tree), the dated links between
+  organisations and enterprises, enterprises' status and ownership intervals, worker counts,
+  mass organisations and their member counts, through Django's post_save and post_delete,
+  with the account acting from `kcn_party.actor` (the request's, or a service's).
+
+A write is recorded against each closed period in force whose committee's subtree holds the
+record's organisation and whose dates contain one of the record's dates, before or after the
+change. A move in the tree has no date: it is recorded against the last closed period of the
+committees above the organisation's old and new places. One query per write finds them, and
+one writes the corrections when there are any.
+
+Not covered: bulk writes that send no signal (the enterprise list import's `bulk_create` and
+COPY paths, the ratings screen's and classes' bulk writes). What they change still shows in
+the differences of the adjustments; only the who and when are missing. Issue 13's audit trail
+covers those paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
+
+from kcn_party import actor
+from members.models import MemberEvent
+from members.signals import events_written
+from organizations.models import (
+    EnterpriseLink,
+    EnterpriseState,
+    MassOrganization,
+    MembershipCount,
+    PartyOrganization,
+    WorkforceSnapshot,
+)
+from reports.models import ClosedPeriod, Correction, CorrectionAction
+
+ORIGINAL = "_reports_original"
+
+
+@dataclass(frozen=True)
+class Watch:
+    dates: tuple[str, ...]  # the record's date fields
+    # The organisations the record belongs to, as a condition on PartyOrganization.
+    organizations: Callable[[object], Q]
+
+
+def _by_enterprise(enterprise_id) -> Q:
+    return Q(zones__enterprises=enterprise_id)
+
+
+WATCHED: dict[type, Watch] = {
+    # Its parent too: a new organisation's own path is written after post_save.
+    PartyOrganization: Watch(("founded_on", "ended_on"), lambda o: Q(pk=o.pk) | Q(pk=o.parent_id)),
+    EnterpriseLink: Watch(("started_on", "ended_on"), lambda o: Q(pk=o.organization_id)),
+    EnterpriseState: Watch(("valid_from", "valid_to"), lambda o: _by_enterprise(o.enterprise_id)),
+    WorkforceSnapshot: Watch(("counted_on",), lambda o: _by_enterprise(o.enterprise_id)),
+    MassOrganization: Watch(("founded_on", "ended_on"), lambda o: _by_enterprise(o.enterprise_id)),
+    MembershipCount: Watch(
+        ("counted_on",), lambda o: Q(zones__enterprises__mass_organizations=o.organization_id)
+    ),
+}
+EVENT_ORGANIZATIONS = ("organization_id", "counted_before_id", "counted_after_id")
+
+
+def _closings(days: Iterable, organizations: Q):
+    """The closed periods in force that contain one of `days`, of a committee whose subtree
+    holds one of `organizations`."""
+    days = {day for day in days if day is not None}
+    if not days:
+        return []
+    containing = Q(pk__in=[])
+    for day in days:
+        containing |= Q(start__lte=day, end__gte=day)
+    inside = PartyOrganization.objects.filter(organizations).filter(
+        path__startswith=OuterRef("committee__path")
+    )
+    return list(ClosedPeriod.objects.in_force().filter(containing).filter(Exists(inside)))
+
+
+def _record(closings, *, instance, action: str, days, by) -> None:
+    days = sorted(day for day in days if day is not None)
+    Correction.objects.bulk_create(
+        Correction(
+            closed=closed,
+            record_type=instance._meta.label_lower,
+            record_id=instance.pk,
+            record=str(instance)[:255],
+            action=action,
+            dated=next((d for d in days if closed.start <= d <= closed.end), closed.end),
+            recorded_by=actor.account(by),
+        )
+        for closed in closings
+    )
+
+
+# --- organisations, enterprises, mass organisations: Django's signals -----------------------
+
+
+def _remember(sender, instance, **kwargs):
+    # Read from __dict__: a deferred field (`.only()`) is not loaded for this, and is then
+    # unknown (taken as changed when the record is saved).
+    loaded = instance.__dict__
+    names = [*WATCHED[sender].dates]
+    if sender is PartyOrganization:
+        names.append("parent_id")
+    setattr(instance, ORIGINAL, {name: loaded[name] for name in names if name in loaded})
+
+
+def _moving(sender, instance, raw=False, **kwargs):
+    """Before an organisation is saved under another parent: its path until now (one query,
+    on a move only)."""
+    before = getattr(instance, ORIGINAL, {})
+    if (
+        not raw
+        and instance.pk
+        and before.get("parent_id", instance.parent_id) != instance.parent_id
+    ):
+        old = PartyOrganization.objects.filter(pk=instance.pk).values_list("path", flat=True)
+        before["path"] = old.first() or ""
+
+
+def _saved(sender, instance, created, raw=False, **kwargs):
+    if raw:  # fixtures
+        return
+    watch = WATCHED[sender]
+    before = getattr(instance, ORIGINAL, {})
+    now = {name: getattr(instance, name) for name in watch.dates}
+    by = actor.current()
+    moved = "parent_id" in before and before["parent_id"] != instance.parent_id
+    if sender is PartyOrganization and not created and moved:
+        _moved(instance, before.get("path") or "", by)
+    if created:
+        days, action = now.values(), CorrectionAction.ADDED
+    else:
+        changed = [n for n in watch.dates if n not in before or before[n] != now[n]]
+        if not changed:
+            _remember(sender, instance)
+            return
+        days = [before.get(name) for name in changed] + [now[name] for name in changed]
+        action = CorrectionAction.CHANGED
+    closings = _closings(days, watch.organizations(instance))
+    _record(closings, instance=instance, action=action, days=days, by=by)
+    _remember(sender, instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    watch = WATCHED[sender]
+    days = [getattr(instance, name) for name in watch.dates]
+    closings = _closings(days, watch.organizations(instance))
+    _record(
+        closings, instance=instance, action=CorrectionAction.DELETED, days=days, by=actor.current()
+    )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [part for part in path.split("/") if part]
+    return ["".join(f"{part}/" for part in parts[:n]) for n in range(1, len(parts))]
+
+
+def _moved(organization, old_path: str, by) -> None:
+    """A move in the tree: recorded against the last closed period of each committee above
+    the old place and the new one."""
+    paths = set(_ancestor_paths(old_path)) | set(_ancestor_paths(organization.path))
+    if not paths:
+        return
+    in_force = ClosedPeriod.objects.in_force().filter(committee__path__in=paths)
+    last = {}
+    for closed in in_force.order_by("committee_id", "-end"):
+        last.setdefault(closed.committee_id, closed)
+    Correction.objects.bulk_create(
+        Correction(
+            closed=closed,
+            record_type=organization._meta.label_lower,
+            record_id=organization.pk,
+            record=str(organization)[:255],
+            action=CorrectionAction.MOVED,
+            dated=closed.end,
+            recorded_by=actor.account(by),
+        )
+        for closed in last.values()
+    )
+
+
+# --- members' events: the members' services' signal ---------------------------------------
+
+
+def _event_organizations(events) -> Q:
+    ids = {getattr(event, name) for event in events for name in EVENT_ORGANIZATIONS}
+    ids.discard(None)
+    member_ids = {event.member_id for event in events}
+    return Q(pk__in=ids) | Q(members__pk__in=member_ids)
+
+
+def _events_written(sender, events=(), before=(), deleted=(), by=None, **kwargs):
+    old = {event.pk: event for event in before}
+    for event in events:
+        previous = old.get(event.pk)
+        if previous is None:
+            action, days, involved = CorrectionAction.ADDED, [event.occurred_on], [event]
+        else:
+            action = CorrectionAction.CHANGED
+            days, involved = [previous.occurred_on, event.occurred_on], [previous, event]
+        closings = _closings(days, _event_organizations(involved))
+        _record(closings, instance=event, action=action, days=days, by=by)
+    for event in deleted:
+        days = [event.occurred_on]
+        closings = _closings(days, _event_organizations([event]))
+        _record(closings, instance=event, action=CorrectionAction.DELETED, days=days, by=by)
+
+
+def connect() -> None:
+    """Listen to the records' writes (from ReportsConfig.ready)."""
+    for model in WATCHED:
+        post_init.connect(_remember, sender=model, dispatch_uid=f"reports-remember-{model}")
+        post_save.connect(_saved, sender=model, dispatch_uid=f"reports-saved-{model}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"reports-deleted-{model}")
+    pre_save.connect(_moving, sender=PartyOrganization, dispatch_uid="reports-moving")
+    events_written.connect(_events_written, sender=MemberEvent, dispatch_uid="reports-events")
