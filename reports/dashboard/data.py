@@ -2,9 +2,9 @@
 slot), the key figures (kỳ này | cùng kỳ | %), the breakdown by sub-organisation with who is
 behind first, the growth since founding, and the charts' data with their tables.
 
-The figures come from the figures layer only (reports.figures, and the registry's metrics for
-the breakdown of the figures shown and the monthly points); the lists of records from
-reports.selectors. The number of queries
+The figures come from the figures layer only (reports.figures, which reads a closed period
+from its closing, and the registry's metrics for the monthly points, computed from the
+records); the lists of records from reports.selectors. The number of queries
 depends on the period's length and the registry, never on the data.
 """
 
@@ -133,18 +133,15 @@ def build_breakdown(figures, focus, target_rows) -> BreakdownView:
         for key in SUMMARY_KEYS
         if key in registry.REGISTRY and key != focus.key  # the focus has its own columns
     ]
-    # As figures.breakdown, for the figures shown only (each at its parameters' defaults, not
-    # every "of which"): one GROUP BY per figure, this period and, for the focus, last year.
-    children = registry.children_in(root, figures.current)
-    this = {
-        metric.key: metric(root, figures.current, by_child=True, children=children)
-        for metric in [focus, *columns]
-    }
-    earlier = focus(root, figures.last_year, by_child=True, children=children)
+    # figures.breakdown: a period the root has closed gives the values stored with it.
+    keys = list(dict.fromkeys([focus.key, *(metric.key for metric in columns)]))
+    this = figures_module.breakdown(root, figures.period, keys=keys, as_of=figures.as_of)
+    last = figures_module.breakdown(root, figures.last_year, keys=[focus.key])
     whole = figures.get(focus.key, **focus.checked({})).value
     target = target_slot.row_for(target_rows, focus.key, focus.checked({}))
     parts = dict(getattr(target, "parts", {}) or {}) if target else {}
-    values = this[focus.key]
+    values, earlier = this.get(focus.key), last.get(focus.key)
+    children = this.children
     rows = []
     for child in children:
         value = values.get(child.pk, focus.zero())
@@ -154,7 +151,7 @@ def build_breakdown(figures, focus, target_rows) -> BreakdownView:
             if isinstance(value, Count) and isinstance(whole, Count)
             else None
         )
-        others = [this[metric.key].get(child.pk, metric.zero()) for metric in columns]
+        others = [this.get(metric.key).get(child.pk, metric.zero()) for metric in columns]
         rows.append(
             ChildRow(
                 child, value, share, before, change(value, before), parts.get(child.pk), others

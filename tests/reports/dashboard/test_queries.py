@@ -19,13 +19,13 @@ def variants(*keys) -> int:
 
 def expected_queries(*, months: int, growth: bool) -> int:
     summary = [key for key in dashboard_data.SUMMARY_KEYS if key in registry.REGISTRY]
-    breakdown_keys = {dashboard_data.DEFAULT_FOCUS, *summary}
+    breakdown_keys = list(dict.fromkeys([dashboard_data.DEFAULT_FOCUS, *summary]))
     return (
         3  # the session, the account, its profile
         + 2  # the organisation asked for, and those offered in the selector
-        + 2 * variants()  # every figure, this period and the same period last year
-        + 1 + len(breakdown_keys)  # the children, and each figure shown by child
-        + 1  # the figure followed by child, last year
+        + 2 * variants() + 1  # every figure, this period and last year; the closings
+        + 2 + variants(*breakdown_keys)  # the children, the closings, each figure by child
+        + 2 + variants(dashboard_data.DEFAULT_FOCUS)  # the same, last year, of the focus
         + 2 * months  # the monthly points, this year and last
         + (1 if growth else 0)  # the grassroots organisations today
         + (1 if target_slot.provider() else 0)  # the targets in scope: none here
