@@ -198,6 +198,13 @@ MEMBER_RULES = {
     "EXCELLENT_QUOTA_PERCENT": env.int("RATING_EXCELLENT_QUOTA_PERCENT", default=20),
 }
 
+# The reports' pages (reports/dashboard): "where to work next" lists the active enterprises with
+# at least this many workers that have a union but no party organisation (a page may ask for
+# another size with ?min_workers=).
+REPORTS = {
+    "OPPORTUNITY_MIN_WORKERS": env.int("REPORTS_OPPORTUNITY_MIN_WORKERS", default=300),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,14 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kcn_party import views
+from reports.dashboard import views as reports_views
 
 admin.site.site_header = admin.site.site_title = "KCN Party"
 
+
+def admin_login(request, extra_context=None):
+    # The admin's own login, after which a leader lands on the dashboard (reports_views.landing).
+    return reports_views.landing(admin.site.login(request, extra_context), request)
+
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    path("bao-cao/", include("reports.dashboard.urls")),
 ]

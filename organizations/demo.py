@@ -152,6 +152,8 @@ BAC_GIANG = DemoCommittee(
         "founding_decision_no": "1068-QĐ/TU",
         "founding_body": "Tỉnh ủy Bắc Giang",
         "founding_members": 35,
+        # Its 4 cells of 2014: the dashboard's "+4 chi bộ, +89 đảng viên since 6/2014".
+        "founding_organizations": 4,
         # Domain guide §9: founded in 6/2014 by merging two cells.
         "founding_reason": FoundingReason.MERGER,
     },
@@ -184,6 +186,7 @@ HA_NOI = DemoCommittee(
         "founding_decision_no": "775-QĐ/TU",
         "founding_body": "Thành ủy Hà Nội",
         "founding_members": 248,
+        "founding_organizations": 5,  # domain guide §9: 5 organisations and 248 members
     },
     zones=[
         ("KCN Thăng Long", ZoneKind.INDUSTRIAL),

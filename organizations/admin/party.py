@@ -122,6 +122,7 @@ FOUNDING_FIELDS = [
     "founding_body",
     "founding_reason",
     "founding_members",
+    "founding_organizations",
     "size_exception_decision",
 ]
 END_FIELDS = ["ended_on", "end_reason", "end_decision_no", "end_body", "merged_into"]

@@ -136,6 +136,15 @@ class PartyOrganization(models.Model):
     founding_members = models.PositiveIntegerField(
         _("official members at founding"), null=True, blank=True, validators=bounds.PEOPLE
     )
+    # With `founding_members`, the figures a committee was founded with, entered once: the
+    # dashboard's "growth since founding" (+4 grassroots organisations, +89 members since 6/2014).
+    founding_organizations = models.PositiveIntegerField(
+        _("grassroots organisations at founding"),
+        null=True,
+        blank=True,
+        validators=bounds.PEOPLE,
+        help_text=_("For a committee: the grassroots party organisations it had when founded."),
+    )
     size_exception_decision = models.CharField(
         _("size exception decision"),
         max_length=128,

@@ -26,6 +26,7 @@ D = datetime.date
 MEMBERS_URL = "/admin/members/member/"
 ADMIT_URL = "/admin/members/member/admit/"
 TRANSFER_IN_URL = "/admin/members/member/transfer-in/"
+DASHBOARD_URL = "/bao-cao/"  # where a leader lands after signing in
 
 # The interface's words (locale/vi/LC_MESSAGES/django.po).
 RECORD_ADMISSION = "Ghi nhận kết nạp"  # "Record an admission"
@@ -491,7 +492,7 @@ def test_member_list_offers_the_journeys_to_staff_only(
     page.context.clear_cookies()
 
     # The leader sees the same list, without the buttons.
-    log_in(page, base, leader_user.username)
+    log_in(page, base, leader_user.username, lands_on=DASHBOARD_URL)
     open_member_list(page, base)
     expect(page.locator("#result_list")).to_contain_text(bg_member.full_name)
     expect(page.get_by_role("link", name=RECORD_ADMISSION)).to_have_count(0)
@@ -515,7 +516,7 @@ def test_leader_only_looks_and_outsider_gets_404(
 
     # The leader reads the record and its timeline, with no way to change it or add to it,
     # and is refused the journeys.
-    log_in(page, base, leader_user.username)
+    log_in(page, base, leader_user.username, lands_on=DASHBOARD_URL)
     response = page.goto(member_url)
     assert response is not None and response.status == 200
     expect(page.locator(".fieldBox.field-status .readonly")).to_have_text(OFFICIAL)
