@@ -40,6 +40,14 @@ class TargetResult:
 
     _root_id: int = 0
 
+    @property
+    def part_of(self) -> str | None:
+        """The code of the organisation whose target this one is a part of (None for a whole
+        target); read with the targets, without a query."""
+        if self.target.parent_id is None:
+            return None
+        return self.target.parent.organization.code
+
 
 def targets_for(root, period: Period, *, children: bool = True):
     """The targets of `root` (and of its direct sub-organisations) that apply to `period`: a
@@ -53,7 +61,9 @@ def targets_for(root, period: Period, *, children: bool = True):
         targets = targets.for_term(period.start.year, period.end.year)
     else:
         return Target.objects.none()
-    return targets.filter(metric__in=list(REGISTRY)).select_related("organization", "source")
+    return targets.filter(metric__in=list(REGISTRY)).select_related(
+        "organization", "source", "parent__organization"
+    )
 
 
 def evaluate(
