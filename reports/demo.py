@@ -27,27 +27,27 @@ D = datetime.date
 TERM = (2025, 2030)
 
 DOCUMENTS = {
-    "BG-KCN": dict(
-        number="09-NQ/ĐU",
-        issued_on=D(2025, 10, 10),
-        issuer="Đảng ủy Các KCN tỉnh Bắc Giang",
-        title="Nghị quyết về phát triển tổ chức đảng, đảng viên và tổ chức công đoàn trong "
+    "BG-KCN": {
+        "number": "09-NQ/ĐU",
+        "issued_on": D(2025, 10, 10),
+        "issuer": "Đảng ủy Các KCN tỉnh Bắc Giang",
+        "title": "Nghị quyết về phát triển tổ chức đảng, đảng viên và tổ chức công đoàn trong "
         "doanh nghiệp các khu công nghiệp, giai đoạn 2025–2030",
-    ),
-    "BG-KHOI-DN": dict(
-        number="12-NQ/ĐUK",
-        issued_on=D(2025, 8, 28),
-        issuer="Đảng ủy Khối Doanh nghiệp tỉnh Bắc Giang",
-        title="Nghị quyết về nâng cao chất lượng tổ chức đảng và đảng viên trong doanh nghiệp "
+    },
+    "BG-KHOI-DN": {
+        "number": "12-NQ/ĐUK",
+        "issued_on": D(2025, 8, 28),
+        "issuer": "Đảng ủy Khối Doanh nghiệp tỉnh Bắc Giang",
+        "title": "Nghị quyết về nâng cao chất lượng tổ chức đảng và đảng viên trong doanh nghiệp "
         "ngoài nhà nước đến năm 2030",
-    ),
-    "HN-KCN": dict(
-        number="28-NQ/ĐU",
-        issued_on=D(2025, 10, 2),
-        issuer="Đảng ủy Khối các KCN và CX Hà Nội",
-        title="Nghị quyết về phát triển tổ chức đảng, đảng viên trong các doanh nghiệp khu "
+    },
+    "HN-KCN": {
+        "number": "28-NQ/ĐU",
+        "issued_on": D(2025, 10, 2),
+        "issuer": "Đảng ủy Khối các KCN và CX Hà Nội",
+        "title": "Nghị quyết về phát triển tổ chức đảng, đảng viên trong các doanh nghiệp khu "
         "công nghiệp, khu chế xuất giai đoạn 2025–2030",
-    ),
+    },
 }
 
 # (organisation, document, figure, parameters, unit, comparison, minimum, maximum, period)

@@ -44,7 +44,10 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = "__all__"
+        fields = (
+            "organization", "metric", "parameters", "period_kind", "first_year", "last_year",
+            "unit", "comparison", "minimum", "maximum", "source", "parent", "note",
+        )  # fmt: skip
 
 
 @admin.register(SourceDocument)
@@ -100,7 +103,9 @@ class TargetAdmin(ScopedModelAdmin):
             if check.total is not None
             else ""
         )
-        warnings = format_html_join("", '<p class="errornote">{}</p>', ((w,) for w in check.warnings))
+        warnings = format_html_join(
+            "", '<p class="errornote">{}</p>', ((w,) for w in check.warnings)
+        )
         return format_html("<ul>{}</ul>{}{}", rows, total, warnings)
 
     def save_model(self, request, obj, form, change):
@@ -133,8 +138,12 @@ class TargetAdmin(ScopedModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _context(self, request, title, **values):
-        return {**self.admin_site.each_context(request), "opts": self.opts, "title": title,
-                **values}  # fmt: skip
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            **values,
+        }
 
     def _may_write(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -146,21 +155,29 @@ class TargetAdmin(ScopedModelAdmin):
         form = CopyYearForm(request.POST or None, request=request)
         if request.method == "POST" and form.is_valid():
             organization, year = form.cleaned_data["organization"], form.cleaned_data["year"]
-            outcome = services.targets_copy_year(organization=organization, year=year,
-                                                 by=request.user)  # fmt: skip
+            outcome = services.targets_copy_year(
+                organization=organization, year=year, by=request.user
+            )
             messages.success(
                 request,
                 gettext(
                     "%(created)s targets of %(last)s copied to %(year)s; %(existing)s were set "
                     "for %(year)s already and were left as they are."
                 )
-                % {"created": len(outcome.created), "existing": outcome.existing,
-                   "last": year - 1, "year": year},  # fmt: skip
+                % {
+                    "created": len(outcome.created),
+                    "existing": outcome.existing,
+                    "last": year - 1,
+                    "year": year,
+                },
             )
             changelist = reverse("admin:reports_target_changelist")
             return HttpResponseRedirect(f"{changelist}?first_year={year}")
-        return TemplateResponse(request, "admin/reports/target/copy_year.html",
-                                self._context(request, _("Copy last year's targets"), form=form))
+        return TemplateResponse(
+            request,
+            "admin/reports/target/copy_year.html",
+            self._context(request, _("Copy last year's targets"), form=form),
+        )
 
     def split_view(self, request, object_id):
         """Split a target among the sub-organisations of its organisation."""
@@ -197,8 +214,10 @@ class TargetAdmin(ScopedModelAdmin):
             _("Split a target among sub-organisations"),
             target=target,
             form=form,
-            rows=[(child, form[f"part_{child.pk}_min"], form[f"part_{child.pk}_max"])
-                  for child in children],  # fmt: skip
+            rows=[
+                (child, form[f"part_{child.pk}_min"], form[f"part_{child.pk}_max"])
+                for child in children
+            ],
             check=check,
             may_change=self.has_change_permission(request, target),
             original=target,
@@ -217,8 +236,13 @@ class TargetAdmin(ScopedModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
             try:
-                outcome = target_list_import(source=upload.read(), file_name=upload.name,
-                                             by=request.user, dry_run=True, shown=SHOWN)  # fmt: skip
+                outcome = target_list_import(
+                    source=upload.read(),
+                    file_name=upload.name,
+                    by=request.user,
+                    dry_run=True,
+                    shown=SHOWN,
+                )
             except ImportRefused as error:
                 form.add_error("import_file", str(error))
             else:
@@ -226,11 +250,15 @@ class TargetAdmin(ScopedModelAdmin):
                 token = secrets.token_urlsafe(16)
                 for old in list(uploads)[:-4]:  # a few previews open at once, no more
                     previews.remove(uploads.pop(old)["upload"])
-                uploads[token] = {"upload": previews.save(upload), "file_name": upload.name,
-                                  "user": request.user.pk}  # fmt: skip
+                uploads[token] = {
+                    "upload": previews.save(upload),
+                    "file_name": upload.name,
+                    "user": request.user.pk,
+                }
                 request.session.modified = True
-                context.update(outcome=outcome, token=token,
-                               valid_rows=outcome.created + outcome.updated)  # fmt: skip
+                context.update(
+                    outcome=outcome, token=token, valid_rows=outcome.created + outcome.updated
+                )
         return TemplateResponse(request, "admin/reports/target/import.html", context)
 
     def _confirm(self, request, uploads):
@@ -243,13 +271,21 @@ class TargetAdmin(ScopedModelAdmin):
         except (OSError, ValueError):
             uploads.pop(token, None)
             request.session.modified = True
-            messages.error(request, gettext("This preview is no longer available (it expired or "
-                                            "was cancelled): upload the file again."))  # fmt: skip
+            messages.error(
+                request,
+                gettext(
+                    "This preview is no longer available (it expired or "
+                    "was cancelled): upload the file again."
+                ),
+            )
             return HttpResponseRedirect(reverse("admin:reports_target_import"))
         try:
-            outcome = target_list_import(source=source, file_name=upload["file_name"],
-                                         by=request.user,
-                                         skip_invalid=request.POST.get("skip_invalid") == "on")  # fmt: skip
+            outcome = target_list_import(
+                source=source,
+                file_name=upload["file_name"],
+                by=request.user,
+                skip_invalid=request.POST.get("skip_invalid") == "on",
+            )
         except ImportRefused as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(reverse("admin:reports_target_import"))
@@ -258,11 +294,15 @@ class TargetAdmin(ScopedModelAdmin):
             uploads.pop(token, None)
             request.session.modified = True
         if outcome.written:
-            messages.success(request, gettext("Targets imported: %(summary)s.")
-                             % {"summary": outcome.summary})  # fmt: skip
+            messages.success(
+                request, gettext("Targets imported: %(summary)s.") % {"summary": outcome.summary}
+            )
         else:
-            messages.error(request, gettext("%(count)s invalid rows: nothing was written.")
-                           % {"count": outcome.invalid})  # fmt: skip
+            messages.error(
+                request,
+                gettext("%(count)s invalid rows: nothing was written.")
+                % {"count": outcome.invalid},
+            )
         return HttpResponseRedirect(reverse("admin:reports_target_changelist"))
 
 
@@ -289,18 +329,31 @@ class SplitForm(forms.Form):
         for child in children:
             part = parts.get(child.pk)
             self.fields[f"part_{child.pk}_min"] = forms.DecimalField(
-                label=_("minimum"), required=False, min_value=0, max_digits=12, decimal_places=2,
-                initial=part.minimum if part else None)  # fmt: skip
+                label=_("minimum"),
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=part.minimum if part else None,
+            )
             self.fields[f"part_{child.pk}_max"] = forms.DecimalField(
-                label=_("maximum"), required=False, min_value=0, max_digits=12, decimal_places=2,
-                initial=part.maximum if part else None)  # fmt: skip
+                label=_("maximum"),
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=part.maximum if part else None,
+            )
 
     def parts(self):
         return [
-            (child, self.cleaned_data[f"part_{child.pk}_min"],
-             self.cleaned_data[f"part_{child.pk}_max"])
+            (
+                child,
+                self.cleaned_data[f"part_{child.pk}_min"],
+                self.cleaned_data[f"part_{child.pk}_max"],
+            )
             for child in self.children
-        ]  # fmt: skip
+        ]
 
 
 class TargetImportForm(forms.Form):

@@ -53,7 +53,9 @@ def targets_for(root, period: Period, *, children: bool = True):
     """The targets of `root` (and of its direct sub-organisations) that apply to `period`: a
     year's, each year of a term that includes it, or a term's. Other periods (a month, two
     dates) have none."""
-    whose = Q(organization=root) | Q(organization__parent=root) if children else Q(organization=root)
+    whose = (
+        Q(organization=root) | Q(organization__parent=root) if children else Q(organization=root)
+    )
     targets = Target.objects.filter(whose)
     if period.kind == YEAR:
         targets = targets.for_year(period.start.year)
@@ -108,9 +110,7 @@ def evaluate(
                     root, current, by_child=True, children=sub_organizations, **params
                 )
             value = parts[key].get(target.organization_id, metric.zero())
-        assessment = assess_target(
-            target, value, period=period, today=as_of if running else None
-        )
+        assessment = assess_target(target, value, period=period, today=as_of if running else None)
         results.append(TargetResult(target, value, assessment, _root_id=root.pk))
     return results
 

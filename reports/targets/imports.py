@@ -89,9 +89,7 @@ class MetricWidget(widgets.Widget):
         for metric in REGISTRY.values():
             known.setdefault(fold(metric.key), (metric.key, ""))
             for params in metric.variants():
-                stored = {
-                    n: v for n, v in params.items() if v != next(iter(metric.params[n]))
-                }
+                stored = {n: v for n, v in params.items() if v != next(iter(metric.params[n]))}
                 for language in ("vi", "en"):
                     with translation.override(language):
                         label = fold(metric.label_for(params))
@@ -115,7 +113,9 @@ class MetricWidget(widgets.Widget):
             stored = {n: v for n, v in checked.items() if v != next(iter(metric.params[n]))}
             return metric.key, parameters_text(stored)
         raise ValueError(
-            gettext("“%(value)s” is no figure: write its label as the dashboard shows it, or its key.")
+            gettext(
+                "“%(value)s” is no figure: write its label as the dashboard shows it, or its key."
+            )
             % {"value": text}
         )
 
@@ -344,9 +344,9 @@ class TargetImportResource(ListResource):
             self.settings.scope
         )
         org_widget.known = {organization.code: organization for organization in organizations}
-        targets = Target.objects.filter(
-            organization__in=org_widget.known.values()
-        ).select_related("organization", "source")
+        targets = Target.objects.filter(organization__in=org_widget.known.values()).select_related(
+            "organization", "source"
+        )
         chunk.existing = {
             (t.organization.code, t.metric, t.parameters, t.period_kind, t.first_year,
              t.last_year): t
@@ -402,9 +402,9 @@ class TargetImportResource(ListResource):
         choice = getattr(instance, "metric_choice", None)
         if choice is not None:
             instance.metric, instance.parameters = choice
-            if "unit" not in self.fields or blank(row[self.fields["unit"].column_name]):
-                if self._new or not instance.unit:
-                    instance.unit = REGISTRY[instance.metric].unit
+            unit_blank = "unit" not in self.fields or blank(row[self.fields["unit"].column_name])
+            if unit_blank and (self._new or not instance.unit):
+                instance.unit = REGISTRY[instance.metric].unit
         period = getattr(instance, "period_choice", None)
         if period is not None:
             instance.period_kind, instance.first_year, instance.last_year = period
@@ -413,9 +413,7 @@ class TargetImportResource(ListResource):
         if self._new and instance.minimum is None:
             if self.column("minimum") in errors:
                 return
-            errors.setdefault(self.column("minimum"), []).append(
-                gettext("The minimum is missing.")
-            )
+            errors.setdefault(self.column("minimum"), []).append(gettext("The minimum is missing."))
             return
         self._source(instance, errors)
         try:
@@ -436,7 +434,9 @@ class TargetImportResource(ListResource):
         if not number:
             return
         organization = instance.organization
-        ancestors = [organization.path[: i + 1] for i, c in enumerate(organization.path) if c == "/"]
+        ancestors = [
+            organization.path[: i + 1] for i, c in enumerate(organization.path) if c == "/"
+        ]
         documents = {
             (d.organization.path, d.number): d
             for d in SourceDocument.objects.filter(
@@ -444,7 +444,11 @@ class TargetImportResource(ListResource):
             ).select_related("organization")
         }
         found = next(
-            (documents[path, number] for path in reversed(ancestors) if (path, number) in documents),
+            (
+                documents[path, number]
+                for path in reversed(ancestors)
+                if (path, number) in documents
+            ),
             None,
         )
         if found is not None:

@@ -186,8 +186,14 @@ class Target(models.Model):
         ordering = ["organization__path", "-first_year", "metric", "parameters"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "metric", "parameters", "period_kind", "first_year",
-                        "last_year"],
+                fields=[
+                    "organization",
+                    "metric",
+                    "parameters",
+                    "period_kind",
+                    "first_year",
+                    "last_year",
+                ],
                 name="reports_target_unique",
             ),  # fmt: skip
             models.CheckConstraint(
@@ -269,8 +275,10 @@ class Target(models.Model):
             try:
                 self.parameters = canonical_parameters(metric, parameters_dict(self.parameters))
             except ValueError as error:
-                message = error.message if isinstance(error, MetricError) else gettext(
-                    "Write the parameters as name=value, e.g. of_which=readmitted."
+                message = (
+                    error.message
+                    if isinstance(error, MetricError)
+                    else gettext("Write the parameters as name=value, e.g. of_which=readmitted.")
                 )
                 errors.setdefault("parameters", []).append(message)
             if metric.unit != self.unit:
@@ -292,17 +300,13 @@ class Target(models.Model):
             )
         if self.minimum is not None:
             if self.minimum < 0:
-                errors.setdefault("minimum", []).append(
-                    gettext("The minimum cannot be negative.")
-                )
+                errors.setdefault("minimum", []).append(gettext("The minimum cannot be negative."))
             if self.unit == Unit.COUNT and self.minimum != self.minimum.to_integral_value():
                 errors.setdefault("minimum", []).append(
                     gettext("A count target is a whole number.")
                 )
             if self.unit == Unit.PERCENT and self.minimum > 100:
-                errors.setdefault("minimum", []).append(
-                    gettext("A percentage cannot be over 100.")
-                )
+                errors.setdefault("minimum", []).append(gettext("A percentage cannot be over 100."))
         if self.maximum is not None:
             if self.minimum is not None and self.maximum < self.minimum:
                 errors.setdefault("maximum", []).append(
@@ -314,18 +318,17 @@ class Target(models.Model):
                     gettext("A count target is a whole number.")
                 )
             if self.unit == Unit.PERCENT and self.maximum > 100:
-                errors.setdefault("maximum", []).append(
-                    gettext("A percentage cannot be over 100.")
-                )
-        if self.source_id and self.organization_id and self.source.organization_id not in (
-            None,
-            self.organization_id,
+                errors.setdefault("maximum", []).append(gettext("A percentage cannot be over 100."))
+        # A part cites its whole's document, recorded with the committee above it: a document
+        # of the organisation or of one above it.
+        if (
+            self.source_id
+            and self.organization_id
+            and not self.organization.path.startswith(self.source.organization.path)
         ):
-            # A part cites its whole's document, recorded with the committee above it.
-            if not self.organization.path.startswith(self.source.organization.path):
-                errors.setdefault("source", []).append(
-                    gettext("The document is recorded with another committee.")
-                )
+            errors.setdefault("source", []).append(
+                gettext("The document is recorded with another committee.")
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -50,7 +50,15 @@ def metric(data, key, **params):
 @pytest.mark.django_db
 def test_the_json_has_every_figure_beside_last_year_and_biểu_1(year_2025):
     data = report("--committee", "BG-KCN", "--year", "2025")
-    assert set(data) == {"committee", "period", "as_of", "last_year", "metrics", "tables", "targets"}
+    assert set(data) == {
+        "committee",
+        "period",
+        "as_of",
+        "last_year",
+        "metrics",
+        "tables",
+        "targets",
+    }
     assert data["targets"] == []  # none set
     assert data["committee"] == {"code": "BG-KCN", "name": "Đảng bộ Các KCN Bắc Giang"}
     assert data["period"] == {

@@ -11,7 +11,10 @@ from reports.targets.models import PeriodKind, SourceDocument, Target
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "Mã tổ chức,Chỉ tiêu,Thời gian,Tối thiểu,Tối đa,Đơn vị tính,Số văn bản,Ngày ban hành,Cơ quan ban hành,Trích yếu"
+HEADER = (
+    "Mã tổ chức,Chỉ tiêu,Thời gian,Tối thiểu,Tối đa,Đơn vị tính,Số văn bản,Ngày ban hành,"
+    "Cơ quan ban hành,Trích yếu"
+)
 
 
 def sheet(tmp_path, *rows, header=HEADER, name="chitieu.csv"):

@@ -37,23 +37,23 @@ def messages(error: ValidationError) -> dict:
 def test_a_target_is_checked_with_vietnamese_messages(bg):
     committee = bg.committee
     cases = [
-        (dict(metric="members_admitted", minimum=50, maximum=30),
+        ({"metric": "members_admitted", "minimum": 50, "maximum": 30},
          {"maximum": ["Mức tối đa (30) thấp hơn mức tối thiểu (50)."]}),
-        (dict(metric="members_rated_good", unit="percent", minimum=Decimal("100.5")),
+        ({"metric": "members_rated_good", "unit": "percent", "minimum": Decimal("100.5")},
          {"minimum": ["Tỷ lệ không thể vượt quá 100%."]}),
-        (dict(metric="members_rated_good", unit="percent", minimum=85, maximum=120),
+        ({"metric": "members_rated_good", "unit": "percent", "minimum": 85, "maximum": 120},
          {"maximum": ["Tỷ lệ không thể vượt quá 100%."]}),
-        (dict(metric="members_admitted", minimum=Decimal("2.5")),
+        ({"metric": "members_admitted", "minimum": Decimal("2.5")},
          {"minimum": ["Chỉ tiêu số lượng phải là số nguyên."]}),
-        (dict(metric="no_such_figure", minimum=1),
+        ({"metric": "no_such_figure", "minimum": 1},
          {"metric": ["Không có số liệu nào mang mã no_such_figure."]}),
-        (dict(metric="members_admitted", parameters="of_which=nobody", minimum=1),
+        ({"metric": "members_admitted", "parameters": "of_which=nobody", "minimum": 1},
          {"parameters": ["nobody không phải là giá trị của tham số of_which"]}),
-        (dict(metric="members_admitted", unit="percent", minimum=1),
+        ({"metric": "members_admitted", "unit": "percent", "minimum": 1},
          {"unit": ["Số liệu “Kết nạp đảng viên” có đơn vị là số lượng: đơn vị của chỉ tiêu "
                    "cũng phải vậy."]}),
-        (dict(metric="members_admitted", minimum=1, period_kind="term", last_year=2025,
-              first_year=2025),
+        ({"metric": "members_admitted", "minimum": 1, "period_kind": "term", "last_year": 2025,
+              "first_year": 2025},
          {"last_year": ["Năm kết thúc nhiệm kỳ phải sau năm bắt đầu (2025–2025)."]}),
     ]  # fmt: skip
     for values, expected in cases:

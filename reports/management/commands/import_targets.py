@@ -67,7 +67,9 @@ class Command(BaseCommand):
             % {"name": outcome.file_name, "read_as": outcome.read_as, "line": outcome.header_line}
         )
         if outcome.ignored_columns:
-            write(_("Columns ignored: %(columns)s") % {"columns": ", ".join(outcome.ignored_columns)})
+            write(
+                _("Columns ignored: %(columns)s") % {"columns": ", ".join(outcome.ignored_columns)}
+            )
         for invalid in outcome.invalid_lines:
             for column, message in invalid.errors:
                 where = f"{_('Line')} {invalid.line}" + (f", {column}" if column else "")

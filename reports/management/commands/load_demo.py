@@ -12,8 +12,8 @@ class Command(BaseCommand):
     # Here, in the app that depends on all the others, because it loads every app's demo.
     help = (
         "Load the demo committees: zones, organisations, enterprises, accounts, members with "
-        "their history, candidates, classes and ratings, and the committees' targets. Once: a database that has them "
-        "is left as it is."
+        "their history, candidates, classes and ratings, and the committees' targets. Once: a "
+        "database that has them is left as it is."
     )
 
     def add_arguments(self, parser):

@@ -185,6 +185,9 @@ def render(figures, tables, targets=()) -> str:
         rows += [shown_target(result) for result in targets]
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         for row in rows:
-            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
-                                                                           strict=True)).rstrip())
+            lines.append(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
     return "\n".join(lines)
