@@ -42,6 +42,19 @@ def metric_choices():
 class TargetForm(forms.ModelForm):
     metric = forms.ChoiceField(label=_("figure"), choices=metric_choices)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "last_year" in self.fields:  # a yearly target's is its year
+            self.fields["last_year"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period_kind") == "year" and cleaned.get("first_year"):
+            cleaned["last_year"] = cleaned["first_year"]
+        elif "last_year" in self.fields and not cleaned.get("last_year"):
+            self.add_error("last_year", forms.Field.default_error_messages["required"])
+        return cleaned
+
     class Meta:
         model = Target
         fields = (

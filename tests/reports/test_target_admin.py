@@ -70,10 +70,16 @@ def test_staff_enter_a_target_and_see_the_messages_of_a_bad_one(bg, staff_client
                        maximum=""))  # fmt: skip
     assert "Tỷ lệ không thể vượt quá 100%." in response.content.decode()
     assert not Target.objects.exists()
-    response = staff_client.post(ADD, form_data(bg.committee))
+    response = staff_client.post(ADD, form_data(bg.committee, last_year=""))
     assert response.status_code == 302
     saved = Target.objects.get()
     assert (saved.organization, saved.minimum, saved.maximum) == (bg.committee, 30, 50)
+    assert (saved.first_year, saved.last_year) == (2026, 2026)  # a year's last year is itself
+    # A term needs its last year.
+    response = staff_client.post(
+        ADD, form_data(bg.committee, period_kind="term", first_year=2025, last_year="")
+    )
+    assert response.status_code == 200 and "last_year" in response.context["adminform"].form.errors
 
 
 def test_the_list_shows_each_committee_its_own(bg_target, hn_target, staff_client, leader_client,
