@@ -12,7 +12,7 @@ help:
 	@echo "make run     set up everything and serve http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test    run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint    ruff check and format check"
-	@echo "make bench   measure the enterprise list import (SQLite and PostgreSQL)"
+	@echo "make bench   measure the enterprise list import and the figures (SCALE=national)"
 	@echo "make messages  refresh locale/vi from the source strings (needs GNU gettext)"
 
 # The virtualenv is rebuilt only when pyproject.toml changes.
@@ -54,11 +54,17 @@ test: install translations
 test-e2e: install translations
 	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
-# Figures for docs/benchmarks.md: generated lists of 3,000 and 100,000 rows, each measurement in
-# its own process on a scratch database. Never part of `make test`. BENCH_ARGS="--profile".
+# Figures for docs/benchmarks.md, each measurement in its own process on a scratch database;
+# never part of `make test`. The import: generated lists of 3,000 and 100,000 rows
+# (BENCH_ARGS="--profile"). The figures: a generated province on SQLite and PostgreSQL, or
+# with SCALE=national the nation on PostgreSQL (FIGURES_ARGS="--keep" keeps the generated
+# database and reuses it).
 BENCH_ARGS ?=
+SCALE ?= province
+FIGURES_ARGS ?=
 bench: install translations
 	$(DEV_ENV) $(PY) manage.py bench_import $(BENCH_ARGS)
+	$(DEV_ENV) $(PY) manage.py bench_figures --scale $(SCALE) $(FIGURES_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from members import calendar
 from members.models import (
     CandidateStage,
+    CountedInterval,
     EventKind,
     Member,
     MemberEvent,
@@ -38,9 +39,36 @@ def _last_events_on(day: datetime.date):
 
 def counted_on(organization, day: datetime.date):
     """Members counted in the numbers (đảng số) of `organization`'s subtree at the end of
-    `day`, as the events recorded then say."""
+    `day`, as the events recorded then say (read from their summary, the counted intervals,
+    which members.services keeps equal to the events: `counted_on_from_events`)."""
+    inside = CountedInterval.objects.on(day).filter(
+        subtree_q("organization__path", organization.path)
+    )
+    return Member.objects.filter(pk__in=inside.values("member_id"))
+
+
+def counted_on_from_events(organization, day: datetime.date):
+    """`counted_on` computed from the events themselves: each member's last event on or
+    before `day`. Slow at national scale; the tests hold the summary to it."""
     last = _last_events_on(day).filter(subtree_q("counted_after__path", organization.path))
     return Member.objects.filter(pk__in=last.values("member_id"))
+
+
+def counted_at(organization, *days: datetime.date) -> list[int]:
+    """How many members are counted in `organization`'s subtree at the end of each of `days`,
+    in one query (a count of the intervals holding each day: one per member)."""
+    inside = CountedInterval.objects.filter(subtree_q("organization__path", organization.path))
+    counts = inside.aggregate(
+        **{
+            f"day_{number}": Count(
+                "pk",
+                filter=Q(counted_from__lte=day)
+                & (Q(counted_until__isnull=True) | Q(counted_until__gt=day)),
+            )
+            for number, day in enumerate(days)
+        }
+    )
+    return [counts[f"day_{number}"] for number in range(len(days))]
 
 
 def attending_on(organization, day: datetime.date):
@@ -89,13 +117,18 @@ class Balance:
 def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
     """The member balance of `organization`'s subtree from `start` to `end`, both included:
     the count at the end of the day before `start`, the flows of the events in the period
-    (a move between two cells of the subtree is no flow), the count at the end of `end`."""
+    (a move between two cells of the subtree is no flow), the count at the end of `end`. Three
+    queries: the flows in, the flows out, and both counts from the counted intervals."""
     path = organization.path
     inside_after = subtree_q("counted_after__path", path)
     inside_before = subtree_q("counted_before__path", path)
     into = inside_after & ~inside_before
     out_of = inside_before & ~inside_after
-    flows = MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end).aggregate(
+    events = MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
+    # One aggregate for what came into the subtree and one for what left it, each over the
+    # events whose cell after (or before) lies in the subtree: read by the (cell, date)
+    # indexes, not as every event of the period joined twice to the tree.
+    flows = events.filter(inside_after).aggregate(
         admitted=Count("pk", filter=into & Q(kind=EventKind.ADMISSION)),
         transferred_in=Count("pk", filter=into & Q(kind=EventKind.TRANSFER_IN)),
         restored=Count("pk", filter=into & Q(kind=EventKind.RESTORATION)),
@@ -104,6 +137,8 @@ def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
             filter=into
             & ~Q(kind__in=[EventKind.ADMISSION, EventKind.TRANSFER_IN, EventKind.RESTORATION]),
         ),
+    )
+    flows |= events.filter(inside_before).aggregate(
         died=Count("pk", filter=out_of & Q(kind=EventKind.DEATH)),
         expelled=Count("pk", filter=out_of & Q(kind=EventKind.EXPULSION)),
         removed=Count("pk", filter=out_of & Q(kind=EventKind.REMOVAL)),
@@ -128,9 +163,10 @@ def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
         ),
     )
     unexplained = flows.pop("unexplained_in") + flows.pop("unexplained_out")
+    counted_start, counted_end = counted_at(organization, start - datetime.timedelta(days=1), end)
     return Balance(
-        start=counted_on(organization, start - datetime.timedelta(days=1)).count(),
-        end=counted_on(organization, end).count(),
+        start=counted_start,
+        end=counted_end,
         unexplained=unexplained,
         **flows,
     )

@@ -13,13 +13,14 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import CheckConstraint, Q
+from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
+from kcn_party.errors import FieldErrors
 
 # Nobody on record was born earlier.
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
@@ -145,3 +146,25 @@ def counts_within(*fields: str, most: int = MAX_PEOPLE) -> list[CheckConstraint]
         )
         for field in fields
     ]
+
+
+def in_order(earlier: str, later: str, *, name: str) -> CheckConstraint:
+    """A check constraint that the date `later`, when given, is not before `earlier` (an end
+    and its start, or two stages of a dossier)."""
+    return CheckConstraint(
+        condition=Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gte": F(earlier)}),
+        name=name,
+    )
+
+
+def future_dates(record, messages: dict) -> FieldErrors:
+    """A record's dates that lie after today, each with its message ({field: message}), as the
+    first errors of its clean(): LATEST keeps the far future out of the database, this keeps
+    out even tomorrow. A field the record lacks (a course without certificates) is passed."""
+    errors = FieldErrors()
+    today = timezone.localdate()
+    for field, message in messages.items():
+        value = getattr(record, field, None)
+        if value and value > today:
+            errors.add(field, message, code="future")
+    return errors

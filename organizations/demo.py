@@ -117,8 +117,21 @@ class DemoCommittee:
     committee: dict
     zones: list[tuple[str, str]]
     enterprises: int
-    accounts: dict[str, str]
     created: dict = field(default_factory=dict)
+
+    @property
+    def accounts(self) -> dict[str, str]:
+        """The committee's account for each role, named after its key (bg-canbo…)."""
+        return {
+            "staff": f"{self.key}-canbo",
+            "leader": f"{self.key}-lanhdao",
+            "admin": f"{self.key}-quantri",
+        }
+
+    @property
+    def province_account(self) -> str:
+        """The administrator's account of the province-level body above it."""
+        return f"tinh-{self.key}-quantri"
 
 
 BAC_GIANG = DemoCommittee(
@@ -152,7 +165,6 @@ BAC_GIANG = DemoCommittee(
         ("KCN Yên Lư", ZoneKind.INDUSTRIAL),
     ],
     enterprises=140,
-    accounts={"staff": "bg-canbo", "leader": "bg-lanhdao", "admin": "bg-quantri"},
 )
 HA_NOI = DemoCommittee(
     key="hn",
@@ -185,9 +197,7 @@ HA_NOI = DemoCommittee(
         ("Cụm công nghiệp Ngọc Hồi", ZoneKind.CLUSTER),
     ],
     enterprises=260,
-    accounts={"staff": "hn-canbo", "leader": "hn-lanhdao", "admin": "hn-quantri"},
 )
-PROVINCE_ACCOUNTS = {"bg": "tinh-bg-quantri", "hn": "tinh-hn-quantri"}
 # The zone committees' congresses (held on, term from, term to): terms run from one to the
 # day before the next (organizations.selectors.term_bounds).
 CONGRESSES = {
@@ -210,7 +220,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     for committee in (BAC_GIANG, HA_NOI):
         for role, username in committee.accounts.items():
             rows.append((username, committee.committee["code"], role))
-        rows.append((PROVINCE_ACCOUNTS[committee.key], committee.province_body["code"], "admin"))
+        rows.append((committee.province_account, committee.province_body["code"], "admin"))
     return rows
 
 
@@ -293,11 +303,19 @@ class DemoBuilder:
         )
         self.changed += 1
 
-    def mass(self, *, enterprise: Enterprise, kind: str, name: str, counts, **values) -> None:
-        mass = MassOrganization(enterprise=enterprise, kind=kind, name=name, **values)
+    def mass(
+        self, *, enterprise: Enterprise, kind: str, name: str, founded_on, counts, **values
+    ) -> None:
+        """A mass organisation and its counts (date, members, recruited); a count drawn for a
+        date before its founding is not recorded."""
+        mass = MassOrganization(
+            enterprise=enterprise, kind=kind, name=name, founded_on=founded_on, **values
+        )
         services.mass_organization_save(organization=mass)
         self.changed += 1
         for counted_on, members, recruited in counts:
+            if counted_on < founded_on:
+                continue
             services.mass_organization_record_count(
                 organization=mass, counted_on=counted_on, members=members, recruited=recruited
             )
@@ -361,7 +379,7 @@ class DemoBuilder:
             self.build_ha_noi(root, enterprises)
         self.build_mass(c, enterprises)
         accounts = [(u, root, r) for r, u in c.accounts.items()]
-        accounts.append((PROVINCE_ACCOUNTS[c.key], province, Role.ADMIN))
+        accounts.append((c.province_account, province, Role.ADMIN))
         for username, org, role in accounts:
             self.account(username, org, role)
 
@@ -399,12 +417,14 @@ class DemoBuilder:
         rest = c.enterprises - len(plan)
         fdi = rest * 55 // 100
         plan += [("fdi100", Ownership.FDI100)] * fdi
+        # Domestic non-state (domain guide §9's "65 in non-state enterprises" are these and
+        # the foreign-invested): a cooperative is a row of its own, not non-state.
         domestic = [
             Ownership.JSC,
             Ownership.LLC,
             Ownership.LLC,
             Ownership.PRIVATE,
-            Ownership.COOPERATIVE,
+            Ownership.PARTNERSHIP,
         ]
         plan += [("domestic", domestic[i % len(domestic)]) for i in range(rest - fdi)]
         agencies = [
@@ -427,7 +447,7 @@ class DemoBuilder:
                     Ownership.JSC: "Công ty Cổ phần",
                     Ownership.LLC: "Công ty TNHH",
                     Ownership.PRIVATE: "Doanh nghiệp tư nhân",
-                    Ownership.COOPERATIVE: "Hợp tác xã",
+                    Ownership.PARTNERSHIP: "Công ty Hợp danh",
                     Ownership.STATE: "Công ty TNHH MTV",
                     Ownership.STATE_MAJORITY: "Tổng công ty",
                 }[ownership]
@@ -602,11 +622,6 @@ class DemoBuilder:
                     datetime.date(2010, 1, 1), datetime.date(2014, 5, 31)
                 )  # the 5 before the committee
             size = self.rng.randint(250, 1100) if c.key == "bg" else self.rng.randint(40, 900)
-            counts = [
-                (datetime.date(2025, 12, 31), int(size * 0.9), int(size * 0.15)),
-                (datetime.date(2026, 6, 30), size, int(size * 0.12)),
-            ]
-            counts = [(d, m, r) for d, m, r in counts if d >= founded_on]
             self.mass(
                 enterprise=enterprise,
                 kind=MassKind.TRADE_UNION,
@@ -614,7 +629,10 @@ class DemoBuilder:
                 founded_on=founded_on,
                 founding_decision_no=f"{index + 10}/QĐ-CĐKCN",
                 founding_members=self.rng.randint(5, 60),
-                counts=counts,
+                counts=[
+                    (datetime.date(2025, 12, 31), int(size * 0.9), int(size * 0.15)),
+                    (datetime.date(2026, 6, 30), size, int(size * 0.12)),
+                ],
             )
             if index % 3 == 0:
                 self.mass(
@@ -625,15 +643,11 @@ class DemoBuilder:
                     founding_decision_no=f"{index + 40}-QĐ/ĐTN",
                     founding_members=self.rng.randint(8, 40),
                     counts=[
-                        (d, m, r)
-                        for d, m, r in [
-                            (
-                                datetime.date(2026, 6, 30),
-                                self.rng.randint(20, 150),
-                                self.rng.randint(0, 15),
-                            )
-                        ]
-                        if d >= max(founded_on, datetime.date(2015, 3, 26))
+                        (
+                            datetime.date(2026, 6, 30),
+                            self.rng.randint(20, 150),
+                            self.rng.randint(0, 15),
+                        )
                     ],
                 )
             if index % 8 == 0:
@@ -643,9 +657,5 @@ class DemoBuilder:
                     name=f"Hội Cựu chiến binh {short}",
                     founded_on=max(founded_on, datetime.date(2016, 12, 6)),
                     founding_members=self.rng.randint(5, 20),
-                    counts=[
-                        (d, m, 0)
-                        for d, m in [(datetime.date(2026, 6, 30), self.rng.randint(6, 30))]
-                        if d >= max(founded_on, datetime.date(2016, 12, 6))
-                    ],
+                    counts=[(datetime.date(2026, 6, 30), self.rng.randint(6, 30), 0)],
                 )

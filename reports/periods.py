@@ -2,7 +2,8 @@
 year, or any two dates — both ends included.
 
 A term (nhiệm kỳ) 2020–2025 runs from the committee's congress in 2020 to the day before its
-congress in 2025; without recorded congress dates, from 1 January 2020 to 31 December 2025.
+congress in 2025, as recorded with the committee (organizations.Congress); without recorded
+congress dates, from 1 January 2020 to 31 December 2025.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
 from organizations import bounds
+from organizations.models import Congress
 from reports.values import Ratio
 
 YEAR, TERM, MONTH, QUARTER, HALF, CUSTOM = "year", "term", "month", "quarter", "half", "custom"
@@ -33,12 +35,16 @@ class PeriodError(ValueError):
 
 
 def congress_on(committee, year: int) -> datetime.date | None:
-    """The date of `committee`'s congress (đại hội) in `year`, when it is on record.
-
-    Congress dates are not recorded yet: until the history of the organisations records them
-    with the committee (and answers here), every term runs from 1 January to 31 December.
-    """
-    return None
+    """The date of `committee`'s congress (đại hội) in `year` — the one that opens the term
+    starting that year — as recorded with the committee (organizations.Congress); None when
+    none is on record (or without a committee)."""
+    if getattr(committee, "pk", None) is None:
+        return None
+    return (
+        Congress.objects.filter(organization=committee, first_year=year)
+        .values_list("held_on", flat=True)
+        .first()
+    )
 
 
 def _year_label(year: int) -> str:
@@ -133,8 +139,9 @@ class Period:
     ) -> Period:
         """The term `first`–`last` of `committee`: from its congress in `first` to the day
         before its congress in `last`; an end without a recorded congress falls on 1 January
-        of `first` or 31 December of `last`. `congress` answers the congress dates (default:
-        `congress_on`, the records)."""
+        of `first` or 31 December of `last`, as organizations.selectors.term_bounds reads
+        them. `congress` answers the congress dates (default: `congress_on`, the congresses
+        recorded with the committee)."""
         if last <= first:
             raise PeriodError(
                 _("A term ends in a later year than it starts (%(first)d–%(last)d).")

@@ -32,7 +32,6 @@ from members import services as member_services
 from members.models import (
     AwarenessClass,
     AwarenessParticipant,
-    Candidate,
     StudySession,
     TheoryClass,
 )
@@ -41,8 +40,10 @@ from organizations.access import SYSTEM, Role
 from organizations.models import LeadershipTerm
 from reports.targets import services as target_services
 from reports.targets.models import SourceDocument, Target
+from tests import forms as forms_posted
 from tests.conftest import World, account, build_world, client_for
 from tests.factories import MemberFactory, UserFactory, citizen_id, valid_tax_code
+from tests.members.records import identified_candidate
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -192,15 +193,7 @@ def make_world() -> Fuzz:
     term.save()
     member = MemberFactory(organization=bg.cell, full_name="Trần Thị Hương", sex="female")
     MemberFactory(organization=bg.cell, full_name="Phạm Văn Đức")
-    candidate = Candidate(
-        organization=bg.cell,
-        full_name="Vũ Thị Lan",
-        birth_date=D(2001, 4, 2),
-        sex="female",
-        citizen_id=citizen_id(9, 2001, female=True),
-        identified_on=D(2026, 1, 5),
-    )
-    member_services.candidate_save(candidate=candidate, by=SYSTEM)
+    candidate = identified_candidate(bg)
     awareness = AwarenessClass(
         organization=bg.committee,
         title="Lớp bồi dưỡng nhận thức về Đảng 2026",
@@ -456,43 +449,13 @@ def test_odd_autocomplete_terms_never_give_500(case, fuzz):
 
 
 def admission(bg):
-    return {
-        "full_name": "Hoàng Văn Nam",
-        "birth_date": "17/05/1996",
-        "sex": "male",
-        "ethnicity": "Kinh",
-        "religion": "Không",
-        "citizen_id": citizen_id(501, 1996),
-        "position": "worker",
-        "organization": str(bg.cell.pk),
-        "decided_on": "05/10/2026",
-        "decision_no": "215-QĐ/ĐU",
-        "issued_by": "Đảng ủy Các KCN tỉnh Bắc Giang",
-        "ceremony_on": "20/10/2026",
-        "card_number": "",
-    }
+    return forms_posted.admission(bg, organization=str(bg.cell.pk), card_number="")
 
 
 def transfer(bg):
-    return {
-        "full_name": "Hoàng Văn Nam",
-        "birth_date": "17/05/1996",
-        "sex": "male",
-        "ethnicity": "Kinh",
-        "religion": "Không",
-        "citizen_id": citizen_id(502, 1996),
-        "position": "worker",
-        "kind": "permanent",
-        "counterpart": "Chi bộ thôn 3, Đảng bộ xã Tân Dĩnh",
-        "organization": str(bg.cell.pk),
-        "occurred_on": "01/10/2026",
-        "decision_no": "45-GGT",
-        "standing": "official",
-        "admitted_on": "03/02/2019",
-        "ceremony_on": "20/02/2019",
-        "recognized_on": "01/03/2020",
-        "card_number": "",
-    }
+    return forms_posted.transfer(
+        bg, organization=str(bg.cell.pk), citizen_id=citizen_id(502, 1996), card_number=""
+    )
 
 
 JOURNEYS = {"admit": admission, "transfer-in": transfer}

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from members.models import Member, TheoryClass, TheoryParticipant
 from organizations.models import LeadershipTerm, PartyOrganization, WorkforceSnapshot
 from tests.factories import MemberFactory
+from tests.forms import admission, org_data
 
 pytestmark = pytest.mark.django_db
 HUGE = "99999999999999999999"
@@ -120,24 +121,11 @@ def test_a_worker_count_beyond_any_enterprise_is_refused(workers, bg, staff_clie
     assert WorkforceSnapshot.objects.count() == before
 
 
-def org_form(bg, **fields):
-    return {
-        "kind": "grassroots_cell",
-        "parent": bg.committee.pk,
-        "code": "BG-CB-NEW",
-        "name": "Chi bộ Công ty TNHH Mới",
-        "founded_on": "15/03/2025",
-        "leadership_terms-TOTAL_FORMS": "0",
-        "leadership_terms-INITIAL_FORMS": "0",
-        **fields,
-    }
-
-
 @pytest.mark.parametrize("day", ["01/01/0001", "31/12/1929"])
 def test_a_founding_date_before_the_party_is_refused(day, bg, staff_client):
     before = PartyOrganization.objects.count()
     response = staff_client.post(
-        "/admin/organizations/partyorganization/add/", org_form(bg, founded_on=day)
+        "/admin/organizations/partyorganization/add/", org_data(bg, founded_on=day)
     )
     assert "Nhập ngày từ 01/01/1930 trở đi." in page(response)
     assert PartyOrganization.objects.count() == before
@@ -147,7 +135,7 @@ def test_a_term_ending_beyond_the_near_future_is_refused(bg, staff_client):
     response = staff_client.post(
         f"/admin/organizations/partyorganization/{bg.cell.pk}/change/",
         {
-            **org_form(bg, code=bg.cell.code, name=bg.cell.name, founded_on="01/03/2018"),
+            **org_data(bg, code=bg.cell.code, name=bg.cell.name, founded_on="01/03/2018"),
             "leadership_terms-TOTAL_FORMS": "1",
             "leadership_terms-0-role": "secretary",
             "leadership_terms-0-full_name": "Lê Văn Bình",
@@ -160,8 +148,6 @@ def test_a_term_ending_beyond_the_near_future_is_refused(bg, staff_client):
 
 
 def test_a_birth_date_before_1900_is_refused_in_the_journey(bg, staff_client):
-    from tests.members.test_bad_input import admission
-
     before = Member.objects.count()
     response = staff_client.post(
         "/admin/members/member/admit/", admission(bg, birth_date="01/01/0001")

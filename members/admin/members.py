@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
 
 from members import services
 from members.admin.persons import personal_fieldsets
@@ -29,15 +28,6 @@ from organizations.models.party import CELL_KINDS
 
 @verbose_columns
 class MemberResource(VerboseModelResource):
-    organization = fields.Field(attribute="organization__name", column_name=_("organisation"))
-    status = fields.Field(attribute="get_status_display", column_name=_("status"))
-    sex = fields.Field(attribute="get_sex_display", column_name=_("sex"))
-    enterprise = fields.Field(attribute="enterprise__name", column_name=_("employer"))
-    position = fields.Field(attribute="get_position_display", column_name=_("position"))
-    political_theory = fields.Field(
-        attribute="get_political_theory_display", column_name=_("political theory")
-    )
-
     class Meta:
         model = Member
         fields = [
@@ -66,6 +56,25 @@ class MemberResource(VerboseModelResource):
 
 
 PERSONAL_FIELDSETS = personal_fieldsets(("political_theory", "card_number"))
+
+
+class CellFilter(admin.RelatedFieldListFilter):
+    """The cells of the account's subtree, when a sidebar can hold them (a committee's few
+    hundred). A province's or the nation's thousands are not listed, nor read from every
+    member (the admin's RelatedOnlyFieldListFilter reads the members' distinct cells: a second
+    of a national list): narrow those by the search, or from the organisation's page."""
+
+    MOST = 300
+
+    def field_choices(self, field, request, model_admin):
+        cells = (
+            PartyOrganization.objects.visible_to(request.user)
+            .filter(kind__in=CELL_KINDS)
+            .order_by("path")
+            .values_list("pk", "name")
+        )
+        choices = list(cells[: self.MOST + 1])
+        return [] if len(choices) > self.MOST else choices
 
 
 class PresenceFilter(admin.SimpleListFilter):
@@ -169,13 +178,16 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
     list_filter = [
         PresenceFilter,
         "status",
-        ("organization", admin.RelatedOnlyFieldListFilter),
+        ("organization", CellFilter),
         "position",
         "sex",
         "exempt",
         "political_theory",
     ]
     list_select_related = ["organization", "enterprise"]
+    # One count of the members listed, not a second of every record (a national list's
+    # counts take a tenth of a second each).
+    show_full_result_count = False
     search_fields = ["full_name", "citizen_id", "card_number", "phone"]
     autocomplete_fields = ["enterprise"]
     readonly_fields = [

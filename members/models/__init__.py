@@ -11,6 +11,7 @@ from members.models.classes import (
     TheoryParticipant,
 )
 from members.models.events import EventKind, MemberEvent
+from members.models.intervals import CountedInterval
 from members.models.members import Member, MemberStatus, Position, Sex, TheoryLevel
 from members.models.ratings import MemberRating, OrganizationRating, RatingLevel
 
@@ -19,6 +20,7 @@ __all__ = [
     "AwarenessParticipant",
     "Candidate",
     "CandidateStage",
+    "CountedInterval",
     "EventKind",
     "IntroducingBody",
     "Member",

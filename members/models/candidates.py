@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
+from kcn_party.errors import field_error
 from members import calendar
 from members.models.members import Member, MemberStatus, Person
 from organizations import access, bounds
@@ -30,6 +30,12 @@ STAGE_DATES = (
     (CandidateStage.DOSSIER, "dossier_on"),
     (CandidateStage.CELL_RESOLUTION, "resolution_on"),
     (CandidateStage.UPPER_DECISION, "decided_on"),
+)
+# Every date of the pipeline: none lies in the future, or outside the records' range.
+PIPELINE_DATES = (
+    "identified_on",
+    *(field for _stage, field in STAGE_DATES),
+    "dropped_on",
 )
 OPEN_STAGES = (
     CandidateStage.IDENTIFIED,
@@ -142,28 +148,17 @@ class Candidate(Person):
                 condition=Q(introducing_body="") | Q(introducing_body__in=IntroducingBody.values),
                 name="candidate_introducing_body_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(dossier_on__isnull=True) | Q(dossier_on__gte=models.F("identified_on")),
-                name="candidate_dossier_after_identified",
+            bounds.in_order(
+                "identified_on", "dossier_on", name="candidate_dossier_after_identified"
             ),
-            models.CheckConstraint(
-                condition=Q(resolution_on__isnull=True)
-                | Q(resolution_on__gte=models.F("dossier_on")),
-                name="candidate_resolution_after_dossier",
+            bounds.in_order(
+                "dossier_on", "resolution_on", name="candidate_resolution_after_dossier"
             ),
-            models.CheckConstraint(
-                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("resolution_on")),
-                name="candidate_decision_after_resolution",
+            bounds.in_order(
+                "resolution_on", "decided_on", name="candidate_decision_after_resolution"
             ),
             *bounds.dates_within("birth_date", earliest=bounds.EARLIEST_BIRTH),
-            *bounds.dates_within(
-                "identified_on",
-                "certificate_on",
-                "dossier_on",
-                "resolution_on",
-                "decided_on",
-                "dropped_on",
-            ),
+            *bounds.dates_within(*PIPELINE_DATES),
             *bounds.counts_within("votes_for", "official_members", most=bounds.MAX_CELL_MEMBERS),
         ]
 
@@ -188,27 +183,16 @@ class Candidate(Person):
     def clean(self):
         self.stage = self.derived_stage()
         rules = settings.MEMBER_RULES
-        errors: dict[str, list] = {}
+        errors = bounds.future_dates(
+            self, dict.fromkeys(PIPELINE_DATES, _("The date cannot be in the future."))
+        )
         try:
             super().clean()
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            errors.merge(error)
 
         def error(field, message, code, **params):
-            errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
-
-        today = timezone.localdate()
-        for field in (
-            "identified_on",
-            "certificate_on",
-            "dossier_on",
-            "resolution_on",
-            "decided_on",
-            "dropped_on",
-        ):
-            value = getattr(self, field)
-            if value and value > today:
-                error(field, _("The date cannot be in the future."), "future")
+            errors.add(field, message, code=code, params=params)
 
         if self.organization_id and self.organization.kind not in CELL_KINDS:
             error(
@@ -301,8 +285,7 @@ class Candidate(Person):
                 )
         if self.dropped_on and not self.drop_reason:
             error("drop_reason", _("Say why the candidate was dropped."), "missing")
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
         self.clean_introducers()
 
     def clean_introducers(self):
@@ -324,34 +307,25 @@ class Candidate(Person):
         elif len(introducers) == 2 and introducers[0].pk == introducers[1].pk:
             message = _("The two introducers must be two different members.")
         if message:
-            raise ValidationError(
-                {
-                    "introducer_1": ValidationError(
-                        message,
-                        code="introducers",
-                        params={"body": self.get_introducing_body_display().lower()},
-                    )
-                }
+            raise field_error(
+                "introducer_1",
+                message,
+                code="introducers",
+                params={"body": self.get_introducing_body_display().lower()},
             )
         statuses = Member.objects.filter(pk__in=[m.pk for m in introducers]).statuses_on(
             self.dossier_on
         )
         not_official = [m for m in introducers if statuses.get(m.pk) != MemberStatus.OFFICIAL]
         if not_official:
-            raise ValidationError(
-                {
-                    "introducer_1": ValidationError(
-                        _(
-                            "An introducer must be an official member on %(date)s; "
-                            "%(names)s was not."
-                        ),
-                        code="introducer_not_official",
-                        params={
-                            "date": short_date(self.dossier_on),
-                            "names": ", ".join(m.full_name for m in not_official),
-                        },
-                    )
-                }
+            raise field_error(
+                "introducer_1",
+                _("An introducer must be an official member on %(date)s; %(names)s was not."),
+                code="introducer_not_official",
+                params={
+                    "date": short_date(self.dossier_on),
+                    "names": ", ".join(m.full_name for m in not_official),
+                },
             )
 
     # --- deadlines -------------------------------------------------------------------------

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.errors import field_error
 from organizations import access, bounds
 
 
@@ -32,10 +31,7 @@ class Course(models.Model):
         abstract = True
         ordering = ["-started_on", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="%(class)s_ends_after_start",
-            ),
+            bounds.in_order("started_on", "ended_on", name="%(class)s_ends_after_start"),
             *bounds.dates_within("started_on", "ended_on"),
         ]
 
@@ -43,30 +39,25 @@ class Course(models.Model):
         return f"{self.title} ({self.started_on:%d/%m/%Y})"
 
     def clean(self):
-        errors = {}
-        today = timezone.localdate()
-        for field in ("started_on", "ended_on", "certificate_on"):
-            value = getattr(self, field, None)
-            if value and value > today:
-                errors[field] = ValidationError(
-                    _("The date cannot be in the future."), code="future"
-                )
-        if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            errors.setdefault(
-                "ended_on",
-                ValidationError(_("The class cannot end before it starts."), code="date_order"),
-            )
-        certificate_on = getattr(self, "certificate_on", None)
-        if certificate_on and self.started_on and certificate_on < self.started_on:
-            errors.setdefault(
+        errors = bounds.future_dates(
+            self,
+            dict.fromkeys(
+                ("started_on", "ended_on", "certificate_on"), _("The date cannot be in the future.")
+            ),
+        )
+        ended_on = None if "ended_on" in errors else self.ended_on
+        if self.started_on and ended_on and ended_on < self.started_on:
+            errors.add("ended_on", _("The class cannot end before it starts."), code="date_order")
+        certificate_on = (
+            None if "certificate_on" in errors else getattr(self, "certificate_on", None)
+        )
+        if self.started_on and certificate_on and certificate_on < self.started_on:
+            errors.add(
                 "certificate_on",
-                ValidationError(
-                    _("Certificates are given at the end of the class, not before it starts."),
-                    code="date_order",
-                ),
+                _("Certificates are given at the end of the class, not before it starts."),
+                code="date_order",
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 class CertifiedCourse(Course):
@@ -195,12 +186,9 @@ class StudySession(Course):
     def clean(self):
         super().clean()
         if self.invited is not None and self.attended is not None and self.attended > self.invited:
-            raise ValidationError(
-                {
-                    "attended": ValidationError(
-                        _("More members attended (%(attended)d) than were expected (%(invited)d)."),
-                        code="attended_over_invited",
-                        params={"attended": self.attended, "invited": self.invited},
-                    )
-                }
+            raise field_error(
+                "attended",
+                _("More members attended (%(attended)d) than were expected (%(invited)d)."),
+                code="attended_over_invited",
+                params={"attended": self.attended, "invited": self.invited},
             )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q
 from django.utils import timezone
@@ -80,6 +79,7 @@ class MemberEvent(models.Model):
         null=True,
         blank=True,
         related_name="member_events",
+        db_index=False,  # memberevent_org_date_idx starts with it
         help_text=_("For an admission, a transfer in or a restoration: the cell the member joins."),
     )
     counterpart = models.CharField(
@@ -125,6 +125,7 @@ class MemberEvent(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        db_index=False,  # memberevent_before_date_idx starts with it
     )
     counted_after = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -132,6 +133,7 @@ class MemberEvent(models.Model):
         null=True,
         related_name="+",
         editable=False,
+        db_index=False,  # memberevent_after_date_idx starts with it
     )
 
     # --- who the member was when admitted into one of our cells (set by members.services from
@@ -185,6 +187,21 @@ class MemberEvent(models.Model):
         indexes = [
             models.Index(fields=["member", "sequence"], name="memberevent_timeline_idx"),
             models.Index(fields=["occurred_on", "kind"], name="memberevent_date_kind_idx"),
+            # The figures read an organisation's (or a subtree's) events of a period: each
+            # organisation's events by date, not every event it ever had, from the index
+            # alone (the columns the figures read come after the date).
+            models.Index(
+                fields=["organization", "occurred_on", "kind", "id"],
+                name="memberevent_org_date_idx",
+            ),
+            models.Index(
+                fields=["counted_before", "occurred_on", "kind", "counted_after", "id"],
+                name="memberevent_before_date_idx",
+            ),
+            models.Index(
+                fields=["counted_after", "occurred_on", "kind", "counted_before", "id"],
+                name="memberevent_after_date_idx",
+            ),
         ]
 
     def __str__(self):
@@ -192,43 +209,40 @@ class MemberEvent(models.Model):
 
     def clean(self):
         """What can be said of the event alone; the order of events is the timeline's."""
-        errors = {}
-        today = timezone.localdate()
-        if self.occurred_on and self.occurred_on > today:
-            errors["occurred_on"] = ValidationError(
-                _("The date cannot be in the future."), code="future"
-            )
+        errors = bounds.future_dates(self, {"occurred_on": _("The date cannot be in the future.")})
         if self.ceremony_on:
             if self.kind != EventKind.ADMISSION:
-                errors["ceremony_on"] = ValidationError(
-                    _("Only an admission has a ceremony."), code="not_admission"
+                errors.add(
+                    "ceremony_on", _("Only an admission has a ceremony."), code="not_admission"
                 )
-            elif self.ceremony_on > today:
-                errors["ceremony_on"] = ValidationError(
-                    _("The ceremony date cannot be in the future."), code="future"
+            elif self.ceremony_on > timezone.localdate():
+                errors.add(
+                    "ceremony_on", _("The ceremony date cannot be in the future."), code="future"
                 )
             elif self.occurred_on and self.ceremony_on < self.occurred_on:
-                errors["ceremony_on"] = ValidationError(
+                errors.add(
+                    "ceremony_on",
                     _("The ceremony comes after the admission decision (%(date)s)."),
                     code="ceremony_before_decision",
                     params={"date": short_date(self.occurred_on)},
                 )
         if self.kind == EventKind.BADGE and not self.badge_years:
-            errors["badge_years"] = ValidationError(
-                _("Say for how many years of membership the badge is given."), code="missing"
+            errors.add(
+                "badge_years",
+                _("Say for how many years of membership the badge is given."),
+                code="missing",
             )
         elif self.badge_years and self.kind != EventKind.BADGE:
-            errors["badge_years"] = ValidationError(
-                _("Only a badge has years of membership."), code="not_badge"
-            )
+            errors.add("badge_years", _("Only a badge has years of membership."), code="not_badge")
         if self.kind in (EventKind.AWARD, EventKind.DISCIPLINE) and not self.note:
-            errors["note"] = ValidationError(
-                _("Give the title of the award or the form of discipline."), code="missing"
+            errors.add(
+                "note", _("Give the title of the award or the form of discipline."), code="missing"
             )
         if self.organization_id:
             organization = self.organization
             if organization.kind not in CELL_KINDS:
-                errors["organization"] = ValidationError(
+                errors.add(
+                    "organization",
                     _("Members attend a cell: choose a grassroots cell or a subordinate cell."),
                     code="not_a_cell",
                 )
@@ -236,13 +250,10 @@ class MemberEvent(models.Model):
                 organization.founded_on > self.occurred_on
                 or (organization.ended_on and organization.ended_on <= self.occurred_on)
             ):
-                errors["organization"] = ValidationError(
+                errors.add(
+                    "organization",
                     _("%(name)s was not active on %(date)s."),
                     code="organization_inactive",
-                    params={
-                        "name": organization.name,
-                        "date": short_date(self.occurred_on),
-                    },
+                    params=organization.named_on(self.occurred_on),
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -18,6 +17,7 @@ from members.validators import (
 )
 from organizations import access, bounds
 from organizations.models import Enterprise
+from organizations.models.fields import NormalizedCharField
 from organizations.models.party import may_serve
 
 
@@ -62,15 +62,10 @@ class MemberStatus(models.TextChoices):
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL)
 
 
-class DigitsField(models.CharField):
+class DigitsField(NormalizedCharField):
     """An identity number kept as text, without the spaces and dots staff copy with it."""
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_digits(value) if value else value
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"max_length": 32, **kwargs})
+    normalize = staticmethod(normalize_digits)
 
 
 class MemberQuerySet(access.ScopedQuerySet):
@@ -139,18 +134,16 @@ class Person(models.Model):
         )
 
     def clean(self):
-        errors = {}
-        today = timezone.localdate()
-        if self.birth_date and self.birth_date > today:
-            errors["birth_date"] = ValidationError(
-                _("The date of birth cannot be in the future."), code="future"
-            )
+        errors = bounds.future_dates(
+            self, {"birth_date": _("The date of birth cannot be in the future.")}
+        )
         if self.citizen_id and self.birth_date and self.sex and "citizen_id" not in errors:
             century = citizen_id_century_digit(self.birth_date.year, self.sex == Sex.FEMALE)
             if self.citizen_id[3:4] != century or self.citizen_id[4:6] != (
                 f"{self.birth_date.year % 100:02d}"
             ):
-                errors["citizen_id"] = ValidationError(
+                errors.add(
+                    "citizen_id",
                     _(
                         "Citizen ID %(value)s does not match the date of birth and sex: its 4th "
                         "to 6th digits should be %(expected)s."
@@ -169,13 +162,13 @@ class Person(models.Model):
                 .first()
             ) or ("?", "")
             if not may_serve(self.organization.path, committee_path):
-                errors["enterprise"] = ValidationError(
+                errors.add(
+                    "enterprise",
                     _("%(name)s lies in a zone of another committee."),
                     code="enterprise_zone",
                     params={"name": name},
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 # The personal record, as the journeys' forms take it.
@@ -213,6 +206,7 @@ class Member(Person):
         related_name="members",
         editable=False,
         help_text=_("Where the member attends now, or last attended."),
+        db_index=False,  # member_organization_status_idx starts with it
     )
     counted_in = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -282,6 +276,10 @@ class Member(Person):
         indexes = [
             models.Index(fields=["citizen_id"], name="member_citizen_id_idx"),
             models.Index(fields=["card_number"], name="member_card_number_idx"),
+            # The lists: a subtree's members by status, counted from the index alone, and
+            # everyone in the lists' order.
+            models.Index(fields=["organization", "status"], name="member_organization_status_idx"),
+            models.Index(fields=["full_name", "birth_date", "id"], name="member_list_order_idx"),
         ]
 
     def party_age(self, on: datetime.date | None = None) -> int | None:

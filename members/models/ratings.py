@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.errors import field_error
 from organizations import access, bounds
 
 
@@ -39,9 +39,7 @@ class Rating(models.Model):
 
     def clean(self):
         if self.year and self.year > timezone.localdate().year:
-            raise ValidationError(
-                {"year": ValidationError(_("A year still to come cannot be rated."), code="future")}
-            )
+            raise field_error("year", _("A year still to come cannot be rated."), code="future")
 
 
 class MemberRating(Rating):
@@ -54,6 +52,7 @@ class MemberRating(Rating):
         on_delete=models.PROTECT,
         related_name="member_ratings",
         help_text=_("The cell the member attended when rated."),
+        db_index=False,  # memberrating_org_year_idx starts with it
     )
 
     class Meta:
@@ -65,6 +64,12 @@ class MemberRating(Rating):
             bounds.years_within("year"),
             models.CheckConstraint(
                 condition=Q(level__in=RatingLevel.values), name="memberrating_level_valid"
+            ),
+        ]
+        indexes = [
+            # An organisation's ratings of a year, with their level, from the index alone.
+            models.Index(
+                fields=["organization", "year", "level", "id"], name="memberrating_org_year_idx"
             ),
         ]
 

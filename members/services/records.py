@@ -19,6 +19,7 @@ from members.models import (
     Sex,
 )
 from members.models.events import ADMISSION_FACTS
+from members.models.intervals import CountedInterval, intervals_of
 from organizations.access import may_write_in
 from organizations.models import PartyOrganization
 
@@ -137,12 +138,25 @@ def store_timeline(
         if event.pk is not None and not any(event is e for e in new):
             event.save()
     MemberEvent.objects.bulk_update(stored, DERIVED_FIELDS)
+    _store_intervals(member, ordered)
 
     if stored:  # a new record has no candidate yet
         candidate = Candidate.objects.filter(member=member).first()
         if candidate is not None and candidate.stage != candidate.derived_stage():
             candidate.save(update_fields=["stage"])
     return member
+
+
+def _store_intervals(member: Member, ordered: list[MemberEvent]) -> None:
+    """Keep the member's counted intervals (members.models.intervals) the events' summary:
+    replaced whole on every change of the timeline, so that they stay exact."""
+    CountedInterval.objects.filter(member=member)._raw_delete(CountedInterval.objects.db)
+    CountedInterval.objects.bulk_create(
+        CountedInterval(
+            member=member, organization_id=organization_id, counted_from=start, counted_until=end
+        )
+        for organization_id, start, end in intervals_of(ordered)
+    )
 
 
 def _admission_facts(member: Member, events) -> None:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from contextlib import suppress
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -14,7 +12,7 @@ from django.utils.encoding import force_str
 from django.utils.text import capfirst, smart_split
 from django.utils.translation import gettext_lazy as _
 from import_export import admin as import_export_admin
-from import_export import resources
+from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
@@ -135,22 +133,21 @@ class ScopedMixin:
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _scoped_relation(self, db_field, request, kwargs: dict, autocomplete) -> dict:
+        """The choices of a relation narrowed to the account's subtree, and its autocomplete
+        (when it has one) safe from values that cannot be keys."""
         if "queryset" not in kwargs:
             kwargs["queryset"] = scoped(db_field.remote_field.model._default_manager.all(), request)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+            kwargs["widget"] = autocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scoped_relation(db_field, request, kwargs, SafeAutocompleteSelect)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            kwargs["queryset"] = scoped(db_field.remote_field.model._default_manager.all(), request)
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+        kwargs = self._scoped_relation(db_field, request, kwargs, SafeAutocompleteSelectMultiple)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -219,13 +216,23 @@ class VerboseModelResource(resources.ModelResource):
 
 
 def verbose_columns(resource_class):
-    """Class decorator: columns named by the model's (translated) verbose names. It works on
-    the class because the export page lists the class's fields."""
+    """Class decorator: columns named by the model's (translated) verbose names, a choice
+    exported as its label and a related record as its name, as staff read them on the pages.
+    It works on the class because the export page lists the class's fields."""
     opts = resource_class._meta.model._meta
-    for field in resource_class.fields.values():
-        if field.column_name == field.attribute:
-            with suppress(FieldDoesNotExist):
-                field.column_name = opts.get_field(field.attribute).verbose_name
+    for name, field in list(resource_class.fields.items()):
+        if field.column_name != name:
+            continue  # declared with a column of its own
+        try:
+            model_field = opts.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if model_field.choices:
+            field = fields.Field(attribute=f"get_{name}_display")
+        elif model_field.many_to_one:
+            field = fields.Field(attribute=f"{name}__name")
+        field.column_name = model_field.verbose_name
+        resource_class.fields[name] = field
     return resource_class
 
 

@@ -23,8 +23,6 @@ class MembershipCountInline(ScopedTabularInline):
 
 @verbose_columns
 class MassOrganizationResource(VerboseModelResource):
-    kind = fields.Field(attribute="get_kind_display", column_name=_("kind"))
-    enterprise = fields.Field(attribute="enterprise__name", column_name=_("enterprise or agency"))
     tax_code = fields.Field(attribute="enterprise__tax_code", column_name=_("tax code"))
     members = fields.Field(attribute="latest_members", column_name=_("members"))
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.errors import field_error
 from organizations import access
 from organizations.access import Role
 from organizations.models.party import ACCOUNT_KINDS
@@ -49,11 +49,8 @@ class StaffProfile(models.Model):
 
     def clean(self):
         if self.organization_id and self.organization.kind not in ACCOUNT_KINDS:
-            raise ValidationError(
-                {
-                    "organization": ValidationError(
-                        _("An account belongs to a zone committee or a province-level body."),
-                        code="account_kind",
-                    )
-                }
+            raise field_error(
+                "organization",
+                _("An account belongs to a zone committee or a province-level body."),
+                code="account_kind",
             )

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import datetime
-
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
 from organizations import access, bounds
+from organizations.models.dated import FoundedQuerySetMixin, latest_count
 
 
 class MassKind(models.TextChoices):
@@ -19,18 +16,13 @@ class MassKind(models.TextChoices):
     WOMEN = "women", _("Women's union")
 
 
-class MassOrganizationQuerySet(access.ScopedQuerySet):
+class MassOrganizationQuerySet(FoundedQuerySetMixin, access.ScopedQuerySet):
     scope_path = "enterprise__zone__committee__path"
 
-    def active(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(founded_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-
     def with_latest_count(self):
-        newest = MembershipCount.objects.filter(organization=OuterRef("pk")).order_by("-counted_on")
+        """Annotate `latest_members` and `latest_members_on` from the newest count."""
         return self.annotate(
-            latest_members=Subquery(newest.values("members")[:1]),
-            latest_members_on=Subquery(newest.values("counted_on")[:1]),
+            **latest_count(MembershipCount.objects, owner="organization", value="members")
         )
 
 
@@ -65,10 +57,7 @@ class MassOrganization(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=MassKind.values), name="massorg_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("founded_on")),
-                name="massorg_ends_after_founding",
-            ),
+            bounds.in_order("founded_on", "ended_on", name="massorg_ends_after_founding"),
             *bounds.dates_within("founded_on", "ended_on"),
             *bounds.counts_within("founding_members"),
         ]
@@ -77,27 +66,25 @@ class MassOrganization(models.Model):
         return self.name
 
     def clean(self):
-        errors = {}
-        today = timezone.localdate()
-        if self.founded_on and self.founded_on > today:
-            errors["founded_on"] = ValidationError(
-                _("The founding date cannot be in the future."), code="future"
-            )
+        errors = bounds.future_dates(
+            self,
+            {
+                "founded_on": _("The founding date cannot be in the future."),
+                "ended_on": _("The end date cannot be in the future."),
+            },
+        )
         if self.ended_on:
-            if self.ended_on > today:
-                errors["ended_on"] = ValidationError(
-                    _("The end date cannot be in the future."), code="future"
-                )
-            elif self.founded_on and self.ended_on < self.founded_on:
-                errors["ended_on"] = ValidationError(
-                    _("The end date must not be before the founding date."), code="date_order"
+            if "ended_on" not in errors and self.founded_on and self.ended_on < self.founded_on:
+                errors.add(
+                    "ended_on",
+                    _("The end date must not be before the founding date."),
+                    code="date_order",
                 )
         elif self.end_decision_no:
-            errors["ended_on"] = ValidationError(
-                _("Give the end date together with the end decision."), code="missing"
+            errors.add(
+                "ended_on", _("Give the end date together with the end decision."), code="missing"
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 class MembershipCountQuerySet(access.ScopedQuerySet):
@@ -148,14 +135,13 @@ class MembershipCount(models.Model):
         return f"{self.organization.name}: {self.members} ({self.counted_on:%d/%m/%Y})"
 
     def clean(self):
-        errors = {}
-        if self.counted_on and self.counted_on > timezone.localdate():
-            errors["counted_on"] = ValidationError(
-                _("The count date cannot be in the future."), code="future"
-            )
-        elif self.counted_on and self.organization_id:
+        errors = bounds.future_dates(
+            self, {"counted_on": _("The count date cannot be in the future.")}
+        )
+        if "counted_on" not in errors and self.counted_on and self.organization_id:
             if self.organization.founded_on and self.counted_on < self.organization.founded_on:
-                errors["counted_on"] = ValidationError(
+                errors.add(
+                    "counted_on",
                     _("The count date is before the organisation was founded (%(date)s)."),
                     code="before_founding",
                     params={"date": short_date(self.organization.founded_on)},
@@ -167,12 +153,13 @@ class MembershipCount(models.Model):
                 .exclude(pk=self.pk)
                 .exists()
             ):
-                errors["counted_on"] = ValidationError(
-                    _("There is already a count on this date."), code="same_day"
+                errors.add(
+                    "counted_on", _("There is already a count on this date."), code="same_day"
                 )
         if self.members is not None and self.recruited and self.recruited > self.members:
-            errors["recruited"] = ValidationError(
-                _("More members recruited than members counted."), code="recruited_over_members"
+            errors.add(
+                "recruited",
+                _("More members recruited than members counted."),
+                code="recruited_over_members",
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()

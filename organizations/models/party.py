@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Min, Q, Value
 from django.db.models.functions import Concat, Substr
@@ -10,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
+from kcn_party.errors import FieldErrors, field_error
 from organizations import access, bounds
+from organizations.models.dated import FoundedQuerySetMixin
 from organizations.models.ownership import Ownership
 
 
@@ -73,12 +74,8 @@ class EndReason(models.TextChoices):
     SPLIT = "split", _("Split")
 
 
-class PartyOrganizationQuerySet(access.ScopedQuerySet):
+class PartyOrganizationQuerySet(FoundedQuerySetMixin, access.ScopedQuerySet):
     scope_path = "path"
-
-    def active(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(founded_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
     def grassroots(self):
         return self.filter(kind__in=GRASSROOTS_KINDS)
@@ -207,10 +204,7 @@ class PartyOrganization(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=OrganizationKind.values), name="partyorg_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("founded_on")),
-                name="partyorg_ends_after_founding",
-            ),
+            bounds.in_order("founded_on", "ended_on", name="partyorg_ends_after_founding"),
             models.CheckConstraint(
                 condition=(Q(ended_on__isnull=True) & Q(end_reason=""))
                 | (Q(ended_on__isnull=False) & Q(end_reason__in=EndReason.values)),
@@ -270,6 +264,10 @@ class PartyOrganization(models.Model):
                     depth=F("depth") + (self.depth - old_path.count("/") + 1),
                 )
 
+    def named_on(self, day: datetime.date) -> dict:
+        """The parameters of a message that names this organisation and a date."""
+        return {"name": self.name, "date": short_date(day)}
+
     @property
     def is_active(self) -> bool:
         return self.ended_on is None or self.ended_on > timezone.localdate()
@@ -295,8 +293,13 @@ class PartyOrganization(models.Model):
 
     # --- rules -----------------------------------------------------------------------------
     def clean(self):
-        errors: dict[str, list] = {}
-        today = timezone.localdate()
+        errors = bounds.future_dates(
+            self,
+            {
+                "founded_on": _("The founding date cannot be in the future."),
+                "ended_on": _("The end date cannot be in the future."),
+            },
+        )
         parent = self.parent if self.parent_id else None
 
         allowed = ALLOWED_PARENTS.get(self.kind, ())
@@ -310,114 +313,95 @@ class PartyOrganization(models.Model):
                 message = _(
                     "A %(kind)s cannot sit under a %(parent_kind)s; it sits under a %(parents)s."
                 )
-            errors.setdefault("parent", []).append(
-                ValidationError(
-                    message,
-                    code="parent_kind",
-                    params={
-                        "kind": OrganizationKind(self.kind).label.lower(),
-                        "parent_kind": OrganizationKind(parent_kind).label.lower()
-                        if parent_kind
-                        else "",
-                        "parents": _(" or ").join(
-                            str(OrganizationKind(k).label).lower() for k in allowed if k
-                        ),
-                    },
-                )
+            errors.add(
+                "parent",
+                message,
+                code="parent_kind",
+                params={
+                    "kind": OrganizationKind(self.kind).label.lower(),
+                    "parent_kind": OrganizationKind(parent_kind).label.lower()
+                    if parent_kind
+                    else "",
+                    "parents": _(" or ").join(
+                        str(OrganizationKind(k).label).lower() for k in allowed if k
+                    ),
+                },
             )
         if parent and self.pk and (parent.pk == self.pk or parent.is_within(self)):
-            errors.setdefault("parent", []).append(
-                ValidationError(
-                    _("An organisation cannot sit under itself or its own sub-organisations."),
-                    code="parent_cycle",
-                )
+            errors.add(
+                "parent",
+                _("An organisation cannot sit under itself or its own sub-organisations."),
+                code="parent_cycle",
             )
         if parent and parent.ended_on and not self.ended_on:
-            errors.setdefault("parent", []).append(
-                ValidationError(
-                    _("%(parent)s ended on %(date)s; an active organisation cannot sit under it."),
-                    code="parent_ended",
-                    params={"parent": parent.name, "date": short_date(parent.ended_on)},
-                )
+            errors.add(
+                "parent",
+                _("%(parent)s ended on %(date)s; an active organisation cannot sit under it."),
+                code="parent_ended",
+                params={"parent": parent.name, "date": short_date(parent.ended_on)},
             )
 
         if self.pk:
             self._check_moves(errors)
 
         if self.chosen_unit_type and self.kind not in GRASSROOTS_KINDS:
-            errors.setdefault("chosen_unit_type", []).append(
-                ValidationError(
-                    _(
-                        "Only a grassroots organisation has a unit type of its own: partial "
-                        "committees and subordinate cells take their grassroots organisation's, "
-                        "and committees above have none."
-                    ),
-                    code="unit_type_kind",
-                )
+            errors.add(
+                "chosen_unit_type",
+                _(
+                    "Only a grassroots organisation has a unit type of its own: partial "
+                    "committees and subordinate cells take their grassroots organisation's, "
+                    "and committees above have none."
+                ),
+                code="unit_type_kind",
             )
 
-        if self.founded_on and self.founded_on > today:
-            errors.setdefault("founded_on", []).append(
-                ValidationError(_("The founding date cannot be in the future."), code="future")
-            )
         if self.ended_on:
-            if self.ended_on > today:
-                errors.setdefault("ended_on", []).append(
-                    ValidationError(_("The end date cannot be in the future."), code="future")
-                )
             if self.founded_on and self.ended_on < self.founded_on:
-                errors.setdefault("ended_on", []).append(
-                    ValidationError(
-                        _("The end date must not be before the founding date."), code="date_order"
-                    )
+                errors.add(
+                    "ended_on",
+                    _("The end date must not be before the founding date."),
+                    code="date_order",
                 )
             if not self.end_reason:
-                errors.setdefault("end_reason", []).append(
-                    ValidationError(
-                        _("Say why the organisation ended (dissolved, merged or split)."),
-                        code="missing",
-                    )
-                )
-            if self.pk and self.children.filter(ended_on__isnull=True).exists():
-                errors.setdefault("ended_on", []).append(
-                    ValidationError(
-                        _(
-                            "This organisation still has active sub-organisations; "
-                            "end or move them first."
-                        ),
-                        code="active_children",
-                    )
-                )
-        elif self.end_reason or self.end_decision_no or self.merged_into_id:
-            errors.setdefault("ended_on", []).append(
-                ValidationError(
-                    _("Give the end date together with the end reason and decision."),
+                errors.add(
+                    "end_reason",
+                    _("Say why the organisation ended (dissolved, merged or split)."),
                     code="missing",
                 )
+            if self.pk and self.children.filter(ended_on__isnull=True).exists():
+                errors.add(
+                    "ended_on",
+                    _(
+                        "This organisation still has active sub-organisations; "
+                        "end or move them first."
+                    ),
+                    code="active_children",
+                )
+        elif self.end_reason or self.end_decision_no or self.merged_into_id:
+            errors.add(
+                "ended_on",
+                _("Give the end date together with the end reason and decision."),
+                code="missing",
             )
         if self.end_reason == EndReason.MERGED and not self.merged_into_id:
-            errors.setdefault("merged_into", []).append(
-                ValidationError(
-                    _("Say which organisation this one was merged into."), code="missing"
-                )
+            errors.add(
+                "merged_into", _("Say which organisation this one was merged into."), code="missing"
             )
         if self.merged_into_id and self.end_reason != EndReason.MERGED:
-            errors.setdefault("merged_into", []).append(
-                ValidationError(
-                    _("Only a merged organisation has a 'merged into'."), code="not_merged"
-                )
+            errors.add(
+                "merged_into",
+                _("Only a merged organisation has a 'merged into'."),
+                code="not_merged",
             )
         if self.merged_into_id and self.pk and self.merged_into.is_within(self):
-            errors.setdefault("merged_into", []).append(
-                ValidationError(
-                    _("An organisation cannot be merged into itself or its own sub-organisations."),
-                    code="merge_cycle",
-                )
+            errors.add(
+                "merged_into",
+                _("An organisation cannot be merged into itself or its own sub-organisations."),
+                code="merge_cycle",
             )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
-    def _check_moves(self, errors: dict) -> None:
+    def _check_moves(self, errors: FieldErrors) -> None:
         """A change of kind or of place must not strand what is already below or served."""
         stored = PartyOrganization.objects.filter(pk=self.pk).values("kind", "parent_id").first()
         if stored is None:
@@ -426,18 +410,17 @@ class PartyOrganization(models.Model):
             may_hold = [child for child, parents in ALLOWED_PARENTS.items() if self.kind in parents]
             stranded = list(self.children.exclude(kind__in=may_hold).values_list("name", flat=True))
             if stranded:
-                errors.setdefault("kind", []).append(
-                    ValidationError(
-                        _(
-                            "These sub-organisations cannot sit under a %(kind)s: %(names)s. "
-                            "Move them first."
-                        ),
-                        code="children_kind",
-                        params={
-                            "kind": OrganizationKind(self.kind).label.lower(),
-                            "names": ", ".join(stranded),
-                        },
-                    )
+                errors.add(
+                    "kind",
+                    _(
+                        "These sub-organisations cannot sit under a %(kind)s: %(names)s. "
+                        "Move them first."
+                    ),
+                    code="children_kind",
+                    params={
+                        "kind": OrganizationKind(self.kind).label.lower(),
+                        "names": ", ".join(stranded),
+                    },
                 )
         if stored["parent_id"] != self.parent_id:
             # From the relation: places.py, where Enterprise lives, imports this module.
@@ -451,15 +434,14 @@ class PartyOrganization(models.Model):
             )
             outside = [e.name for e in served if not may_serve(lineage, e.zone.committee.path)]
             if outside:
-                errors.setdefault("parent", []).append(
-                    ValidationError(
-                        _(
-                            "This organisation or its sub-organisations serve enterprises in zones "
-                            "that the new upper organisation does not care for: %(names)s."
-                        ),
-                        code="moved_enterprises",
-                        params={"names": ", ".join(outside)},
-                    )
+                errors.add(
+                    "parent",
+                    _(
+                        "This organisation or its sub-organisations serve enterprises in zones "
+                        "that the new upper organisation does not care for: %(names)s."
+                    ),
+                    code="moved_enterprises",
+                    params={"names": ", ".join(outside)},
                 )
 
     def check_unit_type(self, enterprises) -> None:
@@ -468,17 +450,14 @@ class PartyOrganization(models.Model):
         types = {e.ownership for e in enterprises}
         if self.kind in GRASSROOTS_KINDS and not self.chosen_unit_type and len(types) > 1:
             labels = sorted(str(Ownership(value).label) for value in types)
-            raise ValidationError(
-                {
-                    "chosen_unit_type": ValidationError(
-                        _(
-                            "The enterprises served are of different types (%(types)s): choose "
-                            "the organisation's unit type, its row in Biểu 5."
-                        ),
-                        code="unit_type_needed",
-                        params={"types": ", ".join(labels)},
-                    )
-                }
+            raise field_error(
+                "chosen_unit_type",
+                _(
+                    "The enterprises served are of different types (%(types)s): choose "
+                    "the organisation's unit type, its row in Biểu 5."
+                ),
+                code="unit_type_needed",
+                params={"types": ", ".join(labels)},
             )
 
     def check_enterprises(self, enterprises) -> None:
@@ -486,14 +465,11 @@ class PartyOrganization(models.Model):
         lineage = self.lineage_path()
         outside = [e for e in enterprises if not may_serve(lineage, e.zone.committee.path)]
         if outside:
-            raise ValidationError(
-                {
-                    "enterprises": ValidationError(
-                        _("These enterprises lie in zones of another committee: %(names)s."),
-                        code="enterprise_zone",
-                        params={"names": ", ".join(e.name for e in outside)},
-                    )
-                }
+            raise field_error(
+                "enterprises",
+                _("These enterprises lie in zones of another committee: %(names)s."),
+                code="enterprise_zone",
+                params={"names": ", ".join(e.name for e in outside)},
             )
 
 
@@ -544,10 +520,7 @@ class LeadershipTerm(models.Model):
             models.CheckConstraint(
                 condition=Q(role__in=LeadershipRole.values), name="leadership_role_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="leadership_term_ends_after_start",
-            ),
+            bounds.in_order("started_on", "ended_on", name="leadership_term_ends_after_start"),
             *bounds.dates_within("started_on", "ended_on"),
         ]
 
@@ -556,12 +529,8 @@ class LeadershipTerm(models.Model):
 
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError(
-                {
-                    "ended_on": ValidationError(
-                        _("The term cannot end before it starts."), code="date_order"
-                    )
-                }
+            raise field_error(
+                "ended_on", _("The term cannot end before it starts."), code="date_order"
             )
         if self.role == LeadershipRole.SECRETARY and self.organization_id and self.started_on:
             # Two secretaries whose terms overlap is always a typing mistake.
@@ -573,12 +542,8 @@ class LeadershipTerm(models.Model):
                 .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.started_on))
             )
             if overlapping.exists():
-                raise ValidationError(
-                    {
-                        "started_on": ValidationError(
-                            _("This term overlaps another secretary's term."), code="overlap"
-                        )
-                    }
+                raise field_error(
+                    "started_on", _("This term overlaps another secretary's term."), code="overlap"
                 )
 
 
@@ -633,10 +598,7 @@ class EnterpriseLink(models.Model):
         verbose_name_plural = _("enterprises served, with their history")
         ordering = ["organization", "-started_on", "enterprise"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="enterpriselink_ends_after_start",
-            ),
+            bounds.in_order("started_on", "ended_on", name="enterpriselink_ends_after_start"),
             # One current link per organisation and enterprise; earlier ones are history.
             models.UniqueConstraint(
                 fields=["organization", "enterprise"],
@@ -653,47 +615,32 @@ class EnterpriseLink(models.Model):
         return f"{self.organization_id} → {self.enterprise_id} ({self.started_on:%d/%m/%Y})"
 
     def clean(self):
-        errors: dict[str, list] = {}
-        today = timezone.localdate()
-        for name in ("started_on", "ended_on"):
-            value = getattr(self, name)
-            if value and value > today:
-                errors.setdefault(name, []).append(
-                    ValidationError(_("The date cannot be in the future."), code="future")
-                )
+        future = _("The date cannot be in the future.")
+        errors = bounds.future_dates(self, {"started_on": future, "ended_on": future})
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            errors.setdefault("ended_on", []).append(
-                ValidationError(
-                    _("The link cannot end before it starts (%(date)s)."),
-                    code="date_order",
-                    params={"date": short_date(self.started_on)},
-                )
+            errors.add(
+                "ended_on",
+                _("The link cannot end before it starts (%(date)s)."),
+                code="date_order",
+                params={"date": short_date(self.started_on)},
             )
         organization = self.organization if self.organization_id else None
         if organization is not None and self.started_on:
             if self.started_on < organization.founded_on:
-                errors.setdefault("started_on", []).append(
-                    ValidationError(
-                        _("%(name)s was founded on %(date)s; it served nothing before."),
-                        code="before_founding",
-                        params={
-                            "name": organization.name,
-                            "date": short_date(organization.founded_on),
-                        },
-                    )
+                errors.add(
+                    "started_on",
+                    _("%(name)s was founded on %(date)s; it served nothing before."),
+                    code="before_founding",
+                    params=organization.named_on(organization.founded_on),
                 )
             if organization.ended_on and (
                 self.ended_on is None or self.ended_on > organization.ended_on
             ):
-                errors.setdefault("ended_on", []).append(
-                    ValidationError(
-                        _("%(name)s ended on %(date)s; its links end by then."),
-                        code="after_end",
-                        params={
-                            "name": organization.name,
-                            "date": short_date(organization.ended_on),
-                        },
-                    )
+                errors.add(
+                    "ended_on",
+                    _("%(name)s ended on %(date)s; its links end by then."),
+                    code="after_end",
+                    params=organization.named_on(organization.ended_on),
                 )
         if not errors and self.organization_id and self.enterprise_id and self.started_on:
             overlapping = (
@@ -706,17 +653,12 @@ class EnterpriseLink(models.Model):
             if self.ended_on:
                 overlapping = overlapping.filter(started_on__lt=self.ended_on)
             if overlapping.exists():
-                errors.setdefault("started_on", []).append(
-                    ValidationError(
-                        _(
-                            "The organisation already serves this enterprise over part of this "
-                            "time."
-                        ),
-                        code="overlap",
-                    )
+                errors.add(
+                    "started_on",
+                    _("The organisation already serves this enterprise over part of this time."),
+                    code="overlap",
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
 
 class CongressQuerySet(access.ScopedQuerySet):
@@ -759,32 +701,25 @@ class Congress(models.Model):
         return f"{self.first_year}–{self.last_year} ({self.held_on:%d/%m/%Y})"
 
     def clean(self):
-        errors: dict[str, list] = {}
+        errors = FieldErrors()
         if self.first_year and self.last_year and self.last_year <= self.first_year:
-            errors.setdefault("last_year", []).append(
-                ValidationError(
-                    _("A term ends in a later year than it begins."), code="years_order"
-                )
+            errors.add(
+                "last_year", _("A term ends in a later year than it begins."), code="years_order"
             )
         if self.held_on and self.first_year and self.held_on.year != self.first_year:
-            errors.setdefault("held_on", []).append(
-                ValidationError(
-                    _("The congress of a term is held in its first year, %(year)s."),
-                    code="congress_year",
-                    params={"year": self.first_year},
-                )
+            errors.add(
+                "held_on",
+                _("The congress of a term is held in its first year, %(year)s."),
+                code="congress_year",
+                params={"year": self.first_year},
             )
         organization = self.organization if self.organization_id else None
         if organization is not None and self.held_on and self.held_on < organization.founded_on:
-            errors.setdefault("held_on", []).append(
-                ValidationError(
-                    _("%(name)s was founded on %(date)s, after this date."),
-                    code="before_founding",
-                    params={
-                        "name": organization.name,
-                        "date": short_date(organization.founded_on),
-                    },
-                )
+            errors.add(
+                "held_on",
+                _("%(name)s was founded on %(date)s, after this date."),
+                code="before_founding",
+                params=organization.named_on(organization.founded_on),
             )
         if not errors and organization is not None and self.first_year and self.last_year:
             overlapping = (
@@ -794,12 +729,10 @@ class Congress(models.Model):
                 .first()
             )
             if overlapping is not None:
-                errors.setdefault("first_year", []).append(
-                    ValidationError(
-                        _("This term overlaps the term %(term)s."),
-                        code="overlap",
-                        params={"term": f"{overlapping.first_year}–{overlapping.last_year}"},
-                    )
+                errors.add(
+                    "first_year",
+                    _("This term overlaps the term %(term)s."),
+                    code="overlap",
+                    params={"term": f"{overlapping.first_year}–{overlapping.last_year}"},
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.errors import field_error
 from organizations import access, bounds
+from organizations.models.dated import latest_count
+from organizations.models.fields import NormalizedCharField
 from organizations.models.ownership import (  # noqa: F401 - re-exported where they were
     FOREIGN_OWNERSHIP,
     NON_STATE_OWNERSHIP,
@@ -72,32 +73,23 @@ class Zone(models.Model):
         if not self.committee_id:
             return
         if self.committee.kind != OrganizationKind.UPPER_GRASSROOTS:
-            raise ValidationError(
-                {
-                    "committee": ValidationError(
-                        _(
-                            "A zone is in the care of an upper-grassroots committee "
-                            "(a zone committee)."
-                        ),
-                        code="committee_kind",
-                    )
-                }
+            raise field_error(
+                "committee",
+                _("A zone is in the care of an upper-grassroots committee (a zone committee)."),
+                code="committee_kind",
             )
         if self.pk:
             served_by = PartyOrganization.objects.filter(enterprises__zone=self).distinct()
             outside = [o.name for o in served_by if not may_serve(o.path, self.committee.path)]
             if outside:
-                raise ValidationError(
-                    {
-                        "committee": ValidationError(
-                            _(
-                                "Enterprises of this zone are served by organisations of another "
-                                "committee: %(names)s. Move or end those links first."
-                            ),
-                            code="served_elsewhere",
-                            params={"names": ", ".join(outside)},
-                        )
-                    }
+                raise field_error(
+                    "committee",
+                    _(
+                        "Enterprises of this zone are served by organisations of another "
+                        "committee: %(names)s. Move or end those links first."
+                    ),
+                    code="served_elsewhere",
+                    params={"names": ", ".join(outside)},
                 )
 
 
@@ -107,20 +99,14 @@ class EnterpriseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed (dissolved)")
 
 
-class TaxCodeField(models.CharField):
+class TaxCodeField(NormalizedCharField):
     """A tax code kept as text (a leading zero is real) in its canonical spelling."""
+
+    normalize = staticmethod(normalize_tax_code)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 14)
         super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_tax_code(value) if value else value
-
-    def formfield(self, **kwargs):
-        # Staff type "0312 68 78 78 - 001"; the model normalises it before the length check.
-        return super().formfield(**{"max_length": 32, **kwargs})
 
 
 class EnterpriseQuerySet(access.ScopedQuerySet):
@@ -145,10 +131,8 @@ class EnterpriseQuerySet(access.ScopedQuerySet):
 
     def with_latest_workers(self):
         """Annotate `latest_workers` and `latest_workers_on` from the newest snapshot."""
-        newest = WorkforceSnapshot.objects.filter(enterprise=OuterRef("pk")).order_by("-counted_on")
         return self.annotate(
-            latest_workers=Subquery(newest.values("workers")[:1]),
-            latest_workers_on=Subquery(newest.values("counted_on")[:1]),
+            **latest_count(WorkforceSnapshot.objects, owner="enterprise", value="workers")
         )
 
 
@@ -220,16 +204,18 @@ class Enterprise(models.Model):
             ),
             *bounds.dates_within("licensed_on"),
         ]
+        indexes = [
+            # The list's order: its first page without sorting every enterprise.
+            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.tax_code})"
 
     def clean(self):
-        errors = {}
-        if self.licensed_on and self.licensed_on > timezone.localdate():
-            errors["licensed_on"] = ValidationError(
-                _("The certificate date cannot be in the future."), code="future"
-            )
+        errors = bounds.future_dates(
+            self, {"licensed_on": _("The certificate date cannot be in the future.")}
+        )
         if self.pk and self.zone_id:
             outside = [
                 o.name
@@ -237,7 +223,8 @@ class Enterprise(models.Model):
                 if not may_serve(o.path, self.zone.committee.path)
             ]
             if outside:
-                errors["zone"] = ValidationError(
+                errors.add(
+                    "zone",
                     _(
                         "This enterprise is served by organisations of another committee: "
                         "%(names)s. Move or end those links first."
@@ -245,8 +232,7 @@ class Enterprise(models.Model):
                     code="served_elsewhere",
                     params={"names": ", ".join(outside)},
                 )
-        if errors:
-            raise ValidationError(errors)
+        errors.raise_any()
 
     @property
     def is_foreign_invested(self) -> bool:
@@ -371,22 +357,13 @@ class WorkforceSnapshot(models.Model):
         return f"{self.enterprise.name}: {self.workers} ({self.counted_on:%d/%m/%Y})"
 
     def clean(self):
-        if self.counted_on and self.counted_on > timezone.localdate():
-            raise ValidationError(
-                {
-                    "counted_on": ValidationError(
-                        _("The count date cannot be in the future."), code="future"
-                    )
-                }
-            )
+        bounds.future_dates(
+            self, {"counted_on": _("The count date cannot be in the future.")}
+        ).raise_any()
         same_day = WorkforceSnapshot.objects.filter(
             enterprise_id=self.enterprise_id, counted_on=self.counted_on
         ).exclude(pk=self.pk)
         if self.enterprise_id and self.counted_on and same_day.exists():
-            raise ValidationError(
-                {
-                    "counted_on": ValidationError(
-                        _("There is already a count on this date."), code="same_day"
-                    )
-                }
+            raise field_error(
+                "counted_on", _("There is already a count on this date."), code="same_day"
             )

@@ -3,10 +3,12 @@ module below holds the metrics of one kind of record, and the order of the impor
 of the figures in the command's output and on the dashboard."""
 
 # isort: off
-from reports.metrics import members  # noqa: F401  (importing registers)
+from reports.metrics import organizations  # noqa: F401  (importing registers)
+from reports.metrics import members  # noqa: F401
 from reports.metrics import mass  # noqa: F401
 from reports.metrics import classes  # noqa: F401
 from reports.metrics import ratings  # noqa: F401
+from reports.metrics import coverage  # noqa: F401
 
 # isort: on
 from reports.metrics.registry import (

@@ -7,11 +7,19 @@ from django.db.models import Count as CountRows
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from members.models import EventKind, MemberEvent
+from members.models import CountedInterval, EventKind, MemberEvent
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import COUNT, DATE, PERIOD, metric
 from reports.periods import Period
 from reports.values import Count
+
+# The facts stored on the admission event: who the member was then, not today.
+AT_ADMISSION = {
+    "owners": "owner_at_admission",
+    "direct_workers": "direct_worker_at_admission",
+    "youth_union": "youth_union_at_admission",
+    "women": "woman_at_admission",
+}
 
 
 def _events_in(period: Period):
@@ -38,13 +46,27 @@ def _counts(groups: Groups, rows, path_lookup: str) -> dict[int, Count]:
         "admitting cell lies in the organisation's subtree. An admission recorded only as "
         "history from elsewhere (a member admitted by another party organisation who came to "
         "us later) is not ours. Of which re-admitted: the admission of someone admitted once "
-        "before, who had left the party and is admitted again."
+        "before, who had left the party and is admitted again. Of which enterprise owners, "
+        "direct production workers, Youth Union members, women: as the member was at "
+        "admission, from the facts stored on the admission event (the member's record says "
+        "only what they are today)."
     ),
-    params={"of_which": {"all": _("all"), "readmitted": _("of which re-admitted")}},
+    params={
+        "of_which": {
+            "all": _("all"),
+            "readmitted": _("of which re-admitted"),
+            "owners": _("of which enterprise owners"),
+            "direct_workers": _("of which direct production workers"),
+            "youth_union": _("of which Youth Union members"),
+            "women": _("of which women"),
+        }
+    },
 )
 def members_admitted(groups: Groups, period: Period, *, of_which: str) -> dict[int, Count]:
     rows = _events_in(period).filter(groups.within("organization__path"), kind=EventKind.ADMISSION)
-    if of_which == "readmitted":
+    if of_which in AT_ADMISSION:
+        rows = rows.filter(**{AT_ADMISSION[of_which]: True})
+    elif of_which == "readmitted":
         earlier = MemberEvent.objects.filter(
             member=OuterRef("member"), kind=EventKind.ADMISSION, sequence__lt=OuterRef("sequence")
         )
@@ -126,15 +148,14 @@ def members_transferred_out(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_counted(groups: Groups, period: Period) -> dict[int, Count]:
-    # Each member's last event on or before the day holds their state then; the same rule
-    # as members.selectors.counted_on, grouped.
-    day = period.end
-    later = MemberEvent.objects.filter(
-        member=OuterRef("member"), occurred_on__lte=day, sequence__gt=OuterRef("sequence")
-    )
-    rows = (
-        MemberEvent.objects.filter(occurred_on__lte=day, counted_after__isnull=False)
-        .filter(groups.within("counted_after__path"))
-        .exclude(Exists(later))
-    )
-    return _counts(groups, rows, "counted_after__path")
+    return _counts(groups, counted_rows(groups, period.end), "organization__path")
+
+
+def counted_rows(groups: Groups, day):
+    """One row for each member counted in the groups at the end of `day`, in the organisation
+    that counted them (grouped by "organization__path").
+
+    Each member's last event on or before the day holds their state then (the rule of
+    members.selectors.counted_on); read from its summary, the counted intervals, which hold one
+    row per member counted on the day."""
+    return CountedInterval.objects.on(day).filter(groups.within("organization__path"))

@@ -49,6 +49,10 @@ class Metric:
     # {parameter: {value: label}}; the first value of each is the default.
     params: Mapping[str, Mapping[str, Promise]] = field(default_factory=dict)
     scope: str = TREE
+    # Whether the figures list every combination of the parameters' values (of_which × …), or
+    # each parameter's values alone, the others at their default: coverage by ownership group
+    # and by size band, not by both at once (9 × 4 figures). Any combination can be asked for.
+    crossed: bool = True
 
     def zero(self) -> Value:
         return Count.zero() if self.unit == COUNT else Ratio.zero()
@@ -74,12 +78,19 @@ class Metric:
         return {name: params.get(name, next(iter(values))) for name, values in self.params.items()}
 
     def variants(self) -> list[dict[str, str]]:
-        """Every combination of the parameters' values, the defaults first."""
+        """The parameters' values the figures list, the defaults first: every combination, or
+        (not `crossed`) each parameter's values with the others at their default."""
         names = list(self.params)
-        return [
-            dict(zip(names, values, strict=True))
-            for values in itertools.product(*(self.params[name] for name in names))
-        ]
+        if self.crossed:
+            return [
+                dict(zip(names, values, strict=True))
+                for values in itertools.product(*(self.params[name] for name in names))
+            ]
+        defaults = self.checked({})
+        variants = [defaults]
+        for name in names:
+            variants += [{**defaults, name: value} for value in list(self.params[name])[1:]]
+        return variants
 
     def label_for(self, params: Mapping[str, str]) -> str:
         """The label, with the parameters that are not their default ("…: of which re-admitted")."""
@@ -133,6 +144,7 @@ def metric(
     kind: str,
     params: Mapping[str, Mapping[str, Promise]] | None = None,
     scope: str = TREE,
+    crossed: bool = True,
 ):
     """Register the decorated function as the metric `key`."""
 
@@ -150,6 +162,7 @@ def metric(
             function=function,
             params=params or {},
             scope=scope,
+            crossed=crossed,
         )
         return REGISTRY[key]
 

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from organizations.access import Role
 from organizations.models import OrganizationKind, PartyOrganization
 from tests.conftest import account
+from tests.e2e.pages import log_in
 
-PASSWORD = "correct horse battery"
 CELL_CODE = "BG-CB-E2E"
 CELL_NAME = "Chi bộ Công ty TNHH Điện tử Bắc Giang 2"
 ADD_CELL = "Thêm chi bộ cơ sở"  # "Add grassroots cell"
@@ -22,15 +22,6 @@ FUTURE_FOUNDING = "Ngày thành lập không được là ngày trong tương la
 @pytest.fixture
 def staff_user(live_server, transactional_db, bg, hn):
     return account(bg.committee, Role.STAFF, "bg-canbo")
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form input[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/admin/")
-    expect(page.locator("#user-tools")).to_be_visible()
 
 
 def select2_of(page: Page, select_id: str):

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from organizations.access import Role
 from organizations.models import Enterprise, EnterpriseImport
 from tests.conftest import account
-from tests.e2e.test_add_cell import log_in
+from tests.e2e.pages import log_in
 from tests.organizations.import_helpers import code, csv_bytes, row
 
 ZONE = "KCN Bắc Giang I"

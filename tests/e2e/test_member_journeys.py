@@ -19,10 +19,10 @@ from members.models import (
 from organizations.access import SYSTEM, Role
 from organizations.models import OrganizationKind
 from tests.conftest import account
+from tests.e2e.pages import log_in
 from tests.factories import MemberFactory, PartyOrganizationFactory, citizen_id
 
 D = datetime.date
-PASSWORD = "correct horse battery"
 MEMBERS_URL = "/admin/members/member/"
 ADMIT_URL = "/admin/members/member/admit/"
 TRANSFER_IN_URL = "/admin/members/member/transfer-in/"
@@ -142,15 +142,6 @@ def cell2(transactional_db, bg):
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form input[type=submit]").click()
-    expect(page).to_have_url(f"{base_url}/admin/")
-    expect(page.locator("#user-tools")).to_be_visible()
 
 
 def save(page: Page) -> None:

@@ -19,7 +19,7 @@ from members.models import (
     TheoryClass,
 )
 from organizations.access import SYSTEM
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, citizen_id
 
 D = datetime.date
 
@@ -39,6 +39,20 @@ class Records:
 
 
 _serial = itertools.count(1)
+
+
+def identified_candidate(world) -> Candidate:
+    """A candidate of the world's cell only just identified."""
+    record = Candidate(
+        organization=world.cell,
+        full_name="Vũ Thị Lan",
+        birth_date=D(2001, 4, 2),
+        sex="female",
+        citizen_id=citizen_id(9, 2001, female=True),
+        identified_on=D(2026, 1, 5),
+    )
+    services.candidate_save(candidate=record, by=SYSTEM)
+    return record
 
 
 def candidate_at_resolution(world, introducers, full_name="") -> Candidate:

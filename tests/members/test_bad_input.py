@@ -7,52 +7,13 @@ import pytest
 
 from members.models import Member, MemberEvent
 from tests.factories import MemberFactory, citizen_id
+from tests.forms import admission, transfer
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 ADMIT_URL = "/admin/members/member/admit/"
 TRANSFER_URL = "/admin/members/member/transfer-in/"
 EVENT_URL = "/admin/members/memberevent/add/"
-
-PERSON = {
-    "full_name": "Hoàng Văn Nam",
-    "birth_date": "17/05/1996",
-    "sex": "male",
-    "ethnicity": "Kinh",
-    "religion": "Không",
-    "citizen_id": citizen_id(501, 1996),
-    "position": "worker",
-}
-
-
-def admission(bg, **fields):
-    data = {
-        **PERSON,
-        "organization": bg.cell.pk,
-        "decided_on": "05/10/2026",
-        "decision_no": "215-QĐ/ĐU",
-        "issued_by": "Đảng ủy Các KCN tỉnh Bắc Giang",
-        "ceremony_on": "20/10/2026",
-    }
-    data.update(fields)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def transfer(bg, **fields):
-    data = {
-        **PERSON,
-        "kind": "permanent",
-        "counterpart": "Chi bộ thôn 3, Đảng bộ xã Tân Dĩnh",
-        "organization": bg.cell.pk,
-        "occurred_on": "01/10/2026",
-        "decision_no": "45-GGT",
-        "standing": "official",
-        "admitted_on": "03/02/2019",
-        "ceremony_on": "20/02/2019",
-        "recognized_on": "01/03/2020",
-    }
-    data.update(fields)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def refused(client, url, data, message):

@@ -6,9 +6,9 @@ import datetime
 import pytest
 
 from members import services
-from members.models import AwarenessClass, Candidate, StudySession
-from organizations.access import SYSTEM
-from tests.factories import MemberFactory, citizen_id
+from members.models import AwarenessClass, StudySession
+from tests.factories import MemberFactory
+from tests.members.records import identified_candidate
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -28,16 +28,7 @@ def inline(prefix, rows=()):
 
 @pytest.fixture
 def candidate(bg):
-    record = Candidate(
-        organization=bg.cell,
-        full_name="Vũ Thị Lan",
-        birth_date=D(2001, 4, 2),
-        sex="female",
-        citizen_id=citizen_id(9, 2001, female=True),
-        identified_on=D(2026, 1, 5),
-    )
-    services.candidate_save(candidate=record, by=SYSTEM)
-    return record
+    return identified_candidate(bg)
 
 
 def test_an_awareness_class_gives_its_certificate_to_the_candidates(bg, candidate, staff_client):

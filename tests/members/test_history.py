@@ -16,7 +16,8 @@ from organizations.access import SYSTEM
 from organizations.models import EndReason, OrganizationKind, PartyOrganization
 from tests.conftest import client_for
 from tests.factories import MemberFactory, citizen_id
-from tests.members.test_bad_input import ADMIT_URL, TRANSFER_URL, admission, transfer
+from tests.forms import admission, transfer
+from tests.members.test_bad_input import ADMIT_URL, TRANSFER_URL
 from tests.members.test_candidates import candidate, introducers  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db

@@ -11,22 +11,9 @@ from organizations.models import (
     PartyOrganization,
     WorkforceSnapshot,
 )
+from tests.forms import org_data
 
 ORG_URL = "/admin/organizations/partyorganization/add/"
-
-
-def org_data(bg, **fields):
-    data = {
-        "kind": OrganizationKind.GRASSROOTS_CELL,
-        "parent": bg.committee.pk,
-        "code": "BG-CB-NEW",
-        "name": "Chi bộ Công ty TNHH Mới",
-        "founded_on": "15/03/2025",
-        "leadership_terms-TOTAL_FORMS": "0",
-        "leadership_terms-INITIAL_FORMS": "0",
-    }
-    data.update(fields)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def errors_of(response):

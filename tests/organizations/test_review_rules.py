@@ -18,7 +18,8 @@ from organizations.models import (
 )
 from tests.conftest import account, client_for
 from tests.factories import PartyOrganizationFactory, ZoneFactory
-from tests.organizations.test_bad_input import ORG_URL, org_data
+from tests.forms import org_data
+from tests.organizations.test_bad_input import ORG_URL
 
 pytestmark = pytest.mark.django_db
 K = OrganizationKind

@@ -19,8 +19,15 @@ from members.models import (
 )
 from organizations import services as org_services
 from organizations.access import SYSTEM
-from organizations.models import MassKind, MassOrganization, OrganizationKind, PartyOrganization
-from tests.factories import MemberFactory, PartyOrganizationFactory
+from organizations.models import (
+    Enterprise,
+    FoundingReason,
+    MassKind,
+    MassOrganization,
+    OrganizationKind,
+    PartyOrganization,
+)
+from tests.factories import EnterpriseFactory, MemberFactory, PartyOrganizationFactory
 
 D = datetime.date
 K = OrganizationKind
@@ -270,3 +277,139 @@ def build_2025(tree: Tree) -> Year2025:
     rate_organization(s1, 2025, L.EXCELLENT)  # a subordinate cell: not a grassroots organisation
     rate_organization(a, 2024, L.NOT_FULFILLED)
     return built
+
+
+# --- the history of organisations and enterprises (organisations founded, coverage, Biểu 5) ----
+
+
+def enterprise(world, ownership, name, workers=()) -> Enterprise:
+    """An enterprise of the committee's zone, active from the start of the records, with its
+    dated worker counts [(counted_on, workers)]."""
+    firm = EnterpriseFactory(zone=world.zone, ownership=ownership, name=name)
+    for counted_on, number in workers:
+        org_services.enterprise_record_workers(
+            enterprise=firm, counted_on=counted_on, workers=number
+        )
+    return firm
+
+
+def organization(parent, kind, founded_on, enterprises=(), **fields) -> PartyOrganization:
+    """A party organisation recorded through the service, serving `enterprises` from its
+    founding."""
+    created = PartyOrganization(
+        kind=kind,
+        parent=parent,
+        code=f"{parent.code}-{next(_serial):03d}",
+        name=f"{OrganizationKind(kind).label} {next(_serial)}",
+        founded_on=founded_on,
+        **fields,
+    )
+    org_services.organization_save(
+        organization=created,
+        enterprises=list(enterprises) or None,
+        links_on=founded_on,
+        by=SYSTEM,
+    )
+    created.refresh_from_db()
+    return created
+
+
+@dataclass
+class History2025:
+    """The Bắc Giang committee's zone in 2025, each figure known by hand (docs/figures.md).
+
+    Enterprises (workers in force on 31/12/2025; status and ownership on 30/06 → 31/12):
+    - e0: the world's LLC, 1,260 workers, served by the world's cell since 2018, a union since
+      2020;
+    - e1: 100% foreign, 350 workers, its own cell founded (new) on 01/03/2025;
+    - e2: joint-stock → joint venture on 01/09/2025, 120 workers, its own cell founded (new)
+      on 01/04/2025, a union founded on 01/02/2025;
+    - e3 (LLC, 80 workers) and e4 (100% foreign, 600 from 01/06/2024 then 450 from
+      01/06/2025): a joint cell of mixed ownership founded (new) on 01/06/2025, its unit type
+      chosen as LLC;
+    - e5: state, 1,000 workers, served by a grassroots committee formed by a reorganisation
+      on 01/08/2025;
+    - e6: LLC, 500 workers, suspended on 01/07/2025, a union since 2021; served by nothing;
+    - e7: a cooperative without a worker count, served by nothing;
+    - e8: LLC, 200 workers, served by a cell founded in 2019 and dissolved on 01/09/2025 (its
+      links end with it); its union ended on 01/03/2025.
+
+    The tree's grassroots committee has its unit type chosen as a cooperative, so its
+    subordinate cells take it; a third subordinate cell is founded (new) on 01/05/2025, and a
+    cell formed by a merger on 01/10/2025. Members: one admitted in e1's cell (a woman, Youth
+    Union member, direct worker), one owner admitted in e2's cell, and a member moved from the
+    world's cell (LLC) to sub-cell 1 (cooperative) on 01/05/2025.
+    """
+
+    tree: Tree
+    e: list
+    cell_e1: PartyOrganization
+    cell_e2: PartyOrganization
+    joint: PartyOrganization
+    reorganised: PartyOrganization
+    dissolved: PartyOrganization
+    sub_3: PartyOrganization
+    merged: PartyOrganization
+    mover: Member
+
+
+def build_history(tree: Tree) -> History2025:
+    from organizations.models import Ownership as O
+
+    world = tree.world
+    e0 = world.enterprise
+    e = [
+        e0,
+        enterprise(world, O.FDI100, "Công ty TNHH Một", [(D(2025, 1, 15), 350)]),
+        enterprise(world, O.JSC, "Công ty CP Hai", [(D(2025, 1, 15), 120)]),
+        enterprise(world, O.LLC, "Công ty TNHH Ba", [(D(2025, 1, 15), 80)]),
+        enterprise(
+            world, O.FDI100, "Công ty TNHH Bốn", [(D(2024, 6, 1), 600), (D(2025, 6, 1), 450)]
+        ),
+        enterprise(world, O.STATE, "Công ty Nhà nước Năm", [(D(2025, 1, 15), 1000)]),
+        enterprise(world, O.LLC, "Công ty TNHH Sáu", [(D(2025, 1, 15), 500)]),
+        enterprise(world, O.COOPERATIVE, "Hợp tác xã Bảy"),
+        enterprise(world, O.LLC, "Công ty TNHH Tám", [(D(2025, 1, 15), 200)]),
+    ]
+    committee, K_ = tree.committee, OrganizationKind
+    cell_e1 = organization(committee, K_.GRASSROOTS_CELL, D(2025, 3, 1), [e[1]])
+    cell_e2 = organization(committee, K_.GRASSROOTS_CELL, D(2025, 4, 1), [e[2]])
+    joint = organization(
+        committee, K_.GRASSROOTS_CELL, D(2025, 6, 1), [e[3], e[4]], chosen_unit_type=O.LLC
+    )
+    reorganised = organization(
+        committee,
+        K_.GRASSROOTS_COMMITTEE,
+        D(2025, 8, 1),
+        [e[5]],
+        founding_reason=FoundingReason.REORGANISATION,
+    )
+    dissolved = organization(committee, K_.GRASSROOTS_CELL, D(2019, 4, 1), [e[8]])
+    dissolved.ended_on, dissolved.end_reason = D(2025, 9, 1), "dissolved"
+    org_services.organization_save(organization=dissolved, by=SYSTEM)
+
+    tree.grassroots.chosen_unit_type = O.COOPERATIVE
+    org_services.organization_save(organization=tree.grassroots, by=SYSTEM)
+    sub_3 = organization(tree.grassroots, K_.SUBORDINATE_CELL, D(2025, 5, 1))
+    merged = organization(
+        committee, K_.GRASSROOTS_CELL, D(2025, 10, 1), founding_reason=FoundingReason.MERGER
+    )
+
+    e[2].ownership = O.JV
+    org_services.enterprise_save(enterprise=e[2], changed_on=D(2025, 9, 1))
+    org_services.enterprises_set_status(enterprises=[e[6]], status="suspended", on=D(2025, 7, 1))
+    mass(e[2], MassKind.TRADE_UNION, D(2025, 2, 1), [(D(2025, 10, 1), 90, 90)])
+    mass(e[6], MassKind.TRADE_UNION, D(2021, 1, 1), [(D(2024, 1, 1), 300, 10)])
+    union_e8 = mass(e[8], MassKind.TRADE_UNION, D(2020, 1, 1), [(D(2024, 1, 1), 150, 5)])
+    union_e8.ended_on = D(2025, 3, 1)
+    org_services.mass_organization_save(organization=union_e8)
+
+    admitted(cell_e1, D(2025, 5, 5), sex="female", youth_union_member=True, position="worker")
+    admitted(cell_e2, D(2025, 6, 6), position="owner")
+    mover = admitted(world.cell, D(2018, 3, 1), probationary=False)
+    moved(mover, tree.sub_1, D(2025, 5, 1))
+    for pk in (tree.grassroots.pk, tree.sub_1.pk):
+        assert PartyOrganization.objects.get(pk=pk).unit_type == O.COOPERATIVE
+    return History2025(
+        tree, e, cell_e1, cell_e2, joint, reorganised, dissolved, sub_3, merged, mover
+    )

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reports import figures
+from reports.metrics import metrics
 from reports.periods import Period
 from reports.serialize import value_data
 from tests.reports.builders import D
@@ -166,9 +167,15 @@ def test_the_table_format_reads_as_the_committee_writes_figures(year_2025):
         "6",
         "183,33",
     ]
-    # The figures of every row end in the same column: the header and the 13 figures.
-    block = lines[3:17]
-    assert len({len(line) for line in block}) == 1 and lines[17] == ""
+    # The figures of every row end in the same column: the header and every figure.
+    shown = sum(len(m.variants()) for m in metrics())
+    block = lines[3 : 4 + shown]
+    assert len({len(line) for line in block}) == 1 and lines[4 + shown] == ""
+    for title in ("Biểu 1: Tăng, giảm đảng viên", "Biểu 5: Tổ chức đảng và đảng viên theo loại"):
+        assert any(line.startswith(title) for line in lines), title
+    assert "Bảng các khu: tỷ lệ phủ, đảng viên và lao động, đoàn thể" in lines
+    covered = next(line for line in lines if line.startswith("Doanh nghiệp có tổ chức đảng "))
+    assert "100,00% (1/1)" in covered
 
 
 @pytest.mark.parametrize(
@@ -257,4 +264,9 @@ def test_the_readme_documents_the_json_as_it_is(year_2025):
     with_targets(year_2025.tree)  # so that the list of targets has an entry to compare
     data = report("--committee", "BG-KCN", "--year", "2025")
     assert shape(documented) == shape(data)
-    assert shape(documented["metrics"][1]) == shape(metric(data, "members_rated_good"))
+    assert shape(documented["metrics"][0]) == shape(metric(data, "organizations_founded"))
+    assert shape(metric(documented, "members_rated_good")) == shape(
+        metric(data, "members_rated_good")
+    )
+    for key in ("bieu5", "zones"):
+        assert shape(documented["tables"][key]) == shape(data["tables"][key]), key

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from members.demo.simulation import DEMO_TODAY
 from members.selectors import counted_on
 from organizations.models import PartyOrganization
-from reports import figures
+from reports import figures, tables
 from reports.metrics import get, metrics
 from reports.periods import Period
 from tests.test_demo import demo  # noqa: F401  (the demo, loaded once for this module)
@@ -80,7 +80,9 @@ def test_report_figures_gives_the_numbers_of_biểu_1_every_year(demo):  # noqa:
             assert table["checks"] == {"balances": True}, (code, year)
             rows = {row["key"]: row for row in table["rows"]}
             by_key = {
-                m["key"]: m for m in data["metrics"] if m["params"].get("of_which") != "readmitted"
+                m["key"]: m
+                for m in data["metrics"]
+                if all(value == "all" for value in m["params"].values())
             }
             for key, line in LINES.items():
                 assert by_key[key]["value"] == rows[line]["this"]["value"], (code, year, key)
@@ -106,3 +108,43 @@ def test_the_breakdown_of_ha_noi_by_organisation_is_each_organisation_alone(demo
                 assert values[child.pk] == alone, (metric.key, params, child.code)
     counted_by_child = grouped.get("members_counted")
     assert sum(v.value for v in counted_by_child.values()) == counted(root, DEMO_TODAY)
+
+
+@pytest.mark.django_db
+def test_ha_noi_biểu_5_gives_68_grassroots_organisations_41_in_100_percent_foreign(demo):  # noqa: F811
+    root = committee("HN-KCN")
+    period = Period.year(DEMO_TODAY.year).until(DEMO_TODAY)
+    table = tables.build(root, period, keys=["bieu5"])["bieu5"]
+    assert table.checks == {"sums": True}
+    rows = {row.key: row.this.value for row in table.rows}
+    # "68 organisations (4 đảng bộ cơ sở, 64 chi bộ cơ sở) … 3 in administrative agencies, 65
+    # in non-state enterprises of which 41 in 100%-foreign enterprises and 1 in a joint
+    # venture" (domain guide §9).
+    assert rows["grassroots"] == 68
+    assert (rows["grassroots.fdi100"], rows["grassroots.jv"]) == (41, 1)
+    assert rows["grassroots.agency"] == 3
+    assert rows["grassroots.group_non_state"] == 65
+    assert rows["grassroots.unrecorded"] == 0
+    assert rows["subordinate_cells"] == 12
+    assert rows["members"] == counted(root, DEMO_TODAY)
+
+
+@pytest.mark.django_db
+def test_report_figures_gives_the_numbers_of_the_new_tables(demo):  # noqa: F811
+    for code in ("BG-KCN", "HN-KCN"):
+        data = report(code, DEMO_TODAY.year)
+        by_key = {(m["key"], tuple(sorted(m["params"].items()))): m for m in data["metrics"]}
+        bieu5 = {row["key"]: row["this"]["value"] for row in data["tables"]["bieu5"]["rows"]}
+        assert data["tables"]["bieu5"]["checks"] == {"sums": True}, code
+        assert bieu5["members"] == by_key["members_counted", ()]["value"]
+        zones = {row["key"]: row["this"] for row in data["tables"]["zones"]["rows"]}
+        for key in ("coverage_party", "coverage_union"):
+            figure = by_key[key, (("band", "all"), ("group", "all"))]
+            assert zones[key]["numerator"] == figure["numerator"], (code, key)
+            assert zones[key]["denominator"] == figure["denominator"] > 0, (code, key)
+            for band in ("500+", "300-499", "under-300"):
+                banded = by_key[key, (("band", band), ("group", "all"))]
+                assert zones[f"{key}.band_{band}"]["numerator"] == banded["numerator"]
+        per_workers = by_key["members_per_workers", ()]
+        assert zones["members_per_workers"]["numerator"] == per_workers["numerator"] > 0
+        assert zones["trade_union"]["value"] > 0

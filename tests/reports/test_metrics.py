@@ -243,6 +243,8 @@ def test_the_children_are_those_active_in_the_period(tree):
 
 def test_every_metric_has_its_label_unit_kind_and_definition():
     assert set(REGISTRY) == {
+        "organizations_founded",
+        "organizations_reorganised",
         "members_admitted",
         "members_recognized",
         "members_transferred_in",
@@ -255,6 +257,9 @@ def test_every_metric_has_its_label_unit_kind_and_definition():
         "awareness_participants",
         "members_rated_good",
         "organizations_rated_good",
+        "coverage_party",
+        "coverage_union",
+        "members_per_workers",
     }
     for metric in metrics():
         assert str(metric.label) and len(str(metric.definition)) > 60
@@ -267,8 +272,8 @@ def test_an_unknown_metric_or_parameter_is_refused_with_a_message(tree):
         get("members_elected")
     with pytest.raises(MetricError, match="không có tham số group"):
         get("members_admitted")(tree.committee, YEAR, group="fdi")
-    with pytest.raises(MetricError, match="owners"):
-        get("members_admitted")(tree.committee, YEAR, of_which="owners")
+    with pytest.raises(MetricError, match="bosses"):
+        get("members_admitted")(tree.committee, YEAR, of_which="bosses")
 
 
 # --- queries -----------------------------------------------------------------------------------
@@ -335,8 +340,7 @@ def test_today_is_what_the_figures_of_a_running_period_are_taken_on(monkeypatch)
 
 @pytest.mark.django_db
 def test_adding_a_metric_is_writing_one_function(year_2025, monkeypatch):
-    """As the history of organisations will add organizations_founded: one function, and the
-    figures, the grouped form and the command have it."""
+    """One function, and the figures, the grouped form and the command have it."""
     from django.db.models import Count as CountRows
 
     from reports.metrics import COUNT, PERIOD, metric, registry

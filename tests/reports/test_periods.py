@@ -64,6 +64,37 @@ def test_terms_read_the_congress_dates_from_the_records_function(monkeypatch):
     assert Period.term("HN-KCN", 2020, 2025).end == D(2025, 9, 30)
 
 
+@pytest.mark.django_db
+def test_a_term_runs_between_the_congresses_recorded_with_the_committee(bg):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from organizations.models import Congress
+    from organizations.selectors import term_bounds
+
+    committee = bg.committee
+    for held_on, first, last in [(D(2020, 6, 23), 2020, 2025), (D(2025, 9, 15), 2025, 2030)]:
+        Congress.objects.create(
+            organization=committee, held_on=held_on, first_year=first, last_year=last
+        )
+    assert periods.congress_on(committee, 2020) == D(2020, 6, 23)
+    assert periods.congress_on(committee, 2015) is None
+    term = Period.term(committee, 2020, 2025)
+    assert (term.start, term.end) == (D(2020, 6, 23), D(2025, 9, 14))
+    assert (term.start, term.end) == term_bounds(committee, 2020, 2025)
+    # The next term has no congress after it on record: it ends on 31 December 2030.
+    assert Period.term(committee, 2025, 2030).end == D(2030, 12, 31)
+    # Another organisation's congresses are not this one's.
+    assert Period.term(bg.cell, 2020, 2025).start == D(2020, 1, 1)
+    assert parse("2020-2025", committee) == term
+    out = StringIO()
+    call_command("report_figures", "--committee", "BG-KCN", "--term", "2020-2025", stdout=out)
+    period = json.loads(out.getvalue())["period"]
+    assert (period["start"], period["end"]) == ("2020-06-23", "2025-09-14")
+
+
 def test_a_term_ends_after_it_starts():
     with pytest.raises(PeriodError, match="Năm kết thúc nhiệm kỳ phải sau năm bắt đầu"):
         Period.term(None, 2025, 2020)

@@ -1,10 +1,7 @@
-"""The statistical tables as data, each with the columns kỳ này | cùng kỳ | %: Biểu 1 (the
-member balance) now; Biểu 5 (organisations and members by unit type) and the zone table
-(coverage, members as a % of workers, mass organisations) come with the history of
-organisations and enterprises, each as one more function under `@table(...)`.
-
-A table function gives one period's lines; `build` puts this period's and last year's side by
-side, so each table is computed the same way as the figures of reports.figures.
+"""What every statistical table is made of, and the registry of tables: a table function
+gives one period's lines, under `@table(...)`; `build` puts this period's and last year's side
+by side (kỳ này | cùng kỳ | %), so each table is computed the same way as the figures of
+reports.figures.
 """
 
 from __future__ import annotations
@@ -14,12 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from members.selectors import balance
 from reports.periods import Period
-from reports.values import Count, Value, change
+from reports.values import Value, change
 
 
 @dataclass(frozen=True)
@@ -99,32 +93,3 @@ def build(root, current: Period, last_year: Period | None = None, keys=None) -> 
         checks = {name: held and last.checks.get(name, True) for name, held in this.checks.items()}
         tables[spec.key] = Table(spec.key, str(spec.title), rows, checks)
     return tables
-
-
-# --- Biểu 1 ---------------------------------------------------------------------------------
-
-# The lines of the form (domain guide §8), in its words: "Form 1" tells them apart from the
-# members' statuses of the same English name.
-BIEU1_LINES = [
-    ("start", pgettext_lazy("Form 1", "Members at the start of the period")),
-    ("admitted", pgettext_lazy("Form 1", "Admitted")),
-    ("transferred_in", pgettext_lazy("Form 1", "Transferred in")),
-    ("restored", pgettext_lazy("Form 1", "Membership restored")),
-    ("died", pgettext_lazy("Form 1", "Died")),
-    ("expelled", pgettext_lazy("Form 1", "Expelled")),
-    ("removed", pgettext_lazy("Form 1", "Removed from the rolls")),
-    ("resigned", pgettext_lazy("Form 1", "Left the party at their request")),
-    ("transferred_out", pgettext_lazy("Form 1", "Transferred out")),
-    ("end", pgettext_lazy("Form 1", "Members at the end of the period")),
-]
-
-
-@table(key="bieu1", title=_("Form 1: members gained and lost"))
-def bieu1(root, period: Period) -> Lines:
-    """start + admitted + transferred in + restored − died − expelled − removed − resigned −
-    transferred out = end, for the subtree (members.selectors.balance: 3 queries)."""
-    result = balance(root, period.start, period.end)
-    return Lines(
-        [Line(key, label, Count(getattr(result, key))) for key, label in BIEU1_LINES],
-        checks={"balances": result.balances},
-    )

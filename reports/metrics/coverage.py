@@ -1,0 +1,190 @@
+"""Coverage on a date: the share of the enterprises active on the date in the committee's zones
+that a party organisation (or a grassroots trade union) serves then, by ownership group and by
+size band; and the members as a percentage of the workers.
+
+Everything is read as it stood on the date: an enterprise's status and ownership from its dated
+history (EnterpriseState), the links between organisations and enterprises in force then
+(EnterpriseLink), the organisations active then, and the workers of the latest count on or
+before the date. Enterprises belong to zones, in the care of a zone committee: grouped by the
+zone's committee (0 below a zone committee), like the mass organisations.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count as CountRows
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import (
+    EnterpriseLink,
+    EnterpriseState,
+    EnterpriseStatus,
+    MassKind,
+    MassOrganization,
+    WorkforceSnapshot,
+)
+from reports.metrics.grouping import Groups
+from reports.metrics.members import counted_rows
+from reports.metrics.ownership import BAND_PARAM, GROUP_PARAM, in_band, in_group
+from reports.metrics.registry import DATE, PERCENT, ZONES, metric
+from reports.periods import Period
+from reports.values import Ratio
+
+COMMITTEE = "enterprise__zone__committee__path"
+
+
+def active_on(day: datetime.date, prefix: str = "") -> Q:
+    """Organisations (at `prefix`) founded by `day` and not ended by then."""
+    return Q(**{f"{prefix}founded_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    )
+
+
+def workers_in_force(day: datetime.date, enterprise=None) -> Subquery:
+    """The workers of the latest count on or before `day` of the enterprise (OuterRef)."""
+    return Subquery(
+        WorkforceSnapshot.objects.filter(
+            enterprise=enterprise or OuterRef("enterprise"), counted_on__lte=day
+        )
+        .order_by("-counted_on")
+        .values("workers")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def enterprises_on(groups: Groups, day: datetime.date, group: str = "all", band: str = "all"):
+    """One row (its EnterpriseState) per enterprise active on `day` in the zones of the
+    groups, of ownership `group` on that day and with workers in `band`."""
+    rows = EnterpriseState.objects.on(day).filter(
+        groups.within(COMMITTEE), in_group("ownership", group), status=EnterpriseStatus.ACTIVE
+    )
+    if band != "all":
+        rows = rows.annotate(workers=workers_in_force(day)).filter(in_band("workers", band))
+    return rows
+
+
+def party_served_on(day: datetime.date) -> Exists:
+    """The enterprise (OuterRef) is served on `day` by a party organisation active then."""
+    return Exists(
+        EnterpriseLink.objects.on(day).filter(
+            active_on(day, "organization__"), enterprise=OuterRef("enterprise")
+        )
+    )
+
+
+def union_on(day: datetime.date) -> Exists:
+    """The enterprise (OuterRef) has a grassroots trade union active on `day`."""
+    return Exists(
+        MassOrganization.objects.filter(
+            active_on(day), kind=MassKind.TRADE_UNION, enterprise=OuterRef("enterprise")
+        )
+    )
+
+
+def _coverage(groups: Groups, rows, covered: Exists) -> dict[int, Ratio]:
+    rows = (
+        rows.order_by()
+        .values(group=groups.key(COMMITTEE))
+        .annotate(covered=CountRows("pk", filter=covered), total=CountRows("pk"))
+        .values_list("group", "covered", "total")
+    )
+    return groups.collect(rows, Ratio)
+
+
+COVERAGE_PARAMS = {"group": GROUP_PARAM, "band": BAND_PARAM}
+
+
+@metric(
+    key="coverage_party",
+    label=_("Enterprises with a party organisation"),
+    unit=PERCENT,
+    kind=DATE,
+    scope=ZONES,
+    definition=_(
+        "Of the enterprises active on the date in the zones in the care of the zone committees "
+        "of the subtree, the share that at least one party organisation active on the date "
+        "serves on the date. By ownership group as the enterprise's ownership stood on the "
+        "date, and by size band by the workers in force on the date (the latest count on or "
+        "before it): 500 and more, 300–499, under 300; an enterprise without a count in force "
+        "is in no band."
+    ),
+    params=COVERAGE_PARAMS,
+    crossed=False,
+)
+def coverage_party(groups: Groups, period: Period, *, group: str, band: str):
+    day = period.end
+    return _coverage(groups, enterprises_on(groups, day, group, band), party_served_on(day))
+
+
+@metric(
+    key="coverage_union",
+    label=_("Enterprises with a grassroots trade union"),
+    unit=PERCENT,
+    kind=DATE,
+    scope=ZONES,
+    definition=_(
+        "As coverage by party organisations, with an active grassroots trade union of the "
+        "enterprise instead of a party organisation."
+    ),
+    params=COVERAGE_PARAMS,
+    crossed=False,
+)
+def coverage_union(groups: Groups, period: Period, *, group: str, band: str):
+    day = period.end
+    return _coverage(groups, enterprises_on(groups, day, group, band), union_on(day))
+
+
+def workers_rows(groups: Groups, day: datetime.date):
+    """The count in force on `day` of each enterprise active then in the groups' zones."""
+    later = WorkforceSnapshot.objects.filter(
+        enterprise=OuterRef("enterprise"),
+        counted_on__lte=day,
+        counted_on__gt=OuterRef("counted_on"),
+    )
+    active = EnterpriseState.objects.on(day).active().filter(enterprise=OuterRef("enterprise"))
+    return (
+        WorkforceSnapshot.objects.filter(groups.within(COMMITTEE), counted_on__lte=day)
+        .filter(Exists(active))
+        .exclude(Exists(later))
+    )
+
+
+@metric(
+    key="members_per_workers",
+    label=_("Members as a percentage of workers"),
+    unit=PERCENT,
+    kind=DATE,
+    scope=ZONES,
+    definition=_(
+        "Members counted in the subtree on the date over the workers in force on the date (the "
+        "latest count on or before it) in the enterprises active on the date in the zones in "
+        "the care of the zone committees of the subtree."
+    ),
+)
+def members_per_workers(groups: Groups, period: Period) -> dict[int, Ratio]:
+    # The members are grouped by their cell, the workers by their zone's committee: one query
+    # of both, side by side (UNION ALL), added up per group.
+    day = period.end
+    zero = Value(0, output_field=IntegerField())
+    members = (
+        counted_rows(groups, day)
+        .order_by()
+        .values(group=groups.key("organization__path"))
+        .annotate(members=CountRows("pk"), workers=zero)
+        .values_list("group", "members", "workers")
+    )
+    workers = (
+        workers_rows(groups, day)
+        .order_by()
+        .values(group=groups.key(COMMITTEE))
+        .annotate(members=zero, workers=Sum("workers"))
+        .values_list("group", "members", "workers")
+    )
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, counted, employed in members.union(workers, all=True):
+        totals[key][0] += counted
+        totals[key][1] += employed or 0
+    return groups.collect(((key, *both) for key, both in totals.items()), Ratio)
