@@ -364,3 +364,7 @@ class ReopenForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Say why the period is reopened.")},
     )
+
+
+# The targets: their own module (reports/targets), registered here.
+from reports.targets import admin as targets_admin  # noqa: F401,E402  (importing registers)

@@ -6,12 +6,14 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
 
-    # What the roles work on (see organizations.access.DECLARATIONS). Closed periods and their
+    # What the roles work on (see organizations.access.DECLARATIONS): staff enter targets and
+    # the documents that set them, leaders look at them. A target typed by mistake is deleted
+    # (its parts with it); a document cited by a target is protected. Closed periods and their
     # corrections are written only by reports.services and reports.corrections; every role
     # looks at them, and the admin lets a committee's staff close and the body above reopen
     # through those services.
-    data_models = ()
-    deletable_models = ()
+    data_models = ("SourceDocument", "Target")
+    deletable_models = ("SourceDocument", "Target")
     record_models = ("ClosedPeriod", "Correction")
 
     def ready(self):

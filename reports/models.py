@@ -169,3 +169,7 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.record}"
+
+
+# The targets: their own module (reports/targets), registered here.
+from reports.targets.models import SourceDocument, Target  # noqa: F401,E402

@@ -101,9 +101,57 @@ def adjustments_data(adjustments) -> dict | None:
     }
 
 
-def figures_data(figures: Figures, tables: dict[str, Table], adjustments=None) -> dict:
-    """The figures and tables as JSON-ready data; `adjustments` (reports.closing), those shown
-    in the period, when asked for."""
+def target_data(result) -> dict:
+    """One target (reports.targets.evaluation.TargetResult): what it asks, its figure and
+    where it stands."""
+    target, assessment = result.target, result.assessment
+    source = target.source
+    return {
+        "organization": {"code": target.organization.code, "name": target.organization.name},
+        "key": target.metric,
+        "params": target.params,
+        "label": target.label,
+        "unit": target.unit,
+        "period": {
+            "kind": target.period_kind,
+            "first_year": target.first_year,
+            "last_year": target.last_year,
+            "label": target.period_label,
+        },
+        "comparison": target.comparison,
+        "minimum": decimal_text(target.minimum),
+        "maximum": decimal_text(target.maximum),
+        "source": None
+        if source is None
+        else {
+            "number": source.number,
+            "issued_on": source.issued_on.isoformat(),
+            "issuer": source.issuer,
+            "title": source.title,
+        },
+        "part_of": result.part_of,
+        **value_data(result.value),
+        "status": str(assessment.status.value),
+        "status_label": assessment.status_label,
+        "achieved_percent": decimal_text(assessment.achieved),
+        "exceeded_percent": decimal_text(assessment.exceeded),
+        "pace": None if assessment.pace is None else str(assessment.pace.value),
+        "pace_label": assessment.pace_label,
+        "expected_share_percent": decimal_text(assessment.expected_share),
+        "expected": decimal_text(assessment.expected),
+    }
+
+
+def figures_data(
+    figures: Figures, tables: dict[str, Table], adjustments=None, targets=None
+) -> dict:
+    """The whole JSON: the figures and tables; `adjustments` (reports.closing), those shown in
+    the period, when asked for; `targets` (reports.targets.evaluation.evaluate of the same root
+    and period), evaluated here when not given."""
+    from reports.targets.evaluation import evaluate
+
+    if targets is None:
+        targets = evaluate(figures.root, figures.period, figures=figures)
     root = figures.root
     return {
         "committee": {"code": root.code, "name": root.name},
@@ -128,4 +176,5 @@ def figures_data(figures: Figures, tables: dict[str, Table], adjustments=None) -
         "tables": {key: table_data(table) for key, table in tables.items()},
         "closed": closed_data(figures.closed),
         "adjustments": adjustments_data(adjustments),
+        "targets": [target_data(result) for result in targets],
     }

@@ -159,7 +159,8 @@ def period_figures(committee: PartyOrganization, period: Period) -> dict:
     from the records (the cùng kỳ of a closed last year is its stored one)."""
     figures = figures_module.compute(committee, period)
     tables = tables_module.build(committee, figures.current, figures.last_year)
-    data = figures_data(figures, tables)
+    # The targets are evaluated against the figures wherever they are shown, closed or not.
+    data = figures_data(figures, tables, targets=())
     data["breakdown"] = breakdown_data(figures_module.breakdown(committee, period))
     return data
 

@@ -40,6 +40,8 @@ from organizations.access import SYSTEM, Role
 from organizations.models import LeadershipTerm
 from reports.periods import Period
 from reports.services import period_close
+from reports.targets import services as target_services
+from reports.targets.models import SourceDocument, Target
 from tests import forms as forms_posted
 from tests.conftest import World, account, build_world, client_for
 from tests.factories import MemberFactory, UserFactory, citizen_id, valid_tax_code
@@ -237,6 +239,28 @@ def make_world() -> Fuzz:
         counted_on=D(2025, 6, 30),
         dry_run=False,
     )
+    document = SourceDocument(
+        organization=bg.committee,
+        number="09-NQ/ĐU",
+        issued_on=D(2025, 10, 10),
+        issuer="Đảng ủy Các KCN tỉnh Bắc Giang",
+        title="Nghị quyết về phát triển đảng viên",
+    )
+    document.full_clean()
+    document.save()
+    whole = target_services.target_save(
+        target=Target(
+            organization=bg.committee,
+            metric="members_admitted",
+            minimum=30,
+            maximum=50,
+            first_year=2026,
+            last_year=2026,
+            source=document,
+        ),
+        by=SYSTEM,
+    )
+    target_services.target_split(target=whole, parts=[(bg.cell, 10, None)], by=SYSTEM)
     Group.objects.create(name="Cán bộ tổ chức")
     period_close(committee=bg.committee, period=Period.year(2024), by=staff)
     return Fuzz(

@@ -60,8 +60,10 @@ def test_the_json_has_every_figure_beside_last_year_and_biểu_1(year_2025):
         "tables",
         "closed",
         "adjustments",
+        "targets",
     }
     assert data["closed"] is None and data["adjustments"] is None  # nothing closed
+    assert data["targets"] == []  # none set
     assert data["committee"] == {"code": "BG-KCN", "name": "Đảng bộ Các KCN Bắc Giang"}
     assert data["period"] == {
         "kind": "year",
@@ -260,6 +262,9 @@ def test_the_readme_documents_the_json_as_it_is(year_2025):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Figures: `report_figures`") :]
     documented = json.loads(section[section.index("```json") + 7 : section.index("```\n\n-")])
+    from tests.reports.test_target_report import with_targets
+
+    with_targets(year_2025.tree)  # so that the list of targets has an entry to compare
     data = report("--committee", "BG-KCN", "--year", "2025")
     assert shape(documented) == shape(data)
     assert shape(documented["metrics"][0]) == shape(metric(data, "organizations_founded"))

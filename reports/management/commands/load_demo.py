@@ -5,14 +5,15 @@ from django.db import transaction
 from members.demo import MembersDemo
 from organizations.demo import DEMO_PASSWORD, DemoBuilder, demo_accounts
 from organizations.models import DemoLoad
+from reports.demo import TargetsDemo
 
 
 class Command(BaseCommand):
     # Here, in the app that depends on all the others, because it loads every app's demo.
     help = (
         "Load the demo committees: zones, organisations, enterprises, accounts, members with "
-        "their history, candidates, classes and ratings. Once: a database that has them "
-        "is left as it is."
+        "their history, candidates, classes and ratings, and the committees' targets. Once: a "
+        "database that has them is left as it is."
     )
 
     def add_arguments(self, parser):
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             changed = organizations.build()
             members = MembersDemo(organizations=organizations.organizations)
             changed += members.build()
+            targets = TargetsDemo(organizations=organizations.organizations)
+            changed += targets.build()
             # Unique: of two loads at once, the second fails here and writes nothing.
             return DemoLoad.objects.create(
                 records=changed, adapted="\n".join(organizations.adapted + members.adapted)

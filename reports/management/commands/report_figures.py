@@ -22,6 +22,7 @@ from reports import figures as figures_module
 from reports import tables as tables_module
 from reports.periods import Period, PeriodError, parse_date, parse_term, parse_year
 from reports.serialize import figures_data
+from reports.targets.evaluation import evaluate
 from reports.values import Count, Value
 
 FORMATS = ("json", "table")
@@ -62,11 +63,12 @@ class Command(BaseCommand):
         # A closed period is as it was closed; an open one shows the adjustments of the
         # closed period just before it.
         adjustments = None if figures.closed else closing.adjustments_into(root, figures.current)
+        targets = evaluate(root, period, figures=figures)
         if options["format"] == "json":
-            data = figures_data(figures, tables, adjustments)
+            data = figures_data(figures, tables, adjustments, targets)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(render(figures, tables))
+            self.stdout.write(render(figures, tables, targets))
 
     def _organization(self, code):
         if not code:
@@ -134,7 +136,22 @@ def columns(rows: list[tuple[str, str, str, str]]) -> list[str]:
     return lines
 
 
-def render(figures, tables) -> str:
+def shown_target(result) -> tuple[str, str, str, str, str]:
+    """(organisation and figure, target, actual, status and % achieved, pace)."""
+    target, assessment = result.target, result.assessment
+    status = assessment.status_label
+    if assessment.achieved is not None:
+        status += f" {number_format(assessment.achieved, 2)}%"
+    return (
+        f"{target.organization.code}: {target.label} ({target.period_label})",
+        target.range_label,
+        shown(result.value),
+        status,
+        assessment.pace_label or "",
+    )
+
+
+def render(figures, tables, targets=()) -> str:
     header = (_("Figure"), _("This period"), _("Same period last year"), "%")
     lines = [
         f"{figures.root.name} ({figures.root.code})",
@@ -166,4 +183,15 @@ def render(figures, tables) -> str:
                     _("%(table)s fails its check (%(check)s): look at the records of the period.")
                     % {"table": table.title, "check": check}
                 )
+    if targets:
+        lines += ["", _("Targets")]
+        rows = [(_("Target"), _("Asked"), _("Actual"), _("Status"), _("Pace"))]
+        rows += [shown_target(result) for result in targets]
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        for row in rows:
+            lines.append(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
     return "\n".join(lines)
