@@ -23,6 +23,7 @@ from organizations.admin.base import ScopedModelAdmin
 from organizations.models import PartyOrganization
 from organizations.models.party import ACCOUNT_KINDS
 from reports import closing, snapshot
+from reports.adjustments import adjustments as adjustments_of
 from reports.models import ClosedKind, ClosedPeriod
 from reports.periods import Period, PeriodError
 from reports.services import (
@@ -287,7 +288,7 @@ class ClosedPeriodAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("adjustments"))
     def adjustments_shown(self, obj):
-        adjustments = closing.adjustments(obj)
+        adjustments = adjustments_of(obj)
         if not adjustments.differences and not adjustments.corrections:
             return gettext("None: the records still give the figures as closed.")
         header = (gettext("Figure"), gettext("As closed"), gettext("From the records now"))

@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
 from organizations.models import PartyOrganization
-from reports import figures as figures_module
-from reports import tables as tables_module
 from reports.metrics import REGISTRY, Metric
-from reports.models import ClosedPeriod, Correction
+from reports.models import ClosedPeriod
 from reports.periods import Period
+from reports.tables.base import Line, Lines, Row, Table
 from reports.values import Count, Ratio, Value
 
 DAY = datetime.timedelta(days=1)
@@ -72,7 +70,7 @@ class Closings:
         return next((c for c in self.found if c.end == period.start - DAY), None)
 
     # -- tables --
-    def table(self, period: Period, key: str) -> tables_module.Table | None:
+    def table(self, period: Period, key: str) -> Table | None:
         """The stored table `key` of `period` when it is closed (None for a table added after
         the closing: it is computed from the records)."""
         closed = self.exact(period)
@@ -82,25 +80,23 @@ class Closings:
         if data is None:
             return None
         rows = [
-            tables_module.Row(
-                row["key"], row["label"], value_of(row["this"]), value_of(row["last_year"])
-            )
+            Row(row["key"], row["label"], value_of(row["this"]), value_of(row["last_year"]))
             for row in data["rows"]
         ]
-        return tables_module.Table(key, data["title"], rows, dict(data["checks"]))
+        return Table(key, data["title"], rows, dict(data["checks"]))
 
-    def lines(self, period: Period, key: str) -> tables_module.Lines | None:
+    def lines(self, period: Period, key: str) -> Lines | None:
         """The stored lines of table `key` for `period` when it is closed: its "this period"
         column, for the year after to compare with."""
         table = self.table(period, key)
         if table is None:
             return None
-        return tables_module.Lines(
-            [tables_module.Line(row.key, row.label, row.this) for row in table.rows],
+        return Lines(
+            [Line(row.key, row.label, row.this) for row in table.rows],
             checks=dict(table.checks),
         )
 
-    def carried(self, key: str, period: Period, lines: tables_module.Lines) -> tables_module.Lines:
+    def carried(self, key: str, period: Period, lines: Lines) -> Lines:
         """`lines` of a table that carries a balance, starting from the stored end of the
         closed period just before `period`, with the adjustment line."""
         if key not in CARRIED:
@@ -114,14 +110,14 @@ class Closings:
         result = []
         for line in lines.lines:
             if line.key == first:
-                result.append(tables_module.Line(first, line.label, carried))
+                result.append(Line(first, line.label, carried))
                 difference = line.value.value - carried.value
-                result.append(tables_module.Line(ADJUSTMENT, ADJUSTMENT_LABEL, Count(difference)))
+                result.append(Line(ADJUSTMENT, ADJUSTMENT_LABEL, Count(difference)))
             else:
                 result.append(line)
-        return tables_module.Lines(result, checks=dict(lines.checks))
+        return Lines(result, checks=dict(lines.checks))
 
-    def table_of(self, closed: ClosedPeriod, key: str) -> tables_module.Table | None:
+    def table_of(self, closed: ClosedPeriod, key: str) -> Table | None:
         return Closings([closed]).table(closed.period, key) if closed else None
 
     # -- figures --
@@ -169,71 +165,3 @@ def lookup(root, *periods: Period) -> Closings:
 
 def figure_key(metric: Metric, params) -> tuple:
     return metric.key, tuple(sorted(metric.checked(params).items()))
-
-
-# --- adjustments -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Difference:
-    """A figure of a closed period: as stored, and as the records now give it."""
-
-    key: str
-    label: str
-    stored: Value
-    now: Value
-
-    @property
-    def change(self) -> int | None:
-        """now − stored, for a count; None for a percentage (compare its two counts)."""
-        if isinstance(self.stored, Count):
-            return self.now.value - self.stored.value
-        return None
-
-
-@dataclass
-class Adjustments:
-    """What changed in a closed period's figures since it was closed, and the corrections
-    recorded against it."""
-
-    closed: ClosedPeriod
-
-    @cached_property
-    def differences(self) -> list[Difference]:
-        """Each stored figure and table line whose value the records now give differently."""
-        closed, root = self.closed, self.closed.committee
-        now = figures_module.compute(root, closed.period, from_records=True)
-        differences = []
-        stored = stored_values(closed)
-        for figure in now.figures:
-            before = stored.get(figure_key(figure.metric, figure.params))
-            if before is not None and before != figure.value:
-                differences.append(Difference(figure.key, figure.label, before, figure.value))
-        live_tables = tables_module.build(root, now.current, now.last_year, from_records=True)
-        for key, table in live_tables.items():
-            kept = Closings([closed]).table(closed.period, key)
-            if kept is None:
-                continue
-            kept_rows = {row.key: row.this for row in kept.rows}
-            for row in table.rows:
-                before = kept_rows.get(row.key)
-                if before is not None and before != row.this:
-                    label = f"{table.title}: {row.label}"
-                    differences.append(Difference(f"{key}.{row.key}", label, before, row.this))
-        return differences
-
-    @cached_property
-    def corrections(self) -> list[Correction]:
-        return list(self.closed.corrections.select_related("recorded_by").order_by("recorded_at"))
-
-
-def adjustments(closed: ClosedPeriod) -> Adjustments:
-    """The adjustments of `closed`: its figures now against as stored, and the corrections."""
-    return Adjustments(closed)
-
-
-def adjustments_into(root, period: Period) -> Adjustments | None:
-    """The adjustments shown in `period`: those of `root`'s closed period just before it, if
-    there is one."""
-    previous = lookup(root, period).before(period)
-    return adjustments(previous) if previous else None

@@ -68,7 +68,7 @@ def closed_data(closed) -> dict | None:
 
 
 def adjustments_data(adjustments) -> dict | None:
-    """The adjustments shown in a period (reports.closing.Adjustments of the closed period
+    """The adjustments shown in a period (reports.adjustments.Adjustments of the closed period
     just before it): each figure as stored and as the records now give it, and each correction
     with who made it and when."""
     if adjustments is None:

@@ -22,9 +22,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from organizations.access import Role, role_of
-from reports import closing, selectors
 from reports import figures as figures_module
+from reports import selectors
 from reports import tables as tables_module
+from reports.adjustments import adjustments_into
 from reports.dashboard import data, exports
 from reports.dashboard import selection as selection_module
 from reports.periods import PeriodError, parse_date
@@ -117,9 +118,7 @@ def figures_json(request):
         return JsonResponse({"error": error.message}, status=BAD_REQUEST)
     tables = tables_module.build(figures.root, figures.current, figures.last_year)
     # As the command: an open period shows the adjustments of the closed period before it.
-    adjustments = (
-        None if figures.closed else closing.adjustments_into(figures.root, figures.current)
-    )
+    adjustments = None if figures.closed else adjustments_into(figures.root, figures.current)
     data = figures_data(figures, tables, adjustments)
     body = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

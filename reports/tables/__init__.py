@@ -10,6 +10,7 @@ from reports.tables import bieu5  # noqa: F401
 from reports.tables import zones  # noqa: F401
 
 # isort: on
-from reports.tables.base import TABLES, Line, Lines, Row, Table, TableSpec, build, table
+from reports.tables.base import TABLES, Line, Lines, Row, Table, TableSpec, table
+from reports.tables.building import build
 
 __all__ = ["TABLES", "Line", "Lines", "Row", "Table", "TableSpec", "build", "table"]

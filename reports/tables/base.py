@@ -12,9 +12,8 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 
-from reports import closing
 from reports.periods import Period
-from reports.values import Count, Value, change
+from reports.values import Value, change
 
 
 @dataclass(frozen=True)
@@ -78,37 +77,3 @@ def table(*, key: str, title: Promise):
         return function
 
     return register
-
-
-def build(
-    root,
-    current: Period,
-    last_year: Period | None = None,
-    keys=None,
-    *,
-    from_records: bool = False,
-) -> dict[str, Table]:
-    """The tables (every one, or those of `keys`) of `root`'s subtree for `current`, beside
-    `last_year` (default: the same period last year). A closed period's tables, and a closed
-    last year's column, are the stored ones; a balance starts from the closed period before
-    (reports.closing). `from_records` computes from the records all the same."""
-    last_year = last_year or current.same_period_last_year()
-    closings = closing.Closings() if from_records else closing.lookup(root, current, last_year)
-    tables = {}
-    for spec in TABLES.values() if keys is None else [TABLES[key] for key in keys]:
-        stored = closings.table(current, spec.key)
-        if stored is not None:
-            tables[spec.key] = stored
-            continue
-        this = closings.carried(spec.key, current, spec.function(root, current))
-        last = closings.lines(last_year, spec.key) or closings.carried(
-            spec.key, last_year, spec.function(root, last_year)
-        )
-        earlier = {line.key: line.value for line in last.lines}
-        rows = [
-            Row(line.key, str(line.label), line.value, earlier.get(line.key, Count(0)))
-            for line in this.lines
-        ]
-        checks = {name: held and last.checks.get(name, True) for name, held in this.checks.items()}
-        tables[spec.key] = Table(spec.key, str(spec.title), rows, checks)
-    return tables

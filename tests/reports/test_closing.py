@@ -17,7 +17,9 @@ from members.models import EventKind, MemberEvent
 from organizations import services as org_services
 from organizations.access import SYSTEM, Role
 from organizations.models import OrganizationKind, PartyOrganization
-from reports import closing, figures, snapshot, tables
+from reports import figures, snapshot, tables
+from reports.adjustments import adjustments as adjustments_of
+from reports.adjustments import adjustments_into
 from reports.metrics import metrics
 from reports.models import ClosedPeriod, Correction, CorrectionAction
 from reports.periods import Period
@@ -119,7 +121,7 @@ def test_a_cell_moved_after_its_year_was_closed_leaves_the_closed_year_unchanged
     # The move is on record against the closed year, and the difference shows.
     move = Correction.objects.get(action=CorrectionAction.MOVED)
     assert move.closed == closed and move.record_id == tree.sub_1.pk
-    differences = {d.key: d for d in closing.adjustments(closed).differences}
+    differences = {d.key: d for d in adjustments_of(closed).differences}
     assert differences["members_admitted"].change == -1
 
 
@@ -157,7 +159,7 @@ def test_a_correction_after_closing_shows_as_an_adjustment_in_the_next_period(ye
     assert bieu1.row("adjustment").this == Count(-1)
     assert bieu1.checks["balances"]
 
-    adjustments = closing.adjustments_into(tree.committee, next_year)
+    adjustments = adjustments_into(tree.committee, next_year)
     assert adjustments.closed == closed
     assert adjustments.corrections == [correction]
     changes = {d.key: d.change for d in adjustments.differences}

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
 from organizations.models import PartyOrganization
-from reports import closing
 from reports import figures as figures_module
 from reports import tables as tables_module
+from reports.adjustments import adjustments_into
 from reports.periods import Period, PeriodError, parse_date, parse_term, parse_year
 from reports.serialize import figures_data
 from reports.targets.evaluation import evaluate
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         tables = tables_module.build(root, figures.current, figures.last_year)
         # A closed period is as it was closed; an open one shows the adjustments of the
         # closed period just before it.
-        adjustments = None if figures.closed else closing.adjustments_into(root, figures.current)
+        adjustments = None if figures.closed else adjustments_into(root, figures.current)
         targets = evaluate(root, period, figures=figures)
         if options["format"] == "json":
             data = figures_data(figures, tables, adjustments, targets)
