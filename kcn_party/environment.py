@@ -57,6 +57,16 @@ def weak_secret_key_reason(key: str) -> str | None:
     return None
 
 
+# Commands that only compare the models with the migrations: they serve no request and sign
+# nothing, so they need no production key (`manage.py makemigrations --check` on a checkout).
+OFFLINE_COMMANDS = frozenset({"makemigrations"})
+
+
+def offline_command(argv: list[str]) -> bool:
+    """Whether this process is `manage.py` running one of OFFLINE_COMMANDS."""
+    return len(argv) > 1 and argv[0].endswith("manage.py") and argv[1] in OFFLINE_COMMANDS
+
+
 def production_secret_key(env: environ.Env) -> str:
     key = env.str("SECRET_KEY", default="")
     reason = weak_secret_key_reason(key)

@@ -4,6 +4,8 @@ Every value a deployment may change comes from django-environ; see .env.example.
 refuses to start without is in kcn_party/environment.py.
 """
 
+import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.environment import (
     DEVELOPMENT_SECRET_KEY,
+    offline_command,
     production_allowed_hosts,
     production_secret_key,
     read_env_file,
@@ -28,6 +31,11 @@ if DEBUG:
     # Only a development server may run on a key everybody knows.
     SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+elif offline_command(sys.argv):
+    # Comparing the models with the migrations serves nothing and signs nothing: a key of this
+    # process alone, never published, and no host.
+    SECRET_KEY = secrets.token_urlsafe(64)
+    ALLOWED_HOSTS = []
 else:
     # Fail loudly, rather than serve on a public key or a host header nobody checked.
     SECRET_KEY = production_secret_key(env)

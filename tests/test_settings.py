@@ -160,3 +160,24 @@ def test_load_demo_refuses_without_debug_unless_forced(monkeypatch):
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=StringIO())
     assert ran == [True, True]
+
+
+def test_comparing_models_with_migrations_needs_no_production_key():
+    """`manage.py makemigrations --check` on a checkout serves nothing: it runs with DEBUG off
+    and no SECRET_KEY on a key of its own, while any other command is still refused."""
+    env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY")}
+    env.pop("ENV_FILE", None)
+    env["DJANGO_SETTINGS_MODULE"] = "kcn_party.settings"
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
+    compared = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, manage, "makemigrations", "--check", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert compared.returncode == 0, compared.stderr[-2000:]
+    checked = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, manage, "check"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert checked.returncode != 0 and "SECRET_KEY is not fit" in checked.stderr
