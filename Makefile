@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations migrate demo run test test-e2e bench lint format messages check clean
+.PHONY: help install translations migrate demo run test test-e2e screenshots bench lint format messages check clean
 
 help:
 	@echo "make run     set up everything and serve http://127.0.0.1:$(PORT) with demo data"
@@ -53,6 +53,10 @@ test: install translations
 
 test-e2e: install translations
 	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+# The documentation's pictures, taken from the demo by the browser tests (docs/*.png).
+screenshots: install translations
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_screenshots.py $(PYTEST_ARGS)
 
 # Figures for docs/benchmarks.md, each measurement in its own process on a scratch database;
 # never part of `make test`. The import: generated lists of 3,000 and 100,000 rows

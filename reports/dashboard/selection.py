@@ -66,15 +66,27 @@ def read(request) -> Selection:
     the period is read later (`Selection.period`), so that a bad one is a message on the page."""
     data = request.GET
     root = selectors.organization_for(request.user, data.get("org"))
-    kind = data.get("kind") or YEAR
-    if kind not in KINDS:
-        kind = YEAR
+    year, term = (data.get("year") or "").strip(), (data.get("term") or "").strip()
+    start, end = (data.get("from") or "").strip(), (data.get("to") or "").strip()
     return Selection(
         root=root,
-        kind=kind,
-        year=(data.get("year") or str(timezone.localdate().year)).strip(),
-        term=(data.get("term") or "").strip(),
-        start=(data.get("from") or "").strip(),
-        end=(data.get("to") or "").strip(),
+        kind=_kind(data.get("kind"), {YEAR: year, TERM: term, CUSTOM: start or end}),
+        year=year or str(timezone.localdate().year),
+        term=term,
+        start=start,
+        end=end,
         metric=(data.get("metric") or "").strip(),
     )
+
+
+def _kind(asked: str | None, filled: dict[str, str]) -> str:
+    """The kind of period asked for. A kind whose own field is empty, beside exactly one other
+    kind that is filled, is taken to be that other one: someone who typed a term but left the
+    "Năm" button checked (the page's script checks the button as one types; without it, this
+    does the same). No kind at all is the year."""
+    kind = asked if asked in KINDS else YEAR
+    if not filled[kind]:
+        others = [other for other in KINDS if other != kind and filled[other]]
+        if len(others) == 1:
+            return others[0]
+    return kind

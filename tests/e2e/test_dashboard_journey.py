@@ -89,3 +89,20 @@ def test_a_leader_follows_the_year_down_to_a_cell_and_prints_it(
     expect(page.locator("section.print-page")).to_have_count(2 + len(TABLES))
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
+
+
+def test_typing_a_term_chooses_the_term(page: Page, live_server, leader_user):
+    """The period's kind follows the field typed into: a term typed with "Năm" still checked
+    shows the term (static/reports/selection.js)."""
+    leader_user, _tree = leader_user
+    page.goto(f"{live_server.url}/admin/login/?next=/bao-cao/")
+    page.locator("#id_username").fill(leader_user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#login-form input[type=submit]").click()
+    expect(page.locator("input[name=kind][value=year]")).to_be_checked()
+
+    page.locator("#id_term").fill("2020-2025")
+    expect(page.locator("input[name=kind][value=term]")).to_be_checked()
+    page.get_by_role("button", name=SHOW, exact=True).click()
+    expect(page).to_have_url(re.compile(r"kind=term"))
+    expect(page.locator(".period-line")).to_contain_text("01/01/2020 – 31/12/2025")

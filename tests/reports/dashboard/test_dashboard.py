@@ -199,6 +199,27 @@ def test_a_term_and_custom_dates(year_2025, leader_client):
     assert board.figures.get("members_admitted").value == Count(3)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        # "Năm" left checked, its year emptied, a term typed: the term.
+        ("kind=year&year=&term=2020-2025", datetime.date(2020, 1, 1), datetime.date(2025, 12, 31)),
+        # "Nhiệm kỳ" checked with no term, dates typed: the dates.
+        ("kind=term&from=01/03/2025&to=30/06/2025", datetime.date(2025, 3, 1), None),
+        # The year button with its year and a term: the button decides.
+        ("kind=year&year=2025&term=2020-2025", datetime.date(2025, 1, 1), None),
+    ],
+)
+def test_the_kind_of_period_follows_the_field_filled_in(
+    year_2025, leader_client, query, start, end
+):
+    period = get(leader_client, f"org=BG-KCN&{query}").context["board"].figures.period
+    assert period.start == start
+    if end:
+        assert period.end == end
+
+
 # --- targets: the slot ----------------------------------------------------------------------
 
 
