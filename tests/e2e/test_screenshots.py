@@ -1,7 +1,8 @@
 """The pictures of the documentation, taken from the demo by a test run so that they stay true.
 
 Each picture is kept in test-results/ (docs-NAME.png); with UPDATE_SCREENSHOTS=1 it also
-replaces the one in docs/ (`make screenshots`). The test checks what the picture must show before taking it."""
+replaces the one in docs/ (`make screenshots`). The test checks what the picture must show
+before taking it."""
 
 import os
 import re
