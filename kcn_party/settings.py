@@ -4,6 +4,7 @@ Every value a deployment may change comes from django-environ; see .env.example.
 refuses to start without is in kcn_party/environment.py.
 """
 
+import datetime
 import secrets
 import sys
 from pathlib import Path
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "import_export",
     "organizations",
     "members",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kcn_party.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,7 +70,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kcn_party.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kcn_party.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kcn_party.urls"
@@ -109,17 +116,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while the account and address are locked out (below).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Permissions follow the account's role in its committee (organizations/access.py).
     "organizations.access.RoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Guessing passwords (django-axes): 5 failures in a row for one account from one address lock
+# that pair out for 15 minutes, with a page that says so in Vietnamese; a success resets it.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kcn_party.signin.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False  # no banner on every command (a command's output may be read by a tool)
+# Behind a reverse proxy, the client's address is taken from X-Forwarded-For: TRUSTED_PROXIES
+# is how many proxies stand in front of the application (nginx alone: 1). See the README.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "kcn_party.signin.client_ip"
+
+# Sessions end 8 hours after signing in, after 60 minutes without a request
+# (kcn_party/sessions.py), and when the browser closes.
+SESSION_LIMITS = {
+    "MAX_HOURS": env.int("SESSION_MAX_HOURS", default=8),
+    "IDLE_MINUTES": env.int("SESSION_IDLE_MINUTES", default=60),
+}
+SESSION_COOKIE_AGE = SESSION_LIMITS["MAX_HOURS"] * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
@@ -127,6 +162,36 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Serving over HTTPS -------------------------------------------------------------------------
+# Production answers only over HTTPS and tells browsers to keep to it (HSTS, a year); a
+# development server (DEBUG on) does neither. Behind a proxy that ends TLS, set
+# BEHIND_PROXY=on: the proxy's X-Forwarded-Proto then says whether the request came over HTTPS.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's check may come over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from the site only;
+# inline styles are allowed (the admin's widgets set some), inline scripts are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Language, dates and numbers --------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -143,6 +208,16 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Served by the application itself (whitenoise), compressed and with hashed names in
+# production (after `manage.py collectstatic`), from the source folders in development.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 # --- django-import-export --------------------------------------------------------------------
 # Cells beginning with = + - @ are neutralised so a spreadsheet never runs them as formulas.
