@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations migrate demo run test test-e2e screenshots bench lint format messages check clean
+.PHONY: help install translations migrate demo run serve backup restore test test-e2e screenshots bench lint format messages check clean
 
 help:
 	@echo "make run     set up everything and serve http://127.0.0.1:$(PORT) with demo data"
@@ -47,6 +47,25 @@ run: migrate
 	$(DEV_ENV) $(PY) manage.py load_demo || echo "make run: the demo data could not be loaded (see above); serving the database as it is." >&2
 	$(DEV_ENV) $(PY) manage.py clean_import_previews
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: gunicorn against DATABASE_URL, with the settings of the environment (no .env;
+# SECRET_KEY and ALLOWED_HOSTS required). WEB_CONCURRENCY workers (default 3), on BIND.
+serve: install translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn kcn_party.wsgi:application --bind $${BIND:-127.0.0.1:8000} \
+		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# A consistent backup of the database of the environment (DATABASE_URL, from .env when the
+# checkout has one, else the SQLite file), into backups/ unless FILE names one; `make restore
+# FILE=…` puts one back. They need no SECRET_KEY: they serve and sign nothing.
+LOCAL_ENV := $(if $(wildcard .env),ENV_FILE=.env)
+backup: install
+	$(LOCAL_ENV) $(PY) manage.py backup_database $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || (echo "make restore FILE=backups/kcn_party-….dump" >&2; exit 2)
+	$(LOCAL_ENV) $(PY) manage.py restore_database "$(FILE)" --yes
 
 test: install translations
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -57,9 +57,10 @@ def weak_secret_key_reason(key: str) -> str | None:
     return None
 
 
-# Commands that only compare the models with the migrations: they serve no request and sign
-# nothing, so they need no production key (`manage.py makemigrations --check` on a checkout).
-OFFLINE_COMMANDS = frozenset({"makemigrations"})
+# Commands that serve no request and sign nothing, so they need no production key: comparing
+# the models with the migrations (`manage.py makemigrations --check` on a checkout), and the
+# backups (`make backup` from a timer needs only DATABASE_URL).
+OFFLINE_COMMANDS = frozenset({"makemigrations", "backup_database", "restore_database"})
 
 
 def offline_command(argv: list[str]) -> bool:

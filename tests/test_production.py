@@ -2,6 +2,7 @@
 security headers on every page, the static files served by the application (whitenoise), and
 no inline script that the Content-Security-Policy would block."""
 
+import json
 import os
 import re
 import subprocess
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 BASE = Path(settings.BASE_DIR)
 STRONG_KEY = "k3Y-" + "".join(chr(ord("a") + (i * 7) % 26) for i in range(60))
@@ -77,3 +80,17 @@ def test_no_template_carries_an_inline_script():
         if INLINE_SCRIPT.search(text) or HANDLER.search(text):
             offenders.append(str(template.relative_to(BASE)))
     assert offenders == []
+
+
+def test_collectstatic_gives_production_its_hashed_compressed_files(tmp_path):
+    """What `make serve` runs before gunicorn: every file collected, hashed and compressed; a
+    file that names one missing (a source map) would stop it."""
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["vendor/chartjs/chart.umd.min.js"]
+    assert (tmp_path / f"{hashed}.gz").is_file()
