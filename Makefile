@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations migrate demo run serve backup restore test test-e2e screenshots bench lint format messages check clean
+.PHONY: help install translations migrate demo run serve backup restore test test-e2e screenshots bench bench-load lint format messages check clean
 
 help:
 	@echo "make run     set up everything and serve http://127.0.0.1:$(PORT) with demo data"
@@ -88,6 +88,15 @@ FIGURES_ARGS ?=
 bench: install translations
 	$(DEV_ENV) $(PY) manage.py bench_import $(BENCH_ARGS)
 	$(DEV_ENV) $(PY) manage.py bench_figures --scale $(SCALE) $(FIGURES_ARGS)
+
+# The load test (docs/benchmarks.md, "Load"): the demo in a PostgreSQL database of its own,
+# gunicorn with WEB_CONCURRENCY workers, 50 simulated staff and leaders for 60 seconds.
+LOAD_DATABASE ?= postgres://postgres@127.0.0.1:5432/kcn_party_load
+bench-load: install translations
+	$(PY) -c "import psycopg, sys; c = psycopg.connect('$(dir $(LOAD_DATABASE))postgres', autocommit=True); name = '$(notdir $(LOAD_DATABASE))'; c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() or c.execute(f'CREATE DATABASE \"{name}\"')"
+	DATABASE_URL=$(LOAD_DATABASE) $(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(LOAD_DATABASE) $(DEV_ENV) $(PY) manage.py load_demo
+	DATABASE_URL=$(LOAD_DATABASE) $(DEV_ENV) $(PY) manage.py bench_load $(LOAD_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
