@@ -26,10 +26,11 @@ from organizations.models import (
     MassOrganization,
     WorkforceSnapshot,
 )
+from reports.metrics.batch import Plan, Term, in_force, named
 from reports.metrics.grouping import Groups
-from reports.metrics.members import counted_rows
+from reports.metrics.members import counted_rows, counted_term
 from reports.metrics.ownership import BAND_PARAM, GROUP_PARAM, in_band, in_group
-from reports.metrics.registry import DATE, PERCENT, ZONES, metric
+from reports.metrics.registry import DATE, PERCENT, ZONES, metric, planned
 from reports.periods import Period
 from reports.values import Ratio
 
@@ -188,3 +189,61 @@ def members_per_workers(groups: Groups, period: Period) -> dict[int, Ratio]:
         totals[key][0] += counted
         totals[key][1] += employed or 0
     return groups.collect(((key, *both) for key, both in totals.items()), Ratio)
+
+
+# --- the plans (reports.metrics.batch): coverage and the workers in one statement -----------
+# The enterprises active on the date are read once per date; whether a party organisation or a
+# union serves each, and its workers in force, are expressions named by the date, which each
+# variant's aggregate tests.
+
+
+def _coverage_plan(period: Period, group: str, band: str, covered: str, served: Exists) -> Plan:
+    day = period.end
+    annotations = {named(covered, day): served}
+    only = in_group("ownership", group)
+    if band != "all":
+        annotations[named("workers", day)] = workers_in_force(day)
+        only &= in_band(named("workers", day), band)
+    rows = EnterpriseState.objects.all()
+    where = in_force(day, "valid_from", "valid_to") & Q(status=EnterpriseStatus.ACTIVE)
+    total = Term("enterprises", "states", rows, COMMITTEE, where, only, annotations=annotations)
+    served_only = only & Q(**{named(covered, day): True})
+    return Plan(
+        (
+            Term("enterprises", "states", rows, COMMITTEE, where, served_only, None, annotations),
+            total,
+        ),
+        Ratio,
+    )
+
+
+@planned("coverage_party")
+def coverage_party_plan(groups: Groups, period: Period, *, group: str, band: str):
+    return _coverage_plan(period, group, band, "party", party_served_on(period.end))
+
+
+@planned("coverage_union")
+def coverage_union_plan(groups: Groups, period: Period, *, group: str, band: str):
+    return _coverage_plan(period, group, band, "union", union_on(period.end))
+
+
+@planned("members_per_workers")
+def members_per_workers_plan(groups: Groups, period: Period):
+    day = period.end
+    later = WorkforceSnapshot.objects.filter(
+        enterprise=OuterRef("enterprise"),
+        counted_on__lte=day,
+        counted_on__gt=OuterRef("counted_on"),
+    )
+    active = EnterpriseState.objects.on(day).active().filter(enterprise=OuterRef("enterprise"))
+    workers = Term(
+        "enterprises",
+        "workforce",
+        WorkforceSnapshot.objects.all(),
+        COMMITTEE,
+        Q(counted_on__lte=day),
+        Q(**{named("active", day): True, named("later", day): False}),
+        total="workers",
+        annotations={named("active", day): Exists(active), named("later", day): Exists(later)},
+    )
+    return Plan((counted_term("enterprises", day), workers), Ratio)

@@ -7,12 +7,13 @@ figures are grouped by the zone's committee (0 for an organisation below a zone 
 from __future__ import annotations
 
 from django.db.models import Count as CountRows
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import MassKind, MassOrganization, MembershipCount
+from reports.metrics.batch import Term, counted, dates
 from reports.metrics.grouping import Groups
-from reports.metrics.registry import COUNT, PERIOD, ZONES, metric
+from reports.metrics.registry import COUNT, PERIOD, ZONES, metric, planned
 from reports.periods import Period
 from reports.values import Count
 
@@ -111,3 +112,49 @@ def union_members_recruited(groups: Groups, period: Period) -> dict[int, Count]:
         .values_list("group", "number")
     )
     return groups.collect(rows, Count)
+
+
+# --- the plans (reports.metrics.batch): one statement for the mass organisations' figures ----
+
+
+def _founded_plan(period: Period, kind: str):
+    return counted(
+        Term(
+            "mass",
+            "organisations",
+            MassOrganization.objects.all(),
+            COMMITTEE,
+            dates("founded_on", period),
+            Q(kind=kind),
+        )
+    )
+
+
+@planned("unions_founded")
+def unions_founded_plan(groups: Groups, period: Period):
+    return _founded_plan(period, MassKind.TRADE_UNION)
+
+
+@planned("youth_union_founded")
+def youth_union_founded_plan(groups: Groups, period: Period):
+    return _founded_plan(period, MassKind.YOUTH_UNION)
+
+
+@planned("veterans_founded")
+def veterans_founded_plan(groups: Groups, period: Period):
+    return _founded_plan(period, MassKind.VETERANS)
+
+
+@planned("union_members_recruited")
+def union_members_recruited_plan(groups: Groups, period: Period):
+    return counted(
+        Term(
+            "mass",
+            "counts",
+            MembershipCount.objects.all(),
+            f"organization__{COMMITTEE}",
+            dates("counted_on", period),
+            Q(organization__kind=MassKind.TRADE_UNION),
+            total="recruited",
+        )
+    )

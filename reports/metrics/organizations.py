@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import FoundingReason, PartyOrganization
 from organizations.models.party import GRASSROOTS_KINDS, UNIT_TYPE_KINDS, OrganizationKind
+from reports.metrics.batch import Term, counted, dates
 from reports.metrics.grouping import Groups
 from reports.metrics.ownership import GROUP_PARAM, in_group
-from reports.metrics.registry import COUNT, PERIOD, metric
+from reports.metrics.registry import COUNT, PERIOD, metric, planned
 from reports.periods import Period
 from reports.values import Count
 
@@ -91,3 +92,27 @@ def organizations_founded(groups: Groups, period: Period, *, kind: str, group: s
 def organizations_reorganised(groups: Groups, period: Period, *, reason: str):
     reasons = OTHER_REASONS if reason == "all" else [reason]
     return _founded_in(groups, period, reasons, UNIT_TYPE_KINDS)
+
+
+def _founded_term(period: Period, reasons, kinds, *where: Q) -> Term:
+    return Term(
+        "organisations",
+        "organisations",
+        PartyOrganization.objects.all(),
+        "path",
+        where=dates("founded_on", period),
+        only=Q(*where, kind__in=kinds, founding_reason__in=reasons),
+    )
+
+
+@planned("organizations_founded")
+def organizations_founded_plan(groups: Groups, period: Period, *, kind: str, group: str):
+    return counted(
+        _founded_term(period, [FoundingReason.NEW], KINDS[kind], in_group("unit_type", group))
+    )
+
+
+@planned("organizations_reorganised")
+def organizations_reorganised_plan(groups: Groups, period: Period, *, reason: str):
+    reasons = OTHER_REASONS if reason == "all" else [reason]
+    return counted(_founded_term(period, reasons, UNIT_TYPE_KINDS))
