@@ -1,10 +1,9 @@
 """Many figures at once (reports.metrics.batch) are each metric's own query, exactly: on the
 hand-built records of 2025 and their history, for a root and by child, over several periods
-asked for together; and all of them take one query per kind of record, whatever the data."""
+asked for together. (The queries they take: tests/reports/test_metrics.py.)"""
 
 import pytest
 
-from reports import figures
 from reports.metrics import batch, children_in, metrics
 from reports.periods import Period
 from tests.reports.builders import D
@@ -17,9 +16,6 @@ PERIODS = [
     Period.year(2024),
     Period.between(D(2025, 4, 1), D(2026, 3, 31)),
 ]
-# The kinds of record, one statement each: organisations, events, counted intervals, mass
-# organisations, classes, ratings, enterprises (coverage and workers).
-FAMILIES = 7
 
 
 def asked():
@@ -67,22 +63,3 @@ def test_batched_figures_are_each_metric_computed_alone_over_the_history(history
     check_roots((tree.committee, tree.world.province))
     more_history(history, 3)
     check_roots((tree.committee, tree.world.province))
-
-
-@pytest.mark.django_db
-def test_all_figures_take_one_query_per_kind_of_record_whatever_the_data(
-    history, django_assert_num_queries
-):
-    committee = history.tree.committee
-    # And one for the closed periods (reports.closing); by child, one for the children too.
-    with django_assert_num_queries(1 + FAMILIES):
-        small = figures.compute(committee, YEAR)
-    with django_assert_num_queries(2 + FAMILIES):
-        figures.breakdown(committee, YEAR)
-    more_history(history, 4)
-    with django_assert_num_queries(1 + FAMILIES):
-        large = figures.compute(committee, YEAR)
-    with django_assert_num_queries(2 + FAMILIES):
-        figures.breakdown(committee, YEAR)
-    founded = "organizations_founded"
-    assert large.get(founded).value.value == small.get(founded).value.value + 4
