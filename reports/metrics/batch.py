@@ -27,8 +27,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models import Count as CountRows
-from django.db.models import IntegerField, Q, QuerySet, Sum, Value
 
 from reports.metrics.grouping import Groups
 from reports.periods import Period
@@ -49,6 +49,13 @@ class Term:
     total: str | None = None  # the column summed; None: the rows counted
     # Expressions the conditions name (an EXISTS, a subquery), by a name unique to them.
     annotations: Mapping[str, object] = field(default_factory=dict)
+    # A tally instead of a conditional aggregate, for sources whose many terms test the same
+    # few columns or costly expressions (coverage: an EXISTS per enterprise and date): the rows
+    # are counted by `columns` (few distinct values each; a None expression is the model's
+    # field of that name) in SQL, and `test(row)` says in Python whether a row of those values
+    # is the term's. A family is all tallies or all aggregates.
+    columns: Mapping[str, object] = field(default_factory=dict)
+    test: Callable[[Mapping[str, object]], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -131,16 +138,60 @@ def _numbers(groups: Groups, plans: list[Plan]) -> list[tuple[dict[str, int], se
         families[term.family].append(alias)
     numbers: list = [None] * len(terms)
     for aliases in families.values():
-        numbers_of = {alias: defaultdict(int) for alias in aliases}
-        rows_of = {alias: set() for alias in aliases}
-        for key, *columns in _statement(groups, terms, aliases):
-            for alias, (number, rows) in zip(aliases, _pairs(columns), strict=True):
-                if rows:
-                    numbers_of[alias][key] += number or 0
-                    rows_of[alias].add(key)
+        tally = terms[aliases[0]].test is not None
+        found = (_tally if tally else _aggregates)(groups, terms, aliases)
         for alias in aliases:
-            numbers[alias] = (numbers_of[alias], rows_of[alias])
+            numbers[alias] = found[alias]
     return numbers
+
+
+def _aggregates(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
+    numbers_of = {alias: defaultdict(int) for alias in aliases}
+    rows_of = {alias: set() for alias in aliases}
+    for key, *columns in _statement(groups, terms, aliases):
+        for alias, (number, rows) in zip(aliases, _pairs(columns), strict=True):
+            if rows:
+                numbers_of[alias][key] += rows if terms[alias].total is None else number or 0
+                rows_of[alias].add(key)
+    return {alias: (numbers_of[alias], rows_of[alias]) for alias in aliases}
+
+
+def _tally(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
+    """The terms of one source counted by their columns: one SELECT grouped by the group, a
+    flag per coarse condition, and the columns; each term then takes the rows it tests true."""
+    first = terms[aliases[0]]
+    wheres = list(dict.fromkeys(terms[alias].where for alias in aliases))
+    flags = {f"w{index}": where for index, where in enumerate(wheres)}
+    annotations, columns = {}, {}
+    for alias in aliases:
+        annotations.update(terms[alias].annotations)
+        columns.update(terms[alias].columns)
+    flag_of = {where: name for name, where in flags.items()}
+    fields = [name for name, expression in columns.items() if expression is None]
+    columns = {name: expression for name, expression in columns.items() if expression is not None}
+    names = [*flags, *columns, *fields]
+    rows = (
+        first.rows.annotate(**annotations)
+        .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))
+        .annotate(
+            **{name: ExpressionWrapper(where, BooleanField()) for name, where in flags.items()},
+            **columns,
+        )
+        .order_by()
+        .values(*names, group=groups.key(first.lookup))
+        .annotate(rows=CountRows("pk"))
+        .values_list("group", *names, "rows")
+    )
+    numbers_of = {alias: defaultdict(int) for alias in aliases}
+    tests = [
+        (numbers_of[alias], flag_of[terms[alias].where], terms[alias].test) for alias in aliases
+    ]
+    for key, *values, count in rows:
+        row = dict(zip(names, values, strict=True))
+        for numbers, flag, test in tests:
+            if row[flag] and test(row):
+                numbers[key] += count
+    return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
 
 
 def _pairs(columns: list) -> Iterable[tuple]:
@@ -154,6 +205,7 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
     sources: dict[str, list[int]] = defaultdict(list)
     for alias in aliases:
         sources[terms[alias].source].append(alias)
+    # Each term's number and rows; a count's number is its rows (a NULL column, not repeated).
     columns = [name for alias in aliases for name in (f"n{alias}", f"r{alias}")]
     zero = Value(0, output_field=IntegerField())
     selects = []
@@ -167,11 +219,9 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
         for alias in mine:
             term = terms[alias]
             condition = term.where & term.only
-            rows = CountRows("pk", filter=condition)
-            aggregates[f"r{alias}"] = rows
-            aggregates[f"n{alias}"] = (
-                rows if term.total is None else Sum(term.total, filter=condition)
-            )
+            aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
+            if term.total is not None:
+                aggregates[f"n{alias}"] = Sum(term.total, filter=condition)
         selects.append(
             first.rows.annotate(**annotations)
             .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))

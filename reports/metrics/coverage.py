@@ -12,10 +12,11 @@ zone's committee (0 below a zone committee), like the mass organisations.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.db.models import Count as CountRows
-from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -29,7 +30,14 @@ from organizations.models import (
 from reports.metrics.batch import Plan, Term, in_force, named
 from reports.metrics.grouping import Groups
 from reports.metrics.members import counted_rows, counted_term
-from reports.metrics.ownership import BAND_PARAM, GROUP_PARAM, in_band, in_group
+from reports.metrics.ownership import (
+    BAND_PARAM,
+    GROUP_PARAM,
+    OWNERSHIP_GROUPS,
+    band_of,
+    in_band,
+    in_group,
+)
 from reports.metrics.registry import DATE, PERCENT, ZONES, metric, planned
 from reports.periods import Period
 from reports.values import Ratio
@@ -191,40 +199,65 @@ def members_per_workers(groups: Groups, period: Period) -> dict[int, Ratio]:
     return groups.collect(((key, *both) for key, both in totals.items()), Ratio)
 
 
-# --- the plans (reports.metrics.batch): coverage and the workers in one statement -----------
-# The enterprises active on the date are read once per date; whether a party organisation or a
-# union serves each, and its workers in force, are expressions named by the date, which each
-# variant's aggregate tests.
+# --- the plans (reports.metrics.batch) ------------------------------------------------------
+# Coverage: the enterprises active on each date are tallied in one statement by their ownership,
+# their size band and whether a party organisation and a union serve them then (an EXISTS each,
+# a subquery for the workers: once per enterprise and date, not once per figure); each
+# variant then adds up the tallies it takes. The members over the workers go with the members
+# counted (the counted intervals' statement), the workers of the date side by side.
 
 
-def _coverage_plan(period: Period, group: str, band: str, covered: str, served: Exists) -> Plan:
+@functools.lru_cache(maxsize=64)
+def _expression(make, day: datetime.date):
+    """`make(day)` built once per date: the variants of a date share their EXISTS and
+    subqueries (building one is a queryset, which costs more than the statement itself)."""
+    return make(day)
+
+
+def _coverage_plan(period: Period, group: str, band: str, covered: str, served) -> Plan:
     day = period.end
-    annotations = {named(covered, day): served}
-    only = in_group("ownership", group)
+    types = OWNERSHIP_GROUPS[group][1]
+    annotations, columns = {}, {"owned": F("ownership"), named(covered, day): served(day)}
     if band != "all":
-        annotations[named("workers", day)] = workers_in_force(day)
-        only &= in_band(named("workers", day), band)
-    rows = EnterpriseState.objects.all()
+        annotations[named("workers", day)] = _expression(workers_in_force, day)
+        columns[named("band", day)] = band_of(named("workers", day))
+
+    band_name, covered_name = named("band", day), named(covered, day)
+
+    def test(row, served_only: bool) -> bool:
+        return (
+            (types is None or row["owned"] in types)
+            and (band == "all" or row[band_name] == band)
+            and (not served_only or bool(row[covered_name]))
+        )
+
     where = in_force(day, "valid_from", "valid_to") & Q(status=EnterpriseStatus.ACTIVE)
-    total = Term("enterprises", "states", rows, COMMITTEE, where, only, annotations=annotations)
-    served_only = only & Q(**{named(covered, day): True})
-    return Plan(
-        (
-            Term("enterprises", "states", rows, COMMITTEE, where, served_only, None, annotations),
-            total,
-        ),
-        Ratio,
+    terms = tuple(
+        Term(
+            "enterprises",
+            "states",
+            EnterpriseState.objects.all(),
+            COMMITTEE,
+            where,
+            annotations=annotations,
+            columns=columns,
+            test=functools.partial(test, served_only=served_only),
+        )
+        for served_only in (True, False)
     )
+    return Plan(terms, Ratio)
 
 
 @planned("coverage_party")
 def coverage_party_plan(groups: Groups, period: Period, *, group: str, band: str):
-    return _coverage_plan(period, group, band, "party", party_served_on(period.end))
+    return _coverage_plan(
+        period, group, band, "party", functools.partial(_expression, party_served_on)
+    )
 
 
 @planned("coverage_union")
 def coverage_union_plan(groups: Groups, period: Period, *, group: str, band: str):
-    return _coverage_plan(period, group, band, "union", union_on(period.end))
+    return _coverage_plan(period, group, band, "union", functools.partial(_expression, union_on))
 
 
 @planned("members_per_workers")
@@ -237,7 +270,7 @@ def members_per_workers_plan(groups: Groups, period: Period):
     )
     active = EnterpriseState.objects.on(day).active().filter(enterprise=OuterRef("enterprise"))
     workers = Term(
-        "enterprises",
+        "intervals",
         "workforce",
         WorkforceSnapshot.objects.all(),
         COMMITTEE,
@@ -246,4 +279,4 @@ def members_per_workers_plan(groups: Groups, period: Period):
         total="workers",
         annotations={named("active", day): Exists(active), named("later", day): Exists(later)},
     )
-    return Plan((counted_term("enterprises", day), workers), Ratio)
+    return Plan((counted_term("intervals", day), workers), Ratio)

@@ -11,7 +11,7 @@ from organizations.models import FoundingReason, PartyOrganization
 from organizations.models.party import GRASSROOTS_KINDS, UNIT_TYPE_KINDS, OrganizationKind
 from reports.metrics.batch import Term, counted, dates
 from reports.metrics.grouping import Groups
-from reports.metrics.ownership import GROUP_PARAM, in_group
+from reports.metrics.ownership import GROUP_PARAM, OWNERSHIP_GROUPS, in_group
 from reports.metrics.registry import COUNT, PERIOD, metric, planned
 from reports.periods import Period
 from reports.values import Count
@@ -94,22 +94,32 @@ def organizations_reorganised(groups: Groups, period: Period, *, reason: str):
     return _founded_in(groups, period, reasons, UNIT_TYPE_KINDS)
 
 
-def _founded_term(period: Period, reasons, kinds, *where: Q) -> Term:
+def _founded_term(period: Period, reasons, kinds, types=None) -> Term:
+    """The organisations founded in `period` for `reasons`, of `kinds`, of a unit type in
+    `types` (None: any), tallied by kind, reason and unit type."""
+
+    def test(row) -> bool:
+        return (
+            row["kind"] in kinds
+            and row["founding_reason"] in reasons
+            and (types is None or row["unit_type"] in types)
+        )
+
     return Term(
         "organisations",
         "organisations",
         PartyOrganization.objects.all(),
         "path",
         where=dates("founded_on", period),
-        only=Q(*where, kind__in=kinds, founding_reason__in=reasons),
+        columns=dict.fromkeys(("kind", "founding_reason", "unit_type")),
+        test=test,
     )
 
 
 @planned("organizations_founded")
 def organizations_founded_plan(groups: Groups, period: Period, *, kind: str, group: str):
-    return counted(
-        _founded_term(period, [FoundingReason.NEW], KINDS[kind], in_group("unit_type", group))
-    )
+    types = OWNERSHIP_GROUPS[group][1]
+    return counted(_founded_term(period, [FoundingReason.NEW], KINDS[kind], types))
 
 
 @planned("organizations_reorganised")
