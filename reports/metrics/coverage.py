@@ -103,16 +103,36 @@ def _coverage(groups: Groups, rows, covered: Exists) -> dict[int, Ratio]:
     return groups.collect(rows, Ratio)
 
 
-COVERAGE_PARAMS = {"group": GROUP_PARAM, "band": BAND_PARAM}
+def _coverage_metric(key: str, served, label, definition) -> None:
+    """Register the metric `key`: the share of the enterprises active on the date that
+    `served(day)` (an EXISTS on the enterprise) says are served; and its plan."""
+
+    def compute(groups: Groups, period: Period, *, group: str, band: str):
+        day = period.end
+        return _coverage(groups, enterprises_on(groups, day, group, band), served(day))
+
+    def plan(groups: Groups, period: Period, *, group: str, band: str):
+        shared = functools.partial(_expression, served)
+        return _coverage_plan(period, group, band, served.__name__, shared)
+
+    metric(
+        key=key,
+        label=label,
+        unit=PERCENT,
+        kind=DATE,
+        scope=ZONES,
+        definition=definition,
+        params={"group": GROUP_PARAM, "band": BAND_PARAM},
+        crossed=False,
+    )(compute)
+    planned(key)(plan)
 
 
-@metric(
-    key="coverage_party",
-    label=_("Enterprises with a party organisation"),
-    unit=PERCENT,
-    kind=DATE,
-    scope=ZONES,
-    definition=_(
+_coverage_metric(
+    "coverage_party",
+    party_served_on,
+    _("Enterprises with a party organisation"),
+    _(
         "Of the enterprises active on the date in the zones in the care of the zone committees "
         "of the subtree, the share that at least one party organisation active on the date "
         "serves on the date. By ownership group as the enterprise's ownership stood on the "
@@ -120,45 +140,38 @@ COVERAGE_PARAMS = {"group": GROUP_PARAM, "band": BAND_PARAM}
         "before it): 500 and more, 300–499, under 300; an enterprise without a count in force "
         "is in no band."
     ),
-    params=COVERAGE_PARAMS,
-    crossed=False,
 )
-def coverage_party(groups: Groups, period: Period, *, group: str, band: str):
-    day = period.end
-    return _coverage(groups, enterprises_on(groups, day, group, band), party_served_on(day))
-
-
-@metric(
-    key="coverage_union",
-    label=_("Enterprises with a grassroots trade union"),
-    unit=PERCENT,
-    kind=DATE,
-    scope=ZONES,
-    definition=_(
+_coverage_metric(
+    "coverage_union",
+    union_on,
+    _("Enterprises with a grassroots trade union"),
+    _(
         "As coverage by party organisations, with an active grassroots trade union of the "
         "enterprise instead of a party organisation."
     ),
-    params=COVERAGE_PARAMS,
-    crossed=False,
 )
-def coverage_union(groups: Groups, period: Period, *, group: str, band: str):
-    day = period.end
-    return _coverage(groups, enterprises_on(groups, day, group, band), union_on(day))
 
 
 def workers_rows(groups: Groups, day: datetime.date):
     """The count in force on `day` of each enterprise active then in the groups' zones."""
+    active, later = _in_force(day)
+    return (
+        WorkforceSnapshot.objects.filter(groups.within(COMMITTEE), counted_on__lte=day)
+        .filter(active)
+        .exclude(later)
+    )
+
+
+def _in_force(day: datetime.date) -> tuple[Exists, Exists]:
+    """Of a worker count (OuterRef): whether its enterprise is active on `day`, and whether a
+    later count on or before `day` replaces it."""
     later = WorkforceSnapshot.objects.filter(
         enterprise=OuterRef("enterprise"),
         counted_on__lte=day,
         counted_on__gt=OuterRef("counted_on"),
     )
     active = EnterpriseState.objects.on(day).active().filter(enterprise=OuterRef("enterprise"))
-    return (
-        WorkforceSnapshot.objects.filter(groups.within(COMMITTEE), counted_on__lte=day)
-        .filter(Exists(active))
-        .exclude(Exists(later))
-    )
+    return Exists(active), Exists(later)
 
 
 @metric(
@@ -248,27 +261,10 @@ def _coverage_plan(period: Period, group: str, band: str, covered: str, served) 
     return Plan(terms, Ratio)
 
 
-@planned("coverage_party")
-def coverage_party_plan(groups: Groups, period: Period, *, group: str, band: str):
-    return _coverage_plan(
-        period, group, band, "party", functools.partial(_expression, party_served_on)
-    )
-
-
-@planned("coverage_union")
-def coverage_union_plan(groups: Groups, period: Period, *, group: str, band: str):
-    return _coverage_plan(period, group, band, "union", functools.partial(_expression, union_on))
-
-
 @planned("members_per_workers")
 def members_per_workers_plan(groups: Groups, period: Period):
     day = period.end
-    later = WorkforceSnapshot.objects.filter(
-        enterprise=OuterRef("enterprise"),
-        counted_on__lte=day,
-        counted_on__gt=OuterRef("counted_on"),
-    )
-    active = EnterpriseState.objects.on(day).active().filter(enterprise=OuterRef("enterprise"))
+    active, later = _in_force(day)
     workers = Term(
         "intervals",
         "workforce",
@@ -277,6 +273,6 @@ def members_per_workers_plan(groups: Groups, period: Period):
         Q(counted_on__lte=day),
         Q(**{named("active", day): True, named("later", day): False}),
         total="workers",
-        annotations={named("active", day): Exists(active), named("later", day): Exists(later)},
+        annotations={named("active", day): active, named("later", day): later},
     )
     return Plan((counted_term("intervals", day), workers), Ratio)

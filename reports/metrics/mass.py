@@ -36,52 +36,45 @@ def _founded(groups: Groups, period: Period, kind: str) -> dict[int, Count]:
     return groups.collect(rows, Count)
 
 
-@metric(
-    key="unions_founded",
-    label=_("Grassroots trade unions founded"),
-    unit=COUNT,
-    kind=PERIOD,
-    scope=ZONES,
-    definition=_(
+def _founded_metric(key: str, kind: str, label, definition) -> None:
+    """Register the metric `key`: the mass organisations of `kind` founded in the period, and
+    its plan."""
+    metric(key=key, label=label, unit=COUNT, kind=PERIOD, scope=ZONES, definition=definition)(
+        lambda groups, period: _founded(groups, period, kind)
+    )
+    planned(key)(lambda groups, period: _founded_plan(period, kind))
+
+
+_founded_metric(
+    "unions_founded",
+    MassKind.TRADE_UNION,
+    _("Grassroots trade unions founded"),
+    _(
         "Grassroots trade unions whose founding date is in the period, in enterprises and "
         "agencies of the zones in the care of the zone committees of the subtree (0 for an "
         "organisation below a zone committee)."
     ),
 )
-def unions_founded(groups: Groups, period: Period) -> dict[int, Count]:
-    return _founded(groups, period, MassKind.TRADE_UNION)
-
-
-@metric(
-    key="youth_union_founded",
-    label=_("Youth Union branches founded"),
-    unit=COUNT,
-    kind=PERIOD,
-    scope=ZONES,
-    definition=_(
+_founded_metric(
+    "youth_union_founded",
+    MassKind.YOUTH_UNION,
+    _("Youth Union branches founded"),
+    _(
         "Youth Union branches whose founding date is in the period, in enterprises and "
         "agencies of the zones in the care of the zone committees of the subtree (0 for an "
         "organisation below a zone committee)."
     ),
 )
-def youth_union_founded(groups: Groups, period: Period) -> dict[int, Count]:
-    return _founded(groups, period, MassKind.YOUTH_UNION)
-
-
-@metric(
-    key="veterans_founded",
-    label=_("Veterans' associations founded"),
-    unit=COUNT,
-    kind=PERIOD,
-    scope=ZONES,
-    definition=_(
+_founded_metric(
+    "veterans_founded",
+    MassKind.VETERANS,
+    _("Veterans' associations founded"),
+    _(
         "Veterans' associations whose founding date is in the period, in enterprises and "
         "agencies of the zones in the care of the zone committees of the subtree (0 for an "
         "organisation below a zone committee)."
     ),
 )
-def veterans_founded(groups: Groups, period: Period) -> dict[int, Count]:
-    return _founded(groups, period, MassKind.VETERANS)
 
 
 @metric(
@@ -128,21 +121,6 @@ def _founded_plan(period: Period, kind: str):
             Q(kind=kind),
         )
     )
-
-
-@planned("unions_founded")
-def unions_founded_plan(groups: Groups, period: Period):
-    return _founded_plan(period, MassKind.TRADE_UNION)
-
-
-@planned("youth_union_founded")
-def youth_union_founded_plan(groups: Groups, period: Period):
-    return _founded_plan(period, MassKind.YOUTH_UNION)
-
-
-@planned("veterans_founded")
-def veterans_founded_plan(groups: Groups, period: Period):
-    return _founded_plan(period, MassKind.VETERANS)
 
 
 @planned("union_members_recruited")

@@ -106,12 +106,7 @@ def members_recognized(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_transferred_in(groups: Groups, period: Period) -> dict[int, Count]:
-    rows = _events_in(period).filter(
-        groups.within("counted_after__path"),
-        groups.apart("counted_after__path", "counted_before__path"),
-        kind=EventKind.TRANSFER_IN,
-    )
-    return _counts(groups, rows, "counted_after__path")
+    return _transfers(groups, period, "counted_after__path", "counted_before__path")
 
 
 @metric(
@@ -127,13 +122,26 @@ def members_transferred_in(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_transferred_out(groups: Groups, period: Period) -> dict[int, Count]:
-    # Leaving for another of our cells is recorded as that cell's transfer in.
-    rows = _events_in(period).filter(
-        groups.within("counted_before__path"),
-        groups.apart("counted_before__path", "counted_after__path"),
-        kind__in=[EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN],
-    )
-    return _counts(groups, rows, "counted_before__path")
+    return _transfers(groups, period, "counted_before__path", "counted_after__path")
+
+
+# The events of each side of a transfer: into the groups, a transfer in; out of them, a
+# transfer out, or in to another of our cells (leaving for it is recorded as its transfer in).
+TRANSFER_KINDS = {
+    "counted_after__path": [EventKind.TRANSFER_IN],
+    "counted_before__path": [EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN],
+}
+
+
+def _transfer_rows(groups: Groups, side: str, other: str) -> Q:
+    """Transfers that bring a member into the groups (`side`: where they are counted after),
+    or take one out of them (`side`: before), from or to outside the group."""
+    return groups.apart(side, other) & Q(kind__in=TRANSFER_KINDS[side])
+
+
+def _transfers(groups: Groups, period: Period, side: str, other: str) -> dict[int, Count]:
+    rows = _events_in(period).filter(groups.within(side), _transfer_rows(groups, side, other))
+    return _counts(groups, rows, side)
 
 
 @metric(
@@ -191,15 +199,13 @@ def members_recognized_plan(groups: Groups, period: Period):
 
 @planned("members_transferred_in")
 def members_transferred_in_plan(groups: Groups, period: Period):
-    only = groups.apart("counted_after__path", "counted_before__path")
-    only &= Q(kind=EventKind.TRANSFER_IN)
+    only = _transfer_rows(groups, "counted_after__path", "counted_before__path")
     return counted(_event_term("counted_after__path", period, only))
 
 
 @planned("members_transferred_out")
 def members_transferred_out_plan(groups: Groups, period: Period):
-    only = groups.apart("counted_before__path", "counted_after__path")
-    only &= Q(kind__in=[EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN])
+    only = _transfer_rows(groups, "counted_before__path", "counted_after__path")
     return counted(_event_term("counted_before__path", period, only))
 
 

@@ -21,10 +21,8 @@ never part of `make test`. The figures go in docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -48,13 +46,6 @@ class Command(BaseCommand):
             "--keep", action="store_true", help="Keep the generated database and reuse it."
         )
         parser.add_argument("--only", choices=["sqlite", "postgresql"])
-        parser.add_argument(
-            "--postgres",
-            default=os.environ.get(
-                "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-            ),
-            help="A PostgreSQL server to create the scratch database on (its maintenance DB).",
-        )
         parser.add_argument("--prefix", default="kcn_bench_figures")
         parser.add_argument(
             "--steps",
@@ -69,8 +60,7 @@ class Command(BaseCommand):
             default="committee,province,nation",
             help="Whose figures to time: committee, province, nation (national only).",
         )
-        parser.add_argument("--child", choices=list(STEPS), help=argparse.SUPPRESS)
-        parser.add_argument("--file", help=argparse.SUPPRESS)
+        processes.add_arguments(parser, STEPS)
 
     def handle(self, *args, **options):
         if options["child"]:
