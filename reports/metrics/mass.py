@@ -110,29 +110,17 @@ def union_members_recruited(groups: Groups, period: Period) -> dict[int, Count]:
 # --- the plans (reports.metrics.batch): one statement for the mass organisations' figures ----
 
 
+def _mass_plan(rows, lookup: str, day: str, period: Period, only: Q, total=None):
+    return counted(Term("mass", lookup, rows, lookup, dates(day, period), only, total=total))
+
+
 def _founded_plan(period: Period, kind: str):
-    return counted(
-        Term(
-            "mass",
-            "organisations",
-            MassOrganization.objects.all(),
-            COMMITTEE,
-            dates("founded_on", period),
-            Q(kind=kind),
-        )
-    )
+    rows = MassOrganization.objects.all()
+    return _mass_plan(rows, COMMITTEE, "founded_on", period, Q(kind=kind))
 
 
 @planned("union_members_recruited")
 def union_members_recruited_plan(groups: Groups, period: Period):
-    return counted(
-        Term(
-            "mass",
-            "counts",
-            MembershipCount.objects.all(),
-            f"organization__{COMMITTEE}",
-            dates("counted_on", period),
-            Q(organization__kind=MassKind.TRADE_UNION),
-            total="recruited",
-        )
-    )
+    rows, trade_union = MembershipCount.objects.all(), Q(organization__kind=MassKind.TRADE_UNION)
+    path = f"organization__{COMMITTEE}"
+    return _mass_plan(rows, path, "counted_on", period, trade_union, "recruited")
