@@ -31,6 +31,7 @@ from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, Q
 from django.db.models import Count as CountRows
 
 from reports.metrics.grouping import Groups
+from reports.metrics.registry import children_in
 from reports.periods import Period
 from reports.values import Count
 
@@ -98,7 +99,8 @@ def values(
 ) -> list[dict[int, object]]:
     """For each request, what `metric(root, period, by_child=…, children=…, **params)` gives:
     {root.pk: value}, or by child {child.pk: value} for each of `children` and any other child
-    with rows. One statement per family of the planned metrics; one query each for the others."""
+    with rows (`children`: those active in each request's period, one query a period, unless
+    given). One statement per family of the planned metrics; one query each for the others."""
     requests = list(requests)
     groups = Groups(root, by_child)
     plans, found = [], [None] * len(requests)
@@ -118,12 +120,17 @@ def values(
             ((key, *(numbers[alias][0].get(key, 0) for alias in mine)) for key in sorted(keys)),
             plan.make,
         )
-    results = []
-    for (metric, _params, _period), got in zip(requests, found, strict=True):
+    results, listed = [], {}
+    for (metric, _params, period), got in zip(requests, found, strict=True):
         if not by_child:
             results.append({root.pk: got.get(root.pk, metric.zero())})
             continue
-        result = {child.pk: got.pop(child.pk, metric.zero()) for child in children}
+        if children is None and period not in listed:
+            listed[period] = children_in(root, period)
+        result = {
+            child.pk: got.pop(child.pk, metric.zero())
+            for child in (listed[period] if children is None else children)
+        }
         result.update(got)
         results.append(result)
     return results
