@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
 from reports import closing
-from reports.metrics import Metric, children_in, get, metrics
+from reports.metrics import Metric, batch, children_in, get, metrics
 from reports.periods import Period, PeriodError
 from reports.values import Value, change
 
@@ -96,8 +96,8 @@ def compute(
 ) -> Figures:
     """Every metric (or those of `keys`), each of its parameter values, of `root`'s subtree for
     `period` up to `as_of` (default: its end, or today in a running period), and the same for
-    the same period last year. Two queries per metric and parameter value, whatever the data,
-    and one for the closings.
+    the same period last year. One query per kind of record (reports.metrics.batch) whatever
+    the data and the number of metrics, and one for the closings.
 
     A period `root` has closed is read from its closing (`figures.closed`), never recomputed;
     a same period last year that is closed gives its stored figures. `from_records` computes
@@ -112,14 +112,38 @@ def compute(
     stored_last = closing.stored_values(closed, "last_year") if closed else {}
     if not closed:
         stored_last = closings.values(last_year) or {}
-    figures = []
-    for metric in metrics(keys):
-        for params in metric.variants():
-            key = closing.figure_key(metric, params)
-            # A metric added after the closing has no stored value: computed.
-            value = stored.get(key) or metric(root, current, **params)[root.pk]
-            earlier = stored_last.get(key) or metric(root, last_year, **params)[root.pk]
-            figures.append(Figure(metric=metric, params=params, value=value, last_year=earlier))
+    # What no closing stores, computed at once: one statement per kind of record.
+    asked = [(metric, params) for metric in metrics(keys) for params in metric.variants()]
+    missing = [
+        (metric, params, span)
+        for metric, params in asked
+        for span, known in ((current, stored), (last_year, stored_last))
+        # A metric added after the closing has no stored value: computed.
+        if closing.figure_key(metric, params) not in known
+    ]
+    computed = dict(
+        zip(
+            ((metric.key, tuple(params.items()), span) for metric, params, span in missing),
+            batch.values(root, missing),
+            strict=True,
+        )
+    )
+
+    def value(metric, params, span, known):
+        key = closing.figure_key(metric, params)
+        if key in known:
+            return known[key]
+        return computed[metric.key, tuple(params.items()), span][root.pk]
+
+    figures = [
+        Figure(
+            metric=metric,
+            params=params,
+            value=value(metric, params, current, stored),
+            last_year=value(metric, params, last_year, stored_last),
+        )
+        for metric, params in asked
+    ]
     return Figures(root, period, as_of, current, last_year, figures, closed=closed)
 
 
@@ -146,9 +170,9 @@ def breakdown(
     *,
     from_records: bool = False,
 ) -> Breakdown:
-    """Every metric (or those of `keys`) for each direct child of `root`: one query per metric
-    and parameter value (a GROUP BY on the path prefix), one for the children and one for the
-    closings. A period `root` has closed gives the children and values stored with it."""
+    """Every metric (or those of `keys`) for each direct child of `root`: one query per kind of
+    record (reports.metrics.batch, grouped by the path prefix), one for the children and one
+    for the closings. A period `root` has closed gives the children and values stored with it."""
     as_of = as_of_date(period, as_of)
     current = period.until(as_of)
     closed = None if from_records else closing.lookup(root, current).exact(current)
@@ -156,11 +180,17 @@ def breakdown(
         children, stored = closing.stored_breakdown(closed)
     else:
         children, stored = children_in(root, current), {}
-    values = {}
-    for metric in metrics(keys):
-        for params in metric.variants():
-            key = metric.key, tuple(params.items())
-            values[key] = stored.get(key) or metric(
-                root, current, by_child=True, children=children, **params
-            )
+    wanted = [(metric, params) for metric in metrics(keys) for params in metric.variants()]
+    values = {
+        (metric.key, tuple(params.items())): stored.get((metric.key, tuple(params.items())))
+        for metric, params in wanted
+    }
+    asked = [
+        (metric, params, current)
+        for metric, params in wanted
+        if values[metric.key, tuple(params.items())] is None
+    ]
+    got = batch.values(root, asked, by_child=True, children=children)
+    for (metric, params, _span), found in zip(asked, got, strict=True):
+        values[metric.key, tuple(params.items())] = found
     return Breakdown(root, period, as_of, current, children, values)

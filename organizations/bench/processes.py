@@ -4,6 +4,7 @@ whose last line is `BENCH {json}` with the step's figures and the child's peak m
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -42,6 +43,18 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def add_arguments(parser, steps: dict) -> None:
+    """The arguments of every benchmark command: the PostgreSQL server to make its scratch
+    databases on, and the hidden ones its child steps are run with (`run_child`)."""
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="A PostgreSQL server to create the scratch database on (its maintenance DB).",
+    )
+    parser.add_argument("--child", choices=list(steps), help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
 
 
 def child_main(steps: dict[str, Callable[[Path, int], dict]], step: str, path: Path) -> str:

@@ -2,9 +2,13 @@
 (organizations.bench.processes) on the scratch database, its parameters in a JSON file:
 
 - `generate`: migrate, write the records of a scale (reports.bench.generate), add the accounts;
+- `close`: close the last year (reports.services.period_close) for each root, unless closed:
+  its figures are then read from what the closing stored;
 - `figures`: every figure (reports.figures.compute, every metric and parameter value) and every
   table (reports.tables.build) of a zone committee, a province and the nation, for the running
   year and a closed year, timed over N runs after one to warm up;
+- `dashboard`: the whole dashboard page (`/bao-cao/`) of each root through the test client, as
+  a leader of the root, for the running year and the closed year, timed the same way;
 - `admin`: the admin's member, enterprise and organisation lists, as a province's staff and as
   a superuser, timed the same way through the test client.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import os
 import statistics
 import time
 from pathlib import Path
@@ -23,13 +28,15 @@ from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.test.client import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Member
-from organizations import services
+from organizations import access, services
 from organizations.access import Role
 from organizations.models import OrganizationKind, PartyOrganization
-from reports import figures, tables
+from reports import closing, figures, tables
+from reports import services as report_services
 from reports.bench.generate import generate
 from reports.periods import Period
 
@@ -50,6 +57,50 @@ def percentiles(seconds: list[float]) -> dict:
         "p95_ms": ordered[rank - 1] * 1000,
         "runs": len(ordered),
     }
+
+
+class Clocks:
+    """Each run's wall-clock time, this process's CPU time, and the CPU time of the database's
+    server process for our connection (PostgreSQL: /proc/<pg_backend_pid()>/stat; SQLite works
+    in this process): on a shared machine the CPU times say what the work costs, the wall clock
+    what a user waits."""
+
+    def __init__(self):
+        self.wall, self.cpu, self.server = [], [], []
+        self.load = [os.getloadavg()[0]]
+        self.backend = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.backend = f"/proc/{cursor.fetchone()[0]}/stat"
+
+    def _server_cpu(self) -> float:
+        if self.backend is None:
+            return 0.0
+        # utime and stime, fields 14 and 15, in clock ticks (after the command's parentheses).
+        fields = Path(self.backend).read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def time(self, work):
+        """Run `work()`, record its clocks, return what it returns."""
+        wall, cpu, server = time.perf_counter(), time.process_time(), self._server_cpu()
+        result = work()
+        self.wall.append(time.perf_counter() - wall)
+        self.cpu.append(time.process_time() - cpu)
+        self.server.append(self._server_cpu() - server)
+        return result
+
+    def summary(self) -> dict:
+        self.load.append(os.getloadavg()[0])
+        cpu, server = percentiles(self.cpu), percentiles(self.server)
+        return {
+            **percentiles(self.wall),
+            "cpu_median_ms": cpu["median_ms"],
+            "cpu_p95_ms": cpu["p95_ms"],
+            "server_median_ms": server["median_ms"],
+            "server_p95_ms": server["p95_ms"],
+            "load": self.load,
+        }
 
 
 def _params(path: Path) -> dict:
@@ -88,12 +139,19 @@ def roots() -> dict[str, PartyOrganization]:
     return found
 
 
+def closed_year(root, year: int):
+    """The closing of `year` for `root` (reports.closing), None while the year is open."""
+    period = Period.year(year)
+    return closing.lookup(root, period).exact(period)
+
+
 def closed_year_figures(root, year: int):
-    """HOOK (closed periods, reports/models, another part of issue 10): once a year can be
-    closed and its figures stored, this returns them for `root` — what the figures of a closed
-    year cost to read. Until then it returns None and the benchmark computes the past year
-    live, which is what a closed year costs without stored figures."""
-    return None
+    """The figures of `year` for `root` as its closing stored them (reports.figures reads a
+    closed period from its closing, never from the records), or None while the year is open:
+    what the figures of a closed year cost to read."""
+    if closed_year(root, year) is None:
+        return None
+    return figures.compute(root, Period.year(year))
 
 
 def periods() -> dict[str, tuple[Period, datetime.date | None]]:
@@ -104,39 +162,96 @@ def periods() -> dict[str, tuple[Period, datetime.date | None]]:
     }
 
 
+def _period_label(root, label: str, period: Period) -> str:
+    if label != "closed year":
+        return label
+    stored = closed_year(root, period.start.year) is not None
+    return "closed year (stored)" if stored else "closed year (live)"
+
+
 def _all_figures(root, period: Period, as_of) -> int:
     """Every figure and every table of `root` for `period`: what the dashboard and the
-    printed tables need. The number of queries."""
+    printed tables need (a closed year: as its closing stored them). The number of queries."""
     with CaptureQueriesContext(connection) as queries:
+        result = None
         if period.end < timezone.localdate():
-            stored = closed_year_figures(root, period.start.year)
-            if stored is not None:
-                return len(queries)
-        result = figures.compute(root, period, as_of=as_of)
+            result = closed_year_figures(root, period.start.year)
+        if result is None:
+            result = figures.compute(root, period, as_of=as_of)
         tables.build(root, result.current, result.last_year)
     return len(queries)
 
 
+def _members(root) -> int:
+    return Member.objects.filter(counted_in__path__startswith=root.path).count()
+
+
+def _wanted(params: dict) -> dict[str, PartyOrganization]:
+    wanted = params.get("roots", ["committee", "province", "nation"])
+    return {label: root for label, root in roots().items() if label in wanted}
+
+
+def _step_close(path: Path, rows: int) -> dict:
+    """Close last year for each root (as the system), unless it is closed already."""
+    year = timezone.localdate().year - 1
+    closed = {}
+    for label, root in _wanted(_params(path)).items():
+        if closed_year(root, year) is None:
+            started = time.perf_counter()
+            report_services.period_close(committee=root, period=Period.year(year), by=access.SYSTEM)
+            closed[label] = time.perf_counter() - started
+    return {"closed": closed}
+
+
 def _step_figures(path: Path, rows: int) -> dict:
     params = _params(path)
-    runs, wanted = params["runs"], params.get("roots", ["committee", "province", "nation"])
     measured = {}
-    for root_label, root in roots().items():
-        if root_label not in wanted:
-            continue
+    for root_label, root in _wanted(params).items():
         for period_label, (period, as_of) in periods().items():
             _all_figures(root, period, as_of)  # warm up
-            seconds = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                queries = _all_figures(root, period, as_of)
-                seconds.append(time.perf_counter() - started)
+            clocks = Clocks()
+            for _ in range(params["runs"]):
+                queries = clocks.time(lambda: _all_figures(root, period, as_of))  # noqa: B023
                 reset_queries()
-            measured[f"{root_label} / {period_label}"] = {
-                **percentiles(seconds),
+            measured[f"{root_label} / {_period_label(root, period_label, period)}"] = {
+                **clocks.summary(),
                 "queries": queries,
                 "root": root.name,
-                "members": Member.objects.filter(counted_in__path__startswith=root.path).count(),
+                "members": _members(root),
+            }
+    return {"timings": measured}
+
+
+def _leader(label: str, root) -> Client:
+    """A client signed in as a leader of `root` (the account made once)."""
+    username = f"bench-lanhdao-{label}"
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = services.staff_account_save(username=username, organization=root, role=Role.LEADER)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _step_dashboard(path: Path, rows: int) -> dict:
+    params = _params(path)
+    measured = {}
+    for root_label, root in _wanted(params).items():
+        client = _leader(root_label, root)
+        for period_label, (period, _as_of) in periods().items():
+            url = f"{reverse('reports:dashboard')}?org={root.code}&year={period.start.year}"
+            response = client.get(url)  # warm up
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} as a leader of {root}: {response.status_code}")
+            clocks = Clocks()
+            for _ in range(params["runs"]):
+                with CaptureQueriesContext(connection) as queries:
+                    clocks.time(lambda: client.get(url))  # noqa: B023
+            measured[f"{root_label} / {_period_label(root, period_label, period)}"] = {
+                **clocks.summary(),
+                "queries": len(queries),
+                "root": root.name,
+                "members": _members(root),
             }
     return {"timings": measured}
 
@@ -163,6 +278,8 @@ def _step_admin(path: Path, rows: int) -> dict:
 
 STEPS = {
     "generate": _step_generate,
+    "close": _step_close,
     "figures": _step_figures,
+    "dashboard": _step_dashboard,
     "admin": _step_admin,
 }

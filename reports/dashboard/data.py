@@ -4,8 +4,9 @@ behind first, the growth since founding, and the charts' data with their tables.
 
 The figures come from the figures layer only (reports.figures, which reads a closed period
 from its closing, and the registry's metrics for the monthly points, computed from the
-records); the lists of records from reports.selectors. The number of queries
-depends on the period's length and the registry, never on the data.
+records, many at once: reports.metrics.batch); the lists of records from reports.selectors.
+The number of queries depends on the kinds of record the figures read, never on the data or
+the period's length.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from reports import metrics as registry
 from reports import selectors
 from reports.dashboard import targets as target_slot
 from reports.dashboard.selection import Selection
+from reports.metrics import batch
 from reports.periods import Period, add_months
 from reports.values import Count, Ratio, Value, change, percent, rounded
 
@@ -297,15 +299,18 @@ def _float(value: Decimal | None):
 def build_monthly(figures, focus, target_rows) -> Monthly:
     """The focus figure from the period's start to each month's end, beside the same days a
     year earlier; with the target and the pace (the target × the elapsed share of the period)
-    when the figure has a target. Two queries per point."""
+    when the figure has a target. One query for every point (a metric without a plan: two per
+    point)."""
     period = figures.period
     target = target_slot.row_for(target_rows, focus.key, focus.checked({}))
+    days = month_ends(period, figures.as_of)
+    spans = [Period.between(period.start, day) for day in days]
+    spans += [span.same_period_last_year() for span in spans]
+    # Every point of both years at once: one statement (reports.metrics.batch).
+    found = batch.values(figures.root, [(focus, focus.checked({}), span) for span in spans])
+    found = [values[figures.root.pk] for values in found]
     points = []
-    for day in month_ends(period, figures.as_of):
-        span = Period.between(period.start, day)
-        earlier = span.same_period_last_year()
-        actual = focus(figures.root, span)[figures.root.pk]
-        before = focus(figures.root, earlier)[figures.root.pk]
+    for day, actual, before in zip(days, found[: len(days)], found[len(days) :], strict=True):
         goal = pace = None
         if target is not None:
             goal = Decimal(target.minimum)

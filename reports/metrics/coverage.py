@@ -12,10 +12,11 @@ zone's committee (0 below a zone committee), like the mass organisations.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.db.models import Count as CountRows
-from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -26,10 +27,18 @@ from organizations.models import (
     MassOrganization,
     WorkforceSnapshot,
 )
+from reports.metrics.batch import Plan, Term, in_force, named
 from reports.metrics.grouping import Groups
-from reports.metrics.members import counted_rows
-from reports.metrics.ownership import BAND_PARAM, GROUP_PARAM, in_band, in_group
-from reports.metrics.registry import DATE, PERCENT, ZONES, metric
+from reports.metrics.members import counted_rows, counted_term
+from reports.metrics.ownership import (
+    BAND_PARAM,
+    GROUP_PARAM,
+    OWNERSHIP_GROUPS,
+    band_of,
+    in_band,
+    in_group,
+)
+from reports.metrics.registry import DATE, PERCENT, ZONES, metric, planned
 from reports.periods import Period
 from reports.values import Ratio
 
@@ -94,16 +103,36 @@ def _coverage(groups: Groups, rows, covered: Exists) -> dict[int, Ratio]:
     return groups.collect(rows, Ratio)
 
 
-COVERAGE_PARAMS = {"group": GROUP_PARAM, "band": BAND_PARAM}
+def _coverage_metric(key: str, served, label, definition) -> None:
+    """Register the metric `key`: the share of the enterprises active on the date that
+    `served(day)` (an EXISTS on the enterprise) says are served; and its plan."""
+
+    def compute(groups: Groups, period: Period, *, group: str, band: str):
+        day = period.end
+        return _coverage(groups, enterprises_on(groups, day, group, band), served(day))
+
+    def plan(groups: Groups, period: Period, *, group: str, band: str):
+        shared = functools.partial(_expression, served)
+        return _coverage_plan(period, group, band, served.__name__, shared)
+
+    metric(
+        key=key,
+        label=label,
+        unit=PERCENT,
+        kind=DATE,
+        scope=ZONES,
+        definition=definition,
+        params={"group": GROUP_PARAM, "band": BAND_PARAM},
+        crossed=False,
+    )(compute)
+    planned(key)(plan)
 
 
-@metric(
-    key="coverage_party",
-    label=_("Enterprises with a party organisation"),
-    unit=PERCENT,
-    kind=DATE,
-    scope=ZONES,
-    definition=_(
+_coverage_metric(
+    "coverage_party",
+    party_served_on,
+    _("Enterprises with a party organisation"),
+    _(
         "Of the enterprises active on the date in the zones in the care of the zone committees "
         "of the subtree, the share that at least one party organisation active on the date "
         "serves on the date. By ownership group as the enterprise's ownership stood on the "
@@ -111,45 +140,38 @@ COVERAGE_PARAMS = {"group": GROUP_PARAM, "band": BAND_PARAM}
         "before it): 500 and more, 300–499, under 300; an enterprise without a count in force "
         "is in no band."
     ),
-    params=COVERAGE_PARAMS,
-    crossed=False,
 )
-def coverage_party(groups: Groups, period: Period, *, group: str, band: str):
-    day = period.end
-    return _coverage(groups, enterprises_on(groups, day, group, band), party_served_on(day))
-
-
-@metric(
-    key="coverage_union",
-    label=_("Enterprises with a grassroots trade union"),
-    unit=PERCENT,
-    kind=DATE,
-    scope=ZONES,
-    definition=_(
+_coverage_metric(
+    "coverage_union",
+    union_on,
+    _("Enterprises with a grassroots trade union"),
+    _(
         "As coverage by party organisations, with an active grassroots trade union of the "
         "enterprise instead of a party organisation."
     ),
-    params=COVERAGE_PARAMS,
-    crossed=False,
 )
-def coverage_union(groups: Groups, period: Period, *, group: str, band: str):
-    day = period.end
-    return _coverage(groups, enterprises_on(groups, day, group, band), union_on(day))
 
 
 def workers_rows(groups: Groups, day: datetime.date):
     """The count in force on `day` of each enterprise active then in the groups' zones."""
+    active, later = _in_force(day)
+    return (
+        WorkforceSnapshot.objects.filter(groups.within(COMMITTEE), counted_on__lte=day)
+        .filter(active)
+        .exclude(later)
+    )
+
+
+def _in_force(day: datetime.date) -> tuple[Exists, Exists]:
+    """Of a worker count (OuterRef): whether its enterprise is active on `day`, and whether a
+    later count on or before `day` replaces it."""
     later = WorkforceSnapshot.objects.filter(
         enterprise=OuterRef("enterprise"),
         counted_on__lte=day,
         counted_on__gt=OuterRef("counted_on"),
     )
     active = EnterpriseState.objects.on(day).active().filter(enterprise=OuterRef("enterprise"))
-    return (
-        WorkforceSnapshot.objects.filter(groups.within(COMMITTEE), counted_on__lte=day)
-        .filter(Exists(active))
-        .exclude(Exists(later))
-    )
+    return Exists(active), Exists(later)
 
 
 @metric(
@@ -188,3 +210,69 @@ def members_per_workers(groups: Groups, period: Period) -> dict[int, Ratio]:
         totals[key][0] += counted
         totals[key][1] += employed or 0
     return groups.collect(((key, *both) for key, both in totals.items()), Ratio)
+
+
+# --- the plans (reports.metrics.batch) ------------------------------------------------------
+# Coverage: the enterprises active on each date are tallied in one statement by their ownership,
+# their size band and whether a party organisation and a union serve them then (an EXISTS each,
+# a subquery for the workers: once per enterprise and date, not once per figure); each
+# variant then adds up the tallies it takes. The members over the workers go with the members
+# counted (the counted intervals' statement), the workers of the date side by side.
+
+
+@functools.lru_cache(maxsize=64)
+def _expression(make, day: datetime.date):
+    """`make(day)` built once per date: the variants of a date share their EXISTS and
+    subqueries (building one is a queryset, which costs more than the statement itself)."""
+    return make(day)
+
+
+def _coverage_plan(period: Period, group: str, band: str, covered: str, served) -> Plan:
+    day = period.end
+    types = OWNERSHIP_GROUPS[group][1]
+    annotations, columns = {}, {"owned": F("ownership"), named(covered, day): served(day)}
+    if band != "all":
+        annotations[named("workers", day)] = _expression(workers_in_force, day)
+        columns[named("band", day)] = band_of(named("workers", day))
+
+    band_name, covered_name = named("band", day), named(covered, day)
+
+    def test(row, served_only: bool) -> bool:
+        return (
+            (types is None or row["owned"] in types)
+            and (band == "all" or row[band_name] == band)
+            and (not served_only or bool(row[covered_name]))
+        )
+
+    where = in_force(day, "valid_from", "valid_to") & Q(status=EnterpriseStatus.ACTIVE)
+    terms = tuple(
+        Term(
+            "enterprises",
+            "states",
+            EnterpriseState.objects.all(),
+            COMMITTEE,
+            where,
+            annotations=annotations,
+            columns=columns,
+            test=functools.partial(test, served_only=served_only),
+        )
+        for served_only in (True, False)
+    )
+    return Plan(terms, Ratio)
+
+
+@planned("members_per_workers")
+def members_per_workers_plan(groups: Groups, period: Period):
+    day = period.end
+    active, later = _in_force(day)
+    workers = Term(
+        "intervals",
+        "workforce",
+        WorkforceSnapshot.objects.all(),
+        COMMITTEE,
+        Q(counted_on__lte=day),
+        Q(**{named("active", day): True, named("later", day): False}),
+        total="workers",
+        annotations={named("active", day): active, named("later", day): later},
+    )
+    return Plan((counted_term("intervals", day), workers), Ratio)

@@ -4,12 +4,13 @@ counts them), and counted at its end."""
 from __future__ import annotations
 
 from django.db.models import Count as CountRows
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import CountedInterval, EventKind, MemberEvent
+from reports.metrics.batch import Term, counted, dates, in_force
 from reports.metrics.grouping import Groups
-from reports.metrics.registry import COUNT, DATE, PERIOD, metric
+from reports.metrics.registry import COUNT, DATE, PERIOD, metric, planned
 from reports.periods import Period
 from reports.values import Count
 
@@ -105,12 +106,7 @@ def members_recognized(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_transferred_in(groups: Groups, period: Period) -> dict[int, Count]:
-    rows = _events_in(period).filter(
-        groups.within("counted_after__path"),
-        groups.apart("counted_after__path", "counted_before__path"),
-        kind=EventKind.TRANSFER_IN,
-    )
-    return _counts(groups, rows, "counted_after__path")
+    return _transfers(groups, period, "counted_after__path", "counted_before__path")
 
 
 @metric(
@@ -126,13 +122,26 @@ def members_transferred_in(groups: Groups, period: Period) -> dict[int, Count]:
     ),
 )
 def members_transferred_out(groups: Groups, period: Period) -> dict[int, Count]:
-    # Leaving for another of our cells is recorded as that cell's transfer in.
-    rows = _events_in(period).filter(
-        groups.within("counted_before__path"),
-        groups.apart("counted_before__path", "counted_after__path"),
-        kind__in=[EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN],
-    )
-    return _counts(groups, rows, "counted_before__path")
+    return _transfers(groups, period, "counted_before__path", "counted_after__path")
+
+
+# The events of each side of a transfer: into the groups, a transfer in; out of them, a
+# transfer out, or in to another of our cells (leaving for it is recorded as its transfer in).
+TRANSFER_KINDS = {
+    "counted_after__path": [EventKind.TRANSFER_IN],
+    "counted_before__path": [EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN],
+}
+
+
+def _transfer_rows(groups: Groups, side: str, other: str) -> Q:
+    """Transfers that bring a member into the groups (`side`: where they are counted after),
+    or take one out of them (`side`: before), from or to outside the group."""
+    return groups.apart(side, other) & Q(kind__in=TRANSFER_KINDS[side])
+
+
+def _transfers(groups: Groups, period: Period, side: str, other: str) -> dict[int, Count]:
+    rows = _events_in(period).filter(groups.within(side), _transfer_rows(groups, side, other))
+    return _counts(groups, rows, side)
 
 
 @metric(
@@ -159,3 +168,58 @@ def counted_rows(groups: Groups, day):
     members.selectors.counted_on); read from its summary, the counted intervals, which hold one
     row per member counted on the day."""
     return CountedInterval.objects.on(day).filter(groups.within("organization__path"))
+
+
+# --- the plans (reports.metrics.batch): the events in one statement, the intervals in another --
+
+
+def _event_term(lookup: str, period: Period, only: Q) -> Term:
+    return Term(
+        "events", lookup, MemberEvent.objects.all(), lookup, dates("occurred_on", period), only
+    )
+
+
+@planned("members_admitted")
+def members_admitted_plan(groups: Groups, period: Period, *, of_which: str):
+    only = Q(kind=EventKind.ADMISSION)
+    if of_which in AT_ADMISSION:
+        only &= Q(**{AT_ADMISSION[of_which]: True})
+    elif of_which == "readmitted":
+        earlier = MemberEvent.objects.filter(
+            member=OuterRef("member"), kind=EventKind.ADMISSION, sequence__lt=OuterRef("sequence")
+        )
+        only &= Q(Exists(earlier))
+    return counted(_event_term("organization__path", period, only))
+
+
+@planned("members_recognized")
+def members_recognized_plan(groups: Groups, period: Period):
+    return counted(_event_term("counted_after__path", period, Q(kind=EventKind.RECOGNITION)))
+
+
+@planned("members_transferred_in")
+def members_transferred_in_plan(groups: Groups, period: Period):
+    only = _transfer_rows(groups, "counted_after__path", "counted_before__path")
+    return counted(_event_term("counted_after__path", period, only))
+
+
+@planned("members_transferred_out")
+def members_transferred_out_plan(groups: Groups, period: Period):
+    only = _transfer_rows(groups, "counted_before__path", "counted_after__path")
+    return counted(_event_term("counted_before__path", period, only))
+
+
+def counted_term(family: str, day) -> Term:
+    """The members counted at the end of `day`, by the organisation that counts them."""
+    return Term(
+        family,
+        "intervals",
+        CountedInterval.objects.all(),
+        "organization__path",
+        in_force(day, "counted_from", "counted_until"),
+    )
+
+
+@planned("members_counted")
+def members_counted_plan(groups: Groups, period: Period):
+    return counted(counted_term("intervals", period.end))

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import FoundingReason, PartyOrganization
 from organizations.models.party import GRASSROOTS_KINDS, UNIT_TYPE_KINDS, OrganizationKind
+from reports.metrics.batch import Term, counted, dates
 from reports.metrics.grouping import Groups
-from reports.metrics.ownership import GROUP_PARAM, in_group
-from reports.metrics.registry import COUNT, PERIOD, metric
+from reports.metrics.ownership import GROUP_PARAM, OWNERSHIP_GROUPS, in_group
+from reports.metrics.registry import COUNT, PERIOD, metric, planned
 from reports.periods import Period
 from reports.values import Count
 
@@ -91,3 +92,37 @@ def organizations_founded(groups: Groups, period: Period, *, kind: str, group: s
 def organizations_reorganised(groups: Groups, period: Period, *, reason: str):
     reasons = OTHER_REASONS if reason == "all" else [reason]
     return _founded_in(groups, period, reasons, UNIT_TYPE_KINDS)
+
+
+def _founded_term(period: Period, reasons, kinds, types=None) -> Term:
+    """The organisations founded in `period` for `reasons`, of `kinds`, of a unit type in
+    `types` (None: any), tallied by kind, reason and unit type."""
+
+    def test(row) -> bool:
+        return (
+            row["kind"] in kinds
+            and row["founding_reason"] in reasons
+            and (types is None or row["unit_type"] in types)
+        )
+
+    return Term(
+        "organisations",
+        "organisations",
+        PartyOrganization.objects.all(),
+        "path",
+        where=dates("founded_on", period),
+        columns=dict.fromkeys(("kind", "founding_reason", "unit_type")),
+        test=test,
+    )
+
+
+@planned("organizations_founded")
+def organizations_founded_plan(groups: Groups, period: Period, *, kind: str, group: str):
+    types = OWNERSHIP_GROUPS[group][1]
+    return counted(_founded_term(period, [FoundingReason.NEW], KINDS[kind], types))
+
+
+@planned("organizations_reorganised")
+def organizations_reorganised_plan(groups: Groups, period: Period, *, reason: str):
+    reasons = OTHER_REASONS if reason == "all" else [reason]
+    return counted(_founded_term(period, reasons, UNIT_TYPE_KINDS))

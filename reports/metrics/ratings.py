@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from members.models import MemberRating, OrganizationRating, RatingLevel
 from members.models.ratings import GOOD_OR_BETTER
 from organizations.models.party import GRASSROOTS_KINDS
+from reports.metrics.batch import Plan, Term
 from reports.metrics.grouping import Groups
-from reports.metrics.registry import DATE, PERCENT, metric
+from reports.metrics.registry import DATE, PERCENT, metric, planned
 from reports.periods import Period
 from reports.values import Ratio
 
@@ -64,3 +65,32 @@ def organizations_rated_good(groups: Groups, period: Period) -> dict[int, Ratio]
         year=period.end.year, organization__kind__in=GRASSROOTS_KINDS
     ).filter(groups.within("organization__path"))
     return _shares(groups, ratings)
+
+
+# --- the plans (reports.metrics.batch): the ratings of members and of organisations in one
+# statement. Three terms: the good, the rated, and every rating (a group with ratings but none
+# rated has its Ratio of 0 over 0, as the metric's own query gives it).
+
+
+def _shares_plan(source: str, ratings, period: Period, **where) -> Plan:
+    year = Q(year=period.end.year, **where)
+    terms = [
+        Term("ratings", source, ratings, "organization__path", year, only)
+        for only in (Q(level__in=GOOD_OR_BETTER), ~Q(level=RatingLevel.NOT_RATED), Q())
+    ]
+    return Plan(tuple(terms), lambda good, rated, _rows: Ratio(good, rated))
+
+
+@planned("members_rated_good")
+def members_rated_good_plan(groups: Groups, period: Period):
+    return _shares_plan("members", MemberRating.objects.all(), period)
+
+
+@planned("organizations_rated_good")
+def organizations_rated_good_plan(groups: Groups, period: Period):
+    return _shares_plan(
+        "organisations",
+        OrganizationRating.objects.all(),
+        period,
+        organization__kind__in=GRASSROOTS_KINDS,
+    )

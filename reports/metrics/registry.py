@@ -10,6 +10,7 @@ parameters, and in the grouped form gives each child without rows its zero.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ class Metric:
     # each parameter's values alone, the others at their default: coverage by ownership group
     # and by size band, not by both at once (9 × 4 figures). Any combination can be asked for.
     crossed: bool = True
+    # What the value is made of, for computing many figures at once (reports.metrics.batch):
+    # plan(groups, period, **params) -> Plan; None computes it with `function`, one query.
+    plan: Callable | None = field(default=None, repr=False, compare=False)
 
     def zero(self) -> Value:
         return Count.zero() if self.unit == COUNT else Ratio.zero()
@@ -167,6 +171,17 @@ def metric(
         return REGISTRY[key]
 
     return register
+
+
+def planned(key: str):
+    """Give the metric `key` the decorated function as its plan (reports.metrics.batch): the
+    same value as its function, computed with the other planned metrics of its family."""
+
+    def attach(plan):
+        REGISTRY[key] = dataclasses.replace(REGISTRY[key], plan=plan)
+        return plan
+
+    return attach
 
 
 def get(key: str) -> Metric:

@@ -18,13 +18,16 @@ from django.test.utils import CaptureQueriesContext
 from members import timeline
 from members.models import CountedInterval, Member, MemberEvent
 from members.selectors import counted_on, counted_on_from_events
+from organizations.access import SYSTEM
 from organizations.models import EnterpriseLink, OrganizationKind, PartyOrganization
 from reports import figures, tables
+from reports import services as report_services
+from reports.bench import steps
 from reports.bench.generate import generate
 from reports.bench.steps import percentiles
-from reports.metrics import metrics
 from reports.periods import Period
 from tests.reports import builders
+from tests.reports.test_metrics import FAMILIES
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -106,7 +109,6 @@ def all_figures_queries(root, period: Period) -> tuple[int, int]:
 
 def test_all_figures_and_tables_take_the_same_queries_on_few_and_on_many_records(bg):
     year = Period.year(2025)
-    variants = sum(len(metric.variants()) for metric in metrics())
     tree = builders.build_tree(bg)
     few = all_figures_queries(tree.committee, year)
     builders.build_2025(tree)
@@ -114,10 +116,10 @@ def test_all_figures_and_tables_take_the_same_queries_on_few_and_on_many_records
     assert Member.objects.count() > 600
     many = all_figures_queries(tree.committee, year)
     province = PartyOrganization.objects.get(code="T00")  # the generated province
-    # Each figure this period and last year: one query each, whatever the records; and one for
-    # the closed periods the figures may be read from (reports.closing).
+    # Every figure this period and last year: one query per kind of record, whatever the
+    # records; and one for the closed periods the figures may be read from (reports.closing).
     assert few == many == all_figures_queries(province, year)
-    assert few[0] == 1 + 2 * variants
+    assert few[0] == 1 + FAMILIES
 
 
 def test_the_benchmark_reports_the_median_and_the_95th_percentile():
@@ -126,3 +128,25 @@ def test_the_benchmark_reports_the_median_and_the_95th_percentile():
     assert measured["median_ms"] == pytest.approx(10.5)
     assert measured["p95_ms"] == pytest.approx(19.0)  # the 19th of 20, nearest rank
     assert measured["runs"] == 20
+
+
+def test_a_closed_year_is_timed_from_what_its_closing_stored(bg, django_assert_num_queries):
+    tree = builders.build_tree(bg)
+    builders.build_2025(tree)
+    assert steps.closed_year_figures(tree.committee, 2025) is None
+    live = figures.compute(tree.committee, Period.year(2025))
+    report_services.period_close(committee=tree.committee, period=Period.year(2025), by=SYSTEM)
+    with django_assert_num_queries(2):  # the closing, to know; the closing, read
+        stored = steps.closed_year_figures(tree.committee, 2025)
+    assert stored.closed is not None
+    assert [f.value for f in stored.figures] == [f.value for f in live.figures]
+
+
+def test_the_benchmark_takes_the_cpu_times_with_the_wall_clock(bg):
+    clocks = steps.Clocks()
+    assert clocks.time(lambda: sum(range(100_000))) == sum(range(100_000))
+    measured = clocks.summary()
+    assert measured["runs"] == 1
+    assert measured["cpu_median_ms"] > 0
+    assert measured["median_ms"] >= measured["cpu_median_ms"] * 0.5
+    assert len(measured["load"]) == 2

@@ -17,7 +17,6 @@ never part of `make test`. The figures go in docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 from pathlib import Path
@@ -47,13 +46,6 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--rows", default="3000,100000", help="List sizes, comma-separated.")
-        parser.add_argument(
-            "--postgres",
-            default=os.environ.get(
-                "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-            ),
-            help="A PostgreSQL server to create the scratch database on (its maintenance DB).",
-        )
         parser.add_argument("--only", choices=["sqlite", "postgresql"], help="One database only.")
         parser.add_argument(
             "--profile", action="store_true", help="Also profile the largest import (pyinstrument)."
@@ -64,8 +56,7 @@ class Command(BaseCommand):
             metavar="MB",
             help="Instead: the admin's preview of a list of about MB megabytes (CSV and .xlsx).",
         )
-        parser.add_argument("--child", choices=list(STEPS), help=argparse.SUPPRESS)
-        parser.add_argument("--file", help=argparse.SUPPRESS)
+        processes.add_arguments(parser, STEPS)
 
     def handle(self, *args, **options):
         if options["child"]:

@@ -121,19 +121,31 @@ class Command(BaseCommand):
         next_id = (PartyOrganization.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         rows, cells = [], []
         grassroots = max(1, organizations // (CELLS_PER_COMMITTEE + 1))
+
+        def organization(pk, kind, parent_id, code, name, path):
+            return PartyOrganization(
+                pk=pk,
+                kind=kind,
+                parent_id=parent_id,
+                code=code,
+                name=name,
+                founded_on=FOUNDED,
+                path=path,
+                depth=path.count("/") - 1,
+            )
+
         for n in range(grassroots):
             gid = next_id
             next_id += 1
+            path = f"{committee.path}{gid:07d}/"
             rows.append(
-                PartyOrganization(
-                    pk=gid,
-                    kind=OrganizationKind.GRASSROOTS_COMMITTEE,
-                    parent=committee,
-                    code=f"BENCH-G{n}",
-                    name=f"Đảng bộ bench {n}",
-                    founded_on=FOUNDED,
-                    path=f"{committee.path}{gid:07d}/",
-                    depth=committee.depth + 1,
+                organization(
+                    gid,
+                    OrganizationKind.GRASSROOTS_COMMITTEE,
+                    committee.pk,
+                    f"BENCH-G{n}",
+                    f"Đảng bộ bench {n}",
+                    path,
                 )
             )
             for m in range(CELLS_PER_COMMITTEE):
@@ -141,15 +153,13 @@ class Command(BaseCommand):
                 next_id += 1
                 cells.append(cid)
                 rows.append(
-                    PartyOrganization(
-                        pk=cid,
-                        kind=OrganizationKind.SUBORDINATE_CELL,
-                        parent_id=gid,
-                        code=f"BENCH-G{n}-{m}",
-                        name=f"Chi bộ bench {n}-{m}",
-                        founded_on=FOUNDED,
-                        path=f"{committee.path}{gid:07d}/{cid:07d}/",
-                        depth=committee.depth + 2,
+                    organization(
+                        cid,
+                        OrganizationKind.SUBORDINATE_CELL,
+                        gid,
+                        f"BENCH-G{n}-{m}",
+                        f"Chi bộ bench {n}-{m}",
+                        f"{path}{cid:07d}/",
                     )
                 )
         PartyOrganization.objects.bulk_create(rows, batch_size=BATCH)

@@ -4,11 +4,14 @@
 Measures the figures at scale: generates the records of a province (3,000 enterprises, 10,000
 members, ten years of events; on SQLite and PostgreSQL) or of the nation (1,000,000 members,
 50,000 party organisations, 300,000 enterprises; PostgreSQL only) into a scratch database,
-then times every figure and every table of a zone committee, a province and the nation, for
-the running year and a closed year (median and p95 of `--runs` runs), and, on the national
-data, the admin's member, enterprise and organisation lists for a province's staff and a
-superuser. Each step runs in a child process (organizations.bench.processes): the generator's
-peak memory is that child's peak resident memory.
+closes the last year for each root (its figures then read from the closing), and times every
+figure and every table of a zone committee, a province and the nation, and the whole
+dashboard page of each as a leader of it, for the running year and the closed year (median
+and p95 of `--runs` runs: wall clock, this process's CPU, and the PostgreSQL server process's
+CPU), and, on the national data, the admin's member, enterprise and organisation lists for a
+province's staff and a superuser. Each step runs in a child process
+(organizations.bench.processes): the generator's peak memory is that child's peak resident
+memory.
 
 `--keep` keeps the generated database (`<prefix>_<scale>`: a PostgreSQL database, or a SQLite
 file in the system's temporary folder) and reuses it when it is there, so the timings can be
@@ -18,10 +21,8 @@ never part of `make test`. The figures go in docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -45,26 +46,21 @@ class Command(BaseCommand):
             "--keep", action="store_true", help="Keep the generated database and reuse it."
         )
         parser.add_argument("--only", choices=["sqlite", "postgresql"])
-        parser.add_argument(
-            "--postgres",
-            default=os.environ.get(
-                "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-            ),
-            help="A PostgreSQL server to create the scratch database on (its maintenance DB).",
-        )
         parser.add_argument("--prefix", default="kcn_bench_figures")
         parser.add_argument(
             "--steps",
-            default="figures,admin",
-            help="What to time on the generated records: figures, admin (national only).",
+            default="close,figures,dashboard,admin",
+            help=(
+                "What to do on the generated records: close (the last year), figures, "
+                "dashboard, admin (national only)."
+            ),
         )
         parser.add_argument(
             "--roots",
             default="committee,province,nation",
             help="Whose figures to time: committee, province, nation (national only).",
         )
-        parser.add_argument("--child", choices=list(STEPS), help=argparse.SUPPRESS)
-        parser.add_argument("--file", help=argparse.SUPPRESS)
+        processes.add_arguments(parser, STEPS)
 
     def handle(self, *args, **options):
         if options["child"]:
@@ -134,19 +130,24 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Reusing the generated database (--keep).")
         steps = options["steps"].split(",")
-        if "figures" in steps:
-            self._figures(url, params, scale)
+        if "close" in steps:
+            closed = processes.run_child("bench_figures", "close", url, params)["closed"]
+            for root, seconds in closed.items():
+                self.stdout.write(f"Closed last year for the {root} in {seconds:.1f} s.")
+        budget = BUDGETS["national" if scale == "national" else "province"]
+        for step, title in (("figures", "figures of"), ("dashboard", "dashboard of")):
+            if step in steps:
+                measured = processes.run_child("bench_figures", step, url, params)
+                self._timings(measured, title, budget)
         if scale == "national" and "admin" in steps:
             self._admin(url, params)
 
-    def _figures(self, url, params, scale) -> None:
-        budget = BUDGETS["national" if scale == "national" else "province"]
-        figures = processes.run_child("bench_figures", "figures", url, params)
+    def _timings(self, measured: dict, title: str, budget: int) -> None:
         self.stdout.write(
-            "\n| figures of | period | members counted | queries | median | p95 | budget |"
-            "\n|---|---|---:|---:|---:|---:|---|"
+            f"\n| {title} | period | members counted | queries | median | p95 | CPU median "
+            "| server CPU median | load | budget |\n|---|---|---:|---:|---:|---:|---:|---:|---|---|"
         )
-        for key, timing in figures["timings"].items():
+        for key, timing in measured["timings"].items():
             root, period = key.split(" / ")
             self._row(
                 f"| {root} | {period} | {timing['members']:,} | {timing['queries']} |",
@@ -166,7 +167,14 @@ class Command(BaseCommand):
 
     def _row(self, start: str, timing: dict, budget: int) -> None:
         verdict = "met" if timing["p95_ms"] <= budget else "**missed**"
+        clocks = ""
+        if "cpu_median_ms" in timing:
+            load = "–".join(f"{x:.1f}" for x in timing["load"])
+            clocks = (
+                f" {timing['cpu_median_ms']:.0f} ms | {timing['server_median_ms']:.0f} ms |"
+                f" {load} |"
+            )
         self.stdout.write(
-            f"{start} {timing['median_ms']:.0f} ms | {timing['p95_ms']:.0f} ms | "
+            f"{start} {timing['median_ms']:.0f} ms | {timing['p95_ms']:.0f} ms |{clocks} "
             f"≤ {budget} ms: {verdict} |"
         )

@@ -1,0 +1,241 @@
+"""Many figures at once: one statement per kind of record, whatever the number of metrics,
+parameter values and periods asked for.
+
+A metric computed alone (`Metric.__call__`, its registered function) is one query. Asked for
+together — every metric, each parameter value, this period and the same period last year, or
+the months of the dashboard's chart — that would be one query each, and on a loaded machine
+each query costs milliseconds whatever its data. A metric that has a *plan* says instead what
+its value is made of: a few `Term`s, each the rows of one source (a model, grouped by the path
+of one organisation) that pass a condition, counted or summed. `values` gathers the terms of
+every request, and sends, per family (the kind of record: events, organisations, …), ONE
+statement: for each source of the family a SELECT with one conditional aggregate per term
+(`COUNT(*) FILTER (WHERE …)`), grouped by the group's path as the metric's own query is
+(reports.metrics.grouping), the SELECTs of the family's sources side by side (UNION ALL).
+
+The rows a SELECT reads are those of the groups that pass any of its terms' coarse condition
+(`Term.where`: the dates of a period, which the indexes serve); each aggregate then applies its
+own term's whole condition. The result is exact: the same numbers as each metric's function
+(tests/reports/test_batch.py compares the two on both databases). A metric without a plan is
+computed by its function, one query, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count as CountRows
+
+from reports.metrics.grouping import Groups
+from reports.metrics.registry import children_in
+from reports.periods import Period
+from reports.values import Count
+
+
+@dataclass(frozen=True)
+class Term:
+    """One number a metric's value is made of: the rows of `source` (in the groups by
+    `lookup`) that pass `where` and `only`, counted, or their `total` column summed."""
+
+    family: str  # the statement it is sent in
+    source: str  # rows read the same way, one SELECT: names `rows` and `lookup`
+    rows: QuerySet  # the source's model (the first term of a source gives it)
+    lookup: str  # the path of the organisation a row belongs to
+    where: Q  # the coarse condition: what the SELECT reads (the period's dates)
+    only: Q = field(default_factory=Q)  # the rest of the term's condition
+    total: str | None = None  # the column summed; None: the rows counted
+    # Expressions the conditions name (an EXISTS, a subquery), by a name unique to them.
+    annotations: Mapping[str, object] = field(default_factory=dict)
+    # A tally instead of a conditional aggregate, for sources whose many terms test the same
+    # few columns or costly expressions (coverage: an EXISTS per enterprise and date): the rows
+    # are counted by `columns` (few distinct values each; a None expression is the model's
+    # field of that name) in SQL, and `test(row)` says in Python whether a row of those values
+    # is the term's. A family is all tallies or all aggregates.
+    columns: Mapping[str, object] = field(default_factory=dict)
+    test: Callable[[Mapping[str, object]], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A metric's value as its terms: `make(*numbers)` (Count, Ratio) from each term's number
+    in a group. A group has a value when any term has rows there."""
+
+    terms: tuple[Term, ...]
+    make: Callable
+
+
+def counted(term: Term) -> Plan:
+    """The plan of a count: one term."""
+    return Plan((term,), Count)
+
+
+def dates(lookup: str, period: Period) -> Q:
+    """Rows whose date at `lookup` lies in `period`."""
+    return Q(**{f"{lookup}__gte": period.start, f"{lookup}__lte": period.end})
+
+
+def in_force(day, since: str, until: str, prefix: str = "") -> Q:
+    """Rows in force at the end of `day`: `since` on or before it, `until` none or after it."""
+    return Q(**{f"{prefix}{since}__lte": day}) & (
+        Q(**{f"{prefix}{until}__isnull": True}) | Q(**{f"{prefix}{until}__gt": day})
+    )
+
+
+def named(name: str, day) -> str:
+    """The name of an annotation that depends on `day`."""
+    return f"{name}_{day:%Y%m%d}"
+
+
+# (metric, its parameters checked, the period): what `values` is asked for.
+Request = tuple[object, Mapping[str, str], Period]
+
+
+def values(
+    root, requests: Iterable[Request], *, by_child: bool = False, children=None
+) -> list[dict[int, object]]:
+    """For each request, what `metric(root, period, by_child=…, children=…, **params)` gives:
+    {root.pk: value}, or by child {child.pk: value} for each of `children` and any other child
+    with rows (`children`: those active in each request's period, one query a period, unless
+    given). One statement per family of the planned metrics; one query each for the others."""
+    requests = list(requests)
+    groups = Groups(root, by_child)
+    plans, found = [], [None] * len(requests)
+    for index, (metric, params, period) in enumerate(requests):
+        plan = metric.plan(groups, period, **params) if metric.plan else None
+        if plan is None:
+            found[index] = metric.function(groups, period, **params)
+        plans.append(plan)
+    numbers = _numbers(groups, [plan for plan in plans if plan is not None])
+    aliases = iter(range(sum(len(plan.terms) for plan in plans if plan is not None)))
+    for index, plan in enumerate(plans):
+        if plan is None:
+            continue
+        mine = [next(aliases) for _term in plan.terms]
+        keys = set().union(*(numbers[alias][1] for alias in mine))
+        found[index] = groups.collect(
+            ((key, *(numbers[alias][0].get(key, 0) for alias in mine)) for key in sorted(keys)),
+            plan.make,
+        )
+    results, listed = [], {}
+    for (metric, _params, period), got in zip(requests, found, strict=True):
+        if not by_child:
+            results.append({root.pk: got.get(root.pk, metric.zero())})
+            continue
+        if children is None and period not in listed:
+            listed[period] = children_in(root, period)
+        result = {
+            child.pk: got.pop(child.pk, metric.zero())
+            for child in (listed[period] if children is None else children)
+        }
+        result.update(got)
+        results.append(result)
+    return results
+
+
+def _numbers(groups: Groups, plans: list[Plan]) -> list[tuple[dict[str, int], set[str]]]:
+    """For each term of `plans` in order: ({group key: its number}, the group keys where it
+    has rows). One statement per family."""
+    terms = [term for plan in plans for term in plan.terms]
+    families: dict[str, list[int]] = defaultdict(list)
+    for alias, term in enumerate(terms):
+        families[term.family].append(alias)
+    numbers: list = [None] * len(terms)
+    for aliases in families.values():
+        tally = terms[aliases[0]].test is not None
+        found = (_tally if tally else _aggregates)(groups, terms, aliases)
+        for alias in aliases:
+            numbers[alias] = found[alias]
+    return numbers
+
+
+def _aggregates(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
+    numbers_of = {alias: defaultdict(int) for alias in aliases}
+    rows_of = {alias: set() for alias in aliases}
+    for key, *columns in _statement(groups, terms, aliases):
+        for alias, (number, rows) in zip(aliases, _pairs(columns), strict=True):
+            if rows:
+                numbers_of[alias][key] += rows if terms[alias].total is None else number or 0
+                rows_of[alias].add(key)
+    return {alias: (numbers_of[alias], rows_of[alias]) for alias in aliases}
+
+
+def _tally(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
+    """The terms of one source counted by their columns: one SELECT grouped by the group, a
+    flag per coarse condition, and the columns; each term then takes the rows it tests true."""
+    first = terms[aliases[0]]
+    wheres = list(dict.fromkeys(terms[alias].where for alias in aliases))
+    flags = {f"w{index}": where for index, where in enumerate(wheres)}
+    annotations, columns = {}, {}
+    for alias in aliases:
+        annotations.update(terms[alias].annotations)
+        columns.update(terms[alias].columns)
+    flag_of = {where: name for name, where in flags.items()}
+    fields = [name for name, expression in columns.items() if expression is None]
+    columns = {name: expression for name, expression in columns.items() if expression is not None}
+    names = [*flags, *columns, *fields]
+    rows = (
+        first.rows.annotate(**annotations)
+        .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))
+        .annotate(
+            **{name: ExpressionWrapper(where, BooleanField()) for name, where in flags.items()},
+            **columns,
+        )
+        .order_by()
+        .values(*names, group=groups.key(first.lookup))
+        .annotate(rows=CountRows("pk"))
+        .values_list("group", *names, "rows")
+    )
+    numbers_of = {alias: defaultdict(int) for alias in aliases}
+    tests = [
+        (numbers_of[alias], flag_of[terms[alias].where], terms[alias].test) for alias in aliases
+    ]
+    for key, *values, count in rows:
+        row = dict(zip(names, values, strict=True))
+        for numbers, flag, test in tests:
+            if row[flag] and test(row):
+                numbers[key] += count
+    return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
+
+
+def _pairs(columns: list) -> Iterable[tuple]:
+    """(number, rows) of each term from the flat row of columns."""
+    return zip(columns[::2], columns[1::2], strict=True)
+
+
+def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
+    """The rows (group key, number and rows of each term of `aliases`…) of one family: a
+    SELECT per source, side by side."""
+    sources: dict[str, list[int]] = defaultdict(list)
+    for alias in aliases:
+        sources[terms[alias].source].append(alias)
+    # Each term's number and rows; a count's number is its rows (a NULL column, not repeated).
+    columns = [name for alias in aliases for name in (f"n{alias}", f"r{alias}")]
+    zero = Value(0, output_field=IntegerField())
+    selects = []
+    for mine in sources.values():
+        first = terms[mine[0]]
+        annotations = {}
+        for alias in mine:
+            annotations.update(terms[alias].annotations)
+        wheres = list(dict.fromkeys(terms[alias].where for alias in mine))
+        aggregates = dict.fromkeys(columns, zero)
+        for alias in mine:
+            term = terms[alias]
+            condition = term.where & term.only
+            aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
+            if term.total is not None:
+                aggregates[f"n{alias}"] = Sum(term.total, filter=condition)
+        selects.append(
+            first.rows.annotate(**annotations)
+            .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))
+            .order_by()
+            .values(group=groups.key(first.lookup))
+            .annotate(**aggregates)
+            .values_list("group", *columns)
+        )
+    statement = selects[0] if len(selects) == 1 else selects[0].union(*selects[1:], all=True)
+    return list(statement)
