@@ -16,6 +16,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -79,6 +80,15 @@ def gunicorn(port: int, workers: int):
         "CONN_MAX_AGE": "60",
     }
     env.pop("ENV_FILE", None)
+    # Production serves the collected, hashed files (whitenoise): collect them first, aside.
+    static = tempfile.TemporaryDirectory(prefix="kcn-load-static-")
+    env["STATIC_ROOT"] = static.name
+    subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+    )
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "kcn_party.wsgi:application",
@@ -104,6 +114,7 @@ def gunicorn(port: int, workers: int):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        static.cleanup()
 
 
 class Command(BaseCommand):
