@@ -27,6 +27,13 @@ def expired(session, now: float) -> bool:
     return now - started > limits["MAX_HOURS"] * 3600 or now - seen > limits["IDLE_MINUTES"] * 60
 
 
+def signed_in(sender, request, user, **kwargs):
+    """The session's clocks start when its account signs in (connected to `user_logged_in` by
+    OrganizationsConfig.ready), so that the first page after signing in writes nothing more."""
+    if request is not None and hasattr(request, "session"):
+        request.session[STARTED] = request.session[SEEN] = time.time()
+
+
 class SessionLimitsMiddleware:
     """Signs out a session past its limits and sends it to the sign-in page, saying why.
     Placed after the authentication and message middleware."""

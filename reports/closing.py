@@ -160,7 +160,9 @@ def lookup(root, *periods: Period) -> Closings:
     wanted = Q(pk__in=[])
     for period in periods:
         wanted |= Q(start=period.start, end=period.end) | Q(end=period.start - DAY)
-    return Closings(list(ClosedPeriod.objects.in_force().filter(wanted, committee=root)))
+    # The figures only: the tree as it stood (megabytes for a province) is for the admin's page.
+    closings = ClosedPeriod.objects.in_force().filter(wanted, committee=root).defer("tree")
+    return Closings(list(closings))
 
 
 def figure_key(metric: Metric, params) -> tuple:
