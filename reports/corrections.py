@@ -15,8 +15,8 @@ the writes of the records the figures read:
 A write is recorded against each closed period in force whose committee's subtree holds the
 record's organisation and whose dates contain one of the record's dates, before or after the
 change. A move in the tree has no date: it is recorded against the last closed period of the
-committees above the organisation's old and new places. One query per write finds them, and
-one writes the corrections when there are any.
+committees above the organisation's old and new places. One query per write finds them (per
+batch of events, however large), and one writes the corrections when there are any.
 
 Not covered: bulk writes that send no signal (the enterprise list import's `bulk_create` and
 COPY paths, the ratings screen's and classes' bulk writes). What they change still shows in
@@ -103,7 +103,11 @@ def _record(closings, *, instance, action: str, days, by) -> None:
 
 def _bulk_record(dated_closings, *, instance, action: str, by) -> None:
     """One correction of `instance` against each closed period, dated as given."""
-    Correction.objects.bulk_create(
+    Correction.objects.bulk_create(_corrections(dated_closings, instance, action, by))
+
+
+def _corrections(dated_closings, instance, action: str, by) -> list[Correction]:
+    return [
         Correction(
             closed=closed,
             record_type=instance._meta.label_lower,
@@ -114,7 +118,7 @@ def _bulk_record(dated_closings, *, instance, action: str, by) -> None:
             recorded_by=actor.account(by),
         )
         for closed, dated in dated_closings.items()
-    )
+    ]
 
 
 # --- organisations, enterprises, mass organisations: Django's signals -----------------------
@@ -202,28 +206,67 @@ def _moved(organization, old_path: str, by) -> None:
 # --- members' events: the members' services' signal ---------------------------------------
 
 
-def _event_organizations(events) -> Q:
-    ids = {getattr(event, name) for event in events for name in EVENT_ORGANIZATIONS}
-    ids.discard(None)
-    member_ids = {event.member_id for event in events}
-    return Q(pk__in=ids) | Q(members__pk__in=member_ids)
-
-
 def _events_written(sender, events=(), before=(), deleted=(), by=None, **kwargs):
+    """The events a service wrote, in one batch however many (a register's import writes
+    tens of thousands): one query for the closed periods in force over the events' dates, and
+    only when there are any, one for the paths of the organisations involved and one write."""
     old = {event.pk: event for event in before}
+    writes = []  # (event, action, days, events involved)
     for event in events:
         previous = old.get(event.pk)
         if previous is None:
-            action, days, involved = CorrectionAction.ADDED, [event.occurred_on], [event]
+            writes.append((event, CorrectionAction.ADDED, [event.occurred_on], [event]))
         else:
-            action = CorrectionAction.CHANGED
-            days, involved = [previous.occurred_on, event.occurred_on], [previous, event]
-        closings = _closings(days, _event_organizations(involved))
-        _record(closings, instance=event, action=action, days=days, by=by)
-    for event in deleted:
-        days = [event.occurred_on]
-        closings = _closings(days, _event_organizations([event]))
-        _record(closings, instance=event, action=CorrectionAction.DELETED, days=days, by=by)
+            days = [previous.occurred_on, event.occurred_on]
+            writes.append((event, CorrectionAction.CHANGED, days, [previous, event]))
+    writes.extend(
+        (event, CorrectionAction.DELETED, [event.occurred_on], [event]) for event in deleted
+    )
+    days = {day for _event, _action, dates, _involved in writes for day in dates if day}
+    if not days:
+        return
+    closings = list(
+        ClosedPeriod.objects.in_force()
+        .filter(start__lte=max(days), end__gte=min(days))
+        .select_related("committee")
+        .only("pk", "start", "end", "committee__path")
+    )
+    closings = [c for c in closings if any(c.start <= day <= c.end for day in days)]
+    if not closings:
+        return
+    paths = _event_paths([event for *_rest, involved in writes for event in involved])
+    corrections = []
+    for event, action, dates, involved in writes:
+        dates = sorted(day for day in dates if day is not None)
+        held = {path for one in involved for path in paths(one)}
+        hit = {
+            closed: next((d for d in dates if closed.start <= d <= closed.end), closed.end)
+            for closed in closings
+            if any(closed.start <= d <= closed.end for d in dates)
+            and any(path.startswith(closed.committee.path) for path in held)
+        }
+        corrections += _corrections(hit, event, action, by)
+    Correction.objects.bulk_create(corrections)
+
+
+def _event_paths(events) -> Callable[[object], set[str]]:
+    """For each event: the paths of its organisations (the cell, where the member was counted
+    before and after) and of the member's organisation today; two queries for all the events."""
+    ids = {getattr(event, name) for event in events for name in EVENT_ORGANIZATIONS}
+    ids.discard(None)
+    member_ids = {event.member_id for event in events}
+    by_id = dict(PartyOrganization.objects.filter(pk__in=ids).values_list("pk", "path"))
+    by_member = {}
+    for member_id, path in PartyOrganization.objects.filter(members__pk__in=member_ids).values_list(
+        "members__pk", "path"
+    ):
+        by_member.setdefault(member_id, set()).add(path)
+
+    def paths(event) -> set[str]:
+        own = {by_id[pk] for name in EVENT_ORGANIZATIONS if (pk := getattr(event, name)) in by_id}
+        return own | by_member.get(event.member_id, set())
+
+    return paths
 
 
 def connect() -> None:

@@ -319,6 +319,37 @@ def test_a_correction_outside_any_closed_period_is_not_recorded(year_2025, staff
     assert not Correction.objects.exists()
 
 
+def test_changed_and_deleted_events_are_recorded_against_the_closings_they_touch(
+    year_2025, staff, hn
+):
+    """A change is recorded when its old or its new date lies in the closed period, a deletion
+    when its date does; another committee's closed year is not touched."""
+    tree = year_2025.tree
+    closed = period_close(committee=tree.committee, period=YEAR, by=staff)
+    elsewhere = period_close(committee=hn.committee, period=YEAR, by=SYSTEM)
+    member_services.member_event_add(
+        event=MemberEvent(
+            member=year_2025.a_old_2, kind=EventKind.DEATH, occurred_on=D(2026, 1, 10)
+        ),
+        by=staff,
+    )
+    assert not Correction.objects.exists()  # 2026 is not closed
+
+    death = MemberEvent.objects.get(member=year_2025.a_old_2, kind=EventKind.DEATH)
+    death_id = death.pk
+    death.occurred_on = D(2025, 12, 20)  # moved into the closed year
+    member_services.member_event_change(event=death, by=staff)
+    member_services.member_event_delete(event=death, by=staff)
+
+    corrections = list(closed.corrections.order_by("pk"))
+    assert [(c.action, c.dated) for c in corrections] == [
+        (CorrectionAction.CHANGED, D(2025, 12, 20)),
+        (CorrectionAction.DELETED, D(2025, 12, 20)),
+    ]
+    assert all(c.recorded_by == staff and c.record_id == death_id for c in corrections)
+    assert not elsewhere.corrections.exists()
+
+
 def test_the_actor_of_a_write_outside_the_members_services(year_2025, staff):
     tree = year_2025.tree
     closed = period_close(committee=tree.committee, period=YEAR, by=staff)
