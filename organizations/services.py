@@ -22,7 +22,19 @@ from kcn_party.dates import short_date
 from organizations import access, bounds, rules
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
+from organizations.imports.mass import (
+    MASS_ORGANIZATIONS,
+    MassListSettings,
+    MassOrganizationImportResource,
+)
+from organizations.imports.mass import REQUIRED as MASS_REQUIRED
 from organizations.imports.outcome import ImportOutcome
+from organizations.imports.party import (
+    ORGANIZATIONS,
+    OrganizationImportResource,
+    OrganizationListSettings,
+)
+from organizations.imports.party import REQUIRED as ORGANIZATIONS_REQUIRED
 from organizations.imports.resource import ENTERPRISES, EnterpriseImportResource
 from organizations.imports.running import fill_outcome, open_list
 from organizations.imports.zones import EnterpriseListSettings
@@ -34,6 +46,7 @@ from organizations.models import (
     EnterpriseStatus,
     ImportChannel,
     ListImport,
+    ListKind,
     MassOrganization,
     MembershipCount,
     OrganizationKind,
@@ -712,6 +725,135 @@ def list_import_finish(*, record: ListImport, outcome: ImportOutcome, paths: Ite
     )
     outcome.record = record
     return record
+
+
+def _list_scope(by, model: str) -> access.Scope:
+    """What `by` may import a list of `model` into: SYSTEM everywhere, an account its subtree
+    when it may add and change such records (PermissionDenied otherwise: a leader looks)."""
+    if by is access.SYSTEM:
+        return access.EVERYTHING
+    if by is None or not (
+        by.has_perm(f"organizations.add_{model}") and by.has_perm(f"organizations.change_{model}")
+    ):
+        raise PermissionDenied(_("Your account may not import this list."))
+    return access.scope_of(by)
+
+
+def _settled_list_import(opened, settings, resource_class, *, kind, file_name, channel, run_by,
+                         organization, invalid_rows) -> ImportOutcome:  # fmt: skip
+    """Run a list whose rows the services write one by one (`imports.settling`): checked,
+    then written in one transaction serialised against every other import and recorded as a
+    `ListImport`. A dry run, or invalid rows without `skip_invalid`, roll everything back."""
+    dry_run = settings.dry_run
+    outcome = opened.outcome(file_name=file_name, counted_on=settings.counted_on, dry_run=dry_run)
+    with transaction.atomic():
+        if dry_run:
+            serialise_imports()
+        else:
+            settings.record = list_import_start(
+                kind=kind,
+                by=settings.by,
+                file_name=file_name,
+                sha256=outcome.sha256,
+                read_as=outcome.read_as,
+                organization=organization,
+                channel=channel,
+                run_by=run_by,
+            )
+        with opened.invalid_rows_file(invalid_rows) as sink:
+            resource = resource_class(settings=settings, header=opened.header, invalid_rows=sink)
+            resource.import_rows(opened.rows)
+            resource.settle()
+        fill_outcome(outcome, resource.result)
+        if dry_run or (outcome.invalid and not settings.skip_invalid):
+            transaction.set_rollback(True)
+            return outcome
+        list_import_finish(record=settings.record, outcome=outcome, paths=resource.written_paths)
+        outcome.written = True
+    return outcome
+
+
+def organization_list_import(
+    *,
+    source: bytes | BinaryIO,
+    file_name: str,
+    by,
+    under: PartyOrganization | None = None,
+    dry_run: bool,
+    skip_invalid: bool = False,
+    channel: str = ImportChannel.ADMIN,
+    run_by: str = "",
+    keep_details: bool = True,
+    shown: int | None = None,
+    invalid_rows: BinaryIO | None = None,
+) -> ImportOutcome:
+    """Read a committee's list of party organisations and merge it into the tree by code.
+
+    Every row is checked, then written parents first through `organization_save` (so every
+    rule of the tree holds; a rule broken is a row error), in one transaction serialised
+    against any other import, recorded as a `ListImport`. `by` is an account (its subtree
+    only; it must add and change organisations) or `access.SYSTEM` (a command: anywhere,
+    recorded as `run_by`). A row without a parent goes under `under`, or to the top of the
+    tree for SYSTEM and superusers. Unless `skip_invalid`, one invalid row means nothing is
+    written. Raises ImportRefused for a file that cannot be read, PermissionDenied for an
+    account that may not import or an `under` outside its subtree."""
+    scope = _list_scope(by, "partyorganization")
+    if under is not None and not scope.contains_path(under.path):
+        raise PermissionDenied(_("That organisation is outside your account's organisation."))
+    opened = open_list(source, ORGANIZATIONS, required=ORGANIZATIONS_REQUIRED)
+    settings = OrganizationListSettings(
+        scope=scope,
+        counted_on=timezone.localdate(),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        keep_details=keep_details,
+        shown=shown,
+        by=by,
+        under=under,
+        save=organization_save,
+    )
+    return _settled_list_import(
+        opened, settings, OrganizationImportResource, kind=ListKind.ORGANIZATIONS,
+        file_name=file_name, channel=channel, run_by=run_by,
+        organization=under if by is access.SYSTEM else None, invalid_rows=invalid_rows,
+    )  # fmt: skip
+
+
+def mass_organization_list_import(
+    *,
+    source: bytes | BinaryIO,
+    file_name: str,
+    by,
+    dry_run: bool,
+    skip_invalid: bool = False,
+    channel: str = ImportChannel.ADMIN,
+    run_by: str = "",
+    keep_details: bool = True,
+    shown: int | None = None,
+    invalid_rows: BinaryIO | None = None,
+) -> ImportOutcome:
+    """Read a list of mass organisations and merge it by enterprise, kind and name: each row
+    through `mass_organization_save`, a member count on it as a dated count. The rest as
+    `organization_list_import` (one transaction, serialised, recorded; enterprises of the
+    account's zones only)."""
+    scope = _list_scope(by, "massorganization")
+    opened = open_list(source, MASS_ORGANIZATIONS, required=MASS_REQUIRED)
+    settings = MassListSettings(
+        scope=scope,
+        counted_on=timezone.localdate(),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        keep_details=keep_details,
+        shown=shown,
+        by=by,
+        save=mass_organization_save,
+        record_count=mass_organization_record_count,
+    )
+    return _settled_list_import(
+        opened, settings, MassOrganizationImportResource, kind=ListKind.MASS_ORGANIZATIONS,
+        file_name=file_name, channel=channel, run_by=run_by, organization=None,
+        invalid_rows=invalid_rows,
+    )  # fmt: skip
 
 
 def _import_scope(user, zone, committee, create_zones):
