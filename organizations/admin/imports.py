@@ -105,6 +105,11 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
     """Import and preview on the enterprise list, through the import service."""
 
     import_template_name = "admin/organizations/enterprise/import.html"
+    # What a list's import changes (the lists of issue 12 give their own, see `admin.lists`).
+    import_form_class = EnterpriseImportForm
+    import_session_key = SESSION_KEY
+    import_title = _("Import enterprise list")
+    import_columns = ENTERPRISES.columns
 
     def has_import_permission(self, request):
         return super().has_import_permission(request) and may_import_enterprises(request.user)
@@ -132,7 +137,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
     # files of previews left open.
 
     def _uploads(self, request) -> dict:
-        return request.session.setdefault(SESSION_KEY, {})
+        return request.session.setdefault(self.import_session_key, {})
 
     def _keep(self, request, upload: dict) -> str:
         uploads = self._uploads(request)
@@ -166,7 +171,14 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 "file again."
             ),
         )
-        return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+        return HttpResponseRedirect(self._import_url())
+
+    def _import_url(self) -> str:
+        return reverse("admin:{}_{}_import".format(*self.get_model_info()))
+
+    def _record_url(self, record) -> str:
+        """The page of the import's record."""
+        return reverse("admin:organizations_enterpriseimport_change", args=[record.pk])
 
     # --- the views -----------------------------------------------------------------------------
 
@@ -180,16 +192,11 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             memory.give_back()  # what reading a large list took
 
     def _preview(self, request):
-        form = EnterpriseImportForm(request.POST or None, request.FILES or None, request=request)
+        form = self.import_form_class(request.POST or None, request.FILES or None, request=request)
         context = {}
         if request.method == "POST" and form.is_valid():
             import_file = form.cleaned_data["import_file"]
-            options = {
-                "file_name": import_file.name,
-                "zone": form.cleaned_data["zone"].pk if form.cleaned_data["zone"] else None,
-                "counted_on": form.cleaned_data["counted_on"].isoformat(),
-                "create_zones": form.cleaned_data.get("create_zones", False),
-            }
+            options = {"file_name": import_file.name, **self._options(form)}
             try:
                 import_file.seek(0)
                 # The invalid rows go to their file as they are found; the page shows the
@@ -219,10 +226,18 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 context.update(self._preview_context(request, outcome, token))
         return self._render(request, form, context)
 
+    def _options(self, form) -> dict:
+        """The form's options, as the session keeps them until the import is confirmed."""
+        return {
+            "zone": form.cleaned_data["zone"].pk if form.cleaned_data["zone"] else None,
+            "counted_on": form.cleaned_data["counted_on"].isoformat(),
+            "create_zones": form.cleaned_data.get("create_zones", False),
+        }
+
     def process_import(self, request, **kwargs):
         """Confirm: the service imports the uploaded file in one transaction."""
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+            return HttpResponseRedirect(self._import_url())
         if not self.has_import_permission(request):
             raise PermissionDenied
         try:
@@ -249,9 +264,9 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         except ImportRefused as exc:
             self._forget(request, token)
             messages.error(request, str(exc))
-            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+            return HttpResponseRedirect(self._import_url())
         except DatabaseError:
-            logger.exception("Enterprise list import failed")
+            logger.exception("List import failed (%s)", self.model._meta.model_name)
             self._forget(request, token)
             messages.error(
                 request,
@@ -260,7 +275,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                     "if it fails again, tell the administrator."
                 ),
             )
-            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+            return HttpResponseRedirect(self._import_url())
         if not outcome.written:
             # Rows became invalid since the preview (another import, an edit): show them.
             messages.error(
@@ -268,7 +283,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 gettext("Nothing was written: %(count)s rows are invalid.")
                 % {"count": outcome.invalid},
             )
-            form = EnterpriseImportForm(request=request)
+            form = self.import_form_class(request=request)
             return self._render(request, form, self._preview_context(request, outcome, token))
         self._forget(request, token)
         messages.success(
@@ -284,9 +299,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 "invalid": outcome.invalid,
             },
         )
-        return HttpResponseRedirect(
-            reverse("admin:organizations_enterpriseimport_change", args=[outcome.record.pk])
-        )
+        return HttpResponseRedirect(self._record_url(outcome.record))
 
     def import_cancel_view(self, request, token):
         """Cancel a preview: its files are removed at once, nothing is written."""
@@ -298,7 +311,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             request,
             gettext("Import cancelled: the uploaded file was deleted, nothing was written."),
         )
-        return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+        return HttpResponseRedirect(self._import_url())
 
     def import_errors_view(self, request, token):
         """The invalid rows of a preview as CSV, for the account that uploaded the file."""
@@ -361,7 +374,9 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "absent_more": max(0, len(outcome.not_in_list) - SHOWN),
             "ignored_columns": listed(outcome.ignored_columns),
             "valid_rows": outcome.created + outcome.updated + outcome.unchanged,
-            "errors_url": reverse("admin:organizations_enterprise_import_errors", args=[token])
+            "errors_url": reverse(
+                "admin:{}_{}_import_errors".format(*self.get_model_info()), args=[token]
+            )
             if outcome.invalid_lines
             else "",
         }
@@ -370,11 +385,11 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         context = {
             **self.admin_site.each_context(request),
             **context,
-            "title": gettext("Import enterprise list"),
+            "title": self.import_title,
             "form": form,
             "opts": self.model._meta,
             "media": self.media + form.media,
-            "columns": [str(column.label) for column in ENTERPRISES.columns],
+            "columns": [str(column.label) for column in self.import_columns],
         }
         request.current_app = self.admin_site.name
         # Rendered now rather than as a TemplateResponse, which would keep the outcome (a

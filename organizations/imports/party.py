@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
+from import_export.results import RowResult
 
 from organizations.imports.base import ImportSettings
 from organizations.imports.columns import Column, ImportKind
@@ -308,6 +309,13 @@ class OrganizationImportResource(SettledListResource):
         super().__init__(settings=settings, header=header, invalid_rows=invalid_rows)
         self.saved: dict[str, PartyOrganization] = {}  # code -> written in this import
         self.lines: dict[str, Pending] = {}
+        self.invalid_codes: dict[str, int] = {}  # code -> the line of its invalid row
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.import_type == RowResult.IMPORT_TYPE_INVALID and self.current_key:
+            self.invalid_codes.setdefault(self.current_key, self._line)
+        return row_result
 
     def repeated(self, key, first):
         return gettext("Code %(code)s already appears on line %(line)s of this file.") % {
@@ -437,12 +445,15 @@ class OrganizationImportResource(SettledListResource):
             if code in self.saved:
                 return self.saved[code]
             earlier = self.lines.get(code)
+            line = self.invalid_codes.get(code)
             if earlier is not None and earlier.extra.get("invalid"):
+                line = earlier.line
+            if line is not None:
                 raise ValidationError(
                     {"parent": gettext(
                         "The upper organisation %(code)s (line %(line)s) has errors: fix that "
                         "row first."
-                    ) % {"code": code, "line": earlier.line}}
+                    ) % {"code": code, "line": line}}
                 )  # fmt: skip
             parent = PartyOrganization.objects.in_scope(settings.scope).filter(code=code).first()
             if parent is None:
