@@ -22,18 +22,10 @@ from kcn_party.dates import short_date
 from organizations import access, bounds, rules
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
-from organizations.imports.mass import (
-    MASS_ORGANIZATIONS,
-    MassListSettings,
-    MassOrganizationImportResource,
-)
+from organizations.imports.mass import MASS_ORGANIZATIONS, MassOrganizationImportResource
 from organizations.imports.mass import REQUIRED as MASS_REQUIRED
 from organizations.imports.outcome import ImportOutcome
-from organizations.imports.party import (
-    ORGANIZATIONS,
-    OrganizationImportResource,
-    OrganizationListSettings,
-)
+from organizations.imports.party import ORGANIZATIONS, OrganizationImportResource
 from organizations.imports.party import REQUIRED as ORGANIZATIONS_REQUIRED
 from organizations.imports.resource import ENTERPRISES, EnterpriseImportResource
 from organizations.imports.running import fill_outcome, open_list
@@ -739,11 +731,21 @@ def _list_scope(by, model: str) -> access.Scope:
     return access.scope_of(by)
 
 
-def _settled_list_import(opened, settings, resource_class, *, kind, file_name, channel, run_by,
-                         organization, invalid_rows) -> ImportOutcome:  # fmt: skip
+def _settled_list_import(
+    source, list_kind, resource_class, *, kind, by, scope, required, options: dict,
+    organization=None, **settings,
+) -> ImportOutcome:  # fmt: skip
     """Run a list whose rows the services write one by one (`imports.settling`): checked,
     then written in one transaction serialised against every other import and recorded as a
-    `ListImport`. A dry run, or invalid rows without `skip_invalid`, roll everything back."""
+    `ListImport`. A dry run, or invalid rows without `skip_invalid`, roll everything back.
+    `options` are the caller's (dry run, skip, channel, who ran it, details kept, the file of
+    invalid rows); `settings`, what the kind's settings add (its services)."""
+    opened = open_list(source, list_kind, required=required)
+    channel, run_by = options.pop("channel"), options.pop("run_by")
+    file_name, invalid_rows = options.pop("file_name"), options.pop("invalid_rows")
+    settings = resource_class.settings_class(
+        scope=scope, counted_on=timezone.localdate(), by=by, **options, **settings
+    )
     dry_run = settings.dry_run
     outcome = opened.outcome(file_name=file_name, counted_on=settings.counted_on, dry_run=dry_run)
     with transaction.atomic():
@@ -752,7 +754,7 @@ def _settled_list_import(opened, settings, resource_class, *, kind, file_name, c
         else:
             settings.record = list_import_start(
                 kind=kind,
-                by=settings.by,
+                by=by,
                 file_name=file_name,
                 sha256=outcome.sha256,
                 read_as=outcome.read_as,
@@ -797,25 +799,19 @@ def organization_list_import(
     tree for SYSTEM and superusers. Unless `skip_invalid`, one invalid row means nothing is
     written. Raises ImportRefused for a file that cannot be read, PermissionDenied for an
     account that may not import or an `under` outside its subtree."""
+    options = {
+        "file_name": file_name, "dry_run": dry_run, "skip_invalid": skip_invalid,
+        "channel": channel, "run_by": run_by, "keep_details": keep_details, "shown": shown,
+        "invalid_rows": invalid_rows,
+    }  # fmt: skip
     scope = _list_scope(by, "partyorganization")
     if under is not None and not scope.contains_path(under.path):
         raise PermissionDenied(_("That organisation is outside your account's organisation."))
-    opened = open_list(source, ORGANIZATIONS, required=ORGANIZATIONS_REQUIRED)
-    settings = OrganizationListSettings(
-        scope=scope,
-        counted_on=timezone.localdate(),
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        keep_details=keep_details,
-        shown=shown,
-        by=by,
-        under=under,
-        save=organization_save,
-    )
     return _settled_list_import(
-        opened, settings, OrganizationImportResource, kind=ListKind.ORGANIZATIONS,
-        file_name=file_name, channel=channel, run_by=run_by,
-        organization=under if by is access.SYSTEM else None, invalid_rows=invalid_rows,
+        source, ORGANIZATIONS, OrganizationImportResource, kind=ListKind.ORGANIZATIONS, by=by,
+        scope=scope, required=ORGANIZATIONS_REQUIRED, options=options,
+        organization=under if by is access.SYSTEM else None, under=under,
+        save=organization_save,
     )  # fmt: skip
 
 
@@ -836,23 +832,16 @@ def mass_organization_list_import(
     through `mass_organization_save`, a member count on it as a dated count. The rest as
     `organization_list_import` (one transaction, serialised, recorded; enterprises of the
     account's zones only)."""
-    scope = _list_scope(by, "massorganization")
-    opened = open_list(source, MASS_ORGANIZATIONS, required=MASS_REQUIRED)
-    settings = MassListSettings(
-        scope=scope,
-        counted_on=timezone.localdate(),
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        keep_details=keep_details,
-        shown=shown,
-        by=by,
-        save=mass_organization_save,
-        record_count=mass_organization_record_count,
-    )
+    options = {
+        "file_name": file_name, "dry_run": dry_run, "skip_invalid": skip_invalid,
+        "channel": channel, "run_by": run_by, "keep_details": keep_details, "shown": shown,
+        "invalid_rows": invalid_rows,
+    }  # fmt: skip
     return _settled_list_import(
-        opened, settings, MassOrganizationImportResource, kind=ListKind.MASS_ORGANIZATIONS,
-        file_name=file_name, channel=channel, run_by=run_by, organization=None,
-        invalid_rows=invalid_rows,
+        source, MASS_ORGANIZATIONS, MassOrganizationImportResource,
+        kind=ListKind.MASS_ORGANIZATIONS, by=by, scope=_list_scope(by, "massorganization"),
+        required=MASS_REQUIRED, options=options, save=mass_organization_save,
+        record_count=mass_organization_record_count,
     )  # fmt: skip
 
 

@@ -20,7 +20,9 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -37,6 +39,7 @@ from organizations.imports.resource import ENTERPRISES
 from organizations.models import (
     EnterpriseImport,
     ImportChannel,
+    ListImport,
     OrganizationKind,
     Zone,
 )
@@ -401,8 +404,65 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
 # --- The record of imports ------------------------------------------------------------------------
 
 
+class ReadOnlyRecordMixin:
+    """An import's record: written by its service only, changed and deleted by nobody."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ImportedRecordMixin:
+    """For the admin of a record that points at the imports that created and last changed it
+    (`created_by_import`, `last_changed_by_import`: an enterprise, or a model that inherits
+    `ImportedRecord`): add "created_by" and "last_changed_by" to its `readonly_fields` (and
+    fields). Each names the import, linked to its record when the account may open it; a list
+    that also wrote another committee's records is named without a link, which would answer
+    404 (see the records' `in_scope`)."""
+
+    import_record_model = ListImport  # EnterpriseImport for enterprises
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            ids = {obj.created_by_import_id, obj.last_changed_by_import_id} - {None}
+            obj.visible_imports = (
+                set(
+                    self.import_record_model.objects.visible_to(request.user)
+                    .filter(pk__in=ids)
+                    .values_list("pk", flat=True)
+                )
+                if ids
+                else set()
+            )
+        return obj
+
+    def _list_import_link(self, obj, record):
+        if record is None:
+            return "—"
+        when = date_format(localtime(record.imported_at), "SHORT_DATETIME_FORMAT")
+        if record.pk not in getattr(obj, "visible_imports", ()):
+            return f"#{record.pk} {record.file_name} ({when})"
+        opts = self.import_record_model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        return format_html('<a href="{}">#{} {} ({})</a>', url, record.pk, record.file_name, when)
+
+    @admin.display(description=_("created by import"))
+    def created_by(self, obj):
+        return self._list_import_link(obj, obj.created_by_import)
+
+    @admin.display(description=_("last changed by import"))
+    def last_changed_by(self, obj):
+        return self._list_import_link(obj, obj.last_changed_by_import)
+
+
 @admin.register(EnterpriseImport)
-class EnterpriseImportAdmin(ScopedModelAdmin):
+class EnterpriseImportAdmin(ReadOnlyRecordMixin, ScopedModelAdmin):
     """Read-only for everyone: records are written by the import service only."""
 
     list_display = [
@@ -446,15 +506,6 @@ class EnterpriseImportAdmin(ScopedModelAdmin):
             .annotate(absent_total=Count("not_in_list", distinct=True))
             .order_by("-imported_at", "-pk")
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("not in this list"), ordering="absent_total")
     def absent(self, obj):
@@ -501,6 +552,8 @@ class NotInImportFilter(admin.SimpleListFilter):
 
 __all__ = [
     "EnterpriseImportAdmin",
+    "ImportedRecordMixin",
+    "ReadOnlyRecordMixin",
     "EnterpriseImportMixin",
     "NotInImportFilter",
 ]

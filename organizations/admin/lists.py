@@ -13,10 +13,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
@@ -24,14 +21,19 @@ from import_export import fields
 from kcn_party.uploads import refused_upload, too_large_message, upload_limit
 from organizations import access, services
 from organizations.admin.base import ScopedModelAdmin, VerboseModelResource, scoped
-from organizations.admin.imports import SHOWN, EnterpriseImportMixin
+from organizations.admin.imports import (
+    SHOWN,
+    EnterpriseImportMixin,
+    ImportedRecordMixin,
+    ReadOnlyRecordMixin,
+)
 from organizations.imports.columns import ImportKind
 from organizations.imports.values import ChoiceWidget
 from organizations.models import ImportChannel, ListImport, OrganizationKind, PartyOrganization
 
 
 @admin.register(ListImport)
-class ListImportAdmin(ScopedModelAdmin):
+class ListImportAdmin(ReadOnlyRecordMixin, ScopedModelAdmin):
     """Read-only for everyone: records are written by the import services only."""
 
     list_display = [
@@ -74,54 +76,6 @@ class ListImportAdmin(ScopedModelAdmin):
         "invalid",
     ]
     list_select_related = ["organization"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ImportedRecordMixin:
-    """For the admin of a model that inherits `ImportedRecord`: add "created_by" and
-    "last_changed_by" to its `readonly_fields` (and fields). Each names the import, linked to
-    its record when the account may open it; a list that also wrote another committee's
-    records is named without a link, which would answer 404 (see `ListImport.in_scope`)."""
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is not None:
-            ids = {obj.created_by_import_id, obj.last_changed_by_import_id} - {None}
-            obj.visible_list_imports = (
-                set(
-                    ListImport.objects.visible_to(request.user)
-                    .filter(pk__in=ids)
-                    .values_list("pk", flat=True)
-                )
-                if ids
-                else set()
-            )
-        return obj
-
-    def _list_import_link(self, obj, record):
-        if record is None:
-            return "—"
-        when = date_format(localtime(record.imported_at), "SHORT_DATETIME_FORMAT")
-        if record.pk not in getattr(obj, "visible_list_imports", ()):
-            return f"#{record.pk} {record.file_name} ({when})"
-        url = reverse("admin:organizations_listimport_change", args=[record.pk])
-        return format_html('<a href="{}">#{} {} ({})</a>', url, record.pk, record.file_name, when)
-
-    @admin.display(description=_("created by import"))
-    def created_by(self, obj):
-        return self._list_import_link(obj, obj.created_by_import)
-
-    @admin.display(description=_("last changed by import"))
-    def last_changed_by(self, obj):
-        return self._list_import_link(obj, obj.last_changed_by_import)
 
 
 # --- Importing ------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from organizations.imports.values import (
     TextWidget,
     blank,
 )
+from organizations.imports.writing import Inline
 from organizations.models import Enterprise, MassKind, MassOrganization, MembershipCount
 
 
@@ -146,6 +147,7 @@ class MassOrganizationImportResource(SettledListResource):
 
     kind = MASS_ORGANIZATIONS
     field_columns = FIELD_COLUMNS
+    settings_class = MassListSettings
 
     class Meta(SettledListResource.Meta):
         model = MassOrganization
@@ -168,12 +170,12 @@ class MassOrganizationImportResource(SettledListResource):
                 chunk.keys.append(str(error))
                 continue
             try:
-                kind = kind_widget.clean(kind)
+                kind = kind_widget.clean(kind) or ""
             except ValueError:
-                kind = None  # the kind's cell says what is wrong
+                kind = fold(str(kind))  # the kind's cell says what is wrong
             name = "" if blank(name) else fold(str(name))
-            chunk.keys.append(((code, kind, name) if kind and name else None, restored, code))
-        wanted = sorted({key[2] for key in chunk.keys if not isinstance(key, str)})
+            chunk.keys.append(((code, kind, name), restored))
+        wanted = sorted({key[0][0] for key in chunk.keys if not isinstance(key, str)})
         enterprises = {
             e.tax_code: e
             for e in Enterprise.objects.in_scope(self.settings.scope)
@@ -193,7 +195,7 @@ class MassOrganizationImportResource(SettledListResource):
         by_pk = {o.pk: o for o in existing.values()}
         for count in MembershipCount.objects.filter(organization_id__in=list(by_pk)):
             by_pk[count.organization_id].counts_by_day[count.counted_on] = count
-        chunk.existing = (enterprises, existing)
+        chunk.existing = Inline().submit(lambda: (enterprises, existing))
 
     def repeated(self, key, first):
         return gettext(
@@ -202,32 +204,16 @@ class MassOrganizationImportResource(SettledListResource):
         ) % {"line": first}
 
     def before_import_row(self, row, row_number=None, **kwargs):
-        self._line = self.chunk.lines[row_number - 1]
-        self._values = self.chunk.rows[row_number - 1]
-        self._errors = {}
-        self._restored = None
-        self._changes = None
-        self.current_key = None
-        parsed = self.chunk.keys[row_number - 1]
-        if isinstance(parsed, str):
-            self._errors[self.key_field.column_name] = [parsed]
-            return
-        key, _restored, self._code = parsed
-        if key is None:
-            return
-        self.current_key = key
-        first = self.seen.setdefault(key, self._line)
-        if first != self._line:
-            self._errors[self.key_field.column_name] = [self.repeated(key, first)]
+        super().before_import_row(row, row_number, **kwargs)
+        self._code = self.current_key[0] if self.current_key else None
+        if self._restored is not None:
+            self._restored.tax_code = self._code
 
-    def get_or_init_instance(self, instance_loader, row):
-        if self.current_key is not None and not self._errors:
-            instance = self.chunk.existing[1].get(self.current_key)
-            if instance is not None:
-                return instance, False
-        instance = self.init_instance(row)
+    def existing(self) -> dict:
+        return self.chunk.existing.result()[1]
+
+    def fresh(self, instance) -> None:
         instance.counts_by_day = {}
-        return instance, True
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
@@ -236,7 +222,7 @@ class MassOrganizationImportResource(SettledListResource):
     def check_row(self, instance, row, errors) -> None:
         code_column = self.key_field.column_name
         if self._new and code_column not in errors and self.current_key is not None:
-            enterprise = self.chunk.existing[0].get(self._code)
+            enterprise = self.chunk.existing.result()[0].get(self._code)
             if enterprise is None:
                 errors[code_column] = [
                     gettext("No enterprise with tax code %(codes)s in your committee's zones.")

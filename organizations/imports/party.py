@@ -299,6 +299,7 @@ class OrganizationImportResource(SettledListResource):
 
     kind = ORGANIZATIONS
     field_columns = FIELD_COLUMNS
+    settings_class = OrganizationListSettings
 
     class Meta(SettledListResource.Meta):
         model = PartyOrganization
@@ -342,15 +343,9 @@ class OrganizationImportResource(SettledListResource):
             o.served_codes = served.get(o.pk, set())
         return found
 
-    def get_or_init_instance(self, instance_loader, row):
-        if self.current_key is not None and not self._errors:
-            instance = self.chunk.existing.result().get(self.current_key)
-            if instance is not None:
-                return instance, False
-        instance = self.init_instance(row)
+    def fresh(self, instance) -> None:
         instance.code = self.current_key or ""
         instance.served_codes = set()
-        return instance, True
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)

@@ -51,6 +51,23 @@ class SettledListResource(ListResource):
     def init_instance(self, row=None):
         return self._meta.model()  # a real instance: the service runs its full_clean
 
+    def existing(self) -> dict:
+        """Key -> the record of the current chunk's rows (what `_prepare` asked for)."""
+        return self.chunk.existing.result()
+
+    def get_or_init_instance(self, instance_loader, row):
+        if self.current_key is not None and not self._errors:
+            instance = self.existing().get(self.current_key)
+            if instance is not None:
+                return instance, False
+        instance = self.init_instance(row)
+        self.fresh(instance)
+        return instance, True
+
+    def fresh(self, instance) -> None:
+        """Prepare a new record of the current row (its key, what a record would be loaded
+        with)."""
+
     def load_existing(self, keys):
         return {}
 

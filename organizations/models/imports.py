@@ -48,11 +48,37 @@ def _paths_above(path: str) -> list[str]:
     return ["/".join(steps[:depth]) + "/" for depth in range(1, len(steps))]
 
 
-class EnterpriseImport(models.Model):
+class ImportRecord(models.Model):
+    """What the record of every import keeps: when, by whom (by name), through which channel,
+    which file and what became of its rows."""
+
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True, db_index=True)
+    imported_by_name = models.CharField(
+        _("imported by"),
+        max_length=150,
+        help_text=_("The account, or the system user who ran the command."),
+    )
+    channel = models.CharField(
+        _("through"), max_length=16, choices=ImportChannel.choices, default=ImportChannel.ADMIN
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    read_as = models.CharField(_("read as"), max_length=128, blank=True)
+    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid rows, not imported"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+
+class EnterpriseImport(ImportRecord):
     """One enterprise list merged into the records. Written only by
     `services.enterprise_list_import`; read-only for everyone afterwards."""
 
-    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True, db_index=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -60,11 +86,6 @@ class EnterpriseImport(models.Model):
         null=True,
         blank=True,
         related_name="enterprise_imports",
-    )
-    imported_by_name = models.CharField(
-        _("imported by"),
-        max_length=150,
-        help_text=_("The account, or the system user who ran the command."),
     )
     organization = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -75,17 +96,9 @@ class EnterpriseImport(models.Model):
         related_name="enterprise_imports",
         help_text=_("Whose zones the import could write to; empty: every zone."),
     )
-    channel = models.CharField(
-        _("through"), max_length=16, choices=ImportChannel.choices, default=ImportChannel.ADMIN
-    )
-    file_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    read_as = models.CharField(_("read as"), max_length=128, blank=True)
     counted_on = models.DateField(_("workers counted on"), validators=bounds.RECORD_DATE)
     created = models.PositiveIntegerField(_("new enterprises"), default=0)
     updated = models.PositiveIntegerField(_("changed enterprises"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
-    invalid = models.PositiveIntegerField(_("invalid rows, not imported"), default=0)
     zones = models.ManyToManyField(
         "organizations.Zone", verbose_name=_("zones touched"), related_name="imports", blank=True
     )
@@ -102,10 +115,9 @@ class EnterpriseImport(models.Model):
 
     objects = EnterpriseImportQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("enterprise list import")
         verbose_name_plural = _("enterprise list imports")
-        ordering = ["-imported_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(channel__in=ImportChannel.values),
@@ -113,9 +125,6 @@ class EnterpriseImport(models.Model):
             ),
             *bounds.dates_within("counted_on"),
         ]
-
-    def __str__(self):
-        return f"#{self.pk} {self.file_name}"
 
 
 # --- Every other list: organisations, mass organisations, members, ratings -------------------
@@ -154,14 +163,13 @@ class ListImportQuerySet(access.ScopedQuerySet):
         )
 
 
-class ListImport(models.Model):
+class ListImport(ImportRecord):
     """One list of organisations, mass organisations, members or ratings merged into the
     records. Written only through `services.list_import_start` / `list_import_finish`;
     read-only for everyone afterwards. Each record a list creates or changes points at it
     (`ImportedRecord`)."""
 
     kind = models.CharField(_("list"), max_length=32, choices=ListKind.choices)
-    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True, db_index=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -169,11 +177,6 @@ class ListImport(models.Model):
         null=True,
         blank=True,
         related_name="list_imports",
-    )
-    imported_by_name = models.CharField(
-        _("imported by"),
-        max_length=150,
-        help_text=_("The account, or the system user who ran the command."),
     )
     organization = models.ForeignKey(
         "organizations.PartyOrganization",
@@ -196,23 +199,14 @@ class ListImport(models.Model):
         related_name="+",
     )
     wrote_outside = models.BooleanField(default=False, editable=False)
-    channel = models.CharField(
-        _("through"), max_length=16, choices=ImportChannel.choices, default=ImportChannel.ADMIN
-    )
-    file_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    read_as = models.CharField(_("read as"), max_length=128, blank=True)
     created = models.PositiveIntegerField(_("new records"), default=0)
     updated = models.PositiveIntegerField(_("changed records"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
-    invalid = models.PositiveIntegerField(_("invalid rows, not imported"), default=0)
 
     objects = ListImportQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("list import")
         verbose_name_plural = _("list imports")
-        ordering = ["-imported_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(channel__in=ImportChannel.values),
@@ -222,9 +216,6 @@ class ListImport(models.Model):
                 condition=models.Q(kind__in=ListKind.values), name="listimport_kind_valid"
             ),
         ]
-
-    def __str__(self):
-        return f"#{self.pk} {self.file_name}"
 
 
 class ImportedRecord(models.Model):
