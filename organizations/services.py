@@ -9,7 +9,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Required, TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
@@ -731,6 +731,26 @@ def _list_scope(by, model: str) -> access.Scope:
     return access.scope_of(by)
 
 
+class ListImportOptions(TypedDict, total=False):
+    """What the services of issue 12's lists take besides the file and the one acting: a dry
+    run (required), skipping invalid rows, the channel and who ran a command, how many details
+    to keep, and the binary file the invalid rows are written to as they are found."""
+
+    dry_run: Required[bool]
+    skip_invalid: bool
+    channel: str
+    run_by: str
+    keep_details: bool
+    shown: int | None
+    invalid_rows: BinaryIO | None
+
+
+LIST_IMPORT_DEFAULTS = {
+    "skip_invalid": False, "channel": ImportChannel.ADMIN, "run_by": "", "keep_details": True,
+    "shown": None, "invalid_rows": None,
+}  # fmt: skip
+
+
 def _settled_list_import(
     source, list_kind, resource_class, *, kind, by, scope, required, options: dict,
     organization=None, **settings,
@@ -781,13 +801,7 @@ def organization_list_import(
     file_name: str,
     by,
     under: PartyOrganization | None = None,
-    dry_run: bool,
-    skip_invalid: bool = False,
-    channel: str = ImportChannel.ADMIN,
-    run_by: str = "",
-    keep_details: bool = True,
-    shown: int | None = None,
-    invalid_rows: BinaryIO | None = None,
+    **options: Unpack[ListImportOptions],
 ) -> ImportOutcome:
     """Read a committee's list of party organisations and merge it into the tree by code.
 
@@ -799,11 +813,7 @@ def organization_list_import(
     tree for SYSTEM and superusers. Unless `skip_invalid`, one invalid row means nothing is
     written. Raises ImportRefused for a file that cannot be read, PermissionDenied for an
     account that may not import or an `under` outside its subtree."""
-    options = {
-        "file_name": file_name, "dry_run": dry_run, "skip_invalid": skip_invalid,
-        "channel": channel, "run_by": run_by, "keep_details": keep_details, "shown": shown,
-        "invalid_rows": invalid_rows,
-    }  # fmt: skip
+    options = {**LIST_IMPORT_DEFAULTS, **options, "file_name": file_name}
     scope = _list_scope(by, "partyorganization")
     if under is not None and not scope.contains_path(under.path):
         raise PermissionDenied(_("That organisation is outside your account's organisation."))
@@ -816,27 +826,13 @@ def organization_list_import(
 
 
 def mass_organization_list_import(
-    *,
-    source: bytes | BinaryIO,
-    file_name: str,
-    by,
-    dry_run: bool,
-    skip_invalid: bool = False,
-    channel: str = ImportChannel.ADMIN,
-    run_by: str = "",
-    keep_details: bool = True,
-    shown: int | None = None,
-    invalid_rows: BinaryIO | None = None,
+    *, source: bytes | BinaryIO, file_name: str, by, **options: Unpack[ListImportOptions]
 ) -> ImportOutcome:
     """Read a list of mass organisations and merge it by enterprise, kind and name: each row
     through `mass_organization_save`, a member count on it as a dated count. The rest as
     `organization_list_import` (one transaction, serialised, recorded; enterprises of the
     account's zones only)."""
-    options = {
-        "file_name": file_name, "dry_run": dry_run, "skip_invalid": skip_invalid,
-        "channel": channel, "run_by": run_by, "keep_details": keep_details, "shown": shown,
-        "invalid_rows": invalid_rows,
-    }  # fmt: skip
+    options = {**LIST_IMPORT_DEFAULTS, **options, "file_name": file_name}
     return _settled_list_import(
         source, MASS_ORGANIZATIONS, MassOrganizationImportResource,
         kind=ListKind.MASS_ORGANIZATIONS, by=by, scope=_list_scope(by, "massorganization"),

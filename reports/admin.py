@@ -12,7 +12,6 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +32,7 @@ from reports.services import (
     period_close_check,
     period_reopen,
 )
-from reports.values import Count as CountValue
-from reports.values import Value
+from reports.templatetags.reports_tags import shown
 
 NUMBERS = {
     ClosedKind.MONTH: range(1, 13),
@@ -111,14 +109,6 @@ class ClosedPeriodViewForm(forms.ModelForm):
     class Meta:
         model = ClosedPeriod
         fields = []
-
-
-def _shown(value: Value) -> str:
-    if isinstance(value, CountValue):
-        return number_format(value.value)
-    if value.percent is None:
-        return "—"
-    return f"{number_format(value.percent, 2)}% ({value.numerator}/{value.denominator})"
 
 
 def _table(header, rows):
@@ -252,7 +242,7 @@ class ClosedPeriodAdmin(ScopedModelAdmin):
         rows = []
         for item in obj.figures.get("metrics", []):
             key = item["key"], tuple(sorted(item["params"].items()))
-            rows.append((item["label"], _shown(stored[key]), _shown(earlier[key])))
+            rows.append((item["label"], shown(stored[key]), shown(earlier[key])))
         return _table(header, rows)
 
     @admin.display(description=_("tables as closed"))
@@ -262,7 +252,7 @@ class ClosedPeriodAdmin(ScopedModelAdmin):
         parts = []
         for key in obj.figures.get("tables", {}):
             table = found.table(obj.period, key)
-            rows = [(row.label, _shown(row.this), _shown(row.last_year)) for row in table.rows]
+            rows = [(row.label, shown(row.this), shown(row.last_year)) for row in table.rows]
             parts.append(format_html("<h3>{}</h3>{}", table.title, _table(header, rows)))
         return format_html_join("", "{}", ((part,) for part in parts))
 
@@ -294,7 +284,7 @@ class ClosedPeriodAdmin(ScopedModelAdmin):
         header = (gettext("Figure"), gettext("As closed"), gettext("From the records now"))
         differences = _table(
             header,
-            [(d.label, _shown(d.stored), _shown(d.now)) for d in adjustments.differences],
+            [(d.label, shown(d.stored), shown(d.now)) for d in adjustments.differences],
         )
         header = (gettext("Made at"), gettext("Made by"), gettext("Change"), gettext("Record"))
         corrections = _table(

@@ -90,6 +90,19 @@ def _closings(days: Iterable, organizations: Q):
 
 def _record(closings, *, instance, action: str, days, by) -> None:
     days = sorted(day for day in days if day is not None)
+    _bulk_record(
+        {
+            closed: next((d for d in days if closed.start <= d <= closed.end), closed.end)
+            for closed in closings
+        },
+        instance=instance,
+        action=action,
+        by=by,
+    )
+
+
+def _bulk_record(dated_closings, *, instance, action: str, by) -> None:
+    """One correction of `instance` against each closed period, dated as given."""
     Correction.objects.bulk_create(
         Correction(
             closed=closed,
@@ -97,10 +110,10 @@ def _record(closings, *, instance, action: str, days, by) -> None:
             record_id=instance.pk,
             record=str(instance)[:255],
             action=action,
-            dated=next((d for d in days if closed.start <= d <= closed.end), closed.end),
+            dated=dated,
             recorded_by=actor.account(by),
         )
-        for closed in closings
+        for closed, dated in dated_closings.items()
     )
 
 
@@ -178,17 +191,11 @@ def _moved(organization, old_path: str, by) -> None:
     last = {}
     for closed in in_force.order_by("committee_id", "-end"):
         last.setdefault(closed.committee_id, closed)
-    Correction.objects.bulk_create(
-        Correction(
-            closed=closed,
-            record_type=organization._meta.label_lower,
-            record_id=organization.pk,
-            record=str(organization)[:255],
-            action=CorrectionAction.MOVED,
-            dated=closed.end,
-            recorded_by=actor.account(by),
-        )
-        for closed in last.values()
+    _bulk_record(
+        {closed: closed.end for closed in last.values()},
+        instance=organization,
+        action=CorrectionAction.MOVED,
+        by=by,
     )
 
 

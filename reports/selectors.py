@@ -123,6 +123,29 @@ class EmployerRow:
     counted_in: str = ""  # where they are counted (for members counted elsewhere)
 
 
+EMPLOYER_FIELDS = (
+    "enterprise",
+    "enterprise__name",
+    "enterprise__tax_code",
+    "enterprise__zone__name",
+)
+
+
+def _employer_rows(rows) -> list[EmployerRow]:
+    """EmployerRows from the values of EMPLOYER_FIELDS, "members" and perhaps "counted_in__name"."""
+    return [
+        EmployerRow(
+            row["enterprise"],
+            row["enterprise__name"],
+            row["enterprise__tax_code"],
+            row["enterprise__zone__name"],
+            row["members"],
+            row.get("counted_in__name", ""),
+        )
+        for row in rows
+    ]
+
+
 def employers_without_organization(root: PartyOrganization) -> list[EmployerRow]:
     """Enterprises where members counted in `root`'s subtree work (the employer on their
     record) and that no active party organisation serves: a cell of their own could be
@@ -138,20 +161,11 @@ def employers_without_organization(root: PartyOrganization) -> list[EmployerRow]
             )
         )
         .order_by()
-        .values("enterprise", "enterprise__name", "enterprise__tax_code", "enterprise__zone__name")
+        .values(*EMPLOYER_FIELDS)
         .annotate(members=Count("pk"))
         .order_by("-members", "enterprise__name")
     )
-    return [
-        EmployerRow(
-            row["enterprise"],
-            row["enterprise__name"],
-            row["enterprise__tax_code"],
-            row["enterprise__zone__name"],
-            row["members"],
-        )
-        for row in rows
-    ]
+    return _employer_rows(rows)
 
 
 def counted_elsewhere(root: PartyOrganization) -> list[EmployerRow]:
@@ -165,24 +179,8 @@ def counted_elsewhere(root: PartyOrganization) -> list[EmployerRow]:
         .filter(subtree_q("enterprise__zone__committee__path", root.path))
         .exclude(inside)
         .order_by()
-        .values(
-            "enterprise",
-            "enterprise__name",
-            "enterprise__tax_code",
-            "enterprise__zone__name",
-            "counted_in__name",
-        )
+        .values(*EMPLOYER_FIELDS, "counted_in__name")
         .annotate(members=Count("pk"))
         .order_by("-members", "enterprise__name", "counted_in__name")
     )
-    return [
-        EmployerRow(
-            row["enterprise"],
-            row["enterprise__name"],
-            row["enterprise__tax_code"],
-            row["enterprise__zone__name"],
-            row["members"],
-            row["counted_in__name"],
-        )
-        for row in rows
-    ]
+    return _employer_rows(rows)

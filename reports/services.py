@@ -40,9 +40,10 @@ REASON_MAX = 2000
 DAY = datetime.timedelta(days=1)
 
 
-def may_close(by, committee) -> bool:
-    """Whether `by` may close `committee`'s periods: its own staff or administrators, a
-    superuser, or SYSTEM. A leader only looks; the body above reopens, it does not close."""
+def _closer(by):
+    """What decides for `by` alone: True for SYSTEM and a superuser, False for an anonymous or
+    inactive account or one whose role neither closes nor reopens; otherwise its staff
+    profile, for the rule of the committee to decide."""
     if by is access.SYSTEM:
         return True
     if not getattr(by, "is_authenticated", False) or not by.is_active:
@@ -50,23 +51,26 @@ def may_close(by, committee) -> bool:
     if by.is_superuser:
         return True
     profile = access.staff_profile(by)
-    return (
-        profile is not None and profile.role in CLOSERS and profile.organization_id == committee.pk
-    )
+    return profile if profile is not None and profile.role in CLOSERS else False
+
+
+def may_close(by, committee) -> bool:
+    """Whether `by` may close `committee`'s periods: its own staff or administrators, a
+    superuser, or SYSTEM. A leader only looks; the body above reopens, it does not close."""
+    closer = _closer(by)
+    if isinstance(closer, bool):
+        return closer
+    return closer.organization_id == committee.pk
 
 
 def may_reopen(by, committee) -> bool:
     """Whether `by` may reopen `committee`'s closed periods: staff or administrators of an
     organisation above the committee (whose subtree holds the committee's parent), a
     superuser, or SYSTEM; never the committee's own accounts."""
-    if by is access.SYSTEM:
-        return True
-    if not getattr(by, "is_authenticated", False) or not by.is_active:
-        return False
-    if by.is_superuser:
-        return True
-    profile = access.staff_profile(by)
-    if profile is None or profile.role not in CLOSERS or committee.parent_id is None:
+    closer = _closer(by)
+    if isinstance(closer, bool):
+        return closer
+    if committee.parent_id is None:
         return False
     parent_path = committee.path[: -len(f"{committee.pk:07d}/")]
     return access.scope_of(by).contains_path(parent_path)

@@ -51,14 +51,31 @@ KEPT_UPLOADS = 5  # previews an account may keep open at once
 SHOWN = 200  # rows of each kind listed on the preview; the file of invalid rows has them all
 
 
-class EnterpriseImportForm(forms.Form):
-    import_file = forms.FileField(
-        label=_("List to import"),
-        help_text=_(
-            "CSV (UTF-8, UTF-16 or Windows-1258; comma, semicolon or tab) or Excel .xlsx, as "
-            "the management board sent it."
-        ),
+class UploadForm(forms.Form):
+    """The file of a list to import, refused with a message when too large."""
+
+    help_text = _(
+        "CSV (UTF-8, UTF-16 or Windows-1258; comma, semicolon or tab) or Excel .xlsx, as "
+        "the management board sent it."
     )
+
+    import_file = forms.FileField(label=_("List to import"))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = self.help_text
+        if refused_upload(request, "import_file"):
+            # Skipped while it streamed in (kcn_party.uploads): say why the file is missing.
+            self.fields["import_file"].error_messages["required"] = too_large_message()
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > upload_limit():  # the upload handler refuses it first
+            raise forms.ValidationError(too_large_message())
+        return upload
+
+
+class EnterpriseImportForm(UploadForm):
     zone = forms.ModelChoiceField(
         label=_("Zone"),
         queryset=Zone.objects.none(),
@@ -76,21 +93,12 @@ class EnterpriseImportForm(forms.Form):
     )
 
     def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, request=request, **kwargs)
         self.fields["zone"].queryset = scoped(Zone.objects.all(), request)
-        if refused_upload(request, "import_file"):
-            # Skipped while it streamed in (kcn_party.uploads): say why the file is missing.
-            self.fields["import_file"].error_messages["required"] = too_large_message()
         profile = staff_profile(request.user)
         # New zones belong to the account's own zone committee; others cannot create them.
         if profile is None or profile.organization.kind != OrganizationKind.UPPER_GRASSROOTS:
             del self.fields["create_zones"]
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > upload_limit():  # the upload handler refuses it first
-            raise forms.ValidationError(too_large_message())
-        return upload
 
     def clean_counted_on(self):
         counted_on = self.cleaned_data["counted_on"]

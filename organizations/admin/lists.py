@@ -18,7 +18,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from kcn_party.uploads import refused_upload, too_large_message, upload_limit
 from organizations import access, services
 from organizations.admin.base import ScopedModelAdmin, VerboseModelResource, scoped
 from organizations.admin.imports import (
@@ -26,6 +25,7 @@ from organizations.admin.imports import (
     EnterpriseImportMixin,
     ImportedRecordMixin,
     ReadOnlyRecordMixin,
+    UploadForm,
 )
 from organizations.imports.columns import ImportKind
 from organizations.imports.values import ChoiceWidget
@@ -36,70 +36,27 @@ from organizations.models import ImportChannel, ListImport, OrganizationKind, Pa
 class ListImportAdmin(ReadOnlyRecordMixin, ScopedModelAdmin):
     """Read-only for everyone: records are written by the import services only."""
 
-    list_display = [
-        "imported_at",
-        "kind",
-        "file_name",
-        "imported_by_name",
-        "channel",
-        "created",
-        "updated",
-        "unchanged",
-        "invalid",
-    ]
+    counts = ("created", "updated", "unchanged", "invalid")
+    list_display = ["imported_at", "kind", "file_name", "imported_by_name", "channel", *counts]
     list_filter = ["kind", "channel"]
     search_fields = ["file_name", "sha256", "imported_by_name"]
     date_hierarchy = "imported_at"
     fields = [
-        "kind",
-        "imported_at",
-        "imported_by_name",
-        "organization",
-        "channel",
-        "file_name",
-        "sha256",
-        "read_as",
-        ("created", "updated", "unchanged", "invalid"),
-    ]
-    readonly_fields = [
-        "kind",
-        "imported_at",
-        "imported_by_name",
-        "organization",
-        "channel",
-        "file_name",
-        "sha256",
-        "read_as",
-        "created",
-        "updated",
-        "unchanged",
-        "invalid",
-    ]
+        "kind", "imported_at", "imported_by_name", "organization", "channel", "file_name",
+        "sha256", "read_as", counts,
+    ]  # fmt: skip
+    readonly_fields = [*fields[:-1], *counts]
     list_select_related = ["organization"]
 
 
 # --- Importing ------------------------------------------------------------------------------------
 
 
-class ListUploadForm(forms.Form):
-    import_file = forms.FileField(
-        label=_("List to import"),
-        help_text=_(
-            "CSV (UTF-8, UTF-16 or Windows-1258; comma, semicolon or tab) or Excel .xlsx, as "
-            "the committee keeps it."
-        ),
+class ListUploadForm(UploadForm):
+    help_text = _(
+        "CSV (UTF-8, UTF-16 or Windows-1258; comma, semicolon or tab) or Excel .xlsx, as the "
+        "committee keeps it."
     )
-
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
-        if refused_upload(request, "import_file"):
-            self.fields["import_file"].error_messages["required"] = too_large_message()
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > upload_limit():
-            raise forms.ValidationError(too_large_message())
-        return upload
 
 
 class OrganizationUploadForm(ListUploadForm):

@@ -131,6 +131,11 @@ class TaxCodeWidget(widgets.Widget):
         return self.parse(value)[0]
 
 
+def spelled(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """A widget's `spellings` written by choice: {choice: (spelling, …)} → {spelling: choice}."""
+    return {spelling: value for value, spellings in groups.items() for spelling in spellings}
+
+
 class ChoiceWidget(widgets.Widget):
     """A label mapped to one of the model's choices, whatever its spelling: the folded labels
     below, the choices' own labels in Vietnamese and English, and their codes."""

@@ -35,9 +35,7 @@ class EnterpriseImportQuerySet(access.ScopedQuerySet):
         touched = EnterpriseImport.zones.through.objects
         own = access.subtree_q("organization__path", scope.path)
         return self.filter(
-            models.Q(organization__isnull=True)
-            | own
-            | models.Q(organization__path__in=_paths_above(scope.path)),
+            _made_for(scope.path),
             own | models.Q(pk__in=touched.filter(inside).values("enterpriseimport_id")),
         ).exclude(pk__in=touched.exclude(inside).values("enterpriseimport_id"))
 
@@ -46,6 +44,16 @@ def _paths_above(path: str) -> list[str]:
     """The materialised paths of the organisations above the one at `path`."""
     steps = path.rstrip("/").split("/")
     return ["/".join(steps[:depth]) + "/" for depth in range(1, len(steps))]
+
+
+def _made_for(path: str) -> models.Q:
+    """Imports made on behalf of nobody, of an organisation of the subtree at `path` or of a
+    body above it."""
+    return (
+        models.Q(organization__isnull=True)
+        | access.subtree_q("organization__path", path)
+        | models.Q(organization__path__in=_paths_above(path))
+    )
 
 
 class ImportRecord(models.Model):
@@ -75,26 +83,38 @@ class ImportRecord(models.Model):
         return f"#{self.pk} {self.file_name}"
 
 
-class EnterpriseImport(ImportRecord):
-    """One enterprise list merged into the records. Written only by
-    `services.enterprise_list_import`; read-only for everyone afterwards."""
-
-    imported_by = models.ForeignKey(
+def _account_key(related_name: str):
+    """The account that imported (none: a command)."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="enterprise_imports",
+        related_name=related_name,
     )
-    organization = models.ForeignKey(
+
+
+def _on_behalf_of_key(related_name: str, help_text):
+    """The organisation on whose behalf the import was made."""
+    return models.ForeignKey(
         "organizations.PartyOrganization",
         verbose_name=_("on behalf of"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="enterprise_imports",
-        help_text=_("Whose zones the import could write to; empty: every zone."),
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
+class EnterpriseImport(ImportRecord):
+    """One enterprise list merged into the records. Written only by
+    `services.enterprise_list_import`; read-only for everyone afterwards."""
+
+    imported_by = _account_key("enterprise_imports")
+    organization = _on_behalf_of_key(
+        "enterprise_imports", _("Whose zones the import could write to; empty: every zone.")
     )
     counted_on = models.DateField(_("workers counted on"), validators=bounds.RECORD_DATE)
     created = models.PositiveIntegerField(_("new enterprises"), default=0)
@@ -156,9 +176,7 @@ class ListImportQuerySet(access.ScopedQuerySet):
         own = access.subtree_q("organization__path", scope.path)
         inside = access.subtree_q("reach__path", scope.path)
         return self.filter(
-            models.Q(organization__isnull=True)
-            | own
-            | models.Q(organization__path__in=_paths_above(scope.path)),
+            _made_for(scope.path),
             inside | (own & models.Q(reach__isnull=True, wrote_outside=False)),
         )
 
@@ -170,22 +188,9 @@ class ListImport(ImportRecord):
     (`ImportedRecord`)."""
 
     kind = models.CharField(_("list"), max_length=32, choices=ListKind.choices)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="list_imports",
-    )
-    organization = models.ForeignKey(
-        "organizations.PartyOrganization",
-        verbose_name=_("on behalf of"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="list_imports",
-        help_text=_("Whose subtree the import could write to; empty: everywhere."),
+    imported_by = _account_key("list_imports")
+    organization = _on_behalf_of_key(
+        "list_imports", _("Whose subtree the import could write to; empty: everywhere.")
     )
     # The lowest organisation whose subtree holds every record the import wrote: who may see
     # the record (see `ListImportQuerySet.in_scope`). Empty when it wrote nothing, or records

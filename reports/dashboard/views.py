@@ -56,17 +56,25 @@ def _export_format(file_format: str) -> str:
     return file_format
 
 
+def _board(request):
+    """The selection the request asks for, and its dashboard; or the page that says why the
+    period cannot be shown."""
+    selection = selection_module.read(request)
+    try:
+        return selection, data.build(selection), None
+    except PeriodError as error:
+        return selection, None, _error(request, "reports/dashboard.html", selection, error)
+
+
 # --- the dashboard ------------------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    selection = selection_module.read(request)
-    try:
-        board = data.build(selection)
-    except PeriodError as error:
-        return _error(request, "reports/dashboard.html", selection, error)
+    selection, board, refused = _board(request)
+    if refused:
+        return refused
     context = _base_context(
         request, selection, board=board, figures=board.figures, charts=board.charts()
     )
@@ -77,11 +85,9 @@ def dashboard(request):
 @require_GET
 def dashboard_export(request, file_format: str):
     file_format = _export_format(file_format)
-    selection = selection_module.read(request)
-    try:
-        board = data.build(selection)
-    except PeriodError as error:
-        return _error(request, "reports/dashboard.html", selection, error)
+    selection, board, refused = _board(request)
+    if refused:
+        return refused
     name = f"bang-dieu-khien-{selection.root.code}-{board.figures.period.start:%Y}"
     return exports.response(exports.dashboard_sheets(board), file_format, name)
 
@@ -90,11 +96,9 @@ def dashboard_export(request, file_format: str):
 @require_GET
 def print_view(request):
     """The dashboard and every table, for A4 paper: one page per table."""
-    selection = selection_module.read(request)
-    try:
-        board = data.build(selection)
-    except PeriodError as error:
-        return _error(request, "reports/dashboard.html", selection, error)
+    selection, board, refused = _board(request)
+    if refused:
+        return refused
     figures = board.figures
     tables = tables_module.build(figures.root, figures.current, figures.last_year)
     context = _base_context(

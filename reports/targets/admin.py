@@ -341,22 +341,18 @@ class SplitForm(forms.Form):
         self.children = children
         for child in children:
             part = parts.get(child.pk)
-            self.fields[f"part_{child.pk}_min"] = forms.DecimalField(
-                label=_("minimum"),
-                required=False,
-                min_value=0,
-                max_digits=12,
-                decimal_places=2,
-                initial=part.minimum if part else None,
-            )
-            self.fields[f"part_{child.pk}_max"] = forms.DecimalField(
-                label=_("maximum"),
-                required=False,
-                min_value=0,
-                max_digits=12,
-                decimal_places=2,
-                initial=part.maximum if part else None,
-            )
+            for suffix, label, bound in (
+                ("min", _("minimum"), "minimum"),
+                ("max", _("maximum"), "maximum"),
+            ):
+                self.fields[f"part_{child.pk}_{suffix}"] = forms.DecimalField(
+                    label=label,
+                    required=False,
+                    min_value=0,
+                    max_digits=12,
+                    decimal_places=2,
+                    initial=getattr(part, bound) if part else None,
+                )
 
     def parts(self):
         return [

@@ -35,6 +35,7 @@ from organizations.imports.values import (
     TextWidget,
     blank,
     restore_formula,
+    spelled,
 )
 from organizations.models import PartyOrganization
 from reports.metrics import REGISTRY
@@ -204,33 +205,23 @@ class BoundWidget(widgets.Widget):
 
 class UnitWidget(ChoiceWidget):
     choices = Unit
-    spellings = {
-        "số lượng": Unit.COUNT,
-        "số": Unit.COUNT,
-        "chỉ tiêu số lượng": Unit.COUNT,
-        "%": Unit.PERCENT,
-        "tỷ lệ": Unit.PERCENT,
-        "tỉ lệ": Unit.PERCENT,
-        "phần trăm": Unit.PERCENT,
-        "tỷ lệ %": Unit.PERCENT,
-    }
+    spellings = spelled(
+        {
+            Unit.COUNT: ("số lượng", "số", "chỉ tiêu số lượng"),
+            Unit.PERCENT: ("%", "tỷ lệ", "tỉ lệ", "phần trăm", "tỷ lệ %"),
+        }
+    )
     unknown_message = _("“%(value)s” is no unit: write “số lượng” or “%%”.")
 
 
 class ComparisonWidget(ChoiceWidget):
     choices = Comparison
-    spellings = {
-        "≥": Comparison.AT_LEAST,
-        ">=": Comparison.AT_LEAST,
-        "ít nhất": Comparison.AT_LEAST,
-        "tối thiểu": Comparison.AT_LEAST,
-        "trở lên": Comparison.AT_LEAST,
-        "từ": Comparison.AT_LEAST,
-        ">": Comparison.MORE_THAN,
-        "trên": Comparison.MORE_THAN,
-        "hơn": Comparison.MORE_THAN,
-        "vượt": Comparison.MORE_THAN,
-    }
+    spellings = spelled(
+        {
+            Comparison.AT_LEAST: ("≥", ">=", "ít nhất", "tối thiểu", "trở lên", "từ"),
+            Comparison.MORE_THAN: (">", "trên", "hơn", "vượt"),
+        }
+    )
     unknown_message = _("“%(value)s” is no comparison: write “ít nhất” (≥) or “trên” (>).")
 
     def clean(self, value, row=None, **kwargs):

@@ -73,18 +73,14 @@ def targets_copy_year(*, organization, year: int, by) -> CopyOutcome:
             copies[old.pk] = found
             outcome.existing += 1
             continue
-        new = Target(
+        new = _like(
+            old,
             organization=old.organization,
-            metric=old.metric,
-            parameters=old.parameters,
             period_kind=PeriodKind.YEAR,
             first_year=year,
             last_year=year,
-            unit=old.unit,
-            comparison=old.comparison,
             minimum=old.minimum,
             maximum=old.maximum,
-            source_id=old.source_id,
             parent=copies.get(old.parent_id),
             note=old.note,
         )
@@ -149,6 +145,19 @@ def split_check(target: Target, parts: Iterable[Target] | None = None) -> SplitC
     return check
 
 
+def _like(target: Target, **fields) -> Target:
+    """A new target for the same figure as `target`, counted and compared the same way, under
+    the same document; `fields` give the rest."""
+    return Target(
+        metric=target.metric,
+        parameters=target.parameters,
+        unit=target.unit,
+        comparison=target.comparison,
+        source_id=target.source_id,
+        **fields,
+    )
+
+
 @transaction.atomic
 def target_split(*, target: Target, parts, by) -> SplitCheck:
     """Split `target` among sub-organisations of its organisation: `parts` gives, for each one,
@@ -172,17 +181,13 @@ def target_split(*, target: Target, parts, by) -> SplitCheck:
                 part.delete()
             continue
         if part is None:
-            part = Target(
+            part = _like(
+                target,
                 organization=organization,
                 parent=target,
-                metric=target.metric,
-                parameters=target.parameters,
                 period_kind=target.period_kind,
                 first_year=target.first_year,
                 last_year=target.last_year,
-                unit=target.unit,
-                comparison=target.comparison,
-                source_id=target.source_id,
             )
         part.minimum, part.maximum = minimum, maximum
         try:

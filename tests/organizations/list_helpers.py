@@ -35,3 +35,10 @@ def import_mass(data: bytes, by=access.SYSTEM, **kwargs):
     return services.mass_organization_list_import(
         source=data, file_name="doan-the.csv", by=by, **kwargs
     )
+
+
+def errors_of(outcome) -> dict:
+    """(line, column) -> message of every invalid row of an outcome."""
+    return {
+        (i.line, column): message for i in outcome.invalid_lines for column, message in i.errors
+    }

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from organizations.models import ListImport, ListKind, MassKind, MassOrganization, MembershipCount
-from tests.organizations.list_helpers import import_mass, mass_csv
+from tests.organizations.list_helpers import errors_of, import_mass, mass_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,6 @@ def _snapshot():
     )  # fmt: skip
 
 
-def _errors(outcome):
-    return {
-        (i.line, column): message for i in outcome.invalid_lines for column, message in i.errors
-    }
-
-
 @pytest.mark.parametrize(
     ("spelling", "kind"),
     [
@@ -50,7 +44,7 @@ def _errors(outcome):
 )
 def test_kind_spellings(bg, spelling, kind):
     outcome = import_mass(mass_csv([_row(bg.enterprise.tax_code, kind=spelling, name="Tổ chức X")]))
-    assert outcome.created == 1, _errors(outcome)
+    assert outcome.created == 1, errors_of(outcome)
     assert MassOrganization.objects.get(name="Tổ chức X").kind == kind
 
 
@@ -65,7 +59,7 @@ def test_kind_spellings(bg, spelling, kind):
 )  # fmt: skip
 def test_header_spellings_and_a_dated_count(bg, headers):
     outcome = import_mass(mass_csv([_row(bg.enterprise.tax_code)], headers=headers))
-    assert outcome.created == 1 and not outcome.ignored_columns, _errors(outcome)
+    assert outcome.created == 1 and not outcome.ignored_columns, errors_of(outcome)
     union = MassOrganization.objects.get(name="Công đoàn cơ sở Công ty A")
     assert union.enterprise == bg.enterprise and union.founded_on == datetime.date(2019, 5, 20)
     count = union.counts.get()
@@ -83,17 +77,17 @@ def test_merge_by_enterprise_kind_and_name_and_reimport_is_a_no_op(bg):
                                                name="Chi đoàn Công ty A", members="")]  # fmt: skip
     rows[1][6] = rows[1][7] = ""
     first = import_mass(mass_csv(rows))
-    assert first.summary == "created=2 updated=0 unchanged=0 invalid=0", _errors(first)
+    assert first.summary == "created=2 updated=0 unchanged=0 invalid=0", errors_of(first)
     union = MassOrganization.objects.get(name="Công đoàn cơ sở Công ty A")
     snapshot = _snapshot()
     again = import_mass(mass_csv(rows))
-    assert again.summary == "created=0 updated=0 unchanged=2 invalid=0", _errors(again)
+    assert again.summary == "created=0 updated=0 unchanged=2 invalid=0", errors_of(again)
     assert _snapshot() == snapshot
     # The same union, spelled another way, with a later count: a second dated count.
     later = _row(bg.enterprise.tax_code, kind="CĐCS", name="công đoàn cơ sở công ty a",
                  members="1.300", counted="30/06/2026", recruited="40")  # fmt: skip
     third = import_mass(mass_csv([later]))
-    assert third.summary == "created=0 updated=1 unchanged=0 invalid=0", _errors(third)
+    assert third.summary == "created=0 updated=1 unchanged=0 invalid=0", errors_of(third)
     union.refresh_from_db()
     assert union.name == "công đoàn cơ sở công ty a"  # as the list now spells it
     assert list(union.counts.order_by("counted_on").values_list("members", flat=True)) == [
@@ -108,7 +102,7 @@ def test_the_existing_union_of_the_fixture_is_merged(bg):
     row = _row(bg.enterprise.tax_code, name=bg.mass.name, founded="", members="", counted="",
                recruited="")  # fmt: skip
     outcome = import_mass(mass_csv([row]))
-    assert outcome.summary == "created=0 updated=0 unchanged=1 invalid=0", _errors(outcome)
+    assert outcome.summary == "created=0 updated=0 unchanged=1 invalid=0", errors_of(outcome)
 
 
 def _refused(data, **kwargs):
@@ -116,10 +110,10 @@ def _refused(data, **kwargs):
     outcome = import_mass(data, **kwargs)
     assert not outcome.written and outcome.invalid
     assert _snapshot() == before and ListImport.objects.count() == records
-    return _errors(outcome)
+    return errors_of(outcome)
 
 
-def test_rules_as_row_errors(bg, hn, staff):
+def test_rules_as_rowerrors_of(bg, hn, staff):
     future = (datetime.date.today() + datetime.timedelta(days=40)).strftime("%d/%m/%Y")
     errors = _refused(
         mass_csv([

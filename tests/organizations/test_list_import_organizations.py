@@ -21,7 +21,7 @@ from organizations.models import (
 from organizations.models.party import EndReason
 from tests.factories import EnterpriseFactory, valid_tax_code
 from tests.organizations.import_helpers import xlsx_bytes
-from tests.organizations.list_helpers import ORG_HEADERS, import_orgs, org_row, orgs_csv
+from tests.organizations.list_helpers import ORG_HEADERS, errors_of, import_orgs, org_row, orgs_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +34,6 @@ def _snapshot():
             "chosen_unit_type",
         )
     )  # fmt: skip
-
-
-def _errors(outcome):
-    return {
-        (i.line, column): message for i in outcome.invalid_lines for column, message in i.errors
-    }
 
 
 # --- spellings ---------------------------------------------------------------------------------
@@ -59,7 +53,7 @@ def _errors(outcome):
 )
 def test_kind_spellings(bg, spelling, kind):
     outcome = import_orgs(orgs_csv([org_row(1, "BG-X1", "Tổ chức X", kind=spelling)]))
-    assert outcome.summary == "created=1 updated=0 unchanged=0 invalid=0", _errors(outcome)
+    assert outcome.summary == "created=1 updated=0 unchanged=0 invalid=0", errors_of(outcome)
     assert PartyOrganization.objects.get(code="BG-X1").kind == kind
 
 
@@ -70,7 +64,7 @@ def test_subordinate_cell_spellings_under_a_grassroots_committee(bg):
         for n, spelling in enumerate(["Chi bộ trực thuộc", "CBTT", "chi bo truc thuoc"], start=2)
     ]
     outcome = import_orgs(orgs_csv(rows))
-    assert outcome.created == 4 and not outcome.invalid, _errors(outcome)
+    assert outcome.created == 4 and not outcome.invalid, errors_of(outcome)
     kinds = set(
         PartyOrganization.objects.filter(parent__code="BG-DB1").values_list("kind", flat=True)
     )
@@ -93,7 +87,7 @@ def test_header_spellings(bg, headers):
     other = EnterpriseFactory(zone=bg.zone, tax_code=valid_tax_code(77, "24"))
     row = org_row(1, "BG-H1", "Chi bộ Công ty H", tax_codes=f"{other.tax_code}")[1:]
     outcome = import_orgs(orgs_csv([row], headers=headers))
-    assert outcome.created == 1 and not outcome.ignored_columns, _errors(outcome)
+    assert outcome.created == 1 and not outcome.ignored_columns, errors_of(outcome)
     cell = PartyOrganization.objects.get(code="BG-H1")
     assert (cell.parent.code, cell.founded_on, cell.founding_decision_no) == (
         "BG-KCN",
@@ -113,7 +107,7 @@ def test_optional_columns_reasons_unit_type_and_end(bg):
         ["BG-E2", "Chi bộ mới", "CBCS", "BG-KCN", "1/6/2020", "Tổ chức lại", "cổ phần", "", ""],
     ]  # fmt: skip
     outcome = import_orgs(orgs_csv(rows, headers=headers))
-    assert outcome.created == 2, _errors(outcome)
+    assert outcome.created == 2, errors_of(outcome)
     old, new = (
         PartyOrganization.objects.get(code="BG-E1"),
         PartyOrganization.objects.get(code="BG-E2"),
@@ -137,20 +131,20 @@ def test_several_tax_codes_separated_by_semicolons_or_commas_leading_zero_restor
     rows_semi = [org_row(1, "HN-J1", "Chi bộ ghép", parent="HN-KCN",
                          tax_codes=f"{first.tax_code}; {second.tax_code}")]  # fmt: skip
     outcome = import_orgs(data)
-    assert outcome.created == 1, _errors(outcome)
+    assert outcome.created == 1, errors_of(outcome)
     served = set(
         PartyOrganization.objects.get(code="HN-J1").enterprises.values_list("tax_code", flat=True)
     )
     assert served == {first.tax_code, second.tax_code}
     again = import_orgs(orgs_csv(rows_semi, headers=headers))
-    assert again.summary == "created=0 updated=0 unchanged=1 invalid=0", _errors(again)
+    assert again.summary == "created=0 updated=0 unchanged=1 invalid=0", errors_of(again)
 
 
 def test_an_excel_workbook_with_codes_as_numbers_and_date_cells(bg):
     rows = [["1", "0105", "Chi bộ số 5", "Chi bộ cơ sở", "BG-KCN", datetime.date(2021, 4, 2), "",
              "", 3, ""]]  # fmt: skip
     outcome = import_orgs(xlsx_bytes(rows, headers=ORG_HEADERS))
-    assert outcome.created == 1, _errors(outcome)
+    assert outcome.created == 1, errors_of(outcome)
     cell = PartyOrganization.objects.get(code="0105")
     assert cell.founded_on == datetime.date(2021, 4, 2) and cell.founding_members == 3
 
@@ -163,7 +157,7 @@ def _refused(data, by=access.SYSTEM, **kwargs):
     outcome = import_orgs(data, by=by, **kwargs)
     assert not outcome.written and outcome.invalid
     assert _snapshot() == before and ListImport.objects.count() == records
-    return _errors(outcome)
+    return errors_of(outcome)
 
 
 def test_a_kind_under_a_parent_it_may_not_sit_under(bg):
@@ -196,7 +190,7 @@ def test_a_cycle_with_the_records(bg):
     assert len(errors) == 2
 
 
-def test_a_parent_of_a_row_with_errors(bg):
+def test_a_parent_of_a_row_witherrors_of(bg):
     errors = _refused(orgs_csv([
         org_row(1, "BG-C1", "Chi bộ con", kind="CBTT", parent="BG-D9"),
         org_row(2, "BG-D9", "Đảng bộ sai", kind="ĐBCS", founded="31/02/2020"),
@@ -274,7 +268,7 @@ def test_merge_by_code_and_reimport_is_a_no_op(bg):
         org_row(3, "BG-CB01", bg.cell.name, founded="01/03/2018", members=""),
     ]
     first = import_orgs(orgs_csv(rows))
-    assert first.summary == "created=2 updated=1 unchanged=0 invalid=0", _errors(first)
+    assert first.summary == "created=2 updated=1 unchanged=0 invalid=0", errors_of(first)
     record = first.record
     assert (record.kind, record.created, record.updated) == (ListKind.ORGANIZATIONS, 2, 1)
     d5 = PartyOrganization.objects.get(code="BG-D5")
@@ -283,7 +277,7 @@ def test_merge_by_code_and_reimport_is_a_no_op(bg):
     assert list(d5.enterprises.all()) == [bg.enterprise]
     snapshot = _snapshot()
     again = import_orgs(orgs_csv(rows))
-    assert again.summary == "created=0 updated=0 unchanged=3 invalid=0", _errors(again)
+    assert again.summary == "created=0 updated=0 unchanged=3 invalid=0", errors_of(again)
     assert _snapshot() == snapshot
     assert PartyOrganization.objects.get(code="BG-D5").last_changed_by_import == record
     changed = import_orgs(orgs_csv([org_row(1, "BG-D5", "Đảng bộ cơ sở D5 mới", kind="ĐBCS")]))
@@ -296,7 +290,7 @@ def test_merge_by_code_and_reimport_is_a_no_op(bg):
 def test_a_blank_cell_keeps_what_the_records_hold(bg):
     outcome = import_orgs(orgs_csv([org_row(1, "BG-CB01", "", kind="", parent="", founded="",
                                             decision="", body="", members="")]))  # fmt: skip
-    assert outcome.summary == "created=0 updated=0 unchanged=1 invalid=0", _errors(outcome)
+    assert outcome.summary == "created=0 updated=0 unchanged=1 invalid=0", errors_of(outcome)
 
 
 def test_rows_without_a_parent_go_under_the_organisation_named(bg, staff):
@@ -317,7 +311,7 @@ def test_a_new_installation_gets_its_first_committee_from_the_command(db):
         org_row(2, "T-CB1", "Chi bộ 1", parent="T-KCN"),
     ]
     outcome = import_orgs(orgs_csv(rows))
-    assert outcome.created == 2, _errors(outcome)
+    assert outcome.created == 2, errors_of(outcome)
     top = PartyOrganization.objects.get(code="T-KCN")
     assert top.parent is None and top.path == f"{top.pk:07d}/"
     assert outcome.record.reach == top

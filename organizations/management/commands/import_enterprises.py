@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import datetime
 import getpass
-import sys
-from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from organizations import services
-from organizations.imports import ImportRefused
+from organizations.imports.command import ListImportCommand
 from organizations.imports.zones import zone_keys
 from organizations.models import ImportChannel, PartyOrganization, Zone
 
@@ -30,36 +26,25 @@ def _date(value: str) -> datetime.date:
         raise CommandError(_("Write the date as dd/mm/yyyy, e.g. 31/12/2025.")) from exc
 
 
-class Command(BaseCommand):
+class Command(ListImportCommand):
     help = (
         "Import an enterprise list (CSV or .xlsx) sent by a zone management board: validate "
         "every row, then merge it by tax code in one transaction. Nothing is ever deleted."
     )
+    file_help = "The list: CSV (any encoding boards use) or .xlsx."
+    user_help = (
+        "Import as this account: only its committee's zones (default: the zones of "
+        "--committee, or all zones)."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="The list: CSV (any encoding boards use) or .xlsx.")
+    def add_list_arguments(self, parser):
         parser.add_argument(
             "--zone", help="The zone of every row, for lists without a zone column."
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check and count; write nothing."
-        )
-        parser.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="Write the valid rows and report the invalid ones (default: write nothing).",
         )
         parser.add_argument(
             "--create-zones",
             action="store_true",
             help="Create the zones the list names that do not exist.",
-        )
-        parser.add_argument(
-            "--user",
-            help=(
-                "Import as this account: only its committee's zones (default: the zones of "
-                "--committee, or all zones)."
-            ),
         )
         parser.add_argument(
             "--committee",
@@ -74,48 +59,29 @@ class Command(BaseCommand):
             help="Date of the worker counts, dd/mm/yyyy (default: today).",
         )
 
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
-        user = self._user(options["user"])
+    def run_import(self, source, file_name, user, options):
         committee = self._committee(options["committee"])
-        zone = self._zone(options["zone"], user, committee)
-        try:
-            outcome = services.enterprise_list_import(
-                source=path.read_bytes(),
-                file_name=path.name,
-                user=user,
-                zone=zone,
-                dry_run=options["dry_run"],
-                skip_invalid=options["skip_invalid"],
-                create_zones=options["create_zones"],
-                counted_on=options["counted_on"],
-                committee=committee,
-                channel=ImportChannel.COMMAND,
-                run_by=getpass.getuser(),
-                keep_details=options["verbosity"] >= 2,
-            )
-        except ImportRefused as exc:
-            if exc.code == "no_committee":
-                raise CommandError(
-                    _("To create zones, name the committee that will have them: --committee CODE.")
-                ) from exc
-            raise CommandError(str(exc)) from exc
-        except PermissionDenied as exc:
-            raise CommandError(str(exc)) from exc
-        self._report(outcome, options)
-        self.stdout.write(outcome.summary)
-        if outcome.invalid and not options["skip_invalid"]:
-            sys.exit(1)
+        return services.enterprise_list_import(
+            source=source,
+            file_name=file_name,
+            user=user,
+            zone=self._zone(options["zone"], user, committee),
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            create_zones=options["create_zones"],
+            counted_on=options["counted_on"],
+            committee=committee,
+            channel=ImportChannel.COMMAND,
+            run_by=getpass.getuser(),
+            keep_details=options["verbosity"] >= 2,
+        )
 
-    def _user(self, username):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(_("No active account %(name)s.") % {"name": username})
-        return user
+    def refused(self, exc):
+        if exc.code == "no_committee":
+            return CommandError(
+                _("To create zones, name the committee that will have them: --committee CODE.")
+            )
+        return super().refused(exc)
 
     def _committee(self, code):
         if not code:
@@ -146,28 +112,18 @@ class Command(BaseCommand):
             zone = found[0]
         return zone
 
-    def _report(self, outcome, options):
-        write, err = self.stdout.write, self.stderr.write
-        write(
-            _("File %(name)s: %(read_as)s; header on line %(line)s.")
-            % {"name": outcome.file_name, "read_as": outcome.read_as, "line": outcome.header_line}
-        )
-        if outcome.ignored_columns:
-            write(
-                _("Columns ignored: %(columns)s") % {"columns": ", ".join(outcome.ignored_columns)}
-            )
+    def report_read(self, outcome, options):
         for restored in outcome.restored:
-            write(
+            self.stdout.write(
                 _("Line %(line)s: tax code %(typed)s read as %(code)s (leading zero restored).")
                 % {"line": restored.line, "typed": restored.typed, "code": restored.tax_code}
             )
-        for invalid in outcome.invalid_lines:
-            for column, message in invalid.errors:
-                where = f"{_('Line')} {invalid.line}" + (f", {column}" if column else "")
-                err(f"{where}: {message}")
-        for changed in outcome.changed_lines:
-            details = "; ".join(f"{column}: {old} → {new}" for column, old, new in changed.changes)
-            write(f"{_('Line')} {changed.line} ({changed.tax_code}) {details}")
+
+    def changed_label(self, changed):
+        return f"{_('Line')} {changed.line} ({changed.tax_code})"
+
+    def report_more(self, outcome, options):
+        write = self.stdout.write
         if outcome.new_zones:
             write(_("New zones: %(zones)s") % {"zones": ", ".join(outcome.new_zones)})
         if outcome.not_in_list:
@@ -178,15 +134,6 @@ class Command(BaseCommand):
             if options["verbosity"] >= 2:
                 for absent in outcome.not_in_list:
                     write(f"  {absent.tax_code} {absent.name} ({absent.zone})")
-        if outcome.dry_run:
-            write(_("Dry run: nothing was written."))
-        elif outcome.written:
-            write(_("Recorded as import #%(id)s.") % {"id": outcome.record.pk})
-        else:
-            err(
-                _(
-                    "%(count)s invalid rows: nothing was written. Fix them, or import the valid "
-                    "rows with --skip-invalid."
-                )
-                % {"count": outcome.invalid}
-            )
+
+    def report_written(self, outcome):
+        self.stdout.write(_("Recorded as import #%(id)s.") % {"id": outcome.record.pk})

@@ -23,7 +23,7 @@ from reports.adjustments import adjustments_into
 from reports.periods import Period, PeriodError, parse_date, parse_term, parse_year
 from reports.serialize import figures_data
 from reports.targets.evaluation import evaluate
-from reports.values import Count, Value
+from reports.templatetags.reports_tags import shown
 
 FORMATS = ("json", "table")
 USAGE_ERROR = 2
@@ -112,14 +112,6 @@ class Command(BaseCommand):
 
 
 # --- the table format -----------------------------------------------------------------------
-
-
-def shown(value: Value) -> str:
-    if isinstance(value, Count):
-        return number_format(value.value)
-    if value.percent is None:
-        return "—"
-    return f"{number_format(value.percent, 2)}% ({value.numerator}/{value.denominator})"
 
 
 def shown_change(change) -> str:
