@@ -6,37 +6,21 @@ from __future__ import annotations
 
 import csv
 import io
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from organizations.models import MassOrganization, MembershipCount, PartyOrganization
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.organizations.list_helpers import errors_of, import_mass, import_orgs
 from tests.organizations.test_list_import_admin import MASS, ORG, export
+from tests.test_demo import demo  # noqa: F401 - the demo, loaded once for the module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    # Loaded once for the module inside a transaction rolled back afterwards (as test_demo).
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_demo", "--force", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
 @pytest.fixture
-def superuser_client(demo):
+def superuser_client(demo):  # noqa: F811
     return client_for(UserFactory(is_superuser=True, is_staff=True, username="root-demo"))
 
 
