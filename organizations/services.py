@@ -9,7 +9,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Required, TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
@@ -22,7 +22,11 @@ from kcn_party.dates import short_date
 from organizations import access, bounds, rules
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
+from organizations.imports.mass import MASS_ORGANIZATIONS, MassOrganizationImportResource
+from organizations.imports.mass import REQUIRED as MASS_REQUIRED
 from organizations.imports.outcome import ImportOutcome
+from organizations.imports.party import ORGANIZATIONS, OrganizationImportResource
+from organizations.imports.party import REQUIRED as ORGANIZATIONS_REQUIRED
 from organizations.imports.resource import ENTERPRISES, EnterpriseImportResource
 from organizations.imports.running import fill_outcome, open_list
 from organizations.imports.zones import EnterpriseListSettings
@@ -33,6 +37,8 @@ from organizations.models import (
     EnterpriseState,
     EnterpriseStatus,
     ImportChannel,
+    ListImport,
+    ListKind,
     MassOrganization,
     MembershipCount,
     OrganizationKind,
@@ -638,6 +644,201 @@ def _serialise_imports() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+def serialise_imports() -> None:
+    """Inside a transaction: wait for any other import (of any list) to end, so that this one
+    reads what the other wrote. Every import calls it before its first read."""
+    _serialise_imports()
+
+
+def list_import_start(
+    *,
+    kind: str,
+    by,
+    file_name: str,
+    sha256: str,
+    read_as: str = "",
+    organization: PartyOrganization | None = None,
+    channel: str = ImportChannel.ADMIN,
+    run_by: str = "",
+) -> ListImport:
+    """Open the record of a list import (organisations, mass organisations, members,
+    ratings): call it inside the import's `transaction.atomic()`, before its first read. It
+    serialises the import against every other (`serialise_imports`) and creates the record
+    the writes point at (`ImportedRecord`: `created_by_import` on the rows a list creates,
+    `last_changed_by_import` on those it creates or changes). `by` is the account, or
+    `access.SYSTEM` for a command (recorded as `run_by`); `organization`, on whose behalf
+    (default: the account's own organisation; None for a command run for everything).
+    Close it with `list_import_finish`."""
+    serialise_imports()
+    account = None if by is access.SYSTEM or by is None else by
+    if organization is None and account is not None:
+        profile = access.staff_profile(account)
+        organization = profile.organization if profile else None
+    return ListImport.objects.create(
+        kind=kind,
+        imported_by=account,
+        imported_by_name=(account.get_username() if account is not None else run_by)[:150],
+        organization=organization,
+        channel=channel,
+        file_name=file_name[:255],
+        sha256=sha256,
+        read_as=read_as[:128],
+    )
+
+
+def list_import_finish(*, record: ListImport, outcome: ImportOutcome, paths: Iterable[str]
+                       ) -> ListImport:  # fmt: skip
+    """Write the counts of `outcome` on `record`, and where the import wrote: `paths`, the
+    materialised paths of the organisations whose records it created or changed (a cell, a
+    member's cell, the enterprise's committee…). Who may read the record follows from them
+    (see `ListImportQuerySet.in_scope`)."""
+    common: list[str] | None = None
+    for path in paths:
+        steps = path.rstrip("/").split("/")
+        if common is None:
+            common = steps
+            continue
+        depth = 0
+        for mine, theirs in zip(common, steps, strict=False):
+            if mine != theirs:
+                break
+            depth += 1
+        common = common[:depth]
+    record.reach = None
+    record.wrote_outside = common is not None and not common
+    if common:
+        record.reach = PartyOrganization.objects.filter(path="/".join(common) + "/").first()
+    record.created, record.updated = outcome.created, outcome.updated
+    record.unchanged, record.invalid = outcome.unchanged, outcome.invalid
+    record.save(
+        update_fields=["reach", "wrote_outside", "created", "updated", "unchanged", "invalid"]
+    )
+    outcome.record = record
+    return record
+
+
+def _list_scope(by, model: str) -> access.Scope:
+    """What `by` may import a list of `model` into: SYSTEM everywhere, an account its subtree
+    when it may add and change such records (PermissionDenied otherwise: a leader looks)."""
+    if by is access.SYSTEM:
+        return access.EVERYTHING
+    if by is None or not (
+        by.has_perm(f"organizations.add_{model}") and by.has_perm(f"organizations.change_{model}")
+    ):
+        raise PermissionDenied(_("Your account may not import this list."))
+    return access.scope_of(by)
+
+
+class ListImportOptions(TypedDict, total=False):
+    """What the services of issue 12's lists take besides the file and the one acting: a dry
+    run (required), skipping invalid rows, the channel and who ran a command, how many details
+    to keep, and the binary file the invalid rows are written to as they are found."""
+
+    dry_run: Required[bool]
+    skip_invalid: bool
+    channel: str
+    run_by: str
+    keep_details: bool
+    shown: int | None
+    invalid_rows: BinaryIO | None
+
+
+LIST_IMPORT_DEFAULTS = {
+    "skip_invalid": False, "channel": ImportChannel.ADMIN, "run_by": "", "keep_details": True,
+    "shown": None, "invalid_rows": None,
+}  # fmt: skip
+
+
+def _settled_list_import(
+    source, list_kind, resource_class, *, kind, by, scope, required, options: dict,
+    organization=None, **settings,
+) -> ImportOutcome:  # fmt: skip
+    """Run a list whose rows the services write one by one (`imports.settling`): checked,
+    then written in one transaction serialised against every other import and recorded as a
+    `ListImport`. A dry run, or invalid rows without `skip_invalid`, roll everything back.
+    `options` are the caller's (dry run, skip, channel, who ran it, details kept, the file of
+    invalid rows); `settings`, what the kind's settings add (its services)."""
+    opened = open_list(source, list_kind, required=required)
+    channel, run_by = options.pop("channel"), options.pop("run_by")
+    file_name, invalid_rows = options.pop("file_name"), options.pop("invalid_rows")
+    settings = resource_class.settings_class(
+        scope=scope, counted_on=timezone.localdate(), by=by, **options, **settings
+    )
+    dry_run = settings.dry_run
+    outcome = opened.outcome(file_name=file_name, counted_on=settings.counted_on, dry_run=dry_run)
+    with transaction.atomic():
+        if dry_run:
+            serialise_imports()
+        else:
+            settings.record = list_import_start(
+                kind=kind,
+                by=by,
+                file_name=file_name,
+                sha256=outcome.sha256,
+                read_as=outcome.read_as,
+                organization=organization,
+                channel=channel,
+                run_by=run_by,
+            )
+        with opened.invalid_rows_file(invalid_rows) as sink:
+            resource = resource_class(settings=settings, header=opened.header, invalid_rows=sink)
+            resource.import_rows(opened.rows)
+            resource.settle()
+        fill_outcome(outcome, resource.result)
+        if dry_run or (outcome.invalid and not settings.skip_invalid):
+            transaction.set_rollback(True)
+            return outcome
+        list_import_finish(record=settings.record, outcome=outcome, paths=resource.written_paths)
+        outcome.written = True
+    return outcome
+
+
+def organization_list_import(
+    *,
+    source: bytes | BinaryIO,
+    file_name: str,
+    by,
+    under: PartyOrganization | None = None,
+    **options: Unpack[ListImportOptions],
+) -> ImportOutcome:
+    """Read a committee's list of party organisations and merge it into the tree by code.
+
+    Every row is checked, then written parents first through `organization_save` (so every
+    rule of the tree holds; a rule broken is a row error), in one transaction serialised
+    against any other import, recorded as a `ListImport`. `by` is an account (its subtree
+    only; it must add and change organisations) or `access.SYSTEM` (a command: anywhere,
+    recorded as `run_by`). A row without a parent goes under `under`, or to the top of the
+    tree for SYSTEM and superusers. Unless `skip_invalid`, one invalid row means nothing is
+    written. Raises ImportRefused for a file that cannot be read, PermissionDenied for an
+    account that may not import or an `under` outside its subtree."""
+    options = {**LIST_IMPORT_DEFAULTS, **options, "file_name": file_name}
+    scope = _list_scope(by, "partyorganization")
+    if under is not None and not scope.contains_path(under.path):
+        raise PermissionDenied(_("That organisation is outside your account's organisation."))
+    return _settled_list_import(
+        source, ORGANIZATIONS, OrganizationImportResource, kind=ListKind.ORGANIZATIONS, by=by,
+        scope=scope, required=ORGANIZATIONS_REQUIRED, options=options,
+        organization=under if by is access.SYSTEM else None, under=under,
+        save=organization_save,
+    )  # fmt: skip
+
+
+def mass_organization_list_import(
+    *, source: bytes | BinaryIO, file_name: str, by, **options: Unpack[ListImportOptions]
+) -> ImportOutcome:
+    """Read a list of mass organisations and merge it by enterprise, kind and name: each row
+    through `mass_organization_save`, a member count on it as a dated count. The rest as
+    `organization_list_import` (one transaction, serialised, recorded; enterprises of the
+    account's zones only)."""
+    options = {**LIST_IMPORT_DEFAULTS, **options, "file_name": file_name}
+    return _settled_list_import(
+        source, MASS_ORGANIZATIONS, MassOrganizationImportResource,
+        kind=ListKind.MASS_ORGANIZATIONS, by=by, scope=_list_scope(by, "massorganization"),
+        required=MASS_REQUIRED, options=options, save=mass_organization_save,
+        record_count=mass_organization_record_count,
+    )  # fmt: skip
 
 
 def _import_scope(user, zone, committee, create_zones):

@@ -239,6 +239,11 @@ def make_world() -> Fuzz:
         counted_on=D(2025, 6, 30),
         dry_run=False,
     )
+    # A list of issue 12 imported, for its record (ListImport).
+    services.organization_list_import(
+        source=listed(ORGANIZATION_HEADERS, ORGANIZATION_ROW), file_name="to-chuc.csv",
+        by=staff, dry_run=False,
+    )  # fmt: skip
     document = SourceDocument(
         organization=bg.committee,
         number="09-NQ/ĐU",
@@ -579,3 +584,87 @@ def test_odd_import_options_never_give_500(field, odd, fuzz):
     data = {**shown, "counted_on": ["30/06/2025"], field: [ODD[odd]]}
     data["import_file"] = SimpleUploadedFile("danh-sach.csv", enterprise_list())
     answers(client.post(url, data), f"import option {field}")
+
+
+# --- the organisation and mass organisation lists (issue 12): the admin's upload and commands ----
+
+ORGANIZATION_HEADERS = ["STT", "Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên",
+                        "Ngày thành lập", "Số quyết định", "Cơ quan ban hành",
+                        "Số đảng viên khi thành lập", "Hình thức thành lập", "MST doanh nghiệp",
+                        "Loại hình đơn vị", "Ngày kết thúc", "Lý do kết thúc"]  # fmt: skip
+ORGANIZATION_ROW = {
+    "STT": "1", "Mã tổ chức": "BG-FZ01", "Tên tổ chức": "Chi bộ Công ty Mới",
+    "Loại tổ chức": "Chi bộ cơ sở", "Mã tổ chức cấp trên": "BG-KCN", "Ngày thành lập": "01/03/2024",
+    "Số quyết định": "12-QĐ/ĐU", "Cơ quan ban hành": "Đảng ủy Các KCN",
+    "Số đảng viên khi thành lập": "3",
+    "Hình thức thành lập": "Thành lập mới", "MST doanh nghiệp": valid_tax_code(11, "24"),
+    "Loại hình đơn vị": "", "Ngày kết thúc": "", "Lý do kết thúc": "",
+}  # fmt: skip
+MASS_HEADERS = ["STT", "MST", "Loại đoàn thể", "Tên tổ chức", "Ngày thành lập", "Số quyết định",
+                "Số đoàn viên khi thành lập", "Ngày giải thể", "Số đoàn viên", "Ngày số liệu",
+                "Kết nạp mới"]  # fmt: skip
+MASS_ROW = {
+    "STT": "1", "MST": valid_tax_code(11, "24"), "Loại đoàn thể": "Công đoàn cơ sở",
+    "Tên tổ chức": "Công đoàn Mới", "Ngày thành lập": "01/03/2020", "Số quyết định": "5/QĐ",
+    "Số đoàn viên khi thành lập": "20", "Ngày giải thể": "", "Số đoàn viên": "1.260",
+    "Ngày số liệu": "31/12/2025", "Kết nạp mới": "85",
+}  # fmt: skip
+LISTS = {
+    "partyorganization": (ORGANIZATION_HEADERS, ORGANIZATION_ROW, "import_organizations"),
+    "massorganization": (MASS_HEADERS, MASS_ROW, "import_mass_organizations"),
+}
+
+
+def listed(headers, row, **replace) -> bytes:
+    row = row | replace
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerow([row[header] for header in headers])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def list_cases(odd_values):
+    return [
+        pytest.param(model, column, odd, id=f"{model}-{column}-{odd}")
+        for model, (headers, _row, _command) in LISTS.items()
+        for column in headers
+        for odd in odd_values
+    ]
+
+
+@pytest.mark.parametrize(("model", "column", "odd"), list_cases(ODD))
+def test_odd_values_in_an_imported_organisation_list_never_give_500(model, column, odd, fuzz):
+    headers, row, _command = LISTS[model]
+    client = client_for(fuzz.admin)
+    url = reverse(f"admin:organizations_{model}_import")
+    shown = form_of(client.get(url), "upload-list")
+    upload = SimpleUploadedFile("danh-sach.csv", listed(headers, row, **{column: ODD[odd]}))
+    response = client.post(url, {**shown, "import_file": upload})
+    answers(response, f"preview with {column}")
+    if 'id="confirm-import"' in response.content.decode():
+        confirm = form_of(response, "confirm-import")
+        answers(client.post(reverse(f"admin:organizations_{model}_process_import"), confirm),
+                f"import with {column}")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("model", "column", "odd"), list_cases(["nul", "long", "year-9999", "huge", "not-a-number"])
+)
+def test_odd_values_in_an_organisation_list_given_to_a_command_end_in_a_message(
+    model, column, odd, fuzz, tmp_path
+):
+    headers, row, command = LISTS[model]
+    path = tmp_path / "danh-sach.csv"
+    path.write_bytes(listed(headers, row, **{column: ODD[odd]}))
+    with contextlib.suppress(CommandError, SystemExit):
+        call_command(command, str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.parametrize("odd", list(ODD))
+def test_an_odd_under_option_never_gives_500(odd, fuzz):
+    client = client_for(fuzz.admin)
+    url = reverse("admin:organizations_partyorganization_import")
+    shown = form_of(client.get(url), "upload-list")
+    upload = SimpleUploadedFile("danh-sach.csv", listed(ORGANIZATION_HEADERS, ORGANIZATION_ROW))
+    answers(client.post(url, {**shown, "under": [ODD[odd]], "import_file": upload}), "under")

@@ -20,7 +20,9 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -37,6 +39,7 @@ from organizations.imports.resource import ENTERPRISES
 from organizations.models import (
     EnterpriseImport,
     ImportChannel,
+    ListImport,
     OrganizationKind,
     Zone,
 )
@@ -48,14 +51,31 @@ KEPT_UPLOADS = 5  # previews an account may keep open at once
 SHOWN = 200  # rows of each kind listed on the preview; the file of invalid rows has them all
 
 
-class EnterpriseImportForm(forms.Form):
-    import_file = forms.FileField(
-        label=_("List to import"),
-        help_text=_(
-            "CSV (UTF-8, UTF-16 or Windows-1258; comma, semicolon or tab) or Excel .xlsx, as "
-            "the management board sent it."
-        ),
+class UploadForm(forms.Form):
+    """The file of a list to import, refused with a message when too large."""
+
+    help_text = _(
+        "CSV (UTF-8, UTF-16 or Windows-1258; comma, semicolon or tab) or Excel .xlsx, as "
+        "the management board sent it."
     )
+
+    import_file = forms.FileField(label=_("List to import"))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = self.help_text
+        if refused_upload(request, "import_file"):
+            # Skipped while it streamed in (kcn_party.uploads): say why the file is missing.
+            self.fields["import_file"].error_messages["required"] = too_large_message()
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > upload_limit():  # the upload handler refuses it first
+            raise forms.ValidationError(too_large_message())
+        return upload
+
+
+class EnterpriseImportForm(UploadForm):
     zone = forms.ModelChoiceField(
         label=_("Zone"),
         queryset=Zone.objects.none(),
@@ -73,21 +93,12 @@ class EnterpriseImportForm(forms.Form):
     )
 
     def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, request=request, **kwargs)
         self.fields["zone"].queryset = scoped(Zone.objects.all(), request)
-        if refused_upload(request, "import_file"):
-            # Skipped while it streamed in (kcn_party.uploads): say why the file is missing.
-            self.fields["import_file"].error_messages["required"] = too_large_message()
         profile = staff_profile(request.user)
         # New zones belong to the account's own zone committee; others cannot create them.
         if profile is None or profile.organization.kind != OrganizationKind.UPPER_GRASSROOTS:
             del self.fields["create_zones"]
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > upload_limit():  # the upload handler refuses it first
-            raise forms.ValidationError(too_large_message())
-        return upload
 
     def clean_counted_on(self):
         counted_on = self.cleaned_data["counted_on"]
@@ -105,6 +116,11 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
     """Import and preview on the enterprise list, through the import service."""
 
     import_template_name = "admin/organizations/enterprise/import.html"
+    # What a list's import changes (the lists of issue 12 give their own, see `admin.lists`).
+    import_form_class = EnterpriseImportForm
+    import_session_key = SESSION_KEY
+    import_title = _("Import enterprise list")
+    import_columns = ENTERPRISES.columns
 
     def has_import_permission(self, request):
         return super().has_import_permission(request) and may_import_enterprises(request.user)
@@ -132,7 +148,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
     # files of previews left open.
 
     def _uploads(self, request) -> dict:
-        return request.session.setdefault(SESSION_KEY, {})
+        return request.session.setdefault(self.import_session_key, {})
 
     def _keep(self, request, upload: dict) -> str:
         uploads = self._uploads(request)
@@ -166,7 +182,14 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 "file again."
             ),
         )
-        return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+        return HttpResponseRedirect(self._import_url())
+
+    def _import_url(self) -> str:
+        return reverse("admin:{}_{}_import".format(*self.get_model_info()))
+
+    def _record_url(self, record) -> str:
+        """The page of the import's record."""
+        return reverse("admin:organizations_enterpriseimport_change", args=[record.pk])
 
     # --- the views -----------------------------------------------------------------------------
 
@@ -180,16 +203,11 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             memory.give_back()  # what reading a large list took
 
     def _preview(self, request):
-        form = EnterpriseImportForm(request.POST or None, request.FILES or None, request=request)
+        form = self.import_form_class(request.POST or None, request.FILES or None, request=request)
         context = {}
         if request.method == "POST" and form.is_valid():
             import_file = form.cleaned_data["import_file"]
-            options = {
-                "file_name": import_file.name,
-                "zone": form.cleaned_data["zone"].pk if form.cleaned_data["zone"] else None,
-                "counted_on": form.cleaned_data["counted_on"].isoformat(),
-                "create_zones": form.cleaned_data.get("create_zones", False),
-            }
+            options = {"file_name": import_file.name, **self._options(form)}
             try:
                 import_file.seek(0)
                 # The invalid rows go to their file as they are found; the page shows the
@@ -219,10 +237,18 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 context.update(self._preview_context(request, outcome, token))
         return self._render(request, form, context)
 
+    def _options(self, form) -> dict:
+        """The form's options, as the session keeps them until the import is confirmed."""
+        return {
+            "zone": form.cleaned_data["zone"].pk if form.cleaned_data["zone"] else None,
+            "counted_on": form.cleaned_data["counted_on"].isoformat(),
+            "create_zones": form.cleaned_data.get("create_zones", False),
+        }
+
     def process_import(self, request, **kwargs):
         """Confirm: the service imports the uploaded file in one transaction."""
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+            return HttpResponseRedirect(self._import_url())
         if not self.has_import_permission(request):
             raise PermissionDenied
         try:
@@ -249,9 +275,9 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         except ImportRefused as exc:
             self._forget(request, token)
             messages.error(request, str(exc))
-            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+            return HttpResponseRedirect(self._import_url())
         except DatabaseError:
-            logger.exception("Enterprise list import failed")
+            logger.exception("List import failed (%s)", self.model._meta.model_name)
             self._forget(request, token)
             messages.error(
                 request,
@@ -260,7 +286,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                     "if it fails again, tell the administrator."
                 ),
             )
-            return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+            return HttpResponseRedirect(self._import_url())
         if not outcome.written:
             # Rows became invalid since the preview (another import, an edit): show them.
             messages.error(
@@ -268,7 +294,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 gettext("Nothing was written: %(count)s rows are invalid.")
                 % {"count": outcome.invalid},
             )
-            form = EnterpriseImportForm(request=request)
+            form = self.import_form_class(request=request)
             return self._render(request, form, self._preview_context(request, outcome, token))
         self._forget(request, token)
         messages.success(
@@ -284,9 +310,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
                 "invalid": outcome.invalid,
             },
         )
-        return HttpResponseRedirect(
-            reverse("admin:organizations_enterpriseimport_change", args=[outcome.record.pk])
-        )
+        return HttpResponseRedirect(self._record_url(outcome.record))
 
     def import_cancel_view(self, request, token):
         """Cancel a preview: its files are removed at once, nothing is written."""
@@ -298,7 +322,7 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             request,
             gettext("Import cancelled: the uploaded file was deleted, nothing was written."),
         )
-        return HttpResponseRedirect(reverse("admin:organizations_enterprise_import"))
+        return HttpResponseRedirect(self._import_url())
 
     def import_errors_view(self, request, token):
         """The invalid rows of a preview as CSV, for the account that uploaded the file."""
@@ -361,7 +385,9 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             "absent_more": max(0, len(outcome.not_in_list) - SHOWN),
             "ignored_columns": listed(outcome.ignored_columns),
             "valid_rows": outcome.created + outcome.updated + outcome.unchanged,
-            "errors_url": reverse("admin:organizations_enterprise_import_errors", args=[token])
+            "errors_url": reverse(
+                "admin:{}_{}_import_errors".format(*self.get_model_info()), args=[token]
+            )
             if outcome.invalid_lines
             else "",
         }
@@ -370,11 +396,11 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         context = {
             **self.admin_site.each_context(request),
             **context,
-            "title": gettext("Import enterprise list"),
+            "title": self.import_title,
             "form": form,
             "opts": self.model._meta,
             "media": self.media + form.media,
-            "columns": [str(column.label) for column in ENTERPRISES.columns],
+            "columns": [str(column.label) for column in self.import_columns],
         }
         request.current_app = self.admin_site.name
         # Rendered now rather than as a TemplateResponse, which would keep the outcome (a
@@ -386,8 +412,65 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
 # --- The record of imports ------------------------------------------------------------------------
 
 
+class ReadOnlyRecordMixin:
+    """An import's record: written by its service only, changed and deleted by nobody."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ImportedRecordMixin:
+    """For the admin of a record that points at the imports that created and last changed it
+    (`created_by_import`, `last_changed_by_import`: an enterprise, or a model that inherits
+    `ImportedRecord`): add "created_by" and "last_changed_by" to its `readonly_fields` (and
+    fields). Each names the import, linked to its record when the account may open it; a list
+    that also wrote another committee's records is named without a link, which would answer
+    404 (see the records' `in_scope`)."""
+
+    import_record_model = ListImport  # EnterpriseImport for enterprises
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            ids = {obj.created_by_import_id, obj.last_changed_by_import_id} - {None}
+            obj.visible_imports = (
+                set(
+                    self.import_record_model.objects.visible_to(request.user)
+                    .filter(pk__in=ids)
+                    .values_list("pk", flat=True)
+                )
+                if ids
+                else set()
+            )
+        return obj
+
+    def _list_import_link(self, obj, record):
+        if record is None:
+            return "—"
+        when = date_format(localtime(record.imported_at), "SHORT_DATETIME_FORMAT")
+        if record.pk not in getattr(obj, "visible_imports", ()):
+            return f"#{record.pk} {record.file_name} ({when})"
+        opts = self.import_record_model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        return format_html('<a href="{}">#{} {} ({})</a>', url, record.pk, record.file_name, when)
+
+    @admin.display(description=_("created by import"))
+    def created_by(self, obj):
+        return self._list_import_link(obj, obj.created_by_import)
+
+    @admin.display(description=_("last changed by import"))
+    def last_changed_by(self, obj):
+        return self._list_import_link(obj, obj.last_changed_by_import)
+
+
 @admin.register(EnterpriseImport)
-class EnterpriseImportAdmin(ScopedModelAdmin):
+class EnterpriseImportAdmin(ReadOnlyRecordMixin, ScopedModelAdmin):
     """Read-only for everyone: records are written by the import service only."""
 
     list_display = [
@@ -431,15 +514,6 @@ class EnterpriseImportAdmin(ScopedModelAdmin):
             .annotate(absent_total=Count("not_in_list", distinct=True))
             .order_by("-imported_at", "-pk")
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("not in this list"), ordering="absent_total")
     def absent(self, obj):
@@ -486,6 +560,8 @@ class NotInImportFilter(admin.SimpleListFilter):
 
 __all__ = [
     "EnterpriseImportAdmin",
+    "ImportedRecordMixin",
+    "ReadOnlyRecordMixin",
     "EnterpriseImportMixin",
     "NotInImportFilter",
 ]

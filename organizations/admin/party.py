@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -21,10 +21,14 @@ from organizations.admin.base import (
     SafeAutocompleteSelectMultiple,
     ScopedModelAdmin,
     ScopedTabularInline,
-    VerboseModelResource,
     scoped,
-    verbose_columns,
 )
+from organizations.admin.lists import (
+    ImportedRecordMixin,
+    OrganizationListImportMixin,
+    list_resource,
+)
+from organizations.imports.party import ORGANIZATIONS
 from organizations.models import (
     Congress,
     Enterprise,
@@ -216,26 +220,18 @@ class PartyOrganizationForm(forms.ModelForm):
         return ValidationError(errors)
 
 
-@verbose_columns
-class PartyOrganizationResource(VerboseModelResource):
-    class Meta:
-        model = PartyOrganization
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "parent",
-            "founding_decision_no",
-            "founded_on",
-            "founding_body",
-            "founding_reason",
-            "founding_members",
-            "unit_type",
-            "ended_on",
-            "end_reason",
-            "end_decision_no",
-        ]
-        export_order = fields
+def _served_tax_codes(resource, obj) -> str:
+    # The links in force, prefetched with the export's queryset (see get_export_queryset).
+    return "; ".join(sorted(link.enterprise.tax_code for link in obj.current_links))
+
+
+# "Xuất": the columns of the organisation list, so that an export imports back unchanged.
+PartyOrganizationResource = list_resource(
+    ORGANIZATIONS,
+    {"parent": "parent__code"},
+    "PartyOrganizationResource",
+    dehydrate={"enterprises": _served_tax_codes},
+)
 
 
 def child_kinds(kind: str) -> list[str]:
@@ -243,9 +239,25 @@ def child_kinds(kind: str) -> list[str]:
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
+class PartyOrganizationAdmin(
+    ImportedRecordMixin, OrganizationListImportMixin, ExportMixin, ScopedModelAdmin
+):
     form = PartyOrganizationForm
     resource_classes = [PartyOrganizationResource]
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    import_kind = ORGANIZATIONS
+    sample_row = {
+        "code": "BG-KCN-CB09",
+        "name": "Chi bộ Công ty TNHH Điện tử Quang Châu",
+        "kind": "Chi bộ cơ sở",
+        "parent": "BG-KCN",
+        "founded_on": "15/03/2024",
+        "founding_decision_no": "125-QĐ/ĐU",
+        "founding_body": "Đảng ủy Các KCN tỉnh",
+        "founding_members": "3",
+        "founding_reason": "Thành lập mới",
+        "enterprises": "2400000110; 2400000127",
+    }
     list_display = [
         "tree_name",
         "code",
@@ -262,7 +274,7 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
     autocomplete_fields = ["parent", "merged_into"]
     inlines = [LeadershipTermInline, CongressInline]
     ordering = ["path"]
-    readonly_fields = ["unit_type"]
+    readonly_fields = ["unit_type", "created_by", "last_changed_by"]
     fieldsets = [
         (None, {"fields": NAME_FIELDS}),
         (_("Founding"), {"fields": FOUNDING_FIELDS}),
@@ -284,7 +296,22 @@ class PartyOrganizationAdmin(ExportMixin, ScopedModelAdmin):
                 "fields": END_FIELDS,
             },
         ),
+        (_("Record"), {"fields": ["created_by", "last_changed_by"]}),
     ]
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("parent")
+            .prefetch_related(
+                Prefetch(
+                    "enterprise_links",
+                    queryset=EnterpriseLink.objects.current().select_related("enterprise"),
+                    to_attr="current_links",
+                )
+            )
+        )
 
     def get_queryset(self, request):
         return (

@@ -5,11 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
@@ -22,7 +19,11 @@ from organizations.admin.base import (
     VerboseModelResource,
     verbose_columns,
 )
-from organizations.admin.imports import EnterpriseImportMixin, NotInImportFilter
+from organizations.admin.imports import (
+    EnterpriseImportMixin,
+    ImportedRecordMixin,
+    NotInImportFilter,
+)
 from organizations.imports.resource import LIST_COLUMNS
 from organizations.models import (
     Enterprise,
@@ -167,7 +168,7 @@ class EnterpriseForm(forms.ModelForm):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(EnterpriseImportMixin, ExportMixin, ScopedModelAdmin):
+class EnterpriseAdmin(ImportedRecordMixin, EnterpriseImportMixin, ExportMixin, ScopedModelAdmin):
     form = EnterpriseForm
     action_form = EnterpriseActionForm
     resource_classes = [EnterpriseResource]
@@ -186,6 +187,7 @@ class EnterpriseAdmin(EnterpriseImportMixin, ExportMixin, ScopedModelAdmin):
     inlines = [WorkforceSnapshotInline]
     actions = [mark_suspended, mark_closed, mark_active]
     readonly_fields = ["created_at", "updated_at", "created_by", "last_changed_by"]
+    import_record_model = EnterpriseImport
     fieldsets = [
         (None, {"fields": ["tax_code", "name", "zone", "ownership", "status", "changed_on"]}),
         (
@@ -214,40 +216,6 @@ class EnterpriseAdmin(EnterpriseImportMixin, ExportMixin, ScopedModelAdmin):
             .with_latest_workers()
             .select_related("zone", "created_by_import", "last_changed_by_import")
         )
-
-    def get_object(self, request, object_id, from_field=None):
-        enterprise = super().get_object(request, object_id, from_field)
-        # Which of its imports the account may open: a list that also covered another
-        # committee's zones is named without a link to its record, which would answer 404
-        # (see EnterpriseImport.visible_to).
-        ids = {enterprise.created_by_import_id, enterprise.last_changed_by_import_id} - {None}
-        enterprise.visible_imports = (
-            set(
-                EnterpriseImport.objects.visible_to(request.user)
-                .filter(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
-            if ids
-            else set()
-        )
-        return enterprise
-
-    def _import_link(self, obj, record):
-        if record is None:
-            return "—"
-        when = date_format(localtime(record.imported_at), "SHORT_DATETIME_FORMAT")
-        if record.pk not in getattr(obj, "visible_imports", ()):
-            return f"#{record.pk} {record.file_name} ({when})"
-        url = reverse("admin:organizations_enterpriseimport_change", args=[record.pk])
-        return format_html('<a href="{}">#{} {} ({})</a>', url, record.pk, record.file_name, when)
-
-    @admin.display(description=_("created by import"))
-    def created_by(self, obj):
-        return self._import_link(obj, obj.created_by_import)
-
-    @admin.display(description=_("last changed by import"))
-    def last_changed_by(self, obj):
-        return self._import_link(obj, obj.last_changed_by_import)
 
     @admin.display(description=_("workers"), ordering="latest_workers")
     def workers(self, obj):

@@ -1,4 +1,6 @@
-"""Importing the lists that zone management boards send (today the enterprise lists).
+"""Importing the lists that zone management boards send (the enterprise lists) and that
+committees keep (issue 12: their organisations and mass organisations, `party` and `mass`,
+written row by row through their services by `settling`).
 
 Split along what each step does:
 
@@ -15,7 +17,8 @@ Split along what each step does:
 
 The write itself (one transaction, the import record, worker counts) is
 `organizations.services.enterprise_list_import`, which the admin and the
-`import_enterprises` command both call.
+`import_enterprises` command both call; for the lists of issue 12,
+`services.organization_list_import` and `mass_organization_list_import`.
 """
 
 from organizations.imports.errors import ImportRefused
