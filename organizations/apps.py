@@ -21,7 +21,7 @@ class OrganizationsConfig(AppConfig):
     deletable_models = ("LeadershipTerm", "Congress", "WorkforceSnapshot", "MembershipCount")
     # The dated links and the status and ownership history: written by the services when an
     # organisation's enterprises or an enterprise's status change, read by every role.
-    record_models = ("EnterpriseImport", "EnterpriseLink", "EnterpriseState")
+    record_models = ("EnterpriseImport", "ListImport", "EnterpriseLink", "EnterpriseState")
     # The mark that the demo was loaded into this database, which is the same for everyone.
     global_models = ("DemoLoad",)
 

@@ -33,6 +33,7 @@ from organizations.models import (
     EnterpriseState,
     EnterpriseStatus,
     ImportChannel,
+    ListImport,
     MassOrganization,
     MembershipCount,
     OrganizationKind,
@@ -638,6 +639,79 @@ def _serialise_imports() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+def serialise_imports() -> None:
+    """Inside a transaction: wait for any other import (of any list) to end, so that this one
+    reads what the other wrote. Every import calls it before its first read."""
+    _serialise_imports()
+
+
+def list_import_start(
+    *,
+    kind: str,
+    by,
+    file_name: str,
+    sha256: str,
+    read_as: str = "",
+    organization: PartyOrganization | None = None,
+    channel: str = ImportChannel.ADMIN,
+    run_by: str = "",
+) -> ListImport:
+    """Open the record of a list import (organisations, mass organisations, members,
+    ratings): call it inside the import's `transaction.atomic()`, before its first read. It
+    serialises the import against every other (`serialise_imports`) and creates the record
+    the writes point at (`ImportedRecord`: `created_by_import` on the rows a list creates,
+    `last_changed_by_import` on those it creates or changes). `by` is the account, or
+    `access.SYSTEM` for a command (recorded as `run_by`); `organization`, on whose behalf
+    (default: the account's own organisation; None for a command run for everything).
+    Close it with `list_import_finish`."""
+    serialise_imports()
+    account = None if by is access.SYSTEM or by is None else by
+    if organization is None and account is not None:
+        profile = access.staff_profile(account)
+        organization = profile.organization if profile else None
+    return ListImport.objects.create(
+        kind=kind,
+        imported_by=account,
+        imported_by_name=(account.get_username() if account is not None else run_by)[:150],
+        organization=organization,
+        channel=channel,
+        file_name=file_name[:255],
+        sha256=sha256,
+        read_as=read_as[:128],
+    )
+
+
+def list_import_finish(*, record: ListImport, outcome: ImportOutcome, paths: Iterable[str]
+                       ) -> ListImport:  # fmt: skip
+    """Write the counts of `outcome` on `record`, and where the import wrote: `paths`, the
+    materialised paths of the organisations whose records it created or changed (a cell, a
+    member's cell, the enterprise's committee…). Who may read the record follows from them
+    (see `ListImportQuerySet.in_scope`)."""
+    common: list[str] | None = None
+    for path in paths:
+        steps = path.rstrip("/").split("/")
+        if common is None:
+            common = steps
+            continue
+        depth = 0
+        for mine, theirs in zip(common, steps, strict=False):
+            if mine != theirs:
+                break
+            depth += 1
+        common = common[:depth]
+    record.reach = None
+    record.wrote_outside = common is not None and not common
+    if common:
+        record.reach = PartyOrganization.objects.filter(path="/".join(common) + "/").first()
+    record.created, record.updated = outcome.created, outcome.updated
+    record.unchanged, record.invalid = outcome.unchanged, outcome.invalid
+    record.save(
+        update_fields=["reach", "wrote_outside", "created", "updated", "unchanged", "invalid"]
+    )
+    outcome.record = record
+    return record
 
 
 def _import_scope(user, zone, committee, create_zones):

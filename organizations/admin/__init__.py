@@ -6,4 +6,4 @@ from django.contrib.auth import get_user_model
 
 admin.site.unregister(get_user_model())
 
-from organizations.admin import accounts, mass, party, places  # noqa: E402,F401 - registers
+from organizations.admin import accounts, lists, mass, party, places  # noqa: E402,F401 - registers

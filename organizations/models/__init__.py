@@ -8,7 +8,13 @@ enterprise lists imported (imports.py) and of the demo data's one load (demo.py)
 
 from organizations.models.accounts import StaffProfile
 from organizations.models.demo import DemoLoad
-from organizations.models.imports import EnterpriseImport, ImportChannel
+from organizations.models.imports import (
+    EnterpriseImport,
+    ImportChannel,
+    ImportedRecord,
+    ListImport,
+    ListKind,
+)
 from organizations.models.mass import MassKind, MassOrganization, MembershipCount
 from organizations.models.ownership import Ownership
 from organizations.models.party import (
@@ -41,8 +47,11 @@ __all__ = [
     "EnterpriseStatus",
     "FoundingReason",
     "ImportChannel",
+    "ImportedRecord",
     "LeadershipRole",
     "LeadershipTerm",
+    "ListImport",
+    "ListKind",
     "MassKind",
     "MassOrganization",
     "MembershipCount",

@@ -116,3 +116,144 @@ class EnterpriseImport(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.file_name}"
+
+
+# --- Every other list: organisations, mass organisations, members, ratings -------------------
+
+
+class ListKind(models.TextChoices):
+    """The kinds of list a `ListImport` records (issue 12). Extensible: a new kind is a new
+    choice here (and a migration altering the choices, nothing else)."""
+
+    ORGANIZATIONS = "organizations", _("Party organisations")
+    MASS_ORGANIZATIONS = "mass_organizations", _("Mass organisations")
+    MEMBERS = "members", _("Party members")
+    MEMBER_RATINGS = "member_ratings", _("Member ratings")
+    ORGANIZATION_RATINGS = "organization_ratings", _("Organisation ratings")
+
+
+class ListImportQuerySet(access.ScopedQuerySet):
+    def in_scope(self, scope: access.Scope):
+        """Imports that lie wholly in `scope`, by the rule of `EnterpriseImport.in_scope`:
+        everything they wrote is in the subtree (`reach`, the lowest organisation above all
+        of it, is there), they were made on behalf of nobody, of an organisation in the
+        subtree or of a body above it, and they reached into it or were made on its behalf.
+        An import whose records span two committees (`reach` above both, or none: several
+        top-level bodies) is seen only above both."""
+        if scope.everything:
+            return self
+        if not scope.path:
+            return self.none()
+        own = access.subtree_q("organization__path", scope.path)
+        inside = access.subtree_q("reach__path", scope.path)
+        return self.filter(
+            models.Q(organization__isnull=True)
+            | own
+            | models.Q(organization__path__in=_paths_above(scope.path)),
+            inside | (own & models.Q(reach__isnull=True, wrote_outside=False)),
+        )
+
+
+class ListImport(models.Model):
+    """One list of organisations, mass organisations, members or ratings merged into the
+    records. Written only through `services.list_import_start` / `list_import_finish`;
+    read-only for everyone afterwards. Each record a list creates or changes points at it
+    (`ImportedRecord`)."""
+
+    kind = models.CharField(_("list"), max_length=32, choices=ListKind.choices)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="list_imports",
+    )
+    imported_by_name = models.CharField(
+        _("imported by"),
+        max_length=150,
+        help_text=_("The account, or the system user who ran the command."),
+    )
+    organization = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="list_imports",
+        help_text=_("Whose subtree the import could write to; empty: everywhere."),
+    )
+    # The lowest organisation whose subtree holds every record the import wrote: who may see
+    # the record (see `ListImportQuerySet.in_scope`). Empty when it wrote nothing, or records
+    # under several top-level bodies (then `wrote_outside`).
+    reach = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("records within"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    wrote_outside = models.BooleanField(default=False, editable=False)
+    channel = models.CharField(
+        _("through"), max_length=16, choices=ImportChannel.choices, default=ImportChannel.ADMIN
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    read_as = models.CharField(_("read as"), max_length=128, blank=True)
+    created = models.PositiveIntegerField(_("new records"), default=0)
+    updated = models.PositiveIntegerField(_("changed records"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid rows, not imported"), default=0)
+
+    objects = ListImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("list import")
+        verbose_name_plural = _("list imports")
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=ImportChannel.values),
+                name="listimport_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ListKind.values), name="listimport_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+
+class ImportedRecord(models.Model):
+    """The link from a record to the list imports that created it and last changed it. A model
+    whose rows a list imports inherits it (`class Member(ImportedRecord, models.Model)`); the
+    list's writer sets `created_by_import` on the rows it creates and `last_changed_by_import`
+    on those it creates or changes (`services.list_import_stamp`)."""
+
+    created_by_import = models.ForeignKey(
+        "organizations.ListImport",
+        verbose_name=_("created by import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_%(app_label)s_%(class)s",
+        # Not indexed, as on enterprises: read from a record, an index costs every row written.
+        db_index=False,
+    )
+    last_changed_by_import = models.ForeignKey(
+        "organizations.ListImport",
+        verbose_name=_("last changed by import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="changed_%(app_label)s_%(class)s",
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True

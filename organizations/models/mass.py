@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.dates import short_date
 from organizations import access, bounds
 from organizations.models.dated import FoundedQuerySetMixin, latest_count
+from organizations.models.imports import ImportedRecord
 
 
 class MassKind(models.TextChoices):
@@ -26,7 +27,7 @@ class MassOrganizationQuerySet(FoundedQuerySetMixin, access.ScopedQuerySet):
         )
 
 
-class MassOrganization(models.Model):
+class MassOrganization(ImportedRecord, models.Model):
     """A trade union, Youth Union branch, veterans' or women's association of an enterprise."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=MassKind.choices)

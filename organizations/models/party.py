@@ -12,6 +12,7 @@ from kcn_party.dates import short_date
 from kcn_party.errors import FieldErrors, field_error
 from organizations import access, bounds
 from organizations.models.dated import FoundedQuerySetMixin
+from organizations.models.imports import ImportedRecord
 from organizations.models.ownership import Ownership
 
 
@@ -94,7 +95,7 @@ class PartyOrganizationQuerySet(FoundedQuerySetMixin, access.ScopedQuerySet):
         )
 
 
-class PartyOrganization(models.Model):
+class PartyOrganization(ImportedRecord, models.Model):
     """One node of the party tree: a province-level body, a committee or a cell.
 
     `path` is a materialised path ("0000001/0000004/") kept by `save()`, so a whole subtree is
