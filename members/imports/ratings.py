@@ -38,28 +38,28 @@ def _note():
 
 
 _YEAR = Column("year", _("Year (Năm)"), ("nam", "nam danh gia", "nam xep loai", "year"),
-               widget=YearWidget, heading=_("Năm"))  # fmt: skip
+               widget=YearWidget, heading=_("Year"))  # fmt: skip
 _LEVEL = Column("level", _("Rating (Xếp loại)"),
                 ("xep loai", "muc xep loai", "ket qua xep loai", "xep loai chat luong",
                  "danh gia xep loai", "ket qua", "rating", "level"),
-                widget=LevelWidget, heading=_("Xếp loại"))  # fmt: skip
+                widget=LevelWidget, heading=_("Rating"))  # fmt: skip
 _NOTE = Column("note", _("Note (Ghi chú)"), ("ghi chu", "note"), widget=_note,
-               heading=_("Ghi chú"))  # fmt: skip
+               heading=_("Note"))  # fmt: skip
 
 MEMBER_RATINGS = ImportKind(
     model=MemberRating,
     columns=(
         Column("full_name", _("Full name (Họ và tên)"), ("ho va ten", "ho ten", "full name"),
                widget=partial(TextWidget, max_length=128), attribute="row_full_name",
-               heading=_("Họ và tên")),
+               heading=_("Full name")),
         Column("citizen_id", _("Citizen ID (Số CCCD)"),
                ("so cccd", "cccd", "can cuoc cong dan", "so can cuoc", "so dinh danh",
                 "citizen id"),
-               widget=CitizenIdWidget, attribute="row_citizen_id", heading=_("Số CCCD")),
+               widget=CitizenIdWidget, attribute="row_citizen_id", heading=_("Citizen ID")),
         Column("card_number", _("Party card number (Số thẻ đảng viên)"),
                ("so the dang vien", "so the dang", "so the", "party card number", "card number"),
                widget=CardNumberWidget, attribute="row_card_number",
-               heading=_("Số thẻ đảng viên")),
+               heading=_("Party card number")),
         _YEAR,
         _LEVEL,
         _NOTE,
@@ -76,12 +76,12 @@ ORGANIZATION_RATINGS = ImportKind(
                ("ma to chuc", "ma to chuc dang", "ma chi bo", "ma don vi", "ma", "code",
                 "organisation code", "organization code"),
                widget=OrganizationWidget, attribute="row_organization",
-               heading=_("Mã tổ chức")),
+               heading=_("Organisation code")),
         Column("name", _("Organisation (Tên tổ chức)"),
                ("ten to chuc", "to chuc dang", "ten chi bo", "chi bo", "organisation",
                 "organization"),
                widget=partial(TextWidget, max_length=255), attribute="row_name",
-               heading=_("Tên tổ chức")),
+               heading=_("Organisation")),
         _YEAR,
         _LEVEL,
         _NOTE,
@@ -108,6 +108,7 @@ class RatingResource(ListResource):
         super().__init__(settings=settings, header=header, invalid_rows=invalid_rows)
         self.touched: set[tuple[int, int]] = set()  # (organisation id, year)
         self.too_recent: dict[int, list[str]] = {}  # year -> names
+        self.written_paths: set[str] = set()  # the organisations of the ratings written
 
     def _column_values(self, chunk, key: str) -> list:
         if key not in self.fields:
@@ -180,15 +181,19 @@ class RatingResource(ListResource):
         return instance.organization_id != self._original_organization
 
     def write(self, batch):
+        record = self.settings.record.pk if self.settings.record is not None else None
         new = [r for r in batch if r.pk is None]
         old = [r for r in batch if r.pk is not None]
-        self.model_class().objects.bulk_create(new, batch_size=2000)
-        self.model_class().objects.bulk_update(
-            old, ["level", "note", "organization"], batch_size=2000
+        for rating in new:
+            rating.created_by_import_id = record
+        for rating in batch:
+            rating.last_changed_by_import_id = record
+            self.written_paths.add(rating.organization.path)
+        model = self._meta.model
+        model.objects.bulk_create(new, batch_size=2000)
+        model.objects.bulk_update(
+            old, ["level", "note", "organization", "last_changed_by_import"], batch_size=2000
         )
-
-    def model_class(self):
-        return self._meta.model
 
 
 class MemberRatingResource(RatingResource):
@@ -372,7 +377,7 @@ class OrganizationRatingResource(RatingResource):
             (r.organization_id, r.year): r
             for r in OrganizationRating.objects.filter(
                 organization__in=list(known.values()), year__in={y for y in years if y}
-            )
+            ).select_related("organization")
         }
         chunk.existing = {"ratings": ratings}
 

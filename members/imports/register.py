@@ -97,80 +97,80 @@ COLUMNS = (
     Column("full_name", _("Full name (Họ và tên)"),
            ("ho va ten", "ho ten", "ten", "ho ten dang vien", "ten dang vien", "full name",
             "name"),
-           widget=_text("full_name"), heading=_("Họ và tên")),
+           widget=_text("full_name"), heading=_("Full name")),
     Column("birth_date", _("Date of birth (Ngày sinh)"),
            ("ngay sinh", "ngay thang nam sinh", "sinh ngay", "ns", "date of birth", "birth date",
             "born"),
-           widget=BirthDateWidget, heading=_("Ngày sinh")),
+           widget=BirthDateWidget, heading=_("Date of birth")),
     Column("sex", _("Sex (Giới tính)"),
            ("gioi tinh", "gt", "nam nu", "sex", "gender"), widget=SexWidget,
-           heading=_("Giới tính")),
+           heading=_("Sex")),
     Column("ethnicity", _("Ethnicity (Dân tộc)"),
-           ("dan toc", "dt", "ethnicity"), widget=_text("ethnicity"), heading=_("Dân tộc")),
+           ("dan toc", "dt", "ethnicity"), widget=_text("ethnicity"), heading=_("Ethnicity")),
     Column("citizen_id", _("Citizen ID (Số CCCD)"),
            ("so cccd", "cccd", "can cuoc cong dan", "so can cuoc", "so can cuoc cong dan",
             "so dinh danh", "so dinh danh ca nhan", "cmnd cccd", "so cmnd cccd", "citizen id"),
-           widget=CitizenIdWidget, heading=_("Số CCCD")),
+           widget=CitizenIdWidget, heading=_("Citizen ID")),
     Column("card_number", _("Party card number (Số thẻ đảng viên)"),
            ("so the dang vien", "so the dang", "so the", "the dang vien", "so the dv",
             "party card number", "card number"),
-           widget=CardNumberWidget, heading=_("Số thẻ đảng viên")),
+           widget=CardNumberWidget, heading=_("Party card number")),
     Column("cell", _("Cell (Chi bộ)"),
            ("chi bo", "ma chi bo", "ten chi bo", "chi bo sinh hoat", "to chuc dang",
             "noi sinh hoat", "cell", "cell code"),
-           widget=CellWidget, attribute="row_cell", heading=_("Chi bộ")),
+           widget=CellWidget, attribute="row_cell", heading=_("Cell")),
     Column("admitted_on", _("Admission date (Ngày vào Đảng)"),
            ("ngay vao dang", "ngay ket nap", "ngay ket nap dang", "vao dang", "ngay vao dang du bi",
             "admission date", "admitted on"),
-           widget=DateWidget, attribute="row_admitted_on", heading=_("Ngày vào Đảng")),
+           widget=DateWidget, attribute="row_admitted_on", heading=_("Admission date")),
     Column("ceremony_on", _("Admission ceremony (Ngày lễ kết nạp)"),
            ("ngay le ket nap", "le ket nap", "ngay to chuc le ket nap", "ceremony date"),
-           widget=DateWidget, attribute="row_ceremony_on", heading=_("Ngày lễ kết nạp")),
+           widget=DateWidget, attribute="row_ceremony_on", heading=_("Admission ceremony date")),
     Column("admitted_in", _("Admitted at (Nơi kết nạp)"),
            ("noi ket nap", "noi vao dang", "ket nap tai", "admitted at", "admitted in"),
            widget=_event_text("counterpart"), attribute="row_admitted_in",
-           heading=_("Nơi kết nạp")),
+           heading=_("Admitted at")),
     Column("recognized_on", _("Recognition date (Ngày chính thức)"),
            ("ngay chinh thuc", "ngay cong nhan chinh thuc", "ngay cong nhan", "chinh thuc",
             "ngay dang vien chinh thuc", "recognition date", "official since"),
-           widget=DateWidget, attribute="row_recognized_on", heading=_("Ngày chính thức")),
+           widget=DateWidget, attribute="row_recognized_on", heading=_("Recognition date")),
     Column("transfer_in_on", _("Transfer-in date (Ngày chuyển đến)"),
            ("ngay chuyen den", "ngay chuyen sinh hoat den", "chuyen den ngay", "ngay den",
             "transfer in date"),
-           widget=DateWidget, attribute="row_transfer_in_on", heading=_("Ngày chuyển đến")),
+           widget=DateWidget, attribute="row_transfer_in_on", heading=_("Transfer-in date")),
     Column("transfer_in_from", _("Transferred from (Chuyển từ)"),
            ("chuyen tu", "noi chuyen den", "chuyen den tu", "tu dang bo", "noi chuyen di",
             "transferred from"),
            widget=_event_text("counterpart"), attribute="row_transfer_in_from",
-           heading=_("Chuyển từ")),
+           heading=_("Transferred from")),
     Column("employer", _("Employer's tax code (MST nơi làm việc)"),
            ("mst noi lam viec", "ma so thue noi lam viec", "mst doanh nghiep", "mst dn",
             "mst", "ma so thue", "noi lam viec mst", "employer tax code", "employer"),
-           widget=EnterpriseWidget, attribute="enterprise", heading=_("MST nơi làm việc")),
+           widget=EnterpriseWidget, attribute="enterprise", heading=_("Employer's tax code")),
     Column("position", _("Position (Vị trí công việc)"),
            ("vi tri", "vi tri cong viec", "chuc vu", "chuc danh", "nghe nghiep", "position"),
-           widget=PositionWidget, heading=_("Vị trí công việc")),
+           widget=PositionWidget, heading=_("Position at work")),
     Column("youth_union_member", _("Youth Union member (Đoàn viên)"),
            ("doan vien", "doan thanh nien", "doan vien thanh nien", "dtn", "youth union",
             "youth union member"),
-           widget=YesNoWidget, heading=_("Đoàn viên")),
+           widget=YesNoWidget, heading=_("Youth Union")),
     Column("trade_union_member", _("Trade union member (Công đoàn viên)"),
            ("cong doan vien", "cong doan", "doan vien cong doan", "trade union",
             "trade union member"),
-           widget=YesNoWidget, heading=_("Công đoàn viên")),
+           widget=YesNoWidget, heading=_("Trade union")),
     Column("left_on", _("Date of leaving (Ngày ra khỏi)"),
            ("ngay ra khoi", "ngay ra khoi dang bo", "ngay giam", "ngay chuyen di", "ngay roi",
             "date of leaving", "left on"),
-           widget=DateWidget, attribute="row_left_on", heading=_("Ngày ra khỏi")),
+           widget=DateWidget, attribute="row_left_on", heading=_("Date of leaving")),
     Column("left_reason", _("Reason for leaving (Lý do)"),
            ("ly do", "ly do ra khoi", "ly do giam", "hinh thuc giam", "reason",
             "reason for leaving"),
-           widget=LeavingWidget, attribute="row_left_reason", heading=_("Lý do ra khỏi")),
+           widget=LeavingWidget, attribute="row_left_reason", heading=_("Reason for leaving")),
     Column("left_to", _("Transferred to (Chuyển đến đâu)"),
            ("chuyen den dau", "noi chuyen den sinh hoat", "chuyen sinh hoat den", "noi den",
             "transferred to"),
            widget=_event_text("counterpart"), attribute="row_left_to",
-           heading=_("Chuyển đến đâu")),
+           heading=_("Transferred to")),
 )  # fmt: skip
 
 MEMBERS = ImportKind(model=Member, columns=COLUMNS, key="full_name")
@@ -194,8 +194,8 @@ SLOT_COLUMNS = {
 
 def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
     """The events of a record (in their order) that a register row stands for: the first
-    admission and recognition, the last transfer in, and the last leaving of a member who is
-    no longer a member here. The export writes them, the import corrects them: one rule."""
+    admission and recognition, the last transfer in from outside (else the last move between
+    cells), and the last leaving of a member who is no longer a member here. The export writes them, the import corrects them: one rule."""
     found: dict[str, MemberEvent] = {}
     for event in events:
         if event.kind == EventKind.ADMISSION:
@@ -203,7 +203,10 @@ def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
         elif event.kind == EventKind.RECOGNITION:
             found.setdefault(RECOGNITION, event)
         elif event.kind == EventKind.TRANSFER_IN:
-            found[TRANSFER_IN] = event
+            # The last arrival from outside, which the figures count; a move between the
+            # committee's cells only when there is none.
+            if event.counterpart or not getattr(found.get(TRANSFER_IN), "counterpart", ""):
+                found[TRANSFER_IN] = event
         elif event.kind in LEAVING_KINDS and status not in ACTIVE_STATUSES:
             found[LEAVING] = event
     return found
@@ -266,14 +269,15 @@ class MemberImportResource(ListResource):
                 known.setdefault(fold(cell.code), cell)
             for cell in self.cells:
                 name = fold(cell.name)
-                if name in known and known[name] is not cell and known[name].code != cell.code:
+                other = known.get(name)
+                if isinstance(other, PartyOrganization) and other is not cell:
                     known[name] = gettext(
                         "Several cells are called “%(value)s”: write the cell's code."
                     ) % {"value": cell.name}
                 else:
                     known.setdefault(name, cell)
             self.fields["cell"].widget.known = known
-        self.written = 0
+        self.written_paths: set[str] = set()  # the cells of the members written
 
     def _cells(self) -> list[PartyOrganization]:
         committee = self.settings.committee
@@ -606,13 +610,15 @@ class MemberImportResource(ListResource):
 
         admitted_on = instance.row_admitted_on
         transfer_on = instance.row_transfer_in_on
+        # A transfer from one of the committee's own cells is a move: admitted there.
+        moved_from = self._own_cell(instance.row_transfer_in_from) if transfer_on else None
         place = instance.row_admitted_in or (
-            instance.row_transfer_in_from if transfer_on else None
+            instance.row_transfer_in_from if transfer_on and moved_from is None else None
         )
         if admitted_on:
             values = {"occurred_on": admitted_on}
             elsewhere = bool(instance.row_admitted_in) or bool(
-                transfer_on and admitted_on < transfer_on
+                transfer_on and admitted_on < transfer_on and moved_from is None
             )
             old = found.get(ADMISSION)
             if old is not None:
@@ -633,7 +639,8 @@ class MemberImportResource(ListResource):
             else:
                 # A register often gives the decision alone: probation then counts from it.
                 values["ceremony_on"] = instance.row_ceremony_on or admitted_on
-            put(ADMISSION, values, {"kind": EventKind.ADMISSION, "organization": None if elsewhere or old else cell})
+            here = None if elsewhere or old else (moved_from or cell)
+            put(ADMISSION, values, {"kind": EventKind.ADMISSION, "organization": here})
         if instance.row_recognized_on:
             old_admission = found.get(ADMISSION)
             admitted_elsewhere = (
@@ -647,7 +654,9 @@ class MemberImportResource(ListResource):
             put(RECOGNITION, {"occurred_on": instance.row_recognized_on}, build)
         if transfer_on:
             values = {"occurred_on": transfer_on}
-            if instance.row_transfer_in_from:
+            if moved_from is not None:
+                values["counterpart"] = ""
+            elif instance.row_transfer_in_from:
                 values["counterpart"] = instance.row_transfer_in_from
             put(TRANSFER_IN, values, {"kind": EventKind.TRANSFER_IN, "organization": cell})
         self._leaving(instance, put, errors)
@@ -686,6 +695,13 @@ class MemberImportResource(ListResource):
         record.events = ordered
         self._counted_conflicts(instance, errors)
         self._record = record
+
+    def _own_cell(self, text) -> PartyOrganization | None:
+        """The committee's cell a "transferred from" cell names by code or name, if any."""
+        if not text or "cell" not in self.fields:
+            return None
+        found = self.fields["cell"].widget.known.get(fold(text))
+        return found if isinstance(found, PartyOrganization) else None
 
     def _leaving(self, instance, put, errors) -> None:
         left_on, reason = instance.row_left_on, instance.row_left_reason
@@ -776,16 +792,20 @@ class MemberImportResource(ListResource):
         new = [m for m in batch if m.pk is None]
         old = [m for m in batch if m.pk is not None]
         now = datetime.datetime.now(datetime.UTC)
+        record = self.settings.record.pk
         for member in new:
             member.created_at = member.updated_at = now
-        for member in old:
+            member.created_by_import_id = record
+        for member in batch:
             member.updated_at = now
+            member.last_changed_by_import_id = record
+            self.written_paths.add(self.organizations[member.organization_id].path)
         Member.objects.bulk_create(new, batch_size=1000)
         fields = [
             "full_name", "birth_date", "sex", "ethnicity", "citizen_id", "card_number",
             "enterprise", "position", "youth_union_member", "trade_union_member", "status",
             "organization", "counted_in", "exempt", "away_at", "admitted_on", "ceremony_on",
-            "recognized_on", "updated_at",
+            "recognized_on", "updated_at", "last_changed_by_import",
         ]  # fmt: skip
         Member.objects.bulk_update(old, fields, batch_size=1000)
         added, changed, before = [], [], []
@@ -825,7 +845,6 @@ class MemberImportResource(ListResource):
             events_written.send(
                 sender=MemberEvent, events=written, before=before, deleted=(), by=self.settings.by
             )
-        self.written += len(batch)
 
 
 __all__ = ["MEMBERS", "MemberImportResource", "slots"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +29,8 @@ from members.imports.register import (
 from organizations import access
 from organizations.imports import ImportRefused
 from organizations.imports.running import fill_outcome, open_list
-from organizations.models import PartyOrganization
-from organizations.services import IMPORT_LOCK_KEY
+from organizations.models import ImportChannel, ListKind, PartyOrganization
+from organizations.services import list_import_finish, list_import_start
 
 # What each kind of list needs: (kind, required columns, resource, settings).
 KINDS = {
@@ -57,14 +57,6 @@ PERMISSIONS = {
         "members.change_organizationrating",
     ),
 }
-
-
-def serialise_imports() -> None:
-    """Make a concurrent import (of any list) wait until this transaction ends. SQLite's
-    transactions begin IMMEDIATE (see settings), which already serialises them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 def may_import(by, kind: str) -> bool:
@@ -99,12 +91,16 @@ def list_import(
     keep_details: bool = True,
     shown: int | None = None,
     invalid_rows: BinaryIO | None = None,
+    channel: str = ImportChannel.ADMIN,
+    run_by: str = "",
 ):
     """Import a list of `kind` ("members", "member_ratings", "organization_ratings") into the
     subtree of `committee` (None: all `by` sees). Every row is validated first; unless
     `dry_run`, the rows are written in one transaction serialised against other imports, and
     without `skip_invalid` one invalid row means nothing is written (`outcome.written` False).
-    `by` is an account (its subtree, and staff only: leaders may not) or SYSTEM. Raises
+    `by` is an account (its subtree, and staff only: leaders may not) or SYSTEM (a command,
+    recorded as `run_by`). A real run is recorded (`ListImport`, organizations) and each
+    record written points at it (`created_by_import`, `last_changed_by_import`). Raises
     ImportRefused for a file that cannot be read or lacks a required column, PermissionDenied
     for an account that may not import; a database error leaves the database as it was."""
     list_kind, required, resource_class, settings_class = KINDS[kind]
@@ -123,7 +119,20 @@ def list_import(
     outcome = opened.outcome(file_name=file_name, counted_on=settings.counted_on, dry_run=dry_run)
     with transaction.atomic():
         if not dry_run:
-            serialise_imports()
+            settings.record = list_import_start(
+                kind=ListKind(kind),
+                by=by,
+                file_name=file_name,
+                sha256=outcome.sha256,
+                read_as=outcome.read_as,
+                organization=committee,
+                channel=channel,
+                run_by=run_by,
+            )
+        elif kind != "members":
+            # The ratings screen's warnings read the ratings as written: a dry run writes them
+            # too, and the transaction is undone below.
+            settings.dry_run = False
         with opened.invalid_rows_file(invalid_rows) as sink:
             resource = resource_class(settings=settings, header=opened.header, invalid_rows=sink)
             result = resource.import_rows(opened.rows)
@@ -132,8 +141,11 @@ def list_import(
         outcome.warnings = resource.warnings() if hasattr(resource, "warnings") else []
         if dry_run or (outcome.invalid and not skip_invalid):
             transaction.set_rollback(True)
-        else:
-            outcome.written = True
+            return outcome
+        outcome.record = list_import_finish(
+            record=settings.record, outcome=outcome, paths=resource.written_paths
+        )
+        outcome.written = True
     return outcome
 
 
