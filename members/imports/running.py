@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from members.imports.ratings import (
     MEMBER_RATINGS,
+    MEMBER_RATINGS_ANY,
     MEMBER_RATINGS_REQUIRED,
     ORGANIZATION_RATINGS,
     ORGANIZATION_RATINGS_REQUIRED,
@@ -106,6 +107,12 @@ def list_import(
     list_kind, required, resource_class, settings_class = KINDS[kind]
     scope = import_scope(by, committee, kind)
     opened = open_list(source, list_kind, required=required)
+    if kind == "member_ratings" and not set(MEMBER_RATINGS_ANY) & set(opened.header.positions):
+        raise ImportRefused(
+            _("Required column not found: %(missing)s.")
+            % {"missing": _("citizen ID or party card number")},
+            "missing_column",
+        )
     settings = settings_class(
         scope=scope,
         counted_on=timezone.localdate(),
