@@ -65,6 +65,7 @@ FIGURES_ARGS ?=
 bench: install translations
 	$(DEV_ENV) $(PY) manage.py bench_import $(BENCH_ARGS)
 	$(DEV_ENV) $(PY) manage.py bench_figures --scale $(SCALE) $(FIGURES_ARGS)
+	$(DEV_ENV) $(PY) manage.py bench_members_import $(MEMBERS_BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
