@@ -30,9 +30,9 @@ from django.urls import reverse
 
 from members import services as member_services
 from members.models import (
-    Member,
     AwarenessClass,
     AwarenessParticipant,
+    Member,
     StudySession,
     TheoryClass,
 )

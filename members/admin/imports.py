@@ -301,9 +301,7 @@ class ListImportAdminMixin:
         rows = self.export_rows(queryset)
         header = exports.headers(self.list_kind())
         if file_format == "csv":
-            return _download(
-                exports.csv_bytes(header, rows), f"{self.export_name}.csv", "text/csv"
-            )
+            return _download(exports.csv_bytes(header, rows), f"{self.export_name}.csv", "text/csv")
         content = exports.xlsx_bytes(str(self.opts.verbose_name_plural), header, rows)
         return _download(content, f"{self.export_name}.xlsx", XLSX)
 

@@ -13,18 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from members import services
 from members.admin.imports import ListImportAdminMixin
 from members.admin.persons import personal_fieldsets
-from members.imports.exports import register_rows
 from members.forms import AdmissionForm, TransferInForm
+from members.imports.exports import register_rows
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
 from members.models.events import ADMISSION_FACTS
 from members.models.members import ACTIVE_STATUSES, Person
-from organizations.admin.lists import ImportedRecordMixin
 from organizations.admin.base import (
     ExportMixin,
     ScopedModelAdmin,
     VerboseModelResource,
     verbose_columns,
 )
+from organizations.admin.lists import ImportedRecordMixin
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
 

@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from members import selectors, services
 from members.admin.imports import ListImportAdminMixin
-from members.imports.exports import member_rating_rows, organization_rating_rows
 from members.forms import (
     LIST_CHANGED,
     MemberRatingFormSet,
     OrganizationRatingForm,
     RatingChoiceForm,
 )
+from members.imports.exports import member_rating_rows, organization_rating_rows
 from members.models import MemberRating, OrganizationRating, RatingLevel
 from organizations.admin.base import ScopedModelAdmin
 from organizations.admin.lists import ImportedRecordMixin

@@ -47,7 +47,9 @@ def _step_prepare(path: Path, rows: int) -> dict:
                 "founded_on": FOUNDED,
             },
         )
-    services.staff_account_save(username=USER, organization=committee, role=Role.STAFF, password=None)
+    services.staff_account_save(
+        username=USER, organization=committee, role=Role.STAFF, password=None
+    )
     return {}
 
 

@@ -101,7 +101,9 @@ def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
             "recognized_on": _date(recognition.occurred_on) if recognition else "",
             "transfer_in_on": _date(transfer.occurred_on) if transfer else "",
             "transfer_in_from": (
-                (transfer.counterpart or codes.get(transfer.counted_before_id, "")) if transfer else ""
+                (transfer.counterpart or codes.get(transfer.counted_before_id, ""))
+                if transfer
+                else ""
             ),
             "employer": member.enterprise.tax_code if member.enterprise_id else "",
             "position": position.render(member.position),

@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings as django_settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,10 +22,13 @@ from members.imports.values import (
     LevelWidget,
     OrganizationWidget,
     YearWidget,
+    column_values,
+    identity_numbers,
     text_of,
 )
 from members.models import Member, MemberEvent, MemberRating, OrganizationRating, RatingLevel
 from members.selectors import excellent_quota_warning, rateable
+from members.services.ratings import too_recent_warning
 from organizations.imports.base import ImportSettings, ListResource, assign_related
 from organizations.imports.columns import Column, ImportKind
 from organizations.imports.values import TextWidget, blank
@@ -111,9 +113,7 @@ class RatingResource(ListResource):
         self.written_paths: set[str] = set()  # the organisations of the ratings written
 
     def _column_values(self, chunk, key: str) -> list:
-        if key not in self.fields:
-            return [None] * len(chunk.lines)
-        return chunk.dataset.get_col(chunk.dataset.headers.index(self.fields[key].column_name))
+        return column_values(self, chunk, key)
 
     def _years(self, chunk) -> list[int | None]:
         widget = YearWidget()
@@ -206,22 +206,9 @@ class MemberRatingResource(RatingResource):
     def _prepare(self, chunk):
         """Each row's key (member, year), and for the chunk: the members of its numbers in the
         committee, their ratings of its years, and where each attended at each year's end."""
-        cid_widget, card_widget = CitizenIdWidget(), CardNumberWidget()
-        identities = []
-        for cid, card in zip(
-            self._column_values(chunk, "citizen_id"),
-            self._column_values(chunk, "card_number"),
-            strict=True,
-        ):
-            identity = None
-            for key, widget, value in (("citizen_id", cid_widget, cid), ("card_number", card_widget, card)):
-                try:
-                    parsed = widget.parse(value)
-                except ValueError:
-                    parsed = None
-                if parsed and identity is None:
-                    identity = (key, parsed[0])
-            identities.append(identity)
+        identities = [
+            next(iter(numbers.items()), None) for numbers in identity_numbers(self, chunk)
+        ]
         years = self._years(chunk)
         ids = {i[1] for i in identities if i and i[0] == "citizen_id"}
         cards = {i[1] for i in identities if i and i[0] == "card_number"}
@@ -308,8 +295,10 @@ class MemberRatingResource(RatingResource):
     def _unknown_member(self, row, errors) -> None:
         identity = self.chunk.identities[self._line_index()]
         if identity is None:
-            column = self.column("citizen_id") if "citizen_id" in self.fields else self.column(
-                "card_number"
+            column = (
+                self.column("citizen_id")
+                if "citizen_id" in self.fields
+                else self.column("card_number")
             )
             if column not in errors:
                 errors.setdefault(column, []).append(
@@ -320,7 +309,9 @@ class MemberRatingResource(RatingResource):
         errors.setdefault(self.column(key), []).append(
             gettext("No member of this committee has %(label)s %(value)s.")
             % {
-                "label": gettext("citizen ID") if key == "citizen_id" else gettext("party card number"),
+                "label": gettext("citizen ID")
+                if key == "citizen_id"
+                else gettext("party card number"),
                 "value": value,
             }
         )
@@ -340,17 +331,7 @@ class MemberRatingResource(RatingResource):
                     seen.add(warning)
                     warnings.append(warning)
         for year, names in sorted(self.too_recent.items()):
-            warnings.append(
-                gettext(
-                    "Admitted less than %(months)d months before the end of %(year)d, usually not "
-                    "rated: %(names)s."
-                )
-                % {
-                    "months": django_settings.MEMBER_RULES["RATING_MIN_MONTHS"],
-                    "year": year,
-                    "names": ", ".join(names),
-                }
-            )
+            warnings.append(too_recent_warning(year, names))
         return warnings
 
 

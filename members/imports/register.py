@@ -40,6 +40,8 @@ from members.imports.values import (
     PositionWidget,
     SexWidget,
     YesNoWidget,
+    column_values,
+    identity_numbers,
     text_of,
 )
 from members.models import EventKind, Member, MemberEvent, Sex
@@ -54,10 +56,9 @@ from members.services.records import (
 )
 from members.signals import events_written
 from members.validators import citizen_id_century_digit, validate_citizen_id
-from organizations import access, bounds
+from organizations import bounds
 from organizations.imports.base import ImportSettings, ListResource, new_instance
 from organizations.imports.columns import Column, ImportKind
-from organizations.imports.results import ChangedLine
 from organizations.imports.text import fold
 from organizations.imports.values import DateWidget, TextWidget, blank
 from organizations.models import Enterprise, PartyOrganization
@@ -195,7 +196,8 @@ SLOT_COLUMNS = {
 def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
     """The events of a record (in their order) that a register row stands for: the first
     admission and recognition, the last transfer in from outside (else the last move between
-    cells), and the last leaving of a member who is no longer a member here. The export writes them, the import corrects them: one rule."""
+    cells), and the last leaving of a member who is no longer a member here. The export writes
+    them, the import corrects them: one rule."""
     found: dict[str, MemberEvent] = {}
     for event in events:
         if event.kind == EventKind.ADMISSION:
@@ -289,31 +291,18 @@ class MemberImportResource(ListResource):
     # --- a chunk ---------------------------------------------------------------------------
 
     def _column_values(self, chunk, key: str) -> list:
-        if key not in self.fields:
-            return [None] * len(chunk.lines)
-        return chunk.dataset.get_col(chunk.dataset.headers.index(self.fields[key].column_name))
+        return column_values(self, chunk, key)
 
     def _prepare(self, chunk):
         """Each row's identity — citizen ID, card number, or name, birth date and cell — and
         the records they name: one query for each kind of number, one for the persons named
         without one, one for the events of them all, one for the counted holders of the
         numbers, one for the employers."""
-        cid_widget = CitizenIdWidget()
-        card_widget = CardNumberWidget()
         birth_widget = BirthDateWidget()
         names = self._column_values(chunk, "full_name")
         births = self._column_values(chunk, "birth_date")
-        cids = self._column_values(chunk, "citizen_id")
-        cards = self._column_values(chunk, "card_number")
-        for name, birth, cid, card in zip(names, births, cids, cards, strict=True):
-            identity = {}
-            for key, widget, value in (("citizen_id", cid_widget, cid), ("card_number", card_widget, card)):
-                try:
-                    parsed = widget.parse(value)
-                except ValueError:
-                    parsed = None  # the cell's own message says why
-                if parsed:
-                    identity[key] = parsed[0]
+        numbers = identity_numbers(self, chunk)
+        for name, birth, identity in zip(names, births, numbers, strict=True):
             if not identity and not blank(name):
                 try:
                     born = birth_widget.clean(births and birth)
@@ -359,9 +348,11 @@ class MemberImportResource(ListResource):
         ):
             existing.events.setdefault(event.member_id, []).append(event)
         if ids or cards:
-            holders = Member.objects.counted().filter(
-                Q(citizen_id__in=ids) | Q(card_number__in=cards)
-            ).select_related("counted_in")
+            holders = (
+                Member.objects.counted()
+                .filter(Q(citizen_id__in=ids) | Q(card_number__in=cards))
+                .select_related("counted_in")
+            )
             for holder in holders:
                 if holder.citizen_id in ids:
                     existing.holders[("citizen_id", holder.citizen_id)] = holder
@@ -385,7 +376,9 @@ class MemberImportResource(ListResource):
     def _employers(self, codes: list[str]) -> dict:
         """Tax code -> the enterprise, or why it cannot employ the committee's members."""
         known = {}
-        enterprises = Enterprise.objects.filter(tax_code__in=codes).select_related("zone__committee")
+        enterprises = Enterprise.objects.filter(tax_code__in=codes).select_related(
+            "zone__committee"
+        )
         committee = self.settings.committee
         for enterprise in enterprises:
             committee_path = enterprise.zone.committee.path if enterprise.zone_id else ""
@@ -647,9 +640,11 @@ class MemberImportResource(ListResource):
                 not old_admission.organization_id if old_admission is not None else bool(place)
             )
             build = {"kind": EventKind.RECOGNITION}
-            if admitted_elsewhere and (
-                not transfer_on or instance.row_recognized_on < transfer_on
-            ) and RECOGNITION not in found:
+            if (
+                admitted_elsewhere
+                and (not transfer_on or instance.row_recognized_on < transfer_on)
+                and RECOGNITION not in found
+            ):
                 build["counterpart"] = place or (old_admission.counterpart if old_admission else "")
             put(RECOGNITION, {"occurred_on": instance.row_recognized_on}, build)
         if transfer_on:
@@ -705,10 +700,12 @@ class MemberImportResource(ListResource):
 
     def _leaving(self, instance, put, errors) -> None:
         left_on, reason = instance.row_left_on, instance.row_left_reason
-        found_reason = reason
         if left_on and not reason:
             errors.setdefault(self.column("left_reason"), []).append(
-                gettext("Give the reason for leaving: Chuyển đi, Từ trần, Xóa tên, Khai trừ or Xin ra khỏi Đảng.")
+                gettext(
+                    "Give the reason for leaving: Chuyển đi, Từ trần, Xóa tên, Khai trừ or Xin ra "
+                    "khỏi Đảng."
+                )
             )
             return
         if reason and not left_on:
@@ -718,17 +715,18 @@ class MemberImportResource(ListResource):
             return
         if not left_on:
             return
-        values = {"occurred_on": left_on, "kind": found_reason}
-        if reason == LeavingReason.TRANSFER_OUT:
-            if instance.row_left_to:
-                values["counterpart"] = instance.row_left_to
+        values = {"occurred_on": left_on, "kind": reason}
+        if reason == LeavingReason.TRANSFER_OUT and instance.row_left_to:
+            values["counterpart"] = instance.row_left_to
         put(LEAVING, values, {})
 
     def _check_event(self, event, columns, errors) -> None:
         """What MemberEvent.clean says of one event, in memory: its cell active on its date,
         the ceremony not before the decision."""
         date_column, _place = SLOT_COLUMNS[columns[id(event)]]
-        organization = self.organizations.get(event.organization_id) if event.organization_id else None
+        organization = (
+            self.organizations.get(event.organization_id) if event.organization_id else None
+        )
         if organization is not None and (
             organization.founded_on > event.occurred_on
             or (organization.ended_on and organization.ended_on <= event.occurred_on)

@@ -62,6 +62,33 @@ class CardNumberWidget(DigitsWidget):
     message = gettext_lazy("A party card number has exactly 8 digits; %(value)s does not.")
 
 
+def column_values(resource, chunk, key: str) -> list:
+    """The cells of column `key` in a chunk of `resource`'s rows (None each when the file has no
+    such column)."""
+    if key not in resource.fields:
+        return [None] * len(chunk.lines)
+    return chunk.dataset.get_col(chunk.dataset.headers.index(resource.fields[key].column_name))
+
+
+def identity_numbers(resource, chunk) -> list[dict[str, str]]:
+    """Each row's citizen ID and card number that read well (a cell that does not is left out:
+    its own message says why), as {"citizen_id": …, "card_number": …}."""
+    widgets = (("citizen_id", CitizenIdWidget()), ("card_number", CardNumberWidget()))
+    columns = [column_values(resource, chunk, key) for key, _widget in widgets]
+    numbers = []
+    for cells in zip(*columns, strict=True):
+        found = {}
+        for (key, widget), value in zip(widgets, cells, strict=True):
+            try:
+                parsed = widget.parse(value)
+            except ValueError:
+                parsed = None
+            if parsed:
+                found[key] = parsed[0]
+        numbers.append(found)
+    return numbers
+
+
 class SexWidget(ChoiceWidget):
     choices = Sex
     spellings = {
@@ -211,7 +238,9 @@ class YearWidget(widgets.Widget):
             return None
         text = text_of(value)
         if not (text.isdigit() and len(text) == 4):
-            raise ValueError(_("“%(value)s” is no year: write it with four digits.") % {"value": value})
+            raise ValueError(
+                _("“%(value)s” is no year: write it with four digits.") % {"value": value}
+            )
         return int(text)
 
     def render(self, value, obj=None, **kwargs):

@@ -33,7 +33,9 @@ def the_register(bad: bool) -> bytes:
     )  # fmt: skip
 
 
-def test_staff_import_a_register_fixing_its_errors(page: Page, live_server, staff_user, bg, tmp_path):
+def test_staff_import_a_register_fixing_its_errors(
+    page: Page, live_server, staff_user, bg, tmp_path
+):
     base = live_server.url
     log_in(page, base, staff_user.username)
     page.goto(f"{base}/admin/members/member/")
@@ -55,7 +57,9 @@ def test_staff_import_a_register_fixing_its_errors(page: Page, live_server, staf
     with page.expect_download() as download:
         page.locator("#download-errors").click()
     assert download.value.suggested_filename == "dang-vien-2026-loi.csv"
-    lines = list(csv.reader(io.StringIO(Path(download.value.path()).read_bytes().decode("utf-8-sig"))))
+    lines = list(
+        csv.reader(io.StringIO(Path(download.value.path()).read_bytes().decode("utf-8-sig")))
+    )
     assert lines[0][-1] == "Lỗi" and lines[1][0] == "Lê Văn Tám"
     assert "12 tháng" in lines[1][-1]
 

@@ -50,4 +50,6 @@ def run(data: bytes, committee, *, by=access.SYSTEM, **options):
 
 
 def errors(outcome) -> list[str]:
-    return [f"{column}: {message}" for line in outcome.invalid_lines for column, message in line.errors]
+    return [
+        f"{column}: {message}" for line in outcome.invalid_lines for column, message in line.errors
+    ]

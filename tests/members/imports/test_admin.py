@@ -44,9 +44,12 @@ def test_invalid_rows_download_and_cancel(staff_client, bg):
     errors = staff_client.get(reverse("admin:members_member_list_import_errors", args=[token]))
     text = b"".join(errors.streaming_content).decode("utf-8-sig")
     assert "Lê Văn Tám" in text and "12 tháng" in text
-    assert staff_client.post(
-        reverse("admin:members_member_list_import_cancel", args=[token])
-    ).status_code == 302
+    assert (
+        staff_client.post(
+            reverse("admin:members_member_list_import_cancel", args=[token])
+        ).status_code
+        == 302
+    )
     assert staff_client.post(reverse(IMPORT), {"token": token}).status_code == 404
     assert not Member.objects.exists()
 
@@ -65,9 +68,12 @@ def test_an_outsider_finds_nothing_of_another_committee(outsider_client, staff_c
     token = preview.context["token"]
     # Another committee's preview, its invalid rows and its confirmation do not exist for it.
     assert outsider_client.post(reverse(IMPORT), {"token": token}).status_code == 404
-    assert outsider_client.get(
-        reverse("admin:members_member_list_import_errors", args=[token])
-    ).status_code == 404
+    assert (
+        outsider_client.get(
+            reverse("admin:members_member_list_import_errors", args=[token])
+        ).status_code
+        == 404
+    )
     # A register naming Bắc Giang's cell is a row error in its own committee.
     response = upload(outsider_client, register(row()))
     assert response.context["outcome"].invalid == 1

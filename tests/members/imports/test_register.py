@@ -56,11 +56,16 @@ def test_the_whole_register_row(bg, cell2):
     assert errors(outcome) == []
     lan = Member.objects.get(citizen_id="024180000202")
     assert (lan.sex, lan.card_number, lan.enterprise, lan.position) == (
-        "female", "01234567", bg.enterprise, "manager"
+        "female",
+        "01234567",
+        bg.enterprise,
+        "manager",
     )
     assert (lan.youth_union_member, lan.trade_union_member) == (False, True)
     assert [e.kind for e in lan.events.order_by("sequence")] == [
-        "admission", "recognition", "transfer_in"
+        "admission",
+        "recognition",
+        "transfer_in",
     ]
     admission = lan.events.get(kind="admission")
     assert (admission.organization, admission.counterpart) == (None, "Đảng bộ xã Tân Dĩnh")
@@ -228,11 +233,17 @@ def test_every_value_under_its_spellings(bg, column, spellings, attribute, value
 
 
 def test_leaving_reasons_under_their_spellings(bg):
-    spellings = {"Chuyển sinh hoạt đi": "transferred_out", "Từ trần": "deceased",
-                 "Xóa tên": "removed", "Khai trừ": "expelled", "Xin ra khỏi Đảng": "resigned"}
+    spellings = {
+        "Chuyển sinh hoạt đi": "transferred_out",
+        "Từ trần": "deceased",
+        "Xóa tên": "removed",
+        "Khai trừ": "expelled",
+        "Xin ra khỏi Đảng": "resigned",
+    }
     rows = [
-        row(**{"Họ và tên": f"Người {n}", "Số CCCD": citizen_id(n, 1985), "Ngày ra khỏi": "01/02/2024",
-               "Lý do": reason, "Chuyển đến đâu": "Đảng bộ tỉnh Bắc Ninh"})
+        row(**{"Họ và tên": f"Người {n}", "Số CCCD": citizen_id(n, 1985),
+               "Ngày ra khỏi": "01/02/2024", "Lý do": reason,
+               "Chuyển đến đâu": "Đảng bộ tỉnh Bắc Ninh"})
         for n, reason in enumerate(spellings, start=1)
     ]  # fmt: skip
     outcome = run(register(*rows), bg.committee)

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def figures(committee):
     counts = {"counted": selectors.counted_on(committee, datetime.date(2026, 6, 1)).count()}
     for year in range(2015, 2026):
-        balance = selectors.balance(committee, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        balance = selectors.balance(
+            committee, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        )
         counts[year] = (balance.start, balance.end, balance.balances)
     return counts
 
@@ -28,7 +30,8 @@ def figures(committee):
 def test_export_then_import_into_an_empty_committee_gives_the_same_figures(bg, cell2):
     rows = [row(**{"Họ và tên": f"Đảng viên {n}", "Số CCCD": f"0240850{n:05d}",
                    "Chi bộ": bg.cell.code if n % 2 else cell2.code,
-                   "Ngày vào Đảng": f"10/05/{2018 + n % 5}", "Ngày chính thức": f"20/05/{2019 + n % 5}"})
+                   "Ngày vào Đảng": f"10/05/{2018 + n % 5}",
+                   "Ngày chính thức": f"20/05/{2019 + n % 5}"})
             for n in range(1, 13)]  # fmt: skip
     rows += [
         row(**{"Họ và tên": "Chuyển đến", "Số CCCD": "024085000901", "Nơi kết nạp": "Xã A",
@@ -53,7 +56,10 @@ def test_export_then_import_into_an_empty_committee_gives_the_same_figures(bg, c
     assert figures(bg.committee)["counted"] == 0
     imported = member_list_import(source=data, file_name="x.csv", committee=bg.committee, by=SYSTEM)
     assert imported.summary == f"created={len(rows)} updated=0 unchanged=0 invalid=0"
-    assert rating_list_import(
-        source=ratings, file_name="x.xlsx", committee=bg.committee, by=SYSTEM
-    ).summary == "created=1 updated=0 unchanged=0 invalid=0"
+    assert (
+        rating_list_import(
+            source=ratings, file_name="x.xlsx", committee=bg.committee, by=SYSTEM
+        ).summary
+        == "created=1 updated=0 unchanged=0 invalid=0"
+    )
     assert figures(bg.committee) == before
