@@ -103,7 +103,7 @@ def _step_admin_preview(path: Path, rows: int) -> dict:
     started = time.perf_counter()
     response = client.post("/admin/members/member/nhap/", {"import_file": upload})
     seconds = time.perf_counter() - started
-    counts = re.findall(r'class="count-(\w+)">(\d+)<', response.content.decode())
+    counts = re.findall(r'class="count-(\w+)">([\d.]+)<', response.content.decode())
     if response.status_code != 200 or not counts:
         raise CommandError(f"admin preview failed: {response.status_code}")
     return {"seconds": seconds, "summary": " ".join(f"{k}={v}" for k, v in counts)}
