@@ -324,7 +324,9 @@ class MemberImportResource(ListResource):
         ids = sorted({k["citizen_id"] for k in keys if "citizen_id" in k})
         cards = sorted({k["card_number"] for k in keys if "card_number" in k})
         persons = {k["person"] for k in keys if "person" in k}
-        members = Member.objects.in_scope(scope).select_related("organization", "counted_in")
+        # No organisations joined: the cells are known (`self.organizations`), and each one
+        # built per row would cost the list a second.
+        members = Member.objects.in_scope(scope)
         found: dict[int, Member] = {}
         if ids:
             found.update((m.pk, m) for m in members.filter(citizen_id__in=ids))
@@ -348,15 +350,17 @@ class MemberImportResource(ListResource):
         ):
             existing.events.setdefault(event.member_id, []).append(event)
         if ids or cards:
+            # The holders' cells are read only for a conflict's message (see _counted_conflicts).
             holders = (
                 Member.objects.counted()
                 .filter(Q(citizen_id__in=ids) | Q(card_number__in=cards))
-                .select_related("counted_in")
+                .only("pk", "full_name", "birth_date", "citizen_id", "card_number", "counted_in")
             )
+            id_set, card_set = set(ids), set(cards)
             for holder in holders:
-                if holder.citizen_id in ids:
+                if holder.citizen_id in id_set:
                     existing.holders[("citizen_id", holder.citizen_id)] = holder
-                if holder.card_number in cards:
+                if holder.card_number in card_set:
                     existing.holders[("card_number", holder.card_number)] = holder
             visible = Member.objects.visible_to(self.settings.by).filter(
                 pk__in=[h.pk for h in existing.holders.values()]
