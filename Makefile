@@ -88,6 +88,7 @@ FIGURES_ARGS ?=
 bench: install translations
 	$(DEV_ENV) $(PY) manage.py bench_import $(BENCH_ARGS)
 	$(DEV_ENV) $(PY) manage.py bench_figures --scale $(SCALE) $(FIGURES_ARGS)
+	$(DEV_ENV) $(PY) manage.py bench_members_import $(MEMBERS_BENCH_ARGS)
 
 # The load test (docs/benchmarks.md, "Load"): the demo in a PostgreSQL database of its own,
 # gunicorn with WEB_CONCURRENCY workers, 50 simulated staff and leaders for 60 seconds.

@@ -406,3 +406,31 @@ def test_the_demo_carries_the_history_the_figures_need(demo):
     assert ours.filter(owner_at_admission=True).exists()
     for ended in PartyOrganization.objects.filter(ended_on__isnull=False):
         assert not counted_on(ended, ended.ended_on).exists(), ended.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["BG-KCN", "HN-KCN"])
+def test_the_member_register_and_ratings_exported_import_back_unchanged(demo, code):
+    """Issue 12: "Xuất" then "Nhập" of the member register, member ratings and organisation
+    ratings of each demo committee reports every row unchanged and writes nothing."""
+    from members.imports import exports
+    from members.imports.ratings import MEMBER_RATINGS, ORGANIZATION_RATINGS
+    from members.imports.register import MEMBERS
+    from members.imports.running import member_list_import, rating_list_import
+    from organizations.access import SYSTEM
+
+    committee = PartyOrganization.objects.get(code=code)
+    before = fingerprint()
+    lists = [
+        (member_list_import, MEMBERS, exports.register_rows(Member.objects.within(committee))),
+        (rating_list_import, MEMBER_RATINGS,
+         exports.member_rating_rows(MemberRating.objects.within(committee))),
+        (rating_list_import, ORGANIZATION_RATINGS,
+         exports.organization_rating_rows(OrganizationRating.objects.within(committee))),
+    ]  # fmt: skip
+    for run, kind, rows in lists:
+        data = exports.xlsx_bytes("x", exports.headers(kind), list(rows))
+        outcome = run(source=data, file_name="x.xlsx", committee=committee, by=SYSTEM)
+        assert outcome.created == outcome.updated == outcome.invalid == 0, outcome.invalid_lines[:3]
+        assert outcome.unchanged > 0
+    assert fingerprint() | {"ListImport": None} == before | {"ListImport": None}

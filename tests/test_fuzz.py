@@ -32,6 +32,7 @@ from members import services as member_services
 from members.models import (
     AwarenessClass,
     AwarenessParticipant,
+    Member,
     StudySession,
     TheoryClass,
 )
@@ -668,3 +669,81 @@ def test_an_odd_under_option_never_gives_500(odd, fuzz):
     shown = form_of(client.get(url), "upload-list")
     upload = SimpleUploadedFile("danh-sach.csv", listed(ORGANIZATION_HEADERS, ORGANIZATION_ROW))
     answers(client.post(url, {**shown, "under": [ODD[odd]], "import_file": upload}), "under")
+
+# --- member registers and past ratings (issue 12) ------------------------------------------------
+
+REGISTER_HEADERS = [
+    "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Số thẻ đảng viên", "Chi bộ",
+    "Ngày vào Đảng", "Nơi kết nạp", "Ngày chính thức", "Ngày chuyển đến", "Chuyển từ",
+    "MST nơi làm việc", "Vị trí công việc", "Đoàn viên", "Công đoàn viên", "Ngày ra khỏi",
+    "Lý do", "Chuyển đến đâu",
+]  # fmt: skip
+RATING_HEADERS = ["Họ và tên", "Số CCCD", "Số thẻ đảng viên", "Năm", "Xếp loại", "Ghi chú"]
+
+
+def member_register(**replace) -> bytes:
+    row = {
+        "Họ và tên": "Lê Văn Tám", "Ngày sinh": "12/03/1985", "Giới tính": "Nam",
+        "Dân tộc": "Kinh", "Số CCCD": citizen_id(901, 1985), "Chi bộ": "BG-CB01",
+        "Ngày vào Đảng": "10/05/2018", "Ngày chính thức": "10/05/2019",
+        "Ngày ra khỏi": "01/02/2024", "Lý do": "Chuyển đi", "Chuyển đến đâu": "Đảng bộ tỉnh",
+    } | replace  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REGISTER_HEADERS)
+    writer.writerow([row.get(header, "") for header in REGISTER_HEADERS])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def rating_sheet(**replace) -> bytes:
+    row = {"Họ và tên": "Trần Thị Hương", "Năm": "2024", "Xếp loại": "HTT"} | replace
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(RATING_HEADERS)
+    writer.writerow([row.get(header, "") for header in RATING_HEADERS])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _preview_and_confirm(client, url_name, data, name, what):
+    url = reverse(url_name)
+    response = client.post(url, {"import_file": SimpleUploadedFile(name, data)})
+    answers(response, f"preview with {what}")
+    if 'id="confirm-import"' in response.content.decode():
+        answers(client.post(url, form_of(response, "confirm-import")), f"import with {what}")
+
+
+@pytest.mark.parametrize(
+    ("column", "odd"),
+    [pytest.param(c, o, id=f"{c}-{o}") for c in REGISTER_HEADERS for o in ODD],
+)
+def test_odd_values_in_a_member_register_never_give_500(column, odd, fuzz):
+    _preview_and_confirm(
+        client_for(fuzz.admin), "admin:members_member_list_import",
+        member_register(**{column: ODD[odd]}), "dang-vien.csv", column,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("column", "odd"),
+    [pytest.param(c, o, id=f"{c}-{o}") for c in RATING_HEADERS for o in ODD],
+)
+def test_odd_values_in_a_ratings_sheet_never_give_500(column, odd, fuzz):
+    member = Member.objects.get(full_name="Trần Thị Hương")
+    data = rating_sheet(**{"Số CCCD": member.citizen_id, column: ODD[odd]})
+    _preview_and_confirm(
+        client_for(fuzz.admin), "admin:members_memberrating_list_import", data, "xl.csv", column
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "odd"),
+    [pytest.param(c, o, id=f"{c}-{o}") for c in REGISTER_HEADERS for o in ODD],
+)
+def test_odd_values_in_a_register_given_to_the_command_end_in_a_message(
+    column, odd, fuzz, tmp_path
+):
+    path = tmp_path / "dang-vien.csv"
+    path.write_bytes(member_register(**{column: ODD[odd]}))
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.suppress(CommandError, SystemExit):
+        call_command("import_members", str(path), "--committee", "BG-KCN", stdout=out, stderr=err)

@@ -11,8 +11,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from members import services
+from members.admin.imports import ListImportAdminMixin
 from members.admin.persons import personal_fieldsets
 from members.forms import AdmissionForm, TransferInForm
+from members.imports.exports import register_rows
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
 from members.models.events import ADMISSION_FACTS
 from members.models.members import ACTIVE_STATUSES, Person
@@ -22,6 +24,7 @@ from organizations.admin.base import (
     VerboseModelResource,
     verbose_columns,
 )
+from organizations.admin.lists import ImportedRecordMixin
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
 
@@ -162,8 +165,17 @@ class MemberForm(ServiceCheckedForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
+class MemberAdmin(
+    ListImportAdminMixin,
+    ImportedRecordMixin,
+    ServiceCheckedAdminMixin,
+    ExportMixin,
+    ScopedModelAdmin,
+):
     form = MemberForm
+    import_kind = "members"
+    import_title = _("Import a member register")
+    export_name = "so-dang-vien"
     resource_classes = [MemberResource]
     # import-export builds its list on this one, which adds the journeys' buttons.
     import_export_change_list_template = "admin/members/member/change_list.html"
@@ -200,6 +212,8 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
         "recognized_on",
         "exempt",
         "away_at",
+        "created_by",
+        "last_changed_by",
     ]
     fieldsets = [
         (
@@ -210,6 +224,7 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
                     ("organization", "counted_in"),
                     ("admitted_on", "ceremony_on", "recognized_on"),
                     ("exempt", "away_at"),
+                    ("created_by", "last_changed_by"),
                 ]
             },
         ),
@@ -281,13 +296,28 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_record": self.may_record(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "may_record": self.may_record(request),
+            **self.list_urls(request),
+        }
         return super().changelist_view(request, extra_context)
+
+    def export_rows(self, queryset):
+        return register_rows(queryset)
 
     def get_queryset(self, request):
         # The change page shows the organisations and the employer: read them with the member.
         return (
-            super().get_queryset(request).select_related("organization", "counted_in", "enterprise")
+            super()
+            .get_queryset(request)
+            .select_related(
+                "organization",
+                "counted_in",
+                "enterprise",
+                "created_by_import",
+                "last_changed_by_import",
+            )
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -12,25 +12,31 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors, services
+from members.admin.imports import ListImportAdminMixin
 from members.forms import (
     LIST_CHANGED,
     MemberRatingFormSet,
     OrganizationRatingForm,
     RatingChoiceForm,
 )
+from members.imports.exports import member_rating_rows, organization_rating_rows
 from members.models import MemberRating, OrganizationRating, RatingLevel
 from organizations.admin.base import ScopedModelAdmin
+from organizations.admin.lists import ImportedRecordMixin
 from organizations.models import PartyOrganization
 
 
 @admin.register(MemberRating)
-class MemberRatingAdmin(ScopedModelAdmin):
+class MemberRatingAdmin(ListImportAdminMixin, ImportedRecordMixin, ScopedModelAdmin):
+    import_kind = "member_ratings"
+    import_title = _("Import member ratings")
+    export_name = "xep-loai-dang-vien"
     list_display = ["year", "member", "organization", "level", "note"]
     list_filter = ["year", "level", ("organization", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["member", "organization"]
     search_fields = ["member__full_name"]
-    fields = ["member", "year", "organization", "level", "note"]
-    readonly_fields = ["member", "year", "organization"]
+    fields = ["member", "year", "organization", "level", "note", "created_by", "last_changed_by"]
+    readonly_fields = ["member", "year", "organization", "created_by", "last_changed_by"]
 
     def get_queryset(self, request):
         return (
@@ -62,8 +68,12 @@ class MemberRatingAdmin(ScopedModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "entry_url": reverse("admin:members_memberrating_enter"),
+            **self.list_urls(request),
         }
         return super().changelist_view(request, extra_context)
+
+    def export_rows(self, queryset):
+        return member_rating_rows(queryset)
 
     def entry_view(self, request):
         """One screen for a cell's ratings of a year: every member attending the cell at the
@@ -174,12 +184,23 @@ class MemberRatingAdmin(ScopedModelAdmin):
 
 
 @admin.register(OrganizationRating)
-class OrganizationRatingAdmin(ScopedModelAdmin):
+class OrganizationRatingAdmin(ListImportAdminMixin, ImportedRecordMixin, ScopedModelAdmin):
+    import_kind = "organization_ratings"
+    import_title = _("Import organisation ratings")
+    export_name = "xep-loai-to-chuc"
     list_display = ["year", "organization", "level", "note"]
     list_filter = ["year", "level"]
     list_select_related = ["organization"]
     search_fields = ["organization__name"]
-    fields = ["organization", "year", "level", "note"]
+    fields = ["organization", "year", "level", "note", "created_by", "last_changed_by"]
+    readonly_fields = ["created_by", "last_changed_by"]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), **self.list_urls(request)}
+        return super().changelist_view(request, extra_context)
+
+    def export_rows(self, queryset):
+        return organization_rating_rows(queryset)
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-year", "organization__path", "pk")

@@ -16,7 +16,7 @@ from members.validators import (
     validate_phone,
 )
 from organizations import access, bounds
-from organizations.models import Enterprise
+from organizations.models import Enterprise, ImportedRecord
 from organizations.models.fields import NormalizedCharField
 from organizations.models.party import may_serve
 
@@ -179,7 +179,7 @@ PERSONAL_FIELDS = [
 ]
 
 
-class Member(Person):
+class Member(ImportedRecord, Person):
     """A party member (phiếu đảng viên 2-HSĐV). Status, organisation and the dates of admission
     and recognition follow from the member's events (members.services replays them); staff
     edit only the personal record here."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.errors import field_error
 from organizations import access, bounds
+from organizations.models import ImportedRecord
 
 
 class RatingLevel(models.TextChoices):
@@ -42,7 +43,7 @@ class Rating(models.Model):
             raise field_error("year", _("A year still to come cannot be rated."), code="future")
 
 
-class MemberRating(Rating):
+class MemberRating(ImportedRecord, Rating):
     member = models.ForeignKey(
         "members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="ratings"
     )
@@ -77,7 +78,7 @@ class MemberRating(Rating):
         return f"{self.member.full_name} {self.year}: {self.get_level_display()}"
 
 
-class OrganizationRating(Rating):
+class OrganizationRating(ImportedRecord, Rating):
     organization = models.ForeignKey(
         "organizations.PartyOrganization",
         verbose_name=_("organisation"),

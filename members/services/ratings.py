@@ -72,18 +72,20 @@ def ratings_save(
         if level != RatingLevel.NOT_RATED and not rateable(member, year)
     ]
     if too_recent:
-        warnings.append(
-            _(
-                "Admitted less than %(months)d months before the end of %(year)d, usually not "
-                "rated: %(names)s."
-            )
-            % {
-                "months": settings.MEMBER_RULES["RATING_MIN_MONTHS"],
-                "year": year,
-                "names": ", ".join(too_recent),
-            }
-        )
+        warnings.append(too_recent_warning(year, too_recent))
     return warnings
+
+
+def too_recent_warning(year: int, names: list[str]) -> str:
+    """The warning for members rated for `year` though admitted too recently to be rated."""
+    return _(
+        "Admitted less than %(months)d months before the end of %(year)d, usually not rated: "
+        "%(names)s."
+    ) % {
+        "months": settings.MEMBER_RULES["RATING_MIN_MONTHS"],
+        "year": year,
+        "names": ", ".join(names),
+    }
 
 
 @transaction.atomic

@@ -95,20 +95,10 @@ def _replayed(member: Member, events: list[MemberEvent], changed: list):
     return ordered, states, organizations
 
 
-def store_timeline(
-    member: Member,
-    events: list[MemberEvent],
-    *,
-    changed: list | None = None,
-    before: tuple[MemberEvent, ...] = (),
-    by,
-) -> Member:
-    """Replay `events` (saved or not) as the member's whole timeline; on success save the
-    member, the new and changed events and every event's resulting state. `changed` pairs the
-    events added or changed by the caller with how the caller names their fields (for the
-    errors); `by`, the account acting, decides whether an error may name another member."""
-    changed = changed or []
-    ordered, states, organizations = _replayed(member, events, changed)
+def timeline_derive(member: Member, ordered: list, states: list, organizations: dict) -> None:
+    """Put on each event of `ordered` the state it leaves (`states`, from timeline.replay) and
+    on the member the state after the last, writing nothing. Raises ValidationError when the
+    record never enters one of our cells. `organizations` holds the cells named, by id."""
     last = states[-1]
     if last.last_organization_id is None:
         raise ValidationError(
@@ -131,6 +121,23 @@ def store_timeline(
     member.admitted_on = last.admitted_on
     member.ceremony_on = last.ceremony_on
     member.recognized_on = last.recognized_on
+
+
+def store_timeline(
+    member: Member,
+    events: list[MemberEvent],
+    *,
+    changed: list | None = None,
+    before: tuple[MemberEvent, ...] = (),
+    by,
+) -> Member:
+    """Replay `events` (saved or not) as the member's whole timeline; on success save the
+    member, the new and changed events and every event's resulting state. `changed` pairs the
+    events added or changed by the caller with how the caller names their fields (for the
+    errors); `by`, the account acting, decides whether an error may name another member."""
+    changed = changed or []
+    ordered, states, organizations = _replayed(member, events, changed)
+    timeline_derive(member, ordered, states, organizations)
     _member_clean(member, by=by)
     _member_write(member, by=by)
 
