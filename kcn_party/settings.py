@@ -107,6 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# An admin list as it opens is counted exactly up to this many rows; beyond, on PostgreSQL, it
+# says "about N" from the planner's statistics (organizations/admin/counting.py): counting a
+# million members on every page of a national list costs more than the page itself.
+ADMIN_LIST_EXACT_COUNT_UP_TO = env.int("ADMIN_LIST_EXACT_COUNT_UP_TO", default=20_000)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

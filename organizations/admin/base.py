@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -9,7 +10,9 @@ from django.db import connection
 from django.forms.models import InlineForeignKeyField
 from django.http import Http404
 from django.utils.encoding import force_str
+from django.utils.html import format_html
 from django.utils.text import capfirst, smart_split
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import admin as import_export_admin
 from import_export import fields, resources
@@ -17,6 +20,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
 from organizations import access
+from organizations.admin.counting import EstimatedCountMixin
 from organizations.imports.values import neutralise_formula
 
 
@@ -182,7 +186,28 @@ class NotFoundOutsideMixin:
         return obj
 
 
-class ScopedModelAdmin(OddQueryMixin, NotFoundOutsideMixin, ScopedMixin, admin.ModelAdmin):
+class PlainCheckboxMixin:
+    """The list's selection box of each row, as Django's markup, without rendering a form
+    widget through the template engine for each of the 50 rows: that was a third of the
+    time a list took to render."""
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
+
+
+class ScopedModelAdmin(
+    EstimatedCountMixin,
+    PlainCheckboxMixin,
+    OddQueryMixin,
+    NotFoundOutsideMixin,
+    ScopedMixin,
+    admin.ModelAdmin,
+):
     list_per_page = 50
 
 
