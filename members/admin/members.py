@@ -18,6 +18,7 @@ from members.models.events import ADMISSION_FACTS
 from members.models.members import ACTIVE_STATUSES, Person
 from organizations.admin.base import (
     ExportMixin,
+    FewChoicesFilter,
     ScopedModelAdmin,
     VerboseModelResource,
     verbose_columns,
@@ -58,23 +59,16 @@ class MemberResource(VerboseModelResource):
 PERSONAL_FIELDSETS = personal_fieldsets(("political_theory", "card_number"))
 
 
-class CellFilter(admin.RelatedFieldListFilter):
-    """The cells of the account's subtree, when a sidebar can hold them (a committee's few
-    hundred). A province's or the nation's thousands are not listed, nor read from every
-    member (the admin's RelatedOnlyFieldListFilter reads the members' distinct cells: a second
-    of a national list): narrow those by the search, or from the organisation's page."""
+class CellFilter(FewChoicesFilter):
+    """The cells of the account's subtree (a member belongs to a cell)."""
 
-    MOST = 300
-
-    def field_choices(self, field, request, model_admin):
-        cells = (
+    def offered(self, request):
+        return (
             PartyOrganization.objects.visible_to(request.user)
             .filter(kind__in=CELL_KINDS)
             .order_by("path")
             .values_list("pk", "name")
         )
-        choices = list(cells[: self.MOST + 1])
-        return [] if len(choices) > self.MOST else choices
 
 
 class PresenceFilter(admin.SimpleListFilter):
