@@ -23,6 +23,7 @@ from organizations.admin.base import (
     VerboseModelResource,
     verbose_columns,
 )
+from organizations.admin.counting import KeysFirstPaginator
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
 
@@ -179,6 +180,7 @@ class MemberAdmin(ServiceCheckedAdminMixin, ExportMixin, ScopedModelAdmin):
         "political_theory",
     ]
     list_select_related = ["organization", "enterprise"]
+    paginator = KeysFirstPaginator  # a subtree's page from the covering index, then 50 rows
     # One count of the members listed, not a second of every record (a national list's
     # counts take a tenth of a second each).
     show_full_result_count = False

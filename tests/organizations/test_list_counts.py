@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from members.models import Member
 from organizations.admin import counting
 from organizations.models import Enterprise
 from tests.conftest import client_for
@@ -162,3 +163,25 @@ def test_without_estimates_the_paginator_is_djangos(enterprises, monkeypatch):
     monkeypatch.setattr(counting, "planner_rows", lambda queryset: pytest.fail("asked"))
     paginator = counting.EstimatedCountPaginator(enterprises, 50, exact_up_to=2, may_estimate=False)
     assert (paginator.count, paginator.estimated) == (7, False)
+
+
+@pytest.mark.parametrize("person", ["staff", "outsider"])
+def test_a_page_read_keys_first_holds_the_lists_rows_in_its_order(bg, hn, person, request):
+    """The members' list reads a page's keys, then its rows by key alone: the same rows, in
+    the same order, as the list's own slice, and only the account's."""
+    for name in ["Trần Thị Bình", "An Văn Cường", "Lê Văn An", "An Văn Cường", "Đỗ Thị Hà"]:
+        MemberFactory(organization=bg.cell, full_name=name)
+    MemberFactory(organization=hn.cell, full_name="Phạm Văn Hải")
+    user = request.getfixturevalue(person)
+    members = (
+        Member.objects.visible_to(user)
+        .select_related("organization")
+        .order_by("full_name", "birth_date", "pk")
+    )
+    paginator = counting.KeysFirstPaginator(members, 2, exact_up_to=100, may_estimate=False)
+    assert " IN (SELECT " in str(paginator.page(1).object_list.query)  # keys first
+    pages = [list(paginator.page(n).object_list) for n in paginator.page_range]
+    assert pages == [list(members[i : i + 2]) for i in range(0, members.count(), 2)]
+    assert {m.organization for page in pages for m in page} == {
+        (hn if person == "outsider" else bg).cell
+    }
