@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection
@@ -184,6 +185,19 @@ class NotFoundOutsideMixin:
         if obj is None:
             raise Http404(_("No such record."))
         return obj
+
+
+class ListRelationsChangeList(ChangeList):
+    """A list that reads the relations its columns show (`list_select_related`) and not the
+    ones the admin's queryset reads for the change page: each join of a subtree's list is
+    made for every row of the subtree before the page is sorted out of them."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # Django keeps the admin queryset's select_related when it has one.
+        if isinstance(self.list_select_related, (list, tuple)):
+            return queryset.select_related(None).select_related(*self.list_select_related)
+        return queryset
 
 
 class PlainCheckboxMixin:

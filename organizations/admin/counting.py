@@ -65,7 +65,7 @@ class EstimatedCountPaginator(Paginator):
         if not self.may_estimate:
             return super().count
         # One query either way: the first rows past the threshold are counted, no more.
-        capped = self.object_list.order_by()[: self.exact_up_to + 1].count()
+        capped = self.object_list.order_by().values("pk")[: self.exact_up_to + 1].count()
         if capped <= self.exact_up_to:
             return capped
         self.estimated = True

@@ -18,6 +18,7 @@ from organizations import selectors, services
 from organizations.admin.base import (
     ExportMixin,
     FewChoicesFilter,
+    ListRelationsChangeList,
     ScopedModelAdmin,
     ScopedTabularInline,
     VerboseModelResource,
@@ -214,6 +215,9 @@ class EnterpriseAdmin(EnterpriseImportMixin, ExportMixin, ScopedModelAdmin):
             {"fields": ["created_at", "updated_at", "created_by", "last_changed_by"]},
         ),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return ListRelationsChangeList  # the list shows the zone, not the imports
 
     def get_queryset(self, request):
         # The imports named on an enterprise's page come with it, not one query each.
