@@ -4,8 +4,10 @@ Django's admin counts every row of a list on each page (`SELECT COUNT(*)`): a su
 of a million members reads the whole index of the members on every page. As large admin sites
 do, a list *as it opens* (no search, no filter chosen) is counted exactly only up to
 `ADMIN_LIST_EXACT_COUNT_UP_TO` rows; beyond, the page says "about N", N being PostgreSQL's
-own estimate of the rows (the planner's, from the table's statistics). A search or a filter
-is always counted exactly, and so is every list on SQLite, which has no such statistics.
+own estimate of the rows (the planner's, from the table's statistics), or "more than N" when
+that estimate is below the rows already counted (a subtree's, which the planner misjudges).
+A search or a filter is always counted exactly, and so is every list on SQLite, which has no
+such statistics.
 
 The exact count up to the threshold is one query, as Django's: a count of the first
 threshold + 1 rows. Only a list past the threshold asks the planner (one EXPLAIN, planning
@@ -51,14 +53,16 @@ def planner_rows(queryset) -> int:
 
 class EstimatedCountPaginator(Paginator):
     """A paginator whose count is exact up to `exact_up_to` rows and, when `may_estimate`,
-    PostgreSQL's estimate beyond (then `estimated` is true). Without `may_estimate` it is
-    Django's, one exact count."""
+    PostgreSQL's estimate beyond (then `estimated` is true), or the threshold's rows plus one
+    when the estimate is below what was counted (then `more_than` is true too). Without
+    `may_estimate` it is Django's, one exact count."""
 
     def __init__(self, object_list, per_page, *, exact_up_to: int, may_estimate: bool, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.exact_up_to = exact_up_to
         self.may_estimate = may_estimate
-        self.estimated = False
+        self.estimated = False  # the count is not exact: "about N" ...
+        self.more_than = False  # ... or, when the estimate is known wrong, "more than N"
 
     @cached_property
     def count(self) -> int:
@@ -69,8 +73,14 @@ class EstimatedCountPaginator(Paginator):
         if capped <= self.exact_up_to:
             return capped
         self.estimated = True
-        # Never fewer than the rows just counted: an estimate may be low after a bulk load.
-        return max(planner_rows(self.object_list), capped)
+        estimate = planner_rows(self.object_list)
+        if estimate >= capped:
+            return estimate
+        # The planner expects fewer rows than were just counted: it is wrong (it misjudges a
+        # subtree's path range, a string range, by orders of magnitude), so the page says no
+        # more than what is known: more than the threshold.
+        self.more_than = True
+        return capped
 
     def page(self, number):
         number = self.validate_number(number)
@@ -132,8 +142,13 @@ class EstimatedCountMixin:
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None) or {}
         changelist = context.get("cl")
-        if changelist is not None and getattr(changelist.paginator, "estimated", False):
-            # Django's "all 1000000 selected" would state an exact number it does not have.
+        paginator = getattr(changelist, "paginator", None)
+        if getattr(paginator, "more_than", False):
+            # Django's "all 20001 selected" would state an exact number it does not have.
+            context["selection_note_all"] = _("All (more than %(count)s) selected") % {
+                "count": number_text(paginator.exact_up_to)
+            }
+        elif getattr(paginator, "estimated", False):
             context["selection_note_all"] = _("All (about %(count)s) selected") % {
                 "count": number_text(changelist.result_count)
             }
