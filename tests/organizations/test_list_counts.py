@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import Member
 from organizations.admin import counting
-from organizations.models import Enterprise
+from organizations.admin.base import FewChoicesFilter
+from organizations.models import Enterprise, Zone
 from tests.conftest import client_for
-from tests.factories import EnterpriseFactory, MemberFactory
+from tests.factories import EnterpriseFactory, MemberFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +204,25 @@ def test_a_page_read_keys_first_holds_the_lists_rows_in_its_order(bg, hn, person
     assert {m.organization for page in pages for m in page} == {
         (hn if person == "outsider" else bg).cell
     }
+
+
+@pytest.mark.parametrize("person", ["staff", "leader", "outsider"])
+def test_the_zone_filter_lists_the_accounts_zones_only(bg, hn, person, request):
+    """The enterprises' zone filter offers the account's zones (not those read from every
+    enterprise): a zone without enterprises yet too, never another committee's."""
+    for world in (bg, hn):
+        ZoneFactory(committee=world.committee, name=f"KCN mới {world.committee.code}")
+    content = client_for(request.getfixturevalue(person)).get(ENTERPRISES).content.decode()
+    own, other = (hn, bg) if person == "outsider" else (bg, hn)
+    for zone in Zone.objects.filter(committee=own.committee):
+        assert f"?zone__id__exact={zone.pk}" in content
+    for zone in Zone.objects.filter(committee=other.committee):
+        assert f"zone__id__exact={zone.pk}" not in content
+
+
+def test_the_zone_filter_is_left_out_past_its_most(bg, staff, monkeypatch):
+    ZoneFactory(committee=bg.committee)
+    monkeypatch.setattr(FewChoicesFilter, "MOST", 1)  # two zones: more than a sidebar holds
+    content = client_for(staff).get(ENTERPRISES).content.decode()
+    assert "zone__id__exact" not in content
+    assert "?ownership__exact=" in content  # the other filters stay
