@@ -231,7 +231,7 @@ class ScopedTabularInline(ScopedMixin, admin.TabularInline):
 
 
 class FewChoicesFilter(admin.RelatedFieldListFilter):
-    """A relation's filter listing the records of the account's subtree (`choices`), when a
+    """A relation's filter listing the records of the account's subtree (`offered`), when a
     sidebar can hold them (a committee's few hundred). A province's or the nation's thousands
     are not listed, nor read from every row of the list (the admin's
     RelatedOnlyFieldListFilter reads the rows' distinct values: a tenth of a second to a
