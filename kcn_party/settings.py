@@ -122,6 +122,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Where `manage.py backup_database` (make backup) writes when given no file name.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
+# An admin list as it opens is counted exactly up to this many rows; beyond, on PostgreSQL, it
+# says "about N" from the planner's statistics (organizations/admin/counting.py): counting a
+# million members on every page of a national list costs more than the page itself.
+ADMIN_LIST_EXACT_COUNT_UP_TO = env.int("ADMIN_LIST_EXACT_COUNT_UP_TO", default=20_000)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in while the account and address are locked out (below).

@@ -670,6 +670,7 @@ def test_an_odd_under_option_never_gives_500(odd, fuzz):
     upload = SimpleUploadedFile("danh-sach.csv", listed(ORGANIZATION_HEADERS, ORGANIZATION_ROW))
     answers(client.post(url, {**shown, "under": [ODD[odd]], "import_file": upload}), "under")
 
+
 # --- member registers and past ratings (issue 12) ------------------------------------------------
 
 REGISTER_HEADERS = [

@@ -20,10 +20,12 @@ from members.models.events import ADMISSION_FACTS
 from members.models.members import ACTIVE_STATUSES, Person
 from organizations.admin.base import (
     ExportMixin,
+    FewChoicesFilter,
     ScopedModelAdmin,
     VerboseModelResource,
     verbose_columns,
 )
+from organizations.admin.counting import KeysFirstPaginator
 from organizations.admin.lists import ImportedRecordMixin
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
@@ -61,23 +63,16 @@ class MemberResource(VerboseModelResource):
 PERSONAL_FIELDSETS = personal_fieldsets(("political_theory", "card_number"))
 
 
-class CellFilter(admin.RelatedFieldListFilter):
-    """The cells of the account's subtree, when a sidebar can hold them (a committee's few
-    hundred). A province's or the nation's thousands are not listed, nor read from every
-    member (the admin's RelatedOnlyFieldListFilter reads the members' distinct cells: a second
-    of a national list): narrow those by the search, or from the organisation's page."""
+class CellFilter(FewChoicesFilter):
+    """The cells of the account's subtree (a member belongs to a cell)."""
 
-    MOST = 300
-
-    def field_choices(self, field, request, model_admin):
-        cells = (
+    def offered(self, request):
+        return (
             PartyOrganization.objects.visible_to(request.user)
             .filter(kind__in=CELL_KINDS)
             .order_by("path")
             .values_list("pk", "name")
         )
-        choices = list(cells[: self.MOST + 1])
-        return [] if len(choices) > self.MOST else choices
 
 
 class PresenceFilter(admin.SimpleListFilter):
@@ -197,6 +192,7 @@ class MemberAdmin(
         "political_theory",
     ]
     list_select_related = ["organization", "enterprise"]
+    paginator = KeysFirstPaginator  # a subtree's page from the covering index, then 50 rows
     # One count of the members listed, not a second of every record (a national list's
     # counts take a tenth of a second each).
     show_full_result_count = False

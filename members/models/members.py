@@ -277,8 +277,14 @@ class Member(ImportedRecord, Person):
             models.Index(fields=["citizen_id"], name="member_citizen_id_idx"),
             models.Index(fields=["card_number"], name="member_card_number_idx"),
             # The lists: a subtree's members by status, counted from the index alone, and
-            # everyone in the lists' order.
-            models.Index(fields=["organization", "status"], name="member_organization_status_idx"),
+            # everyone in the lists' order. A subtree's page is chosen from the first index
+            # alone too (its keys in the list's order, then 50 rows read: the admin's
+            # KeysFirstPaginator), not from every member of a province read to be sorted.
+            models.Index(
+                fields=["organization", "status"],
+                include=["full_name", "birth_date", "id"],
+                name="member_organization_status_idx",
+            ),
             models.Index(fields=["full_name", "birth_date", "id"], name="member_list_order_idx"),
         ]
 

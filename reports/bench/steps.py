@@ -25,7 +25,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, reset_queries
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, reset_queries
 from django.test.client import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -256,23 +257,56 @@ def _step_dashboard(path: Path, rows: int) -> dict:
     return {"timings": measured}
 
 
+def _backend_cpu_seconds() -> float:
+    """CPU time so far of this connection's PostgreSQL backend (a process of its own on the
+    same machine: utime + stime of /proc/PID/stat), read without a query; 0 elsewhere."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return 0.0
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _step_admin(path: Path, rows: int) -> dict:
     runs = _params(path)["runs"]
     measured = {}
-    for who in (PROVINCE_USER, SUPERUSER):
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=who))
-        for label, url in ADMIN_LISTS:
-            response = client.get(url)  # warm up
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} as {who}: {response.status_code}")
-            seconds = []
-            for _ in range(runs):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    client.get(url)
-                    seconds.append(time.perf_counter() - started)
-            measured[f"{label} / {who}"] = {**percentiles(seconds), "queries": len(queries)}
+    # Each request ends by closing its connection (CONN_MAX_AGE 0), so its backend's CPU time
+    # is read just before, then the connection closed as the request's end would have.
+    request_finished.disconnect(close_old_connections)
+    try:
+        for who in (PROVINCE_USER, SUPERUSER):
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=who))
+            for label, url in ADMIN_LISTS:
+                response = client.get(url)  # warm up
+                close_old_connections()
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} as {who}: {response.status_code}")
+                seconds, cpu, backend = [], [], 0.0
+                load = os.getloadavg()[0]
+                for _ in range(runs):
+                    with CaptureQueriesContext(connection) as queries:
+                        started, started_cpu = time.perf_counter(), time.process_time()
+                        client.get(url)
+                        seconds.append(time.perf_counter() - started)
+                        cpu.append(time.process_time() - started_cpu)
+                        backend += _backend_cpu_seconds()
+                    close_old_connections()
+                cpu_times = percentiles(cpu)
+                measured[f"{label} / {who}"] = {
+                    **percentiles(seconds),
+                    "queries": len(queries),
+                    # The machine is shared: what the request itself cost the processors.
+                    "cpu_median_ms": cpu_times["median_ms"],
+                    "cpu_p95_ms": cpu_times["p95_ms"],
+                    "backend_cpu_mean_ms": backend / runs * 1000,
+                    "load_average": [load, os.getloadavg()[0]],
+                }
+    finally:
+        request_finished.connect(close_old_connections)
     return {"timings": measured}
 
 
