@@ -154,7 +154,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kcn_party.signin.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_VERBOSE = False  # no banner on every command (a command's output may be read by a tool)
+AXES_VERBOSE = False
+# Lockouts are lifted with `manage.py axes_reset_username USERNAME` (README); axes' own admin
+# pages list every committee's sign-ins unscoped, so they are not registered.
+AXES_ENABLE_ADMIN = False  # no banner on every command (a command's output may be read by a tool)
 # Behind a reverse proxy, the client's address is taken from X-Forwarded-For: TRUSTED_PROXIES
 # is how many proxies stand in front of the application (nginx alone: 1). See the README.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

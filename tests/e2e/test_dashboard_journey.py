@@ -100,6 +100,7 @@ def test_typing_a_term_chooses_the_term(page: Page, live_server, leader_user):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#login-form input[type=submit]").click()
     expect(page.locator("input[name=kind][value=year]")).to_be_checked()
+    page.wait_for_load_state("load")  # the page's scripts are running (a person reads first)
 
     page.locator("#id_term").fill("2020-2025")
     expect(page.locator("input[name=kind][value=term]")).to_be_checked()
