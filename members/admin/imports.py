@@ -13,13 +13,12 @@ account's preview is 404).
 from __future__ import annotations
 
 import logging
-import secrets
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -31,6 +30,14 @@ from members.imports.ratings import MEMBER_RATINGS, ORGANIZATION_RATINGS
 from members.imports.register import MEMBERS
 from members.imports.running import list_import, may_import
 from organizations.access import staff_profile
+from organizations.admin.imports import (
+    PreviewUploads,
+    cancelled,
+    failed_on_database,
+    finished,
+    invalid_rows_download,
+    nothing_written,
+)
 from organizations.imports import ImportRefused, previews
 from organizations.imports.headers import listed
 from organizations.models import ImportChannel
@@ -38,7 +45,6 @@ from organizations.models import ImportChannel
 logger = logging.getLogger(__name__)
 
 SHOWN = 200  # rows of each kind of detail listed on the preview; the CSV has every invalid row
-KEPT = 5  # previews an account may keep open at once, per kind of list
 LISTS = {"members": MEMBERS, "member_ratings": MEMBER_RATINGS}
 
 
@@ -55,7 +61,7 @@ class ListImportForm(forms.Form):
         return upload
 
 
-class ListImportAdminMixin:
+class ListImportAdminMixin(PreviewUploads):
     """Import, template and export for a ModelAdmin of members or ratings. `import_kind` names
     the list (`members.imports.running.KINDS`); `export_name` the exported file's stem."""
 
@@ -109,35 +115,11 @@ class ListImportAdminMixin:
         if not may_import(request.user, self.import_kind):
             raise PermissionDenied
 
-    # --- the previews an account keeps open, in its session --------------------------------
+    # --- the previews an account keeps open, in its session (PreviewUploads) ----------------
 
     @property
-    def session_key(self) -> str:
+    def import_session_key(self) -> str:
         return f"kcn_list_imports_{self.import_kind}"
-
-    def _uploads(self, request) -> dict:
-        return request.session.setdefault(self.session_key, {})
-
-    def _forget(self, request, token: str) -> None:
-        upload = self._uploads(request).pop(token, None)
-        request.session.modified = True
-        for name in (upload or {}).get("files", []):
-            previews.remove(name)
-
-    def _upload(self, request, token: str) -> dict:
-        upload = self._uploads(request).get(token) if isinstance(token, str) else None
-        if upload is None or upload.get("user") != request.user.pk:
-            raise Http404(gettext("No such import."))
-        return upload
-
-    def _keep(self, request, upload: dict) -> str:
-        uploads = self._uploads(request)
-        for old in list(uploads)[: max(0, len(uploads) - KEPT + 1)]:
-            self._forget(request, old)
-        token = secrets.token_urlsafe(16)
-        uploads[token] = upload
-        request.session.modified = True
-        return token
 
     # --- views -----------------------------------------------------------------------------
 
@@ -218,35 +200,13 @@ class ListImportAdminMixin:
         except DatabaseError:
             logger.exception("List import failed")
             self._forget(request, token)
-            messages.error(
-                request,
-                gettext(
-                    "The import failed on a database error: nothing was written. Try again; "
-                    "if it fails again, tell the administrator."
-                ),
-            )
+            failed_on_database(request)
             return HttpResponseRedirect(self._url("list_import"))
         if not outcome.written:
-            messages.error(
-                request,
-                gettext("Nothing was written: %(count)s rows are invalid.")
-                % {"count": outcome.invalid},
-            )
+            nothing_written(request, outcome)
             return self._render(request, ListImportForm(), self._preview_context(outcome, token))
         self._forget(request, token)
-        messages.success(
-            request,
-            gettext(
-                "Import finished: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
-                "%(invalid)s invalid rows skipped."
-            )
-            % {
-                "created": outcome.created,
-                "updated": outcome.updated,
-                "unchanged": outcome.unchanged,
-                "invalid": outcome.invalid,
-            },
-        )
+        finished(request, outcome)
         for warning in outcome.warnings:
             messages.warning(request, warning)
         return HttpResponseRedirect(
@@ -259,29 +219,13 @@ class ListImportAdminMixin:
         self._allowed(request)
         self._upload(request, token)
         self._forget(request, token)
-        messages.success(
-            request,
-            gettext("Import cancelled: the uploaded file was deleted, nothing was written."),
-        )
+        cancelled(request)
         return HttpResponseRedirect(self._url("list_import"))
 
     def list_import_errors_view(self, request, token):
         """The invalid rows of a preview as CSV, for the account that uploaded the file."""
         self._allowed(request)
-        upload = self._upload(request, token)
-        if not upload.get("errors"):
-            raise Http404(gettext("No such import."))
-        try:
-            content = previews.path(upload["errors"]).open("rb")
-        except (OSError, ValueError) as exc:
-            raise Http404(gettext("No such import.")) from exc
-        stem = upload["file_name"].rsplit(".", 1)[0]
-        return FileResponse(
-            content,
-            as_attachment=True,
-            filename=f"{stem}-loi.csv",
-            content_type="text/csv; charset=utf-8",
-        )
+        return invalid_rows_download(self._upload(request, token))
 
     def list_template_view(self, request):
         """ "Tải tệp mẫu": the headers, an example row, a sheet of the allowed values."""

@@ -76,22 +76,10 @@ def _event_text(name: str):
 class BirthDateWidget(DateWidget):
     """A date of birth: members born before the records' earliest event date (1930) exist."""
 
-    def clean(self, value, row=None, **kwargs):
-        if blank(value):
-            return None
-        date = self._parse(value)
-        if date is None:
-            raise ValueError(
-                gettext("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": value}
-            )
-        if date > (self.today or datetime.date.today()):
-            raise ValueError(gettext("The date of birth cannot be in the future."))
-        if date < bounds.EARLIEST_BIRTH:
-            raise ValueError(
-                gettext("The date %(date)s is too early: enter a date on or after %(earliest)s.")
-                % {"date": short_date(date), "earliest": short_date(bounds.EARLIEST_BIRTH)}
-            )
-        return date
+    earliest = bounds.EARLIEST_BIRTH
+
+    def in_future(self, date) -> str:
+        return gettext("The date of birth cannot be in the future.")
 
 
 COLUMNS = (

@@ -8,7 +8,6 @@ from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.imports.ratings import (
@@ -29,7 +28,7 @@ from members.imports.register import (
 )
 from organizations import access
 from organizations.imports import ImportRefused
-from organizations.imports.running import fill_outcome, open_list
+from organizations.imports.running import RunFlags, fill_outcome, open_list, prepare
 from organizations.models import ImportChannel, ListKind, PartyOrganization
 from organizations.services import list_import_finish, list_import_start
 
@@ -113,17 +112,10 @@ def list_import(
             % {"missing": _("citizen ID or party card number")},
             "missing_column",
         )
-    settings = settings_class(
-        scope=scope,
-        counted_on=timezone.localdate(),
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        keep_details=keep_details,
-        shown=shown,
-        by=by,
-        committee=committee,
+    flags = RunFlags(dry_run, skip_invalid, keep_details, shown)
+    settings, outcome = prepare(
+        opened, settings_class, file_name, flags, scope=scope, by=by, committee=committee
     )
-    outcome = opened.outcome(file_name=file_name, counted_on=settings.counted_on, dry_run=dry_run)
     with transaction.atomic():
         if not dry_run:
             settings.record = list_import_start(

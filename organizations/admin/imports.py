@@ -112,7 +112,98 @@ class ConfirmEnterpriseImportForm(forms.Form):
     skip_invalid = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 
-class EnterpriseImportMixin(import_export_admin.ImportMixin):
+class PreviewUploads:
+    """The previews an account has open, in its session, under `import_session_key`. Each keeps
+    its files (organizations.imports.previews) until it is confirmed or cancelled, or a newer
+    preview pushes it out; `manage.py clean_import_previews` removes the files of previews left
+    open."""
+
+    import_session_key = "kcn_imports"
+
+    def _uploads(self, request) -> dict:
+        return request.session.setdefault(self.import_session_key, {})
+
+    def _keep(self, request, upload: dict) -> str:
+        uploads = self._uploads(request)
+        for old in list(uploads)[: max(0, len(uploads) - KEPT_UPLOADS + 1)]:
+            self._forget(request, old)
+        token = secrets.token_urlsafe(16)
+        uploads[token] = upload
+        request.session.modified = True
+        return token
+
+    def _forget(self, request, token: str) -> None:
+        upload = self._uploads(request).pop(token, None)
+        request.session.modified = True
+        for name in (upload or {}).get("files", []):
+            previews.remove(name)
+
+    def _upload(self, request, token: str) -> dict:
+        """The upload `token` names, if this account made it in this session; else 404."""
+        upload = self._uploads(request).get(token) if isinstance(token, str) else None
+        if upload is None or upload.get("user") != request.user.pk:
+            raise Http404(gettext("No such import."))
+        return upload
+
+
+def failed_on_database(request) -> None:
+    messages.error(
+        request,
+        gettext(
+            "The import failed on a database error: nothing was written. Try again; "
+            "if it fails again, tell the administrator."
+        ),
+    )
+
+
+def nothing_written(request, outcome) -> None:
+    messages.error(
+        request,
+        gettext("Nothing was written: %(count)s rows are invalid.") % {"count": outcome.invalid},
+    )
+
+
+def finished(request, outcome) -> None:
+    messages.success(
+        request,
+        gettext(
+            "Import finished: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+            "%(invalid)s invalid rows skipped."
+        )
+        % {
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+            "invalid": outcome.invalid,
+        },
+    )
+
+
+def cancelled(request) -> None:
+    messages.success(
+        request, gettext("Import cancelled: the uploaded file was deleted, nothing was written.")
+    )
+
+
+def invalid_rows_download(upload: dict) -> FileResponse:
+    """The invalid rows of a preview as CSV, streamed from its file (a national list's errors
+    need not be read into memory); 404 when it has none or they are gone."""
+    if not upload.get("errors"):
+        raise Http404(gettext("No such import."))
+    try:
+        content = previews.path(upload["errors"]).open("rb")
+    except (OSError, ValueError) as exc:
+        raise Http404(gettext("No such import.")) from exc
+    stem = upload["file_name"].rsplit(".", 1)[0]
+    return FileResponse(
+        content,
+        as_attachment=True,
+        filename=f"{stem}-loi.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+class EnterpriseImportMixin(PreviewUploads, import_export_admin.ImportMixin):
     """Import and preview on the enterprise list, through the import service."""
 
     import_template_name = "admin/organizations/enterprise/import.html"
@@ -141,36 +232,6 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             ),
             *urls,
         ]
-
-    # --- the uploads an account has open, in its session ---------------------------------------
-    # Each preview keeps its files (organizations.imports.previews) until it is confirmed or
-    # cancelled, or a newer preview pushes it out; `manage.py clean_import_previews` removes the
-    # files of previews left open.
-
-    def _uploads(self, request) -> dict:
-        return request.session.setdefault(self.import_session_key, {})
-
-    def _keep(self, request, upload: dict) -> str:
-        uploads = self._uploads(request)
-        for old in list(uploads)[: max(0, len(uploads) - KEPT_UPLOADS + 1)]:
-            self._forget(request, old)
-        token = secrets.token_urlsafe(16)
-        uploads[token] = upload
-        request.session.modified = True
-        return token
-
-    def _forget(self, request, token: str) -> None:
-        upload = self._uploads(request).pop(token, None)
-        request.session.modified = True
-        for name in (upload or {}).get("files", []):
-            previews.remove(name)
-
-    def _upload(self, request, token: str) -> dict:
-        """The upload `token` names, if this account made it in this session; else 404."""
-        upload = self._uploads(request).get(token)
-        if upload is None or upload.get("user") != request.user.pk:
-            raise Http404(gettext("No such import."))
-        return upload
 
     def _gone(self, request, token: str) -> HttpResponseRedirect:
         """Back to the upload form: the preview's files are no longer there."""
@@ -279,37 +340,15 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
         except DatabaseError:
             logger.exception("List import failed (%s)", self.model._meta.model_name)
             self._forget(request, token)
-            messages.error(
-                request,
-                gettext(
-                    "The import failed on a database error: nothing was written. Try again; "
-                    "if it fails again, tell the administrator."
-                ),
-            )
+            failed_on_database(request)
             return HttpResponseRedirect(self._import_url())
         if not outcome.written:
             # Rows became invalid since the preview (another import, an edit): show them.
-            messages.error(
-                request,
-                gettext("Nothing was written: %(count)s rows are invalid.")
-                % {"count": outcome.invalid},
-            )
+            nothing_written(request, outcome)
             form = self.import_form_class(request=request)
             return self._render(request, form, self._preview_context(request, outcome, token))
         self._forget(request, token)
-        messages.success(
-            request,
-            gettext(
-                "Import finished: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
-                "%(invalid)s invalid rows skipped."
-            )
-            % {
-                "created": outcome.created,
-                "updated": outcome.updated,
-                "unchanged": outcome.unchanged,
-                "invalid": outcome.invalid,
-            },
-        )
+        finished(request, outcome)
         return HttpResponseRedirect(self._record_url(outcome.record))
 
     def import_cancel_view(self, request, token):
@@ -318,31 +357,14 @@ class EnterpriseImportMixin(import_export_admin.ImportMixin):
             raise PermissionDenied
         self._upload(request, token)
         self._forget(request, token)
-        messages.success(
-            request,
-            gettext("Import cancelled: the uploaded file was deleted, nothing was written."),
-        )
+        cancelled(request)
         return HttpResponseRedirect(self._import_url())
 
     def import_errors_view(self, request, token):
         """The invalid rows of a preview as CSV, for the account that uploaded the file."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        upload = self._upload(request, token)
-        if not upload.get("errors"):
-            raise Http404(gettext("No such import."))
-        try:
-            content = previews.path(upload["errors"]).open("rb")
-        except (OSError, ValueError) as exc:
-            raise Http404(gettext("No such import.")) from exc
-        stem = upload["file_name"].rsplit(".", 1)[0]
-        # Streamed from the file: a national list's errors need not be read into memory.
-        return FileResponse(
-            content,
-            as_attachment=True,
-            filename=f"{stem}-loi.csv",
-            content_type="text/csv; charset=utf-8",
-        )
+        return invalid_rows_download(self._upload(request, token))
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils import timezone
+
 from organizations.imports.columns import ImportKind
 from organizations.imports.headers import HeaderMap, locate
 from organizations.imports.outcome import ImportOutcome, InvalidRowsFile
@@ -53,6 +55,32 @@ def open_list(source: bytes | BinaryIO, kind: ImportKind, *, required: tuple[str
     rows = read_rows(data)  # holds the bytes until its last row is read
     header = locate(rows.table(), kind, required=required)
     return OpenedList(sha256, rows.read_as, header, rows.below(header.row_index))
+
+
+@dataclass(frozen=True)
+class RunFlags:
+    """How an import runs: the caller's dry run, skipping of invalid rows, and details kept."""
+
+    dry_run: bool = False
+    skip_invalid: bool = False
+    keep_details: bool = True
+    shown: int | None = None
+
+
+def prepare(opened: OpenedList, settings_class, file_name: str, flags: RunFlags, **fields):
+    """The settings of an import of `opened` (counted today) and its outcome, still empty."""
+    settings = settings_class(
+        counted_on=timezone.localdate(),
+        dry_run=flags.dry_run,
+        skip_invalid=flags.skip_invalid,
+        keep_details=flags.keep_details,
+        shown=flags.shown,
+        **fields,
+    )
+    outcome = opened.outcome(
+        file_name=file_name, counted_on=settings.counted_on, dry_run=flags.dry_run
+    )
+    return settings, outcome
 
 
 def fill_outcome(outcome: ImportOutcome, result: ImportResult) -> ImportOutcome:

@@ -286,6 +286,7 @@ class DateWidget(widgets.Widget):
     (a date cell saved to CSV as a number). Never in the future."""
 
     today = None  # set by the resource for the length of an import
+    earliest = bounds.EARLIEST  # the records' own bound (organizations.bounds)
 
     def clean(self, value, row=None, **kwargs):
         if blank(value):
@@ -296,19 +297,22 @@ class DateWidget(widgets.Widget):
                 _("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": value}
             )
         if date > (self.today or timezone.localdate()):
-            raise ValueError(
-                _("The date %(date)s is in the future.")
-                % {"date": formats.date_format(date, "SHORT_DATE_FORMAT")}
-            )
-        if date < bounds.EARLIEST:  # the records' own bound (organizations.bounds)
+            raise ValueError(self.in_future(date))
+        if date < self.earliest:
             raise ValueError(
                 _("The date %(date)s is too early: enter a date on or after %(earliest)s.")
                 % {
                     "date": formats.date_format(date, "SHORT_DATE_FORMAT"),
-                    "earliest": formats.date_format(bounds.EARLIEST, "SHORT_DATE_FORMAT"),
+                    "earliest": formats.date_format(self.earliest, "SHORT_DATE_FORMAT"),
                 }
             )
         return date
+
+    def in_future(self, date) -> str:
+        """The message for a date after today."""
+        return _("The date %(date)s is in the future.") % {
+            "date": formats.date_format(date, "SHORT_DATE_FORMAT")
+        }
 
     @staticmethod
     def _parse(value) -> datetime.date | None:

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
@@ -27,7 +27,7 @@ from import_export import widgets
 from organizations import access
 from organizations.imports.base import ImportSettings, ListResource, assign_related
 from organizations.imports.columns import Column, ImportKind
-from organizations.imports.running import fill_outcome, open_list
+from organizations.imports.running import RunFlags, fill_outcome, open_list, prepare
 from organizations.imports.text import fold
 from organizations.imports.values import (
     ChoiceWidget,
@@ -516,16 +516,8 @@ def target_list_import(
             raise PermissionDenied(gettext("You may not change targets."))
         scope = access.scope_of(by)
     opened = open_list(source, TARGETS, required=REQUIRED)
-    settings = TargetListSettings(
-        scope=scope,
-        counted_on=timezone.localdate(),
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        keep_details=keep_details,
-        shown=shown,
-        by=by,
-    )
-    outcome = opened.outcome(file_name=file_name, counted_on=settings.counted_on, dry_run=dry_run)
+    flags = RunFlags(dry_run, skip_invalid, keep_details, shown)
+    settings, outcome = prepare(opened, TargetListSettings, file_name, flags, scope=scope, by=by)
     with transaction.atomic():
         resource = TargetImportResource(settings=settings, header=opened.header)
         result = resource.import_rows(opened.rows)

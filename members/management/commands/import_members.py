@@ -7,11 +7,11 @@ The last line printed is always `created=N updated=N unchanged=N invalid=N`. Wit
 
 from __future__ import annotations
 
-from members.imports.commands import ListImportCommand
+from members.imports.commands import MemberListCommand
 from members.imports.running import member_list_import
 
 
-class Command(ListImportCommand):
+class Command(MemberListCommand):
     help = (
         "Import a member register (CSV or .xlsx) into a committee: each row a member and the "
         "events its dates stand for (admission, recognition, transfer in, leaving), merged by "

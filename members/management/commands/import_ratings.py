@@ -9,11 +9,11 @@ nothing is written and the exit status is 1.
 
 from __future__ import annotations
 
-from members.imports.commands import ListImportCommand
+from members.imports.commands import MemberListCommand
 from members.imports.running import rating_list_import
 
 
-class Command(ListImportCommand):
+class Command(MemberListCommand):
     help = (
         "Import past ratings (CSV or .xlsx) into a committee: member ratings one row per member "
         "and year, or organisation ratings one row per organisation and year. Every row is "
