@@ -59,7 +59,7 @@ from members.validators import citizen_id_century_digit, validate_citizen_id
 from organizations import bounds
 from organizations.imports.base import ImportSettings, ListResource, new_instance
 from organizations.imports.columns import Column, ImportKind
-from organizations.imports.text import fold
+from organizations.imports.text import fold, searchable
 from organizations.imports.values import DateWidget, TextWidget, blank
 from organizations.models import Enterprise, PartyOrganization
 from organizations.models.party import CELL_KINDS, may_serve
@@ -301,7 +301,7 @@ class MemberImportResource(ListResource):
             chunk.keys.append(identity)
         chunk.existing = self.run(self._load, chunk.keys)
         employers = sorted(
-            {text_of(v) for v in self._column_values(chunk, "employer") if not blank(v)}
+            searchable(text_of(v) for v in self._column_values(chunk, "employer") if not blank(v))
         )
         if employers and "employer" in self.fields:
             chunk.existing.employers = self.run(self._employers, employers)
@@ -368,7 +368,7 @@ class MemberImportResource(ListResource):
     def _employers(self, codes: list[str]) -> dict:
         """Tax code -> the enterprise, or why it cannot employ the committee's members."""
         known = {}
-        enterprises = Enterprise.objects.filter(tax_code__in=codes).select_related(
+        enterprises = Enterprise.objects.filter(tax_code__in=searchable(codes)).select_related(
             "zone__committee"
         )
         committee = self.settings.committee

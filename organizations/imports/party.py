@@ -24,6 +24,7 @@ from import_export.results import RowResult
 from organizations.imports.base import ImportSettings
 from organizations.imports.columns import Column, ImportKind
 from organizations.imports.settling import Pending, SettledListResource, settle_in_order
+from organizations.imports.text import searchable
 from organizations.imports.values import (
     ChoiceWidget,
     DateWidget,
@@ -60,6 +61,8 @@ class CodeWidget(widgets.Widget):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         code = _cell_text(value)
+        if "\x00" in code:  # no code on record holds one, and PostgreSQL refuses it
+            raise ValueError(gettext("The cell holds a NUL character, which no text may contain."))
         if len(code) > self.max_length:
             raise ValueError(
                 gettext("Too long: %(length)s characters, at most %(max)s.")
@@ -329,7 +332,9 @@ class OrganizationImportResource(SettledListResource):
         the enterprises it serves now (whoever's they are: the row says if it may not)."""
         found = {
             o.code: o
-            for o in PartyOrganization.objects.filter(code__in=keys).select_related("parent")
+            for o in PartyOrganization.objects.filter(code__in=searchable(keys)).select_related(
+                "parent"
+            )
         }
         served: dict[int, set] = {}
         links = EnterpriseLink.objects.current().filter(
@@ -476,7 +481,9 @@ class OrganizationImportResource(SettledListResource):
             return None
         found = {
             e.tax_code: e
-            for e in Enterprise.objects.in_scope(self.settings.scope).filter(tax_code__in=codes)
+            for e in Enterprise.objects.in_scope(self.settings.scope).filter(
+                tax_code__in=searchable(codes)
+            )
         }
         missing = [code for code in codes if code not in found]
         if missing:

@@ -70,3 +70,9 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return _NOT_WORD.sub(" ", bare).strip()
+
+
+def searchable(values) -> list[str]:
+    """The values a lookup may ask the database for: a cell holding a NUL character names no
+    record (PostgreSQL refuses the character in a query; the row's widget reports it)."""
+    return [value for value in values if "\x00" not in str(value)]
