@@ -179,7 +179,7 @@ def _all_figures(root, period: Period, as_of) -> int:
             result = closed_year_figures(root, period.start.year)
         if result is None:
             result = figures.compute(root, period, as_of=as_of)
-        tables.build(root, result.current, result.last_year)
+        tables.build(root, result.current, result.last_year, figures=result)
     return len(queries)
 
 
