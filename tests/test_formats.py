@@ -92,3 +92,9 @@ def test_the_greeting_names_the_person_in_the_admin_and_on_the_dashboard(bg):
     assert (
         "Vũ Văn An" in client.get(f"/bao-cao/?year={datetime.date.today().year}").content.decode()
     )
+
+
+def test_the_member_lists_filters_say_what_they_filter(bg, staff_client):
+    page = staff_client.get("/admin/members/member/").content.decode()
+    assert "Bởi tình trạng sinh hoạt tại chi bộ" in page
+    assert "Bởi số đoàn viên, hội viên" not in page
