@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.admin.base import (
     InlineForm,
+    ListWritesMixin,
     NotFoundOutsideMixin,
     OddQueryMixin,
     ScopedMixin,
@@ -37,7 +38,7 @@ class StaffProfileInline(ScopedMixin, admin.StackedInline):
 
 
 @admin.register(User)
-class AccountAdmin(OddQueryMixin, NotFoundOutsideMixin, UserAdmin):
+class AccountAdmin(ListWritesMixin, OddQueryMixin, NotFoundOutsideMixin, UserAdmin):
     """Accounts, managed by the administrators of a committee within its subtree."""
 
     inlines = [StaffProfileInline]
