@@ -38,12 +38,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.imports.running import may_import as members_may_import
@@ -93,9 +94,27 @@ class Matrix:
     hn: object
     accounts: dict[tuple[str, str], object]  # (committee, role) -> user
     superuser: object
+    sessions: dict = field(default_factory=dict)  # user pk -> the key of its signed-in session
+    shown: dict = field(default_factory=dict)  # what the cases prepare alike, kept
 
     def user(self, committee: str, role: str):
         return self.accounts[(committee, role)]
+
+    def client(self, user) -> Client:
+        """A browser signed in as `user`, in the session it signed in with for the module
+        (signing in once per person, not once per case)."""
+        if user.pk not in self.sessions:
+            self.sessions[user.pk] = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[user.pk]
+        return client
+
+    def once(self, key, make: Callable):
+        """`make()`, made once for the module: every case is rolled back, so the form staff
+        are shown is the same for each."""
+        if key not in self.shown:
+            self.shown[key] = make()
+        return self.shown[key]
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +139,10 @@ def matrix(django_db_setup, django_db_blocker):
                 ("hn", Role.ADMIN): account(hn.committee, Role.ADMIN, "hn-quantri"),
                 ("hn", Role.LEADER): account(hn.committee, Role.LEADER, "hn-lanhdao"),
             }
-            yield Matrix(bg=fuzz.world, hn=hn, accounts=accounts, superuser=fuzz.superuser)
+            world = Matrix(bg=fuzz.world, hn=hn, accounts=accounts, superuser=fuzz.superuser)
+            for user in accounts.values():
+                world.client(user)  # signed in inside the module's transaction, kept
+            yield world
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -152,6 +174,12 @@ def is_committees(model) -> bool:
 
 def record(matrix: Matrix, model_admin):
     """Bắc Giang's record of the model: the first its staff (administrator) see."""
+    return matrix.once(
+        ("record", model_admin.opts.label), lambda: first_record(matrix, model_admin)
+    )
+
+
+def first_record(matrix: Matrix, model_admin):
     user = matrix.user("bg", writer_role(model_admin))
     if not model_admin.has_view_or_change_permission(request_of(user)):
         user = matrix.superuser
@@ -330,7 +358,7 @@ def form_as_shown(view: str, form_id: str | None = None):
         model_admin = route.model_admin
         user = matrix.user("bg", writer_role(model_admin))
         url = admin_url(view, *(["record"] if view == "change" else []))(matrix, route, {})
-        shown = client_for(user).get(url)
+        shown = matrix.client(user).get(url)
         if shown.status_code != 200:
             return {"data": {}}
         return {"data": form_of(shown, form_id or f"{model_admin.opts.model_name}_form")}
@@ -346,7 +374,7 @@ def action_on_record(matrix, route):
 def export_form(matrix, route):
     user = matrix.user("bg", writer_role(route.model_admin))
     url = admin_url("export")(matrix, route, {})
-    form = client_for(user).get(url).context["form"]
+    form = matrix.client(user).get(url).context["form"]
     columns = {name: "on" for name, f in form.fields.items() if f.widget.input_type == "checkbox"}
     csv_choice = next(value for value, label in form.fields["format"].choices if label == "csv")
     return {"data": {"format": csv_choice, "resource": "0", **columns}}
@@ -428,27 +456,29 @@ def upload_form(view: str):
 
     def prepare(matrix, route):
         user = matrix.user("bg", writer_role(route.model_admin))
-        shown = client_for(user).get(admin_url(view)(matrix, route, {}))
+        shown = matrix.client(user).get(admin_url(view)(matrix, route, {}))
         data = form_of(shown, "upload-list") if 'id="upload-list"' in shown.content.decode() else {}
         data = {**data, "counted_on": "30/06/2025", "import_file": upload_of(route.model_admin)}
         return {"data": data}
 
+    prepare.fresh = True  # a file is read once
     return prepare
 
 
 def preview(view: str, then: str = "token"):
-    """A preview made by the committee's staff, in their session: its token, and the client
-    that holds it (the staff's case is made in that session)."""
+    """A preview made by the committee's staff, in their session: its token (the staff's
+    case is made in that session, the others' in their own)."""
 
     def prepare(matrix, route):
         user = matrix.user("bg", writer_role(route.model_admin))
-        client = client_for(user)
+        client = matrix.client(user)
         data = upload_form(view)(matrix, route)["data"]
         response = client.post(admin_url(view)(matrix, route, {}), data)
         assert response.status_code == 200, response.status_code
         token = response.context["token"]
-        return {"token": token, "data": {"token": token}, "client": client}
+        return {"token": token, "data": {"token": token}}
 
+    prepare.fresh = True  # the preview is the case's own
     return prepare
 
 
@@ -528,7 +558,7 @@ def journey_form(journey: str, good: Callable):
     def prepare(matrix, route):
         user = matrix.user("bg", Role.STAFF)
         query = {"candidate": bg_candidate(matrix).pk} if journey == "admit" else {}
-        shown = client_for(user).get(reverse(f"admin:members_member_{journey}"), query)
+        shown = matrix.client(user).get(reverse(f"admin:members_member_{journey}"), query)
         data = {**form_of(shown, "journey_form"), **good(matrix)}
         return {"data": data}
 
@@ -563,7 +593,7 @@ def ratings_url(matrix, route, prepared):
 
 
 def ratings_form(matrix, route):
-    shown = client_for(matrix.user("bg", Role.STAFF)).get(ratings_url(matrix, route, {}))
+    shown = matrix.client(matrix.user("bg", Role.STAFF)).get(ratings_url(matrix, route, {}))
     return {"data": form_of(shown, "rating-form")}
 
 
@@ -874,8 +904,12 @@ def expected(matrix: Matrix, route: Route, person: str, user) -> tuple[int, ...]
 @pytest.mark.parametrize(("route", "person"), CASES)
 def test_access(route, person, matrix):
     user = person_for(matrix, route, person)
-    prepared = route.prepare(matrix, route) if route.prepare else {}
-    client = prepared["client"] if person == STAFF and "client" in prepared else client_for(user)
+    prepared = {}
+    if route.prepare and getattr(route.prepare, "fresh", False):
+        prepared = route.prepare(matrix, route)
+    elif route.prepare:
+        prepared = matrix.once(route, lambda: route.prepare(matrix, route))
+    client = matrix.client(user)
     url = route.url(matrix, route, prepared)
     wanted = expected(matrix, route, person, user)
     with Writes() as writes:
