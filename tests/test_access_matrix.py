@@ -54,6 +54,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from openpyxl import load_workbook
 
+from kcn_party.second_factor import is_administrator
 from members.imports.running import may_import as members_may_import
 from members.models import Member
 from organizations import access
@@ -827,6 +828,16 @@ def site_routes() -> dict[str, list[Route]]:
         ":healthz": [page(":healthz", "/healthz")],
         ":set_language": [page(":set_language", "/i18n/setlang/", ok=(302,), method="POST",
                                data={"language": "vi", "next": "/admin/"})],
+        # The second factor (kcn_party.second_factor): only administrators enrol; none of the
+        # three people owes a code, so the code's page sends them on.
+        ":second_factor": [page(":second_factor", "/xac-thuc/", ok=(302,))],
+        ":second_factor_enrol": [
+            Route(":second_factor_enrol", "GET", lambda m, r, p: "/xac-thuc/dang-ky/",
+                  lambda m, r, user: is_administrator(user), write=True),
+            Route(":second_factor_enrol", "POST", lambda m, r, p: "/xac-thuc/dang-ky/",
+                  lambda m, r, user: is_administrator(user), write=True,
+                  prepare=lambda m, r: {"data": {"code": "123456"}}),
+        ],
         "admin:index": [page("admin:index", "/admin/")],
         "admin:login": [page("admin:login", "/admin/login/", ok=(200, 302))],
         "admin:logout": [page("admin:logout", "/admin/logout/", ok=(200, 302), method="POST",
