@@ -45,18 +45,21 @@ def is_administrator(user) -> bool:
     return user.is_superuser or role_of(user) == Role.ADMIN
 
 
-def must_verify(user) -> bool:
-    """An administrator with a device who has not given a code in this session."""
-    return is_administrator(user) and not user.is_verified() and user_has_device(user)
+# What a session's administrator owes, decided once when the account signs in (so that no
+# page asks the database again): a code from its app, or (where required) an app.
+OWED = "kcn_second_factor"
+CODE, DEVICE = "code", "device"
 
 
-def must_enrol(user) -> bool:
-    """An administrator without a device, where the setting requires one."""
-    return (
-        settings.OTP_REQUIRED_FOR_ADMINS
-        and is_administrator(user)
-        and not user_has_device(user, confirmed=True)
-    )
+def signed_in(sender, request, user, **kwargs):
+    """Notes in the new session what its account owes (connected to `user_logged_in` by
+    OrganizationsConfig.ready)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if not is_administrator(user):
+        request.session.pop(OWED, None)
+        return
+    request.session[OWED] = CODE if user_has_device(user, confirmed=True) else DEVICE
 
 
 class CodeForm(forms.Form):
@@ -107,6 +110,8 @@ def verify(request):
     """The code after the password, for an administrator with a device."""
     devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
     if not devices or request.user.is_verified():
+        if not devices and is_administrator(request.user):
+            request.session[OWED] = DEVICE  # its device was removed since it signed in
         return redirect(_next(request))
 
     def check(code):
@@ -141,6 +146,7 @@ def enrol(request):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         otp_login(request, device)
+        request.session[OWED] = CODE
         messages.success(
             request,
             gettext(
@@ -171,7 +177,8 @@ OPEN_PATHS = ("/xac-thuc/", "/admin/logout/", "/i18n/", "/admin/jsi18n/", "/heal
 
 class SecondFactorMiddleware:
     """Sends an administrator who owes a code (or, where required, a device) to give it before
-    any other page. After django-otp's OTPMiddleware, which tells whether the session has."""
+    any other page. After django-otp's OTPMiddleware, which tells whether the session has given
+    its code; what is owed was noted in the session at signing in (`signed_in`): no query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -186,9 +193,10 @@ class SecondFactorMiddleware:
             and not path.startswith(OPEN_PATHS)
             and not path.startswith(static)
         ):
+            owed = request.session.get(OWED)
             query = urlencode({"next": request.get_full_path()})
-            if must_verify(user):
+            if owed == CODE and not user.is_verified():
                 return redirect(f"{reverse('second_factor')}?{query}")
-            if must_enrol(user):
+            if owed == DEVICE and settings.OTP_REQUIRED_FOR_ADMINS:
                 return redirect(f"{reverse('second_factor_enrol')}?{query}")
         return self.get_response(request)
