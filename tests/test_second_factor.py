@@ -150,3 +150,15 @@ def test_nobody_browses_the_devices_nor_sees_another_accounts_secret(
     assert "Bạn đã đăng ký một ứng dụng xác thực: xác nhận ứng dụng này sẽ thay thế" in page
     assert TOTPDevice.objects.filter(user=bg_admin).count() == 2
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
+
+
+@pytest.mark.parametrize("odd", ["huge", "nul", "nul-inside", "long", "not-a-number", "negative"])
+def test_odd_codes_are_refused_with_a_message(odd, bg_admin, device):
+    from tests.test_fuzz import ODD
+
+    client = signed_in(bg_admin)
+    for url in (VERIFY, ENROL):
+        response = client.post(url, {"code": ODD[odd], "next": ODD[odd]})
+        assert response.status_code in (200, 302), (url, response.status_code)
+    assert client.get("/admin/").url.startswith(VERIFY)  # no code given, nothing opened
+    assert TOTPDevice.objects.filter(user=bg_admin, confirmed=True).count() == 1
