@@ -24,10 +24,11 @@ The world is built once for the module (the fuzz module's world: a record of eve
 registered model in Bắc Giang, plus Hà Nội with its accounts) and each case is one request
 (after the requests that prepare it: the form as shown, a preview to hold a token).
 
-Size: 975 cases (325 paths × 3 people) when it was written, for 16 registered admins (and
-their 17 autocomplete fields), 4 app indexes and 33 other URLs; `test_the_matrix_is_large`
-prints the number (-s). About 45 s on SQLite and 55 s on PostgreSQL on a quiet 2-core
-machine (the world is built once; one session per person).
+Size: 984 cases (328 paths × 3 people) when it was written: 272 paths of the 19 registered
+admins, their 17 autocomplete fields, 4 app indexes and 35 other URLs;
+`test_the_matrix_is_large` prints the number (-s). Timed on the 2-core machine shared with
+three other test runs (load 5 to 7): about 55 s on SQLite and 70 s on PostgreSQL beyond
+creating the test database (the world is built once; one session per person).
 """
 
 from __future__ import annotations
