@@ -186,7 +186,7 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         path = request.path
-        static = settings.STATIC_URL or "/static/"
+        static = "/" + (settings.STATIC_URL or "static/").lstrip("/")
         if (
             user is not None
             and user.is_authenticated
