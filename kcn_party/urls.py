@@ -5,6 +5,8 @@ from kcn_party import second_factor, views
 from reports.dashboard import views as reports_views
 
 admin.site.site_header = admin.site.site_title = "KCN Party"
+# No "View site": the admin is the site for staff, and the header links the dashboard.
+admin.site.site_url = None
 
 
 def admin_login(request, extra_context=None):
