@@ -66,17 +66,18 @@ from reports.dashboard.views import OPPORTUNITY_LISTS
 from tests.conftest import account, build_world, client_for
 from tests.members.records import candidate_at_resolution
 from tests.test_fuzz import (
+    ENTERPRISE_ROW,
+    HEADERS,
     MASS_HEADERS,
     MASS_ROW,
     ORGANIZATION_HEADERS,
     ORGANIZATION_ROW,
+    RATING_HEADERS,
+    REGISTER_HEADERS,
+    REGISTER_ROW,
     autocomplete_cases,
-    enterprise_list,
     form_of,
-    listed,
     make_world,
-    member_register,
-    rating_sheet,
 )
 
 pytestmark = pytest.mark.django_db
@@ -492,29 +493,38 @@ def generic_routes(model_admin) -> dict[str, list[Route]]:
 # token is what the preview's pages (confirm, cancel, the invalid rows) are reached by.
 
 
-def organisation_ratings_sheet() -> bytes:
+def sheet(headers, row: dict) -> bytes:
+    """A CSV list of one row (cells `row` does not give are empty)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Mã tổ chức", "Tên tổ chức", "Năm", "Xếp loại"])
-    writer.writerow(["BG-CB01", "Chi bộ", "2024", "Không rõ"])
+    writer.writerow(headers)
+    writer.writerow([row.get(header, "") for header in headers])
     return out.getvalue().encode("utf-8-sig")
 
 
+LATE = "hôm qua"  # no date
 INVALID_LISTS = {
-    "organizations.enterprise": lambda: enterprise_list(**{"Mã số thuế": "12"}),
-    "organizations.partyorganization": lambda: listed(
-        ORGANIZATION_HEADERS, ORGANIZATION_ROW, **{"Ngày thành lập": "hôm qua"}
+    "organizations.enterprise": lambda: sheet(HEADERS, ENTERPRISE_ROW | {"Mã số thuế": "12"}),
+    "organizations.partyorganization": lambda: sheet(
+        ORGANIZATION_HEADERS, ORGANIZATION_ROW | {"Ngày thành lập": LATE}
     ),
-    "organizations.massorganization": lambda: listed(
-        MASS_HEADERS, MASS_ROW, **{"Ngày thành lập": "hôm qua"}
+    "organizations.massorganization": lambda: sheet(
+        MASS_HEADERS, MASS_ROW | {"Ngày thành lập": LATE}
     ),
-    "members.member": lambda: member_register(**{"Ngày sinh": "hôm qua"}),
-    "members.memberrating": lambda: rating_sheet(**{"Xếp loại": "Không rõ"}),
-    "members.organizationrating": organisation_ratings_sheet,
-    "reports.target": lambda: (
-        "Mã tổ chức,Chỉ tiêu,Thời gian,Tối thiểu\nBG-KCN,members_admitted,2026,mười\n".encode()
+    "members.member": lambda: sheet(REGISTER_HEADERS, REGISTER_ROW | {"Ngày sinh": LATE}),
+    "members.memberrating": lambda: sheet(
+        RATING_HEADERS, {"Họ và tên": "Trần Thị Hương", "Năm": "2024", "Xếp loại": "Không rõ"}
     ),
-}
+    "members.organizationrating": lambda: sheet(
+        ["Mã tổ chức", "Tên tổ chức", "Năm", "Xếp loại"],
+        {"Mã tổ chức": "BG-CB01", "Tên tổ chức": "Chi bộ", "Năm": "2024", "Xếp loại": "Không rõ"},
+    ),
+    "reports.target": lambda: sheet(
+        ["Mã tổ chức", "Chỉ tiêu", "Thời gian", "Tối thiểu"],
+        {"Mã tổ chức": "BG-KCN", "Chỉ tiêu": "members_admitted", "Thời gian": "2026",
+         "Tối thiểu": "mười"},
+    ),
+}  # fmt: skip
 
 
 def upload_of(model_admin) -> SimpleUploadedFile:
