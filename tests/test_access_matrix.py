@@ -26,9 +26,10 @@ registered model in Bắc Giang, plus Hà Nội with its accounts) and each case
 
 Size: 984 cases (328 paths × 3 people) when it was written: 272 paths of the 19 registered
 admins, their 17 autocomplete fields, 4 app indexes and 35 other URLs;
-`test_the_matrix_is_large` prints the number (-s). Timed on the 2-core machine shared with
-three other test runs (load 5 to 7): about 60 s on SQLite and 70 s on PostgreSQL beyond
-creating the test database (the world is built once; one session per person).
+`test_the_matrix_is_large` prints the number (-s). Timed beyond creating the test database,
+on the 2-core machine shared with other test runs: 27 s on SQLite and 60 s on PostgreSQL at a
+load of 3.5 to 4 (59 s and 70 s at a load of 6); the world is built once, one session per
+person.
 """
 
 from __future__ import annotations
