@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kcn_party import views
+from kcn_party import second_factor, views
 from reports.dashboard import views as reports_views
 
 admin.site.site_header = admin.site.site_title = "KCN Party"
@@ -18,6 +18,8 @@ urlpatterns = [
     path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("xac-thuc/", second_factor.verify, name="second_factor"),
+    path("xac-thuc/dang-ky/", second_factor.enrol, name="second_factor_enrol"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("bao-cao/", include("reports.dashboard.urls")),

@@ -238,7 +238,22 @@ class PlainCheckboxMixin:
         )
 
 
+class ListWritesMixin:
+    """A POST to a list is a write (an action on the rows chosen, or the rows edited in
+    place). Django answers an account that may not write there with the list again ("No
+    action selected"); it is refused with 403, as every other write of a role that may only
+    look is (a leader), before anything is read of what was posted."""
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and not (
+            self.has_change_permission(request) or self.has_delete_permission(request)
+        ):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
 class ScopedModelAdmin(
+    ListWritesMixin,
     EstimatedCountMixin,
     PlainCheckboxMixin,
     OddQueryMixin,
