@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kcn_party.dates import short_date
 from members.imports.exports import xlsx_bytes
@@ -54,8 +55,20 @@ def _fields(model, *left_out: str) -> list:
     ]
 
 
+# Columns the interface never shows, named here (the timeline keeps them on each event).
+NAMES = {
+    "organization_after": _lazy("organisation after the event"),
+    "counted_before": _lazy("counted in before the event"),
+    "counted_after": _lazy("counted in after the event"),
+}
+
+
+def _name(field) -> str:
+    return capfirst(str(NAMES.get(field.name, field.verbose_name)))
+
+
 def _header(fields) -> list[str]:
-    return [capfirst(str(field.verbose_name)) for field in fields]
+    return [_name(field) for field in fields]
 
 
 def _row(instance, fields) -> list[str]:
@@ -63,10 +76,7 @@ def _row(instance, fields) -> list[str]:
 
 
 def _record_sheet(instance, fields) -> list[list[str]]:
-    return [
-        [capfirst(str(field.verbose_name)), neutralise_formula(_text(instance, field))]
-        for field in fields
-    ]
+    return [[_name(field), neutralise_formula(_text(instance, field))] for field in fields]
 
 
 def _table(records, fields, *extra_header) -> list[list[str]]:

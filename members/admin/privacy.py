@@ -93,6 +93,7 @@ class PersonalDataLogAdmin(ScopedModelAdmin):
     list_select_related = ["organization"]
     search_fields = ["username", "detail", "organization__name"]
     date_hierarchy = "at"
+    show_full_result_count = False  # one count of the entries listed
     actions = None
     fields = [
         "at",

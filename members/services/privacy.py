@@ -33,17 +33,17 @@ from organizations.models import PartyOrganization
 def common_path(paths: Iterable[str]) -> str:
     """The path of the lowest organisation above every organisation of `paths` ("" for
     none): the common whole segments of the first and the last in order, which every path
-    between them shares."""
+    between them shares (a path ends with "/")."""
     paths = [p for p in paths if p]
     if not paths:
         return ""
     first, last = min(paths), max(paths)
-    common = []
-    for a, b in zip(first.strip("/").split("/"), last.strip("/").split("/"), strict=False):
+    length = 0
+    for a, b in zip(first, last, strict=False):
         if a != b:
             break
-        common.append(a)
-    return f"/{'/'.join(common)}/" if common else ""
+        length += 1
+    return first[: first.rfind("/", 0, length + 1) + 1] if length else ""
 
 
 def disclosure_record(
