@@ -5,6 +5,8 @@ them logged, and the log itself, read by administrators for their subtree."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from members import privacy, services
@@ -109,6 +111,20 @@ class PersonalDataLogAdmin(ScopedModelAdmin):
     readonly_fields = fields
 
     SHOWN_IDS = 10
+
+    def get_search_results(self, request, queryset, search_term):
+        """By account, detail or organisation; a number also finds the entries that name that
+        record's id."""
+        searched, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isdigit() and len(term) <= 12:
+            holding = (
+                queryset.annotate(ids=Cast("records", output_field=TextField()))
+                .filter(ids__regex=rf"(^|[^0-9]){int(term)}([^0-9]|$)")
+                .values("pk")
+            )
+            searched = queryset.filter(Q(pk__in=searched.values("pk")) | Q(pk__in=holding))
+        return searched, duplicates
 
     @admin.display(description=_("record ids"))
     def records_shown(self, obj):
