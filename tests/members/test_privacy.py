@@ -378,10 +378,10 @@ def test_anonymising_a_member_who_left_replaces_the_personal_record(bg, left, st
         identified_on=D(2017, 1, 5),
         member=left,
     )
-    LogEntry.objects.log_action(
-        user_id=staff.pk,
-        content_type_id=ContentType.objects.get_for_model(Member).pk,
-        object_id=left.pk,
+    LogEntry.objects.create(
+        user=staff,
+        content_type=ContentType.objects.get_for_model(Member),
+        object_id=str(left.pk),
         object_repr=str(left),
         action_flag=CHANGE,
     )
