@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from members import privacy, services
 from members.access_request import access_request_xlsx
@@ -404,6 +404,16 @@ class MemberAdmin(
         if not self.may_anonymise(request):
             raise PermissionDenied
         members = list(queryset.select_related("organization").order_by("pk"))
+        if not members:  # ids of no record the account sees
+            self.message_user(
+                request,
+                gettext(
+                    "Items must be selected in order to perform actions on them. No items "
+                    "have been changed."
+                ),
+                messages.WARNING,
+            )
+            return None
         return self._anonymise(
             request,
             members,

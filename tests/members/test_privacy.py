@@ -464,3 +464,36 @@ def test_the_action_anonymises_every_selected_member_or_none(left, member, staff
 def test_the_leader_is_not_offered_the_action(left, leader_client):
     content = page(leader_client, "/admin/members/member/?presence=all")
     assert "anonymise_members" not in content
+
+
+def test_the_action_posted_by_a_leader_an_outsider_or_with_forged_ids_writes_nothing(
+    left, leader_client, outsider_client, staff_client
+):
+    url = "/admin/members/member/?presence=all"
+    posted = {"action": "anonymise_members", "_selected_action": [left.pk], "confirm": "yes"}
+    for client in (leader_client, outsider_client):
+        response = client.post(url, posted)
+        assert response.status_code in (200, 302, 403)
+    for forged in (["abc"], ["99999999"], [str(left.pk) + "\x00"]):
+        response = staff_client.post(url, {**posted, "_selected_action": forged})
+        assert response.status_code in (200, 302)
+    left.refresh_from_db()
+    assert left.anonymised_at is None
+    assert not PersonalDataLog.objects.filter(action=Disclosure.ANONYMISED).exists()
+
+
+def test_the_action_on_ids_of_no_visible_record_says_so(left, outsider_client, staff_client):
+    response = outsider_client.post(
+        "/admin/members/member/?presence=all",
+        {"action": "anonymise_members", "_selected_action": [left.pk], "confirm": "yes"},
+        follow=True,
+    )
+    assert "Mục tiêu phải được chọn" in response.content.decode()
+    response = staff_client.post(
+        "/admin/members/member/?presence=all",
+        {"action": "anonymise_members", "_selected_action": ["abc"]},
+        follow=True,
+    )
+    assert "Lựa chọn có những bản ghi không tồn tại" in response.content.decode()
+    left.refresh_from_db()
+    assert left.anonymised_at is None
