@@ -21,7 +21,7 @@ from members.forms import AdmissionForm, TransferInForm
 from members.imports.exports import register_rows
 from members.models import Candidate, CandidateStage, Disclosure, EventKind, Member, MemberEvent
 from members.models.events import ADMISSION_FACTS
-from members.models.members import ACTIVE_STATUSES, Person
+from members.models.members import ACTIVE_STATUSES, PERSONAL_FIELDS, Person
 from organizations.admin.base import (
     ExportMixin,
     FewChoicesFilter,
@@ -292,6 +292,13 @@ class MemberAdmin(
     def has_add_permission(self, request):
         # A record begins with an admission or a transfer in: the two journeys below.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.anonymised_at is not None:
+            # Anonymised for good: the personal record is not entered again.
+            fields += [f for f in PERSONAL_FIELDS if f not in fields]
+        return fields
 
     def may_record(self, request) -> bool:
         return request.user.has_perm("members.add_member")

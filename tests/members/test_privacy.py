@@ -497,3 +497,13 @@ def test_the_action_on_ids_of_no_visible_record_says_so(left, outsider_client, s
     assert "Lựa chọn có những bản ghi không tồn tại" in response.content.decode()
     left.refresh_from_db()
     assert left.anonymised_at is None
+
+
+def test_an_anonymised_record_is_not_entered_again(left, staff, staff_client):
+    services.member_anonymise(member=left, by=staff)
+    url = f"/admin/members/member/{left.pk}/change/"
+    content = page(staff_client, url)
+    assert 'name="full_name"' not in content and 'name="citizen_id"' not in content
+    staff_client.post(url, {"full_name": "Hoàng Văn Rời", "citizen_id": "024090000888"})
+    left.refresh_from_db()
+    assert left.full_name == f"Đảng viên ẩn danh số {left.pk}" and left.citizen_id == ""
