@@ -37,7 +37,10 @@ def may_see(user=None) -> bool:
         return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.has_perm(PERMISSION)
+    # Asked for each label on a page: once per request (the user object lives as long).
+    if not hasattr(user, "_kcn_may_see_personal"):
+        user._kcn_may_see_personal = user.has_perm(PERMISSION)
+    return user._kcn_may_see_personal
 
 
 def mask_number(value: str | None) -> str:

@@ -507,3 +507,30 @@ def test_an_anonymised_record_is_not_entered_again(left, staff, staff_client):
     staff_client.post(url, {"full_name": "Hoàng Văn Rời", "citizen_id": "024090000888"})
     left.refresh_from_db()
     assert left.full_name == f"Đảng viên ẩn danh số {left.pk}" and left.citizen_id == ""
+
+
+def test_the_invalid_rows_of_an_import_are_refused_to_an_importer_who_may_not_see_details(
+    bg, leader
+):
+    """No role imports without the permission; an account given the import's permissions
+    alone (Django's own, by a superuser) previews, but is not handed the file's citizen IDs."""
+    from django.contrib.auth.models import Permission
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.members.imports.helpers import register, row
+
+    leader.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="members", codename__in=["add_member", "change_member"]
+        )
+    )
+    client = client_for(leader)
+    bad = row(**{"Ngày chính thức": "01/06/2018"})
+    preview = client.post(
+        reverse("admin:members_member_list_import"),
+        {"import_file": SimpleUploadedFile("dang-vien.csv", register(bad))},
+    )
+    assert preview.status_code == 200 and preview.context["outcome"].invalid == 1
+    errors = reverse("admin:members_member_list_import_errors", args=[preview.context["token"]])
+    assert client.get(errors).status_code == 403
