@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -40,10 +41,12 @@ def _text(instance, field) -> str:
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
         return short_date(value)
-    if isinstance(field, models.ForeignKey) and field.related_model._meta.label == "auth.User":
+    if isinstance(field, models.ForeignKey) and field.related_model is get_user_model():
         return value.get_username()
     if isinstance(value, models.Model):
-        return getattr(value, "name", None) or str(value)
+        # Another person (an introducer) by name only: the file goes to the member, and the
+        # introducer's date of birth is not theirs.
+        return getattr(value, "name", None) or getattr(value, "full_name", None) or str(value)
     return str(value)
 
 

@@ -352,6 +352,16 @@ def test_the_access_request_holds_everything_recorded_in_vietnamese(
     assert entry.records == [member.pk] and entry.user == staff
 
 
+def test_the_access_request_names_an_introducer_without_their_details(records, staff_client):
+    candidate = Candidate.objects.filter(member__isnull=False).select_related("introducer_1").get()
+    url = f"/admin/members/member/{candidate.member_id}/access-request/"
+    candidacy = dict(
+        load_workbook(io.BytesIO(staff_client.get(url).content))["Phát triển đảng"].values
+    )
+    assert candidacy["Người giới thiệu thứ nhất"] == candidate.introducer_1.full_name
+    assert candidacy["Ngày sinh"] == "02/01/2000"  # the member's own
+
+
 def test_the_access_request_with_the_three_people(
     member, staff_client, leader_client, outsider_client
 ):
