@@ -91,4 +91,5 @@ def search_fields(fields, shown: bool) -> list[str]:
     cannot find a record by a number it is not shown."""
     if shown:
         return list(fields)
-    return [f for f in fields if f.rsplit("__", 1)[-1] not in FIELDS]
+    # A name may be a path with lookups ("member__citizen_id", "citizen_id__folded__contains").
+    return [f for f in fields if not set(f.lstrip("^=@").split("__")) & set(FIELDS)]

@@ -29,6 +29,7 @@ class OrganizationsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
+        import kcn_party.folding  # noqa: F401 - the `folded` lookup: search without tones
         import kcn_party.lookups  # noqa: F401 - integer `in` lookups that ignore overflowing ids
         import kcn_party.sqlite  # noqa: F401 - connects the Vietnamese-aware LIKE for SQLite
         from kcn_party import sessions

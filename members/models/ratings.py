@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.errors import field_error
 from organizations import access, bounds
 from organizations.models import ImportedRecord
+from organizations.models.fields import YearField
 
 
 class RatingLevel(models.TextChoices):
@@ -29,7 +30,7 @@ class RatingQuerySet(access.ScopedQuerySet):
 
 
 class Rating(models.Model):
-    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.YEAR)
+    year = YearField(_("year"), validators=bounds.YEAR)
     level = models.CharField(_("rating"), max_length=16, choices=RatingLevel.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
 

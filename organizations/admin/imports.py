@@ -35,6 +35,7 @@ from organizations.access import may_import_enterprises, staff_profile
 from organizations.admin.base import ScopedModelAdmin, scoped
 from organizations.imports import ImportRefused, previews
 from organizations.imports.headers import listed
+from organizations.imports.limits import grouped
 from organizations.imports.resource import ENTERPRISES
 from organizations.models import (
     EnterpriseImport,
@@ -159,7 +160,8 @@ def failed_on_database(request) -> None:
 def nothing_written(request, outcome) -> None:
     messages.error(
         request,
-        gettext("Nothing was written: %(count)s rows are invalid.") % {"count": outcome.invalid},
+        gettext("Nothing was written: %(count)s rows are invalid.")
+        % {"count": grouped(outcome.invalid)},
     )
 
 
@@ -171,10 +173,10 @@ def finished(request, outcome) -> None:
             "%(invalid)s invalid rows skipped."
         )
         % {
-            "created": outcome.created,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "invalid": outcome.invalid,
+            "created": grouped(outcome.created),
+            "updated": grouped(outcome.updated),
+            "unchanged": grouped(outcome.unchanged),
+            "invalid": grouped(outcome.invalid),
         },
     )
 

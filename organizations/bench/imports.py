@@ -20,13 +20,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test.client import Client, ClientHandler
+from django.test.client import ClientHandler
 from import_export import fields, resources, widgets
 
 from organizations import services
 from organizations.access import Role
 from organizations.bench.lists import zone_names
-from organizations.bench.processes import resident_mb
+from organizations.bench.processes import HttpsClient, resident_mb
 from organizations.imports.headers import locate
 from organizations.imports.reading import read_table
 from organizations.imports.resource import ENTERPRISES
@@ -171,7 +171,7 @@ def _step_default_dry(path: Path, rows: int) -> dict:
 
 
 def _step_admin(path: Path, rows: int) -> dict:
-    client = Client()
+    client = HttpsClient()
     client.force_login(get_user_model().objects.get(username=BENCH_USER))
     upload = io.BytesIO(path.read_bytes())
     upload.name = path.name
@@ -217,7 +217,7 @@ def _admin_preview(path: Path, username: str) -> dict:
         with path.open("rb") as source:
             shutil.copyfileobj(source, out)
         out.write(f"\r\n--{boundary}--\r\n".encode())
-    client = Client()
+    client = HttpsClient()
     client.force_login(get_user_model().objects.get(username=username))
     with body.open("rb") as stream:
         environ = client._base_environ(

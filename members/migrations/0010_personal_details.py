@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_member_list_covering_index'),
+        ('members', '0009_member_search_indexes'),
         ('organizations', '0012_list_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
