@@ -22,6 +22,10 @@ class MembersConfig(AppConfig):
     # An event or a participant recorded by mistake (members.services checks that the rest of
     # the member's timeline still fits).
     deletable_models = ("MemberEvent", "AwarenessParticipant", "TheoryParticipant")
+    # Read by administrators only: who saw members' personal details (members.privacy).
+    admin_record_models = ("PersonalDataLog",)
+    # Granted to staff and administrators, not to leaders: see the personal details.
+    staff_permissions = ("view_personal_details",)
 
     def ready(self):
         # organizations never imports members: it is given, here, the check that no member is

@@ -180,6 +180,9 @@ DECLARATIONS = (
     # records every role may look at and nobody edits in the interface: services write them
     # (the record of each enterprise list import);
     "record_models",
+    # records only administrators may look at, for their subtree; services write them (the log
+    # of who saw members' personal details);
+    "admin_record_models",
     # models that belong to no organisation and are alike for every account, such as a lookup
     # table or the mark of the demo's load. No role may change them.
     "global_models",
@@ -257,7 +260,8 @@ def check_scopes(app_configs=None, **kwargs) -> list[checks.Error]:
             ),
             (
                 "E003",
-                found["global_models"] & (found["data_models"] | found["record_models"]),
+                found["global_models"]
+                & (found["data_models"] | found["record_models"] | found["admin_record_models"]),
                 "is global, yet the roles are given permissions on it",
             ),
             ("E004", unscoped, "has no scope: give it a ScopedQuerySet or declare it global"),
@@ -281,6 +285,17 @@ _ACCOUNTS = frozenset(
 )
 
 
+def staff_permissions() -> frozenset[str]:
+    """The permissions beyond add, change, delete and view that the apps give staff and
+    administrators but not leaders (`staff_permissions` on an AppConfig, by codename: the
+    members' "may see personal details")."""
+    return frozenset(
+        f"{config.label}.{codename}"
+        for config in project_apps()
+        for codename in getattr(config, "staff_permissions", ())
+    )
+
+
 @functools.cache
 def role_permissions() -> dict[str, frozenset[str]]:
     """The permissions of each role, from the apps' declarations (read once, after the apps
@@ -288,7 +303,9 @@ def role_permissions() -> dict[str, frozenset[str]]:
     data, deletable = declared("data_models"), declared("deletable_models")
     view = _perms("view", data | declared("record_models"))
     edit = _perms("add", data) | _perms("change", data) | _perms("delete", deletable)
-    return {Role.LEADER: view, Role.STAFF: view | edit, Role.ADMIN: view | edit | _ACCOUNTS}
+    edit |= staff_permissions()
+    administer = _ACCOUNTS | _perms("view", declared("admin_record_models"))
+    return {Role.LEADER: view, Role.STAFF: view | edit, Role.ADMIN: view | edit | administer}
 
 
 def _perms(action: str, models) -> frozenset[str]:

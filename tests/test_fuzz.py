@@ -282,6 +282,10 @@ def make_world() -> Fuzz:
     target_services.target_split(target=whole, parts=[(bg.cell, 10, None)], by=SYSTEM)
     Group.objects.create(name="Cán bộ tổ chức")
     period_close(committee=bg.committee, period=Period.year(2024), by=staff)
+    # The log of personal details seen: an entry for the administrators' read-only list.
+    member_services.disclosure_record(
+        by=staff, action="viewed", record_id=member.pk, organization_id=member.organization_id
+    )
     return Fuzz(
         world=bg,
         admin=account(bg.committee, Role.ADMIN, "bg-quantri"),

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.dates import short_date
 from members import selectors, services
 from members.admin.persons import personal_fieldsets
-from members.models import Candidate, CandidateStage, Member
+from members.admin.privacy import PersonalDetailsAdminMixin
+from members.models import Candidate, CandidateStage, Member, Subject
 from members.models.candidates import OPEN_STAGES
 from organizations import sheets
 from organizations.admin.base import ScopedModelAdmin
@@ -25,7 +26,8 @@ from organizations.models.party import CELL_KINDS
 
 
 @admin.register(Candidate)
-class CandidateAdmin(ScopedModelAdmin):
+class CandidateAdmin(PersonalDetailsAdminMixin, ScopedModelAdmin):
+    personal_subject = Subject.CANDIDATE
     list_display = [
         "full_name",
         "birth_date",

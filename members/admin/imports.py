@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.uploads import too_large_message, upload_limit
+from members import privacy
 from members.imports import exports
 from members.imports.ratings import MEMBER_RATINGS, ORGANIZATION_RATINGS
 from members.imports.register import MEMBERS
@@ -223,8 +224,12 @@ class ListImportAdminMixin(PreviewUploads):
         return HttpResponseRedirect(self._url("list_import"))
 
     def list_import_errors_view(self, request, token):
-        """The invalid rows of a preview as CSV, for the account that uploaded the file."""
+        """The invalid rows of a preview as CSV, for the account that uploaded the file. They
+        are its own file's rows, citizen IDs and all: refused to an account that may not see
+        personal details (members.privacy), which no role that imports is."""
         self._allowed(request)
+        if not privacy.may_see(request.user):
+            raise PermissionDenied
         return invalid_rows_download(self._upload(request, token))
 
     def list_template_view(self, request):
@@ -232,7 +237,7 @@ class ListImportAdminMixin(PreviewUploads):
         if not self.has_view_permission(request):
             raise PermissionDenied
         content = exports.template_xlsx(self.import_kind, self._committee(request))
-        return _download(content, f"{self.export_name}-mau.xlsx", XLSX)
+        return download(content, f"{self.export_name}-mau.xlsx", XLSX)
 
     def list_export_view(self, request, file_format):
         """ "Xuất": the list as the change list shows it (its filters, the account's subtree),
@@ -242,14 +247,16 @@ class ListImportAdminMixin(PreviewUploads):
         if file_format not in ("xlsx", "csv"):
             raise Http404
         queryset = self.get_changelist_instance(request).get_queryset(request)
-        rows = self.export_rows(queryset)
+        rows = self.export_rows(queryset, request)
         header = exports.headers(self.list_kind())
         if file_format == "csv":
-            return _download(exports.csv_bytes(header, rows), f"{self.export_name}.csv", "text/csv")
+            return download(exports.csv_bytes(header, rows), f"{self.export_name}.csv", "text/csv")
         content = exports.xlsx_bytes(str(self.opts.verbose_name_plural), header, rows)
-        return _download(content, f"{self.export_name}.xlsx", XLSX)
+        return download(content, f"{self.export_name}.xlsx", XLSX)
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, request):
+        """The rows of the list's export for the account of `request` (which may mask and
+        log the personal details it carries, members.privacy)."""
         raise NotImplementedError
 
     # --- rendering -------------------------------------------------------------------------
@@ -282,10 +289,10 @@ class ListImportAdminMixin(PreviewUploads):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-__all__ = ["ListImportAdminMixin"]
+__all__ = ["XLSX", "ListImportAdminMixin", "download"]

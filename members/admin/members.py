@@ -8,17 +8,21 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members import services
-from members.admin.imports import ListImportAdminMixin
+from members import privacy, services
+from members.access_request import access_request_xlsx
+from members.admin.imports import XLSX, ListImportAdminMixin, download
 from members.admin.persons import personal_fieldsets
+from members.admin.privacy import PersonalDetailsAdminMixin
 from members.forms import AdmissionForm, TransferInForm
 from members.imports.exports import register_rows
-from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent
+from members.models import Candidate, CandidateStage, Disclosure, EventKind, Member, MemberEvent
 from members.models.events import ADMISSION_FACTS
-from members.models.members import ACTIVE_STATUSES, Person
+from members.models.members import ACTIVE_STATUSES, PERSONAL_FIELDS, Person
 from organizations.admin.base import (
     ExportMixin,
     FewChoicesFilter,
@@ -34,6 +38,18 @@ from organizations.models.party import CELL_KINDS
 
 @verbose_columns
 class MemberResource(VerboseModelResource):
+    """The members' list as the admin's "Export" writes it; the personal details masked unless
+    the account may see them (`personal_shown`, given by the admin)."""
+
+    def __init__(self, personal_shown: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.personal_shown = personal_shown
+
+    def export_field(self, field, instance, **kwargs):
+        if self.personal_shown or field.attribute not in privacy.FIELDS:
+            return super().export_field(field, instance, **kwargs)
+        return privacy.masked(field.attribute, getattr(instance, field.attribute), False)
+
     class Meta:
         model = Member
         fields = [
@@ -162,6 +178,7 @@ class MemberForm(ServiceCheckedForm):
 
 @admin.register(Member)
 class MemberAdmin(
+    PersonalDetailsAdminMixin,
     ListImportAdminMixin,
     ImportedRecordMixin,
     ServiceCheckedAdminMixin,
@@ -169,6 +186,7 @@ class MemberAdmin(
     ScopedModelAdmin,
 ):
     form = MemberForm
+    actions = ["anonymise_members"]
     import_kind = "members"
     import_title = _("Import a member register")
     export_name = "so-dang-vien"
@@ -211,6 +229,7 @@ class MemberAdmin(
         "away_at",
         "created_by",
         "last_changed_by",
+        "anonymised",
     ]
     fieldsets = [
         (
@@ -222,6 +241,7 @@ class MemberAdmin(
                     ("admitted_on", "ceremony_on", "recognized_on"),
                     ("exempt", "away_at"),
                     ("created_by", "last_changed_by"),
+                    "anonymised",
                 ]
             },
         ),
@@ -274,12 +294,30 @@ class MemberAdmin(
         # A record begins with an admission or a transfer in: the two journeys below.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.anonymised_at is not None:
+            # Anonymised for good: the personal record is not entered again.
+            fields += [f for f in PERSONAL_FIELDS if f not in fields]
+        return fields
+
     def may_record(self, request) -> bool:
         return request.user.has_perm("members.add_member")
 
     @admin.display(description=_("party age"))
     def party_age(self, obj):
         return obj.party_age()
+
+    @admin.display(description=_("anonymised"))
+    def anonymised(self, obj):
+        if obj.anonymised_at is None:
+            return "—"
+        by = obj.anonymised_by.get_username() if obj.anonymised_by else "—"
+        when = timezone.localtime(obj.anonymised_at)
+        return _("on %(date)s by %(user)s") % {
+            "date": formats.date_format(when, "SHORT_DATETIME_FORMAT"),
+            "user": by,
+        }
 
     def save_model(self, request, obj, form, change):
         services.member_save(member=obj, by=request.user)
@@ -289,6 +327,16 @@ class MemberAdmin(
         return [
             path("admit/", wrap(self.admission_view), name="members_member_admit"),
             path("transfer-in/", wrap(self.transfer_in_view), name="members_member_transfer_in"),
+            path(
+                "<path:object_id>/access-request/",
+                wrap(self.access_request_view),
+                name="members_member_access_request",
+            ),
+            path(
+                "<path:object_id>/anonymise/",
+                wrap(self.anonymise_view),
+                name="members_member_anonymise",
+            ),
             *super().get_urls(),
         ]
 
@@ -300,8 +348,140 @@ class MemberAdmin(
         }
         return super().changelist_view(request, extra_context)
 
-    def export_rows(self, queryset):
-        return register_rows(queryset)
+    def export_rows(self, queryset, request):
+        shown = privacy.may_see(request.user)
+        if shown:
+            self.log_export(request, queryset, "so-dang-vien")
+        return register_rows(queryset, personal_shown=shown)
+
+    def log_export(self, request, queryset, detail):
+        """One entry for the export of `queryset` with the personal details shown."""
+        services.disclosure_record(
+            by=request.user,
+            action=Disclosure.EXPORTED,
+            records=services.disclosed_members(queryset),
+            detail=detail,
+        )
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {
+            **super().get_export_resource_kwargs(request, **kwargs),
+            "personal_shown": privacy.may_see(request.user),
+        }
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        if privacy.may_see(request.user):
+            self.log_export(request, queryset, str(_("Export")))
+        return data
+
+    # --- personal data: the access request and the anonymisation ------------------------
+
+    def _member_for(self, request, object_id) -> Member:
+        """The member at `object_id` among those the account sees (404 otherwise, a forged id
+        included), for an account that may see personal details (403 otherwise)."""
+        member = self.get_object(request, object_id)  # 404 outside the subtree
+        if not privacy.may_see(request.user):
+            raise PermissionDenied
+        return member
+
+    def access_request_view(self, request, object_id):
+        """Everything recorded about a member, as a workbook for that member; logged."""
+        member = self._member_for(request, object_id)
+        content = access_request_xlsx(member)
+        services.disclosure_record(
+            by=request.user,
+            action=Disclosure.ACCESS_REQUEST,
+            record_id=member.pk,
+            organization_id=member.organization_id,
+        )
+        return download(content, f"dang-vien-{member.pk}.xlsx", XLSX)
+
+    def may_anonymise(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj) and privacy.may_see(request.user)
+
+    def anonymise_view(self, request, object_id):
+        """The confirmation page of one member's anonymisation, then the service."""
+        member = self.get_object(request, object_id)
+        if not self.may_anonymise(request, member):
+            raise PermissionDenied
+        return self._anonymise(request, [member], {"post_url": request.get_full_path()})
+
+    @admin.action(description=_("Anonymise the selected members who have left"))
+    def anonymise_members(self, request, queryset):
+        if not self.may_anonymise(request):
+            raise PermissionDenied
+        members = list(queryset.select_related("organization").order_by("pk"))
+        if not members:  # ids of no record the account sees
+            self.message_user(
+                request,
+                gettext(
+                    "Items must be selected in order to perform actions on them. No items "
+                    "have been changed."
+                ),
+                messages.WARNING,
+            )
+            return None
+        return self._anonymise(
+            request,
+            members,
+            {"action": "anonymise_members", "selected": [m.pk for m in members]},
+        )
+
+    def _anonymise(self, request, members, form_context):
+        """Confirm, then anonymise every member or none: one refused (still counted, already
+        anonymised) refuses them all, with the reasons."""
+        refusals = []
+        for member in members:
+            try:
+                services.member_anonymise_check(member=member, by=request.user)
+            except ValidationError as error:
+                refusals.extend(error.messages)
+        if refusals:
+            for refusal in refusals:
+                self.message_user(request, refusal, messages.ERROR)
+            if len(members) == 1:
+                return HttpResponseRedirect(
+                    reverse("admin:members_member_change", args=[members[0].pk])
+                )
+            return None  # back to the list
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            try:
+                with transaction.atomic():
+                    for member in members:
+                        services.member_anonymise(member=member, by=request.user)
+            except ValidationError as error:  # changed since the check: nothing written
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None if len(members) > 1 else HttpResponseRedirect(request.path)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d member was anonymised.",
+                    "%(count)d members were anonymised.",
+                    len(members),
+                )
+                % {"count": len(members)},
+                messages.SUCCESS,
+            )
+            if len(members) == 1:
+                return HttpResponseRedirect(
+                    reverse("admin:members_member_change", args=[members[0].pk])
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Anonymise members who have left"),
+            "members": members,
+            **form_context,
+        }
+        return TemplateResponse(request, "admin/members/member/anonymise.html", context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.may_anonymise(request):
+            actions.pop("anonymise_members", None)
+        return actions
 
     def get_queryset(self, request):
         # The change page shows the organisations and the employer: read them with the member.
@@ -318,6 +498,13 @@ class MemberAdmin(
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and privacy.may_see(request.user):
+            context["access_request_url"] = reverse(
+                "admin:members_member_access_request", args=[obj.pk]
+            )
+            left = obj.counted_in_id is None and obj.status not in ACTIVE_STATUSES
+            if left and obj.anonymised_at is None and self.may_anonymise(request, obj):
+                context["anonymise_url"] = reverse("admin:members_member_anonymise", args=[obj.pk])
         if obj is not None:
             context["timeline"] = obj.events.select_related(
                 "organization", "organization_after"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from members import selectors, services
+from members import privacy, selectors, services
 from members.admin.imports import ListImportAdminMixin
 from members.forms import (
     LIST_CHANGED,
@@ -20,7 +20,7 @@ from members.forms import (
     RatingChoiceForm,
 )
 from members.imports.exports import member_rating_rows, organization_rating_rows
-from members.models import MemberRating, OrganizationRating, RatingLevel
+from members.models import Disclosure, MemberRating, OrganizationRating, RatingLevel
 from organizations.admin.base import ScopedModelAdmin
 from organizations.admin.lists import ImportedRecordMixin
 from organizations.models import PartyOrganization
@@ -72,8 +72,17 @@ class MemberRatingAdmin(ListImportAdminMixin, ImportedRecordMixin, ScopedModelAd
         }
         return super().changelist_view(request, extra_context)
 
-    def export_rows(self, queryset):
-        return member_rating_rows(queryset)
+    def export_rows(self, queryset, request):
+        shown = privacy.may_see(request.user)
+        if shown:
+            members = dict(queryset.order_by().values_list("member_id", "organization__path"))
+            services.disclosure_record(
+                by=request.user,
+                action=Disclosure.EXPORTED,
+                records=members.items(),
+                detail=self.export_name,
+            )
+        return member_rating_rows(queryset, personal_shown=shown)
 
     def entry_view(self, request):
         """One screen for a cell's ratings of a year: every member attending the cell at the
@@ -203,7 +212,7 @@ class OrganizationRatingAdmin(ListImportAdminMixin, ImportedRecordMixin, ScopedM
         extra_context = {**(extra_context or {}), **self.list_urls(request)}
         return super().changelist_view(request, extra_context)
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, request):
         return organization_rating_rows(queryset)
 
     def get_queryset(self, request):

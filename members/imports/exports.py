@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from members import privacy
 from members.imports.ratings import MEMBER_RATINGS, ORGANIZATION_RATINGS
 from members.imports.register import (
     ADMISSION,
@@ -53,22 +54,31 @@ def _date(value) -> str:
     return DateWidget().render(value)
 
 
-def register_rows(members) -> Iterator[list[str]]:
+def register_rows(members, *, personal_shown: bool = True) -> Iterator[list[str]]:
     """A register row for each of `members` (a queryset), in MEMBERS' column order: the dates
-    of the events its import stands for (`register.slots`)."""
+    of the events its import stands for (`register.slots`). Unless `personal_shown`, the
+    citizen ID and card number are masked and the date of birth is its year
+    (members.privacy): such a file is for reading, not for importing back."""
     sex, position, yes_no = SexWidget(), PositionWidget(), YesNoWidget()
     members = members.select_related("organization", "enterprise").order_by("pk")
     batch: list = []
     for member in members.iterator(chunk_size=CHUNK):
         batch.append(member)
         if len(batch) == CHUNK:
-            yield from _register_batch(batch, sex, position, yes_no)
+            yield from _register_batch(batch, sex, position, yes_no, personal_shown)
             batch = []
     if batch:
-        yield from _register_batch(batch, sex, position, yes_no)
+        yield from _register_batch(batch, sex, position, yes_no, personal_shown)
 
 
-def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
+def _personal(values: dict, shown: bool) -> dict:
+    """The personal details of a row (keyed as the member's fields) as the account sees them."""
+    if shown:
+        return values
+    return {key: privacy.masked(key, value, False) for key, value in values.items()}
+
+
+def _register_batch(members, sex, position, yes_no, personal_shown) -> Iterator[list[str]]:
     events: dict[int, list] = {}
     for event in MemberEvent.objects.filter(member__in=members).order_by("member_id", "sequence"):
         events.setdefault(event.member_id, []).append(event)
@@ -87,13 +97,22 @@ def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
         transfer = found.get(TRANSFER_IN)
         leaving = found.get(LEAVING)
         elsewhere = admission is not None and not admission.organization_id
+        personal = _personal(
+            {
+                "birth_date": member.birth_date,
+                "citizen_id": member.citizen_id,
+                "card_number": member.card_number,
+            },
+            personal_shown,
+        )
+        birth = personal["birth_date"]
         values = {
             "full_name": member.full_name,
-            "birth_date": _date(member.birth_date),
+            "birth_date": birth if isinstance(birth, str) else _date(birth),
             "sex": sex.render(member.sex),
             "ethnicity": member.ethnicity,
-            "citizen_id": member.citizen_id,
-            "card_number": member.card_number,
+            "citizen_id": personal["citizen_id"],
+            "card_number": personal["card_number"],
             "cell": member.organization.code,
             "admitted_on": _date(admission.occurred_on) if admission else "",
             "ceremony_on": _date(admission.ceremony_on) if admission else "",
@@ -116,13 +135,16 @@ def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
         yield [neutralise_formula(values[key]) for key in MEMBERS.list_columns]
 
 
-def member_rating_rows(ratings) -> Iterator[list[str]]:
+def member_rating_rows(ratings, *, personal_shown: bool = True) -> Iterator[list[str]]:
     for rating in ratings.select_related("member").order_by("year", "member__full_name", "pk"):
         member = rating.member
+        personal = _personal(
+            {"citizen_id": member.citizen_id, "card_number": member.card_number}, personal_shown
+        )
         values = {
             "full_name": member.full_name,
-            "citizen_id": member.citizen_id,
-            "card_number": member.card_number,
+            "citizen_id": personal["citizen_id"],
+            "card_number": personal["card_number"],
             "year": str(rating.year),
             "level": SHORT_LEVELS[rating.level],
             "note": rating.note,

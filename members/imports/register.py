@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
-from members import timeline
+from members import privacy, timeline
 from members.imports.values import (
     CardNumberWidget,
     CellWidget,
@@ -512,13 +512,14 @@ class MemberImportResource(ListResource):
             return
         member = self._person_match
         cell = self.organizations[member.organization_id].name
-        self.possibly_same.append((self._line, str(member), cell))
+        # Seen by those who import, who may see the date of birth (members.privacy).
+        self.possibly_same.append((self._line, privacy.full_label(member), cell))
         errors.setdefault(NON_FIELD_ERRORS, []).append(
             gettext(
                 "Possibly the same person as %(member)s, already on record in %(cell)s: give the "
                 "citizen ID or the party card number, so that the import knows whether it is."
             )
-            % {"member": str(member), "cell": cell}
+            % {"member": privacy.full_label(member), "cell": cell}
         )
 
     def _check_identity(self, instance, errors) -> None:

@@ -13,6 +13,7 @@ from members.models.classes import (
 from members.models.events import EventKind, MemberEvent
 from members.models.intervals import CountedInterval
 from members.models.members import Member, MemberStatus, Position, Sex, TheoryLevel
+from members.models.privacy import Disclosure, PersonalDataLog, Subject
 from members.models.ratings import MemberRating, OrganizationRating, RatingLevel
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Candidate",
     "CandidateStage",
     "CountedInterval",
+    "Disclosure",
     "EventKind",
     "IntroducingBody",
     "Member",
@@ -28,10 +30,12 @@ __all__ = [
     "MemberRating",
     "MemberStatus",
     "OrganizationRating",
+    "PersonalDataLog",
     "Position",
     "RatingLevel",
     "Sex",
     "StudySession",
+    "Subject",
     "TheoryClass",
     "TheoryLevel",
     "TheoryParticipant",

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members import privacy
 from members.calendar import whole_months
 from members.validators import (
     citizen_id_century_digit,
@@ -129,9 +131,9 @@ class Person(models.Model):
         abstract = True
 
     def __str__(self):
-        return (
-            f"{self.full_name} ({self.birth_date:%d/%m/%Y})" if self.birth_date else self.full_name
-        )
+        # The date of birth tells namesakes apart; only its year for an account that may not
+        # see it (members.privacy).
+        return privacy.label(self)
 
     def clean(self):
         errors = bounds.future_dates(
@@ -231,6 +233,17 @@ class Member(ImportedRecord, Person):
         _("official since"), null=True, editable=False, validators=bounds.RECORD_DATE
     )
 
+    # Set once by members.services.member_anonymise: the personal record was replaced.
+    anonymised_at = models.DateTimeField(_("anonymised on"), null=True, editable=False)
+    anonymised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("anonymised by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -240,6 +253,12 @@ class Member(ImportedRecord, Person):
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
         ordering = ["full_name", "birth_date", "pk"]
+        permissions = [
+            (
+                "view_personal_details",
+                _("Can see personal details (citizen ID, card number, phone, date of birth)"),
+            )
+        ]
         constraints = [
             # A person is counted in the numbers of one organisation only. Another committee
             # may keep the record of a member it transferred out, or host one temporarily.

@@ -22,6 +22,12 @@ from members.services.classes import (
     theory_participants_add,
 )
 from members.services.journeys import member_admit, member_transfer_in
+from members.services.privacy import (
+    disclosed_members,
+    disclosure_record,
+    member_anonymise,
+    member_anonymise_check,
+)
 from members.services.ratings import organization_rating_save, ratings_save
 from members.services.records import (
     member_check,
@@ -39,7 +45,11 @@ __all__ = [
     "awareness_participants_add",
     "candidate_save",
     "course_save",
+    "disclosed_members",
+    "disclosure_record",
     "member_admit",
+    "member_anonymise",
+    "member_anonymise_check",
     "member_check",
     "member_event_add",
     "member_event_change",

@@ -10,7 +10,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection, models
 from django.forms.models import InlineForeignKeyField
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.text import capfirst, smart_split
@@ -46,7 +46,11 @@ def has_nul(value) -> bool:
 def record_id(field, value) -> int | str | None:
     """`value` as a key of the records `field` (a relation) points at, or None when it cannot
     be one: not a number, or beyond the column's range."""
-    target = field.target_field
+    return key_of(field.target_field, value)
+
+
+def key_of(target, value) -> int | str | None:
+    """`value` as a value of the key column `target`, or None when it cannot be one."""
     try:
         key = target.to_python(value)
     except ValidationError:
@@ -99,6 +103,17 @@ class OddQueryMixin:
         `name__folded__contains`, with the term folded the same way; numbers and fields with
         a lookup of their own (^code, =id) as they are."""
         return [_folded(self.model, name) for name in super().get_search_fields(request)]
+
+    def response_action(self, request, queryset):
+        # Django filters the selection by whatever was posted: "abc" or a NUL byte there was
+        # a 500. A selection that names no record is refused whole: nothing is done.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if any(key_of(self.opts.pk, value) is None for value in selected):
+            messages.warning(
+                request, _("The selection names records that do not exist: nothing was done.")
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
     def get_changelist_instance(self, request):
         # Django answers filters it cannot read with the whole list (a redirect to ?e=1);

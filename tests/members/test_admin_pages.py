@@ -36,7 +36,7 @@ PAGES = {
     "/admin/members/": 5,
     "/admin/members/member/": 8,  # one count: show_full_result_count off
     "/admin/members/member/?presence=all": 8,
-    "/admin/members/member/{member}/change/": 9,
+    "/admin/members/member/{member}/change/": 10,  # + the log of the details shown
     "/admin/members/member/admit/": 8,
     "/admin/members/member/admit/?candidate={candidate}": 10,
     "/admin/members/member/transfer-in/": 7,
@@ -45,7 +45,7 @@ PAGES = {
     "/admin/members/memberevent/{event}/change/": 9,
     "/admin/members/candidate/": 9,
     "/admin/members/candidate/add/": 7,
-    "/admin/members/candidate/{candidate}/change/": 11,
+    "/admin/members/candidate/{candidate}/change/": 12,  # + the log of the details shown
     "/admin/members/candidate/due/": 9,
     "/admin/members/awarenessclass/": 11,
     "/admin/members/awarenessclass/add/": 7,
