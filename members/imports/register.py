@@ -132,6 +132,16 @@ COLUMNS = (
             "transferred from"),
            widget=_event_text("counterpart"), attribute="row_transfer_in_from",
            heading=_("Transferred from")),
+    Column("moved_on", _("Moved between cells on (Ngày chuyển chi bộ)"),
+           ("ngay chuyen chi bo", "ngay chuyen sinh hoat chi bo", "chuyen chi bo ngay",
+            "ngay chuyen sinh hoat noi bo", "moved on", "date of the move between cells"),
+           widget=DateWidget, attribute="row_moved_on",
+           heading=_("Date of the move between cells")),
+    Column("moved_from", _("Moved from cell (Từ chi bộ)"),
+           ("tu chi bo", "chuyen tu chi bo", "chi bo truoc", "chi bo cu", "moved from cell",
+            "moved from"),
+           widget=_event_text("counterpart"), attribute="row_moved_from",
+           heading=_("Moved from cell")),
     Column("employer", _("Employer's tax code (MST nơi làm việc)"),
            ("mst noi lam viec", "ma so thue noi lam viec", "mst doanh nghiep", "mst dn",
             "mst", "ma so thue", "noi lam viec mst", "employer tax code", "employer"),
@@ -172,20 +182,23 @@ LEAVING_KINDS = tuple(LeavingReason.values)
 # --- the events a row stands for ------------------------------------------------------------
 
 ADMISSION, RECOGNITION, TRANSFER_IN, LEAVING = "admission", "recognition", "transfer_in", "leaving"
+MOVE = "move"
 # Each slot: the columns of its date and of the place it names (for the errors).
 SLOT_COLUMNS = {
     ADMISSION: ("admitted_on", "admitted_in"),
     RECOGNITION: ("recognized_on", "admitted_in"),
     TRANSFER_IN: ("transfer_in_on", "transfer_in_from"),
+    MOVE: ("moved_on", "moved_from"),
     LEAVING: ("left_on", "left_to"),
 }
 
 
 def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
     """The events of a record (in their order) that a register row stands for: the first
-    admission and recognition, the last transfer in from outside (else the last move between
-    cells), and the last leaving of a member who is no longer a member here. The export writes
-    them, the import corrects them: one rule."""
+    admission and recognition, the last transfer in from outside, the last move between the
+    committee's cells (a transfer in without an outside organisation), and the last leaving of
+    a member who is no longer a member here. The export writes them, the import corrects them:
+    one rule. A row has room for one move: earlier moves are not in it."""
     found: dict[str, MemberEvent] = {}
     for event in events:
         if event.kind == EventKind.ADMISSION:
@@ -193,10 +206,11 @@ def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
         elif event.kind == EventKind.RECOGNITION:
             found.setdefault(RECOGNITION, event)
         elif event.kind == EventKind.TRANSFER_IN:
-            # The last arrival from outside, which the figures count; a move between the
-            # committee's cells only when there is none.
-            if event.counterpart or not getattr(found.get(TRANSFER_IN), "counterpart", ""):
+            if event.counterpart:
                 found[TRANSFER_IN] = event
+                found.pop(MOVE, None)  # a move before an arrival is no move of this stay
+            else:
+                found[MOVE] = event
         elif event.kind in LEAVING_KINDS and status not in ACTIVE_STATUSES:
             found[LEAVING] = event
     return found
@@ -547,19 +561,6 @@ class MemberImportResource(ListResource):
             first = self.seen_ids.setdefault(("card_number", instance.card_number), self._line)
             if first != self._line:
                 errors.setdefault(self.column("card_number"), []).append(self.repeated(None, first))
-        cell = instance.row_cell
-        if not self._new and cell is not None and cell.pk != instance.organization_id:
-            errors.setdefault(self.column("cell"), []).append(
-                gettext(
-                    "%(name)s is recorded in %(recorded)s, not %(cell)s: record the move on the "
-                    "member's page (a transfer between your cells)."
-                )
-                % {
-                    "name": instance.full_name,
-                    "recorded": self.organizations[instance.organization_id].name,
-                    "cell": cell.name,
-                }
-            )
 
     # --- the events ------------------------------------------------------------------------
 
@@ -594,21 +595,28 @@ class MemberImportResource(ListResource):
             columns[id(event)] = slot
 
         admitted_on = instance.row_admitted_on
-        transfer_on = instance.row_transfer_in_on
-        # A transfer from one of the committee's own cells is a move: admitted there.
-        moved_from = self._own_cell(instance.row_transfer_in_from) if transfer_on else None
-        place = instance.row_admitted_in or (
-            instance.row_transfer_in_from if transfer_on and moved_from is None else None
+        places = self._places(instance, found, errors)
+        if places is None:
+            return
+        transfer_on, arrived_from, moved_on, moved_from, admitted_here = places
+        # Where the member's stay with us began: the cell admitted in, else the cell moved from,
+        # else the row's cell.
+        first_cell = admitted_here or moved_from or cell
+        place = (None if admitted_here else instance.row_admitted_in) or (
+            arrived_from if transfer_on else None
         )
         if admitted_on:
             values = {"occurred_on": admitted_on}
-            elsewhere = bool(instance.row_admitted_in) or bool(
-                transfer_on and admitted_on < transfer_on and moved_from is None
+            elsewhere = admitted_here is None and (
+                bool(instance.row_admitted_in)
+                or bool(transfer_on and admitted_on < transfer_on and arrived_from)
             )
             old = found.get(ADMISSION)
             if old is not None:
-                if instance.row_admitted_in and not old.organization_id:
+                if instance.row_admitted_in and not admitted_here and not old.organization_id:
                     values["counterpart"] = instance.row_admitted_in
+                if admitted_here and old.organization_id:
+                    values["organization"] = admitted_here  # the cell admitted in, corrected
                 ceremony = instance.row_ceremony_on
                 if ceremony is None and old.ceremony_on and old.ceremony_on < admitted_on:
                     ceremony = admitted_on  # the ceremony never before the decision
@@ -624,7 +632,7 @@ class MemberImportResource(ListResource):
             else:
                 # A register often gives the decision alone: probation then counts from it.
                 values["ceremony_on"] = instance.row_ceremony_on or admitted_on
-            here = None if elsewhere or old else (moved_from or cell)
+            here = None if elsewhere or old else first_cell
             put(ADMISSION, values, {"kind": EventKind.ADMISSION, "organization": here})
         if instance.row_recognized_on:
             old_admission = found.get(ADMISSION)
@@ -641,11 +649,19 @@ class MemberImportResource(ListResource):
             put(RECOGNITION, {"occurred_on": instance.row_recognized_on}, build)
         if transfer_on:
             values = {"occurred_on": transfer_on}
-            if moved_from is not None:
-                values["counterpart"] = ""
-            elif instance.row_transfer_in_from:
-                values["counterpart"] = instance.row_transfer_in_from
-            put(TRANSFER_IN, values, {"kind": EventKind.TRANSFER_IN, "organization": cell})
+            if arrived_from:
+                values["counterpart"] = arrived_from
+            arrival_cell = moved_from or cell
+            put(TRANSFER_IN, values, {"kind": EventKind.TRANSFER_IN, "organization": arrival_cell})
+        if moved_on:
+            move = found.get(MOVE)
+            if move is not None and move.organization_id != cell.pk:
+                found.pop(MOVE)  # the row's move is a new one, into the row's cell
+            put(
+                MOVE,
+                {"occurred_on": moved_on},
+                {"kind": EventKind.TRANSFER_IN, "organization": cell, "counterpart": ""},
+            )
         self._leaving(instance, put, errors)
         if errors:
             return
@@ -682,6 +698,125 @@ class MemberImportResource(ListResource):
         record.events = ordered
         self._counted_conflicts(instance, errors)
         self._record = record
+
+    def _places(self, instance, found, errors):
+        """What the row's places say: (the transfer-in date, the organisation it came from,
+        the move's date, the cell moved from, the cell of ours admitted in), or None after an
+        error. "Nơi kết nạp" naming a cell of the committee is an admission in that cell;
+        "Ngày chuyển chi bộ" and "Từ chi bộ" a move from that cell into the row's cell (as
+        "Ngày chuyển đến" with a cell of the committee in "Chuyển từ", when those are blank)."""
+        transfer_on = instance.row_transfer_in_on
+        arrived_from = instance.row_transfer_in_from or ""
+        moved_on, moved_text = instance.row_moved_on, instance.row_moved_from or ""
+        admitted_here = self._own_cell(instance.row_admitted_in)
+        own_from = self._own_cell(arrived_from) if transfer_on else None
+        if own_from is not None:
+            if moved_on or moved_text:
+                errors.setdefault(self.column("transfer_in_from"), []).append(
+                    gettext(
+                        "%(cell)s is a cell of this committee: a move between your cells goes in "
+                        "“%(moved_on)s” and “%(moved_from)s”, “%(transfer_from)s” names an "
+                        "organisation outside."
+                    )
+                    % self._move_columns(cell=own_from.name)
+                )
+                return None
+            moved_on, moved_text, transfer_on, arrived_from = transfer_on, own_from.code, None, ""
+        if moved_text and not moved_on:
+            errors.setdefault(self.column("moved_on"), []).append(
+                gettext("Give the date the member moved from %(cell)s.") % {"cell": moved_text}
+            )
+            return None
+        if moved_on and not moved_text:
+            errors.setdefault(self.column("moved_from"), []).append(
+                gettext("Say which of your cells the member moved from (by its code).")
+            )
+            return None
+        moved_from = self._own_cell(moved_text) if moved_text else None
+        if moved_text and moved_from is None:
+            errors.setdefault(self.column("moved_from"), []).append(
+                gettext(
+                    "No cell of this committee is called or coded “%(value)s”: a transfer from "
+                    "another organisation goes in “%(transfer_from)s”."
+                )
+                % self._move_columns(value=moved_text)
+            )
+            return None
+        cell = instance.row_cell or self.organizations.get(instance.organization_id)
+        if moved_from is not None and cell is not None and moved_from.pk == cell.pk:
+            errors.setdefault(self.column("moved_from"), []).append(
+                gettext(
+                    "The member moved from %(cell)s into the same cell: leave “%(moved_from)s” "
+                    "blank when the member did not move."
+                )
+                % self._move_columns(cell=moved_from.name)
+            )
+            return None
+        if moved_on:
+            earlier = [
+                (day, label)
+                for day, label in (
+                    (instance.row_admitted_on, "admission"),
+                    (transfer_on, "transfer"),
+                )
+                if day and moved_on < day
+            ]
+            for day, label in earlier:
+                message = (
+                    gettext("The move between cells cannot come before the admission (%(date)s).")
+                    if label == "admission"
+                    else gettext(
+                        "The move between cells cannot come before the transfer in (%(date)s)."
+                    )
+                )
+                errors.setdefault(self.column("moved_on"), []).append(
+                    message % {"date": short_date(day)}
+                )
+                return None
+        if not self._new and cell is not None and cell.pk != instance.organization_id:
+            recorded = self.organizations[instance.organization_id]
+            if not (moved_on and moved_from.pk == instance.organization_id):
+                key = "moved_from" if moved_on else "cell"
+                errors.setdefault(self.column(key), []).append(
+                    gettext(
+                        "%(name)s is recorded in %(recorded)s, not %(cell)s: to record the move, "
+                        "give its date in “%(moved_on)s” and %(code)s in “%(moved_from)s”."
+                    )
+                    % self._move_columns(
+                        name=instance.full_name,
+                        recorded=recorded.name,
+                        cell=cell.name,
+                        code=recorded.code,
+                    )
+                )
+                return None
+        if (
+            admitted_here is not None
+            and cell is not None
+            and admitted_here.pk != cell.pk
+            and not moved_on
+            and not found.get(MOVE)
+        ):
+            errors.setdefault(self.column("moved_on"), []).append(
+                gettext(
+                    "The member was admitted in %(admitted)s and is in %(cell)s: give the date "
+                    "of the move in “%(moved_on)s” and the cell moved from in “%(moved_from)s”."
+                )
+                % self._move_columns(admitted=admitted_here.name, cell=cell.name)
+            )
+            return None
+        return transfer_on, arrived_from, moved_on, moved_from, admitted_here
+
+    @staticmethod
+    def _move_columns(**values) -> dict:
+        """The headings of the columns a message about a move names, with `values`."""
+        by_key = MEMBERS.by_key
+        return {
+            "moved_on": str(by_key["moved_on"].heading),
+            "moved_from": str(by_key["moved_from"].heading),
+            "transfer_from": str(by_key["transfer_in_from"].heading),
+            **values,
+        }
 
     def _own_cell(self, text) -> PartyOrganization | None:
         """The committee's cell a "transferred from" cell names by code or name, if any."""
