@@ -252,4 +252,4 @@ def test_leaving_reasons_under_their_spellings(bg):
 
 
 def test_headers_of_the_file_as_the_template_writes_them(bg):
-    assert len(HEADERS) == 19
+    assert len(HEADERS) == 21

@@ -14,7 +14,7 @@ What a register cannot say, named by `_unsayable` (9 of the 157):
   never left, counted in the year between (Biểu 1 would differ).
 Those 9 are taken out of the demo before the figures are read; the other 148 round-trip, moves
 between cells included (a member who moved more than once is written as moving from their first
-cell on the date of the last move: the committee's figures are the same).""""""
+cell on the date of the last move: the committee's figures are the same)."""
 
 from __future__ import annotations
 
