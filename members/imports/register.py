@@ -616,7 +616,7 @@ class MemberImportResource(ListResource):
                 if instance.row_admitted_in and not admitted_here and not old.organization_id:
                     values["counterpart"] = instance.row_admitted_in
                 if admitted_here and old.organization_id:
-                    values["organization"] = admitted_here  # the cell admitted in, corrected
+                    values["organization_id"] = admitted_here.pk  # the cell admitted in, corrected
                 ceremony = instance.row_ceremony_on
                 if ceremony is None and old.ceremony_on and old.ceremony_on < admitted_on:
                     ceremony = admitted_on  # the ceremony never before the decision

@@ -192,6 +192,11 @@ def test_headers_spelled_loosely_and_numbers_excel_shortened(bg):
         ("Ngày chính thức", ["Ngày công nhận chính thức", "Ngày đảng viên chính thức"]),
         ("Ngày chuyển đến", ["Ngày chuyển sinh hoạt đến", "Transfer-in date"]),
         ("Chuyển từ", ["Chuyển đến từ", "Transferred from"]),
+        (
+            "Ngày chuyển chi bộ",
+            ["Ngày chuyển sinh hoạt chi bộ", "Date of the move between cells", "Moved on"],
+        ),
+        ("Từ chi bộ", ["Chuyển từ chi bộ", "Chi bộ trước", "Chi bộ cũ", "Moved from cell"]),
         ("MST nơi làm việc", ["MST doanh nghiệp", "Mã số thuế nơi làm việc", "Employer"]),
         ("Vị trí công việc", ["Chức vụ", "Nghề nghiệp", "Position"]),
         ("Đoàn viên", ["Đoàn thanh niên", "Youth Union member"]),
