@@ -98,6 +98,13 @@ def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
         if moved_from == member.organization_id:
             move = moved_from = None  # back in the first cell: no move the row can say
         leaving = found.get(LEAVING)
+        guest = transfer is not None and transfer.kind == EventKind.TEMPORARY_IN
+        # A guest's stay ends with a temporary transfer out: "Chuyển đi" on a guest's row.
+        leaving_kind = (
+            EventKind.TRANSFER_OUT
+            if leaving is not None and leaving.kind == EventKind.TEMPORARY_OUT
+            else getattr(leaving, "kind", "")
+        )
         if admission is None:
             admitted_in = ""
         elif not admission.organization_id:
@@ -127,7 +134,8 @@ def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
             "youth_union_member": yes_no.render(member.youth_union_member),
             "trade_union_member": yes_no.render(member.trade_union_member),
             "left_on": _date(leaving.occurred_on) if leaving else "",
-            "left_reason": str(LeavingReason(leaving.kind).label) if leaving else "",
+            "temporary": "Có" if guest else "",
+            "left_reason": str(LeavingReason(leaving_kind).label) if leaving else "",
             "left_to": leaving.counterpart if leaving else "",
         }
         yield [neutralise_formula(values[key]) for key in MEMBERS.list_columns]

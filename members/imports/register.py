@@ -142,6 +142,10 @@ COLUMNS = (
             "moved from"),
            widget=_event_text("counterpart"), attribute="row_moved_from",
            heading=_("Moved from cell")),
+    Column("temporary", _("Attending for a while (Sinh hoạt tạm thời)"),
+           ("sinh hoat tam thoi", "dang vien sinh hoat tam thoi", "tam thoi", "shtt",
+            "attending for a while", "temporary"),
+           widget=YesNoWidget, attribute="row_temporary", heading=_("Attending for a while")),
     Column("employer", _("Employer's tax code (MST nơi làm việc)"),
            ("mst noi lam viec", "ma so thue noi lam viec", "mst doanh nghiep", "mst dn",
             "mst", "ma so thue", "noi lam viec mst", "employer tax code", "employer"),
@@ -197,8 +201,10 @@ def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
     """The events of a record (in their order) that a register row stands for: the first
     admission and recognition, the last transfer in from outside, the last move between the
     committee's cells (a transfer in without an outside organisation), and the last leaving of
-    a member who is no longer a member here. The export writes them, the import corrects them:
-    one rule. A row has room for one move: earlier moves are not in it."""
+    a member who is no longer a member here; for a member of another organisation attending one
+    of our cells for a while (a guest), the temporary transfer in and out stand for the transfer
+    in and the leaving. The export writes them, the import corrects them: one rule. A row has
+    room for one move: earlier moves are not in it."""
     found: dict[str, MemberEvent] = {}
     for event in events:
         if event.kind == EventKind.ADMISSION:
@@ -211,8 +217,22 @@ def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
                 found.pop(MOVE, None)  # a move before an arrival is no move of this stay
             else:
                 found[MOVE] = event
+        elif (
+            event.kind == EventKind.TEMPORARY_IN
+            and event.organization_id
+            and event.counted_after_id is None
+        ):
+            # A member of another organisation, who keeps counting them, attending a cell.
+            found[TRANSFER_IN] = event
+            found.pop(MOVE, None)
         elif event.kind in LEAVING_KINDS and status not in ACTIVE_STATUSES:
             found[LEAVING] = event
+        elif (
+            event.kind == EventKind.TEMPORARY_OUT
+            and status not in ACTIVE_STATUSES
+            and getattr(found.get(TRANSFER_IN), "kind", "") == EventKind.TEMPORARY_IN
+        ):
+            found[LEAVING] = event  # the guest's stay ends
     return found
 
 
@@ -599,6 +619,25 @@ class MemberImportResource(ListResource):
         if places is None:
             return
         transfer_on, arrived_from, moved_on, moved_from, admitted_here = places
+        guest = bool(instance.row_temporary)
+        if guest and not (transfer_on and arrived_from) and TRANSFER_IN not in found:
+            errors.setdefault(self.column("transfer_in_on"), []).append(
+                gettext(
+                    "A member attending for a while comes from the organisation that still "
+                    "counts them: give the date in “%(transfer_on)s” and the organisation in "
+                    "“%(transfer_from)s”."
+                )
+                % self._move_columns(transfer_on=str(MEMBERS.by_key["transfer_in_on"].heading))
+            )
+            return
+        if guest and moved_on:
+            errors.setdefault(self.column("moved_on"), []).append(
+                gettext(
+                    "A member attending for a while is counted by their own organisation: record "
+                    "no move between your cells for them."
+                )
+            )
+            return
         # Where the member's stay with us began: the cell admitted in, else the cell moved from,
         # else the row's cell.
         first_cell = admitted_here or moved_from or cell
@@ -651,8 +690,8 @@ class MemberImportResource(ListResource):
             values = {"occurred_on": transfer_on}
             if arrived_from:
                 values["counterpart"] = arrived_from
-            arrival_cell = moved_from or cell
-            put(TRANSFER_IN, values, {"kind": EventKind.TRANSFER_IN, "organization": arrival_cell})
+            arrival = EventKind.TEMPORARY_IN if guest else EventKind.TRANSFER_IN
+            put(TRANSFER_IN, values, {"kind": arrival, "organization": moved_from or cell})
         if moved_on:
             move = found.get(MOVE)
             if move is not None and move.organization_id != cell.pk:
@@ -662,7 +701,7 @@ class MemberImportResource(ListResource):
                 {"occurred_on": moved_on},
                 {"kind": EventKind.TRANSFER_IN, "organization": cell, "counterpart": ""},
             )
-        self._leaving(instance, put, errors)
+        self._leaving(instance, put, errors, guest=guest)
         if errors:
             return
         for event in record.new + [e for e, _b in record.changed]:
@@ -708,7 +747,7 @@ class MemberImportResource(ListResource):
         transfer_on = instance.row_transfer_in_on
         arrived_from = instance.row_transfer_in_from or ""
         moved_on, moved_text = instance.row_moved_on, instance.row_moved_from or ""
-        admitted_here = self._own_cell(instance.row_admitted_in)
+        admitted_here = self._own_cell(instance.row_admitted_in, by_code=True)
         own_from = self._own_cell(arrived_from) if transfer_on else None
         if own_from is not None:
             if moved_on or moved_text:
@@ -752,23 +791,19 @@ class MemberImportResource(ListResource):
                 % self._move_columns(cell=moved_from.name)
             )
             return None
-        if moved_on:
-            earlier = [
-                (day, label)
-                for day, label in (
-                    (instance.row_admitted_on, "admission"),
-                    (transfer_on, "transfer"),
-                )
-                if day and moved_on < day
-            ]
-            for day, label in earlier:
-                message = (
-                    gettext("The move between cells cannot come before the admission (%(date)s).")
-                    if label == "admission"
-                    else gettext(
-                        "The move between cells cannot come before the transfer in (%(date)s)."
-                    )
-                )
+        # The move needs the member counted in the cell moved from: after the admission and
+        # after an arrival from outside.
+        for day, message in (
+            (
+                instance.row_admitted_on,
+                gettext("The move between cells cannot come before the admission (%(date)s)."),
+            ),
+            (
+                transfer_on,
+                gettext("The move between cells cannot come before the transfer in (%(date)s)."),
+            ),
+        ):
+            if moved_on and day and moved_on < day:
                 errors.setdefault(self.column("moved_on"), []).append(
                     message % {"date": short_date(day)}
                 )
@@ -818,14 +853,18 @@ class MemberImportResource(ListResource):
             **values,
         }
 
-    def _own_cell(self, text) -> PartyOrganization | None:
-        """The committee's cell a "transferred from" cell names by code or name, if any."""
+    def _own_cell(self, text, *, by_code=False) -> PartyOrganization | None:
+        """The committee's cell a "transferred from" cell names by code or name, if any; by its
+        code alone with `by_code` (where an outside organisation may be named: a cell of
+        another committee may share a cell's name)."""
         if not text or "cell" not in self.fields:
             return None
         found = self.fields["cell"].widget.known.get(fold(text))
-        return found if isinstance(found, PartyOrganization) else None
+        if not isinstance(found, PartyOrganization):
+            return None
+        return found if not by_code or fold(found.code) == fold(text) else None
 
-    def _leaving(self, instance, put, errors) -> None:
+    def _leaving(self, instance, put, errors, *, guest=False) -> None:
         left_on, reason = instance.row_left_on, instance.row_left_reason
         if left_on and not reason:
             errors.setdefault(self.column("left_reason"), []).append(
@@ -845,6 +884,8 @@ class MemberImportResource(ListResource):
         values = {"occurred_on": left_on, "kind": reason}
         if reason == LeavingReason.TRANSFER_OUT and instance.row_left_to:
             values["counterpart"] = instance.row_left_to
+        if guest and reason == LeavingReason.TRANSFER_OUT:
+            values["kind"] = EventKind.TEMPORARY_OUT  # back to the organisation counting them
         put(LEAVING, values, {})
 
     def _check_event(self, event, columns, errors) -> None:
