@@ -25,6 +25,7 @@ from members.imports.register import (
     MEMBERS,
     MOVE,
     RECOGNITION,
+    RESTORED,
     TRANSFER_IN,
     slots,
 )
@@ -98,6 +99,7 @@ def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
         if moved_from == member.organization_id:
             move = moved_from = None  # back in the first cell: no move the row can say
         leaving = found.get(LEAVING)
+        restored = found.get(RESTORED)
         guest = transfer is not None and transfer.kind == EventKind.TEMPORARY_IN
         # A guest's stay ends with a temporary transfer out: "Chuyển đi" on a guest's row.
         leaving_kind = (
@@ -137,6 +139,7 @@ def _register_batch(members, sex, position, yes_no) -> Iterator[list[str]]:
             "temporary": "Có" if guest else "",
             "left_reason": str(LeavingReason(leaving_kind).label) if leaving else "",
             "left_to": leaving.counterpart if leaving else "",
+            "restored_on": _date(restored.occurred_on) if restored else "",
         }
         yield [neutralise_formula(values[key]) for key in MEMBERS.list_columns]
 

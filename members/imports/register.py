@@ -174,6 +174,11 @@ COLUMNS = (
             "transferred to"),
            widget=_event_text("counterpart"), attribute="row_left_to",
            heading=_("Transferred to")),
+    Column("restored_on", _("Membership restored on (Ngày phục hồi đảng tịch)"),
+           ("ngay phuc hoi dang tich", "ngay phuc hoi", "phuc hoi dang tich", "phuc hoi",
+            "restored on", "membership restored on"),
+           widget=DateWidget, attribute="row_restored_on",
+           heading=_("Membership restored on")),
 )  # fmt: skip
 
 MEMBERS = ImportKind(model=Member, columns=COLUMNS, key="full_name")
@@ -186,13 +191,14 @@ LEAVING_KINDS = tuple(LeavingReason.values)
 # --- the events a row stands for ------------------------------------------------------------
 
 ADMISSION, RECOGNITION, TRANSFER_IN, LEAVING = "admission", "recognition", "transfer_in", "leaving"
-MOVE = "move"
+MOVE, RESTORED = "move", "restored"
 # Each slot: the columns of its date and of the place it names (for the errors).
 SLOT_COLUMNS = {
     ADMISSION: ("admitted_on", "admitted_in"),
     RECOGNITION: ("recognized_on", "admitted_in"),
     TRANSFER_IN: ("transfer_in_on", "transfer_in_from"),
     MOVE: ("moved_on", "moved_from"),
+    RESTORED: ("restored_on", "cell"),
     LEAVING: ("left_on", "left_to"),
 }
 
@@ -203,9 +209,11 @@ def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
     committee's cells (a transfer in without an outside organisation), and the last leaving of
     a member who is no longer a member here; for a member of another organisation attending one
     of our cells for a while (a guest), the temporary transfer in and out stand for the transfer
-    in and the leaving. The export writes them, the import corrects them: one rule. A row has
-    room for one move: earlier moves are not in it."""
+    in and the leaving; for a member removed or expelled and then restored, the last
+    restoration and the leaving it undid. The export writes them, the import corrects them:
+    one rule. A row has room for one move: earlier moves are not in it."""
     found: dict[str, MemberEvent] = {}
+    left = None  # the last leaving
     for event in events:
         if event.kind == EventKind.ADMISSION:
             found.setdefault(ADMISSION, event)
@@ -225,8 +233,13 @@ def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
             # A member of another organisation, who keeps counting them, attending a cell.
             found[TRANSFER_IN] = event
             found.pop(MOVE, None)
-        elif event.kind in LEAVING_KINDS and status not in ACTIVE_STATUSES:
-            found[LEAVING] = event
+        elif event.kind in LEAVING_KINDS:
+            left = event
+            if status not in ACTIVE_STATUSES:
+                found[LEAVING] = event
+        elif event.kind == EventKind.RESTORATION and left is not None:
+            # Removed or expelled, then restored: the leaving and the restoration.
+            found[LEAVING], found[RESTORED] = left, event
         elif (
             event.kind == EventKind.TEMPORARY_OUT
             and status not in ACTIVE_STATUSES
@@ -704,6 +717,14 @@ class MemberImportResource(ListResource):
         self._leaving(instance, put, errors, guest=guest)
         if errors:
             return
+        restored_on = instance.row_restored_on
+        if restored_on:
+            back = moved_from if moved_on and moved_on > restored_on else cell
+            put(
+                RESTORED,
+                {"occurred_on": restored_on},
+                {"kind": EventKind.RESTORATION, "organization": back},
+            )
         for event in record.new + [e for e, _b in record.changed]:
             self._check_event(event, columns, errors)
         if errors:
