@@ -204,6 +204,11 @@ def test_headers_spelled_loosely_and_numbers_excel_shortened(bg):
         ("Ngày ra khỏi", ["Ngày giảm", "Date of leaving"]),
         ("Lý do", ["Lý do giảm", "Hình thức giảm", "Reason for leaving"]),
         ("Chuyển đến đâu", ["Nơi đến", "Transferred to"]),
+        ("Sinh hoạt tạm thời", ["Đảng viên sinh hoạt tạm thời", "SHTT", "Attending for a while"]),
+        (
+            "Ngày phục hồi đảng tịch",
+            ["Ngày phục hồi", "Phục hồi đảng tịch", "Membership restored on"],
+        ),
     ],
 )
 def test_every_column_under_its_spellings(bg, key, spellings):
@@ -257,4 +262,4 @@ def test_leaving_reasons_under_their_spellings(bg):
 
 
 def test_headers_of_the_file_as_the_template_writes_them(bg):
-    assert len(HEADERS) == 21
+    assert len(HEADERS) == 23

@@ -1,7 +1,9 @@
-"""A move between the committee's cells in a register (issue 12, point 3): "Nơi kết nạp" naming
-a cell of ours is an admission there; "Ngày chuyển chi bộ" and "Từ chi bộ" a move from that
-cell into the row's cell, the events the journeys write for a move, through the timeline; a
-re-imported row whose cell changed is that move, or a row error saying what to add."""
+"""What a register row says of a member's history beyond one admission and one arrival (issue 12,
+point 3): "Nơi kết nạp" naming a cell of ours is an admission there; "Ngày chuyển chi bộ" and
+"Từ chi bộ" a move from that cell into the row's cell, the events the journeys write for a move,
+through the timeline; a re-imported row whose cell changed is that move, or a row error saying
+what to add. "Sinh hoạt tạm thời" makes the row's transfer in and out a member of another
+organisation's stay; "Ngày phục hồi đảng tịch" restores a member removed or expelled."""
 
 import datetime
 
@@ -152,3 +154,74 @@ def test_a_row_whose_cell_changed_is_the_move_it_carries_or_an_error_saying_what
     assert run(register(moved), bg.committee).summary == "created=0 updated=1 unchanged=0 invalid=0"
     assert story(member)[-1] == (EventKind.TRANSFER_IN, datetime.date(2021, 4, 1), cell2.pk, "")
     assert member.events.count() == 3
+
+
+def test_a_member_of_another_organisation_attending_for_a_while(bg):
+    data = register(
+        row(**{"Ngày vào Đảng": "03/02/2010", "Nơi kết nạp": "Đảng bộ xã Tân Dĩnh",
+               "Ngày chính thức": "03/02/2011", "Ngày chuyển đến": "01/06/2020",
+               "Chuyển từ": "Đảng bộ xã Tân Dĩnh", "Sinh hoạt tạm thời": "Có",
+               "Ngày ra khỏi": "01/03/2021", "Lý do": "Chuyển đi"})
+    )  # fmt: skip
+    assert errors(run(data, bg.committee)) == []
+    member = Member.objects.get()
+    assert [(kind, day, place, counterpart) for kind, day, place, counterpart in story(member)][
+        2:
+    ] == [
+        (EventKind.TEMPORARY_IN, datetime.date(2020, 6, 1), bg.cell.pk, "Đảng bộ xã Tân Dĩnh"),
+        (EventKind.TEMPORARY_OUT, datetime.date(2021, 3, 1), None, ""),
+    ]
+    assert member.counted_in is None  # their own organisation counts them
+    assert not CountedInterval.objects.filter(member=member).exists()
+    values = exported(member)
+    assert (values["temporary"], values["left_on"], values["left_reason"]) == (
+        "Có",
+        "01/03/2021",
+        "Đã chuyển sinh hoạt đi",
+    )
+    assert run(data, bg.committee).summary == "created=0 updated=0 unchanged=1 invalid=0"
+
+
+def test_attending_for_a_while_needs_the_organisation_that_counts_the_member(bg):
+    outcome = run(register(row(**{"Sinh hoạt tạm thời": "Có"})), bg.committee)
+    assert outcome.invalid == 1 and not Member.objects.exists()
+    [message] = errors(outcome)
+    assert message.startswith("Ngày chuyển đến: Đảng viên sinh hoạt tạm thời đến từ tổ chức")
+    assert "cột “Chuyển từ”" in message
+
+
+def test_a_member_expelled_then_restored(bg):
+    data = register(
+        row(**{"Ngày ra khỏi": "01/02/2022", "Lý do": "Khai trừ",
+               "Ngày phục hồi đảng tịch": "01/08/2022"})
+    )  # fmt: skip
+    assert errors(run(data, bg.committee)) == []
+    member = Member.objects.get()
+    assert [(kind, day) for kind, day, _place, _c in story(member)][2:] == [
+        (EventKind.EXPULSION, datetime.date(2022, 2, 1)),
+        (EventKind.RESTORATION, datetime.date(2022, 8, 1)),
+    ]
+    assert (member.status, member.counted_in) == ("official", bg.cell)
+    assert list(
+        CountedInterval.objects.filter(member=member)
+        .order_by("counted_from")
+        .values_list("counted_from", "counted_until")
+    ) == [
+        (datetime.date(2018, 5, 10), datetime.date(2022, 2, 1)),
+        (datetime.date(2022, 8, 1), None),
+    ]
+    values = exported(member)
+    assert (values["left_on"], values["restored_on"]) == ("01/02/2022", "01/08/2022")
+    assert run(data, bg.committee).summary == "created=0 updated=0 unchanged=1 invalid=0"
+
+
+def test_a_restoration_after_a_death_is_a_row_error(bg):
+    data = register(
+        row(**{"Ngày ra khỏi": "01/02/2022", "Lý do": "Từ trần",
+               "Ngày phục hồi đảng tịch": "01/08/2022"})
+    )  # fmt: skip
+    outcome = run(data, bg.committee)
+    assert outcome.invalid == 1 and not Member.objects.exists()
+    assert errors(outcome) == [
+        "Ngày phục hồi đảng tịch: Đảng viên đã từ trần trước ngày này."
+    ]
