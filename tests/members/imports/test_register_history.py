@@ -222,6 +222,4 @@ def test_a_restoration_after_a_death_is_a_row_error(bg):
     )  # fmt: skip
     outcome = run(data, bg.committee)
     assert outcome.invalid == 1 and not Member.objects.exists()
-    assert errors(outcome) == [
-        "Ngày phục hồi đảng tịch: Đảng viên đã từ trần trước ngày này."
-    ]
+    assert errors(outcome) == ["Ngày phục hồi đảng tịch: Đảng viên đã từ trần trước ngày này."]
