@@ -241,6 +241,7 @@ def allowed_values(kind: str, committee) -> list[list[str]]:
         columns[str(by_key["sex"].heading)] = _choices(SexWidget, Sex.values)
         columns[str(by_key["position"].heading)] = _choices(PositionWidget, Position.values)
         columns[str(by_key["youth_union_member"].heading)] = ["Có", "Không"]
+        columns[str(by_key["temporary"].heading)] = ["Có", "Không"]
         columns[str(by_key["left_reason"].heading)] = [str(c.label) for c in LeavingReason]
         if cells is not None:
             columns[str(by_key["cell"].heading)] = [
