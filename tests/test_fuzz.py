@@ -739,8 +739,9 @@ def test_an_odd_under_option_never_gives_500(odd, fuzz):
 REGISTER_HEADERS = [
     "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Số thẻ đảng viên", "Chi bộ",
     "Ngày vào Đảng", "Nơi kết nạp", "Ngày chính thức", "Ngày chuyển đến", "Chuyển từ",
-    "MST nơi làm việc", "Vị trí công việc", "Đoàn viên", "Công đoàn viên", "Ngày ra khỏi",
-    "Lý do", "Chuyển đến đâu",
+    "Ngày chuyển chi bộ", "Từ chi bộ", "MST nơi làm việc", "Vị trí công việc", "Đoàn viên",
+    "Công đoàn viên", "Ngày ra khỏi", "Lý do", "Chuyển đến đâu", "Sinh hoạt tạm thời",
+    "Ngày phục hồi đảng tịch",
 ]  # fmt: skip
 RATING_HEADERS = ["Họ và tên", "Số CCCD", "Số thẻ đảng viên", "Năm", "Xếp loại", "Ghi chú"]
 

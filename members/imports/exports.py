@@ -24,7 +24,9 @@ from members.imports.register import (
     ADMISSION,
     LEAVING,
     MEMBERS,
+    MOVE,
     RECOGNITION,
+    RESTORED,
     TRANSFER_IN,
     slots,
 )
@@ -82,21 +84,31 @@ def _register_batch(members, sex, position, yes_no, personal_shown) -> Iterator[
     events: dict[int, list] = {}
     for event in MemberEvent.objects.filter(member__in=members).order_by("member_id", "sequence"):
         events.setdefault(event.member_id, []).append(event)
-    # A move between the committee's cells names the cell it came from, by code.
-    moves = {
-        event.counted_before_id
+    # A move between the committee's cells names the cell it came from, and an admission in
+    # another of the committee's cells than the member's the cell, by code.
+    cells = {
+        cell_id
         for member_events in events.values()
         for event in member_events
-        if event.kind == EventKind.TRANSFER_IN and not event.counterpart and event.counted_before_id
+        for cell_id in (
+            event.counted_before_id
+            if event.kind == EventKind.TRANSFER_IN and not event.counterpart
+            else None,
+            event.organization_id if event.kind == EventKind.ADMISSION else None,
+        )
+        if cell_id
     }
-    codes = dict(PartyOrganization.objects.filter(pk__in=moves).values_list("pk", "code"))
+    codes = dict(PartyOrganization.objects.filter(pk__in=cells).values_list("pk", "code"))
     for member in members:
         found = slots(events.get(member.pk, []), member.status)
         admission = found.get(ADMISSION)
         recognition = found.get(RECOGNITION)
         transfer = found.get(TRANSFER_IN)
+        move = found.get(MOVE)
+        moved_from = _first_cell(events.get(member.pk, []), move) if move else None
+        if moved_from == member.organization_id:
+            move = moved_from = None  # back in the first cell: no move the row can say
         leaving = found.get(LEAVING)
-        elsewhere = admission is not None and not admission.organization_id
         personal = _personal(
             {
                 "birth_date": member.birth_date,
@@ -106,6 +118,22 @@ def _register_batch(members, sex, position, yes_no, personal_shown) -> Iterator[
             personal_shown,
         )
         birth = personal["birth_date"]
+        restored = found.get(RESTORED)
+        guest = transfer is not None and transfer.kind == EventKind.TEMPORARY_IN
+        # A guest's stay ends with a temporary transfer out: "Chuyển đi" on a guest's row.
+        leaving_kind = (
+            EventKind.TRANSFER_OUT
+            if leaving is not None and leaving.kind == EventKind.TEMPORARY_OUT
+            else getattr(leaving, "kind", "")
+        )
+        if admission is None:
+            admitted_in = ""
+        elif not admission.organization_id:
+            admitted_in = admission.counterpart  # elsewhere
+        elif admission.organization_id != member.organization_id:
+            admitted_in = codes.get(admission.organization_id, "")  # another cell of ours
+        else:
+            admitted_in = ""
         values = {
             "full_name": member.full_name,
             "birth_date": birth if isinstance(birth, str) else _date(birth),
@@ -116,23 +144,37 @@ def _register_batch(members, sex, position, yes_no, personal_shown) -> Iterator[
             "cell": member.organization.code,
             "admitted_on": _date(admission.occurred_on) if admission else "",
             "ceremony_on": _date(admission.ceremony_on) if admission else "",
-            "admitted_in": admission.counterpart if elsewhere else "",
+            "admitted_in": admitted_in,
             "recognized_on": _date(recognition.occurred_on) if recognition else "",
             "transfer_in_on": _date(transfer.occurred_on) if transfer else "",
-            "transfer_in_from": (
-                (transfer.counterpart or codes.get(transfer.counted_before_id, ""))
-                if transfer
-                else ""
-            ),
+            "transfer_in_from": transfer.counterpart if transfer else "",
+            "moved_on": _date(move.occurred_on) if move else "",
+            "moved_from": codes.get(moved_from, ""),
             "employer": member.enterprise.tax_code if member.enterprise_id else "",
             "position": position.render(member.position),
             "youth_union_member": yes_no.render(member.youth_union_member),
             "trade_union_member": yes_no.render(member.trade_union_member),
             "left_on": _date(leaving.occurred_on) if leaving else "",
-            "left_reason": str(LeavingReason(leaving.kind).label) if leaving else "",
+            "temporary": "Có" if guest else "",
+            "left_reason": str(LeavingReason(leaving_kind).label) if leaving else "",
             "left_to": leaving.counterpart if leaving else "",
+            "restored_on": _date(restored.occurred_on) if restored else "",
         }
         yield [neutralise_formula(values[key]) for key in MEMBERS.list_columns]
+
+
+def _first_cell(events: list, move) -> int | None:
+    """The cell a member moved from into their cell (`move`, the last move of their stay): the
+    first cell of the stay when they moved more than once, since a register row has room for
+    one move. Their count is then kept in that cell until the last move: the committee's
+    figures stay the same, the cells in between are not in the register."""
+    first = move
+    for event in reversed(events[: events.index(move)]):
+        if event.kind == EventKind.TRANSFER_IN and event.counterpart:
+            break  # the arrival that began the stay
+        if event.kind == EventKind.TRANSFER_IN:
+            first = event
+    return first.counted_before_id
 
 
 def member_rating_rows(ratings, *, personal_shown: bool = True) -> Iterator[list[str]]:
@@ -221,6 +263,7 @@ def allowed_values(kind: str, committee) -> list[list[str]]:
         columns[str(by_key["sex"].heading)] = _choices(SexWidget, Sex.values)
         columns[str(by_key["position"].heading)] = _choices(PositionWidget, Position.values)
         columns[str(by_key["youth_union_member"].heading)] = ["Có", "Không"]
+        columns[str(by_key["temporary"].heading)] = ["Có", "Không"]
         columns[str(by_key["left_reason"].heading)] = [str(c.label) for c in LeavingReason]
         if cells is not None:
             columns[str(by_key["cell"].heading)] = [

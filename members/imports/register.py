@@ -132,6 +132,20 @@ COLUMNS = (
             "transferred from"),
            widget=_event_text("counterpart"), attribute="row_transfer_in_from",
            heading=_("Transferred from")),
+    Column("moved_on", _("Moved between cells on (Ngày chuyển chi bộ)"),
+           ("ngay chuyen chi bo", "ngay chuyen sinh hoat chi bo", "chuyen chi bo ngay",
+            "ngay chuyen sinh hoat noi bo", "moved on", "date of the move between cells"),
+           widget=DateWidget, attribute="row_moved_on",
+           heading=_("Date of the move between cells")),
+    Column("moved_from", _("Moved from cell (Từ chi bộ)"),
+           ("tu chi bo", "chuyen tu chi bo", "chi bo truoc", "chi bo cu", "moved from cell",
+            "moved from"),
+           widget=_event_text("counterpart"), attribute="row_moved_from",
+           heading=_("Moved from cell")),
+    Column("temporary", _("Attending for a while (Sinh hoạt tạm thời)"),
+           ("sinh hoat tam thoi", "dang vien sinh hoat tam thoi", "tam thoi", "shtt",
+            "attending for a while", "temporary"),
+           widget=YesNoWidget, attribute="row_temporary", heading=_("Attending for a while")),
     Column("employer", _("Employer's tax code (MST nơi làm việc)"),
            ("mst noi lam viec", "ma so thue noi lam viec", "mst doanh nghiep", "mst dn",
             "mst", "ma so thue", "noi lam viec mst", "employer tax code", "employer"),
@@ -160,6 +174,11 @@ COLUMNS = (
             "transferred to"),
            widget=_event_text("counterpart"), attribute="row_left_to",
            heading=_("Transferred to")),
+    Column("restored_on", _("Membership restored on (Ngày phục hồi đảng tịch)"),
+           ("ngay phuc hoi dang tich", "ngay phuc hoi", "phuc hoi dang tich", "phuc hoi",
+            "restored on", "membership restored on"),
+           widget=DateWidget, attribute="row_restored_on",
+           heading=_("Membership restored on")),
 )  # fmt: skip
 
 MEMBERS = ImportKind(model=Member, columns=COLUMNS, key="full_name")
@@ -172,33 +191,61 @@ LEAVING_KINDS = tuple(LeavingReason.values)
 # --- the events a row stands for ------------------------------------------------------------
 
 ADMISSION, RECOGNITION, TRANSFER_IN, LEAVING = "admission", "recognition", "transfer_in", "leaving"
+MOVE, RESTORED = "move", "restored"
 # Each slot: the columns of its date and of the place it names (for the errors).
 SLOT_COLUMNS = {
     ADMISSION: ("admitted_on", "admitted_in"),
     RECOGNITION: ("recognized_on", "admitted_in"),
     TRANSFER_IN: ("transfer_in_on", "transfer_in_from"),
+    MOVE: ("moved_on", "moved_from"),
+    RESTORED: ("restored_on", "cell"),
     LEAVING: ("left_on", "left_to"),
 }
 
 
 def slots(events: list, status: str | None) -> dict[str, MemberEvent]:
     """The events of a record (in their order) that a register row stands for: the first
-    admission and recognition, the last transfer in from outside (else the last move between
-    cells), and the last leaving of a member who is no longer a member here. The export writes
-    them, the import corrects them: one rule."""
+    admission and recognition, the last transfer in from outside, the last move between the
+    committee's cells (a transfer in without an outside organisation), and the last leaving of
+    a member who is no longer a member here; for a member of another organisation attending one
+    of our cells for a while (a guest), the temporary transfer in and out stand for the transfer
+    in and the leaving; for a member removed or expelled and then restored, the last
+    restoration and the leaving it undid. The export writes them, the import corrects them:
+    one rule. A row has room for one move: earlier moves are not in it."""
     found: dict[str, MemberEvent] = {}
+    left = None  # the last leaving
     for event in events:
         if event.kind == EventKind.ADMISSION:
             found.setdefault(ADMISSION, event)
         elif event.kind == EventKind.RECOGNITION:
             found.setdefault(RECOGNITION, event)
         elif event.kind == EventKind.TRANSFER_IN:
-            # The last arrival from outside, which the figures count; a move between the
-            # committee's cells only when there is none.
-            if event.counterpart or not getattr(found.get(TRANSFER_IN), "counterpart", ""):
+            if event.counterpart:
                 found[TRANSFER_IN] = event
-        elif event.kind in LEAVING_KINDS and status not in ACTIVE_STATUSES:
-            found[LEAVING] = event
+                found.pop(MOVE, None)  # a move before an arrival is no move of this stay
+            else:
+                found[MOVE] = event
+        elif (
+            event.kind == EventKind.TEMPORARY_IN
+            and event.organization_id
+            and event.counted_after_id is None
+        ):
+            # A member of another organisation, who keeps counting them, attending a cell.
+            found[TRANSFER_IN] = event
+            found.pop(MOVE, None)
+        elif event.kind in LEAVING_KINDS:
+            left = event
+            if status not in ACTIVE_STATUSES:
+                found[LEAVING] = event
+        elif event.kind == EventKind.RESTORATION and left is not None:
+            # Removed or expelled, then restored: the leaving and the restoration.
+            found[LEAVING], found[RESTORED] = left, event
+        elif (
+            event.kind == EventKind.TEMPORARY_OUT
+            and status not in ACTIVE_STATUSES
+            and getattr(found.get(TRANSFER_IN), "kind", "") == EventKind.TEMPORARY_IN
+        ):
+            found[LEAVING] = event  # the guest's stay ends
     return found
 
 
@@ -548,19 +595,6 @@ class MemberImportResource(ListResource):
             first = self.seen_ids.setdefault(("card_number", instance.card_number), self._line)
             if first != self._line:
                 errors.setdefault(self.column("card_number"), []).append(self.repeated(None, first))
-        cell = instance.row_cell
-        if not self._new and cell is not None and cell.pk != instance.organization_id:
-            errors.setdefault(self.column("cell"), []).append(
-                gettext(
-                    "%(name)s is recorded in %(recorded)s, not %(cell)s: record the move on the "
-                    "member's page (a transfer between your cells)."
-                )
-                % {
-                    "name": instance.full_name,
-                    "recorded": self.organizations[instance.organization_id].name,
-                    "cell": cell.name,
-                }
-            )
 
     # --- the events ------------------------------------------------------------------------
 
@@ -595,21 +629,47 @@ class MemberImportResource(ListResource):
             columns[id(event)] = slot
 
         admitted_on = instance.row_admitted_on
-        transfer_on = instance.row_transfer_in_on
-        # A transfer from one of the committee's own cells is a move: admitted there.
-        moved_from = self._own_cell(instance.row_transfer_in_from) if transfer_on else None
-        place = instance.row_admitted_in or (
-            instance.row_transfer_in_from if transfer_on and moved_from is None else None
+        places = self._places(instance, found, errors)
+        if places is None:
+            return
+        transfer_on, arrived_from, moved_on, moved_from, admitted_here = places
+        guest = bool(instance.row_temporary)
+        if guest and not (transfer_on and arrived_from) and TRANSFER_IN not in found:
+            errors.setdefault(self.column("transfer_in_on"), []).append(
+                gettext(
+                    "A member attending for a while comes from the organisation that still "
+                    "counts them: give the date in “%(transfer_on)s” and the organisation in "
+                    "“%(transfer_from)s”."
+                )
+                % self._move_columns(transfer_on=str(MEMBERS.by_key["transfer_in_on"].heading))
+            )
+            return
+        if guest and moved_on:
+            errors.setdefault(self.column("moved_on"), []).append(
+                gettext(
+                    "A member attending for a while is counted by their own organisation: record "
+                    "no move between your cells for them."
+                )
+            )
+            return
+        # Where the member's stay with us began: the cell admitted in, else the cell moved from,
+        # else the row's cell.
+        first_cell = admitted_here or moved_from or cell
+        place = (None if admitted_here else instance.row_admitted_in) or (
+            arrived_from if transfer_on else None
         )
         if admitted_on:
             values = {"occurred_on": admitted_on}
-            elsewhere = bool(instance.row_admitted_in) or bool(
-                transfer_on and admitted_on < transfer_on and moved_from is None
+            elsewhere = admitted_here is None and (
+                bool(instance.row_admitted_in)
+                or bool(transfer_on and admitted_on < transfer_on and arrived_from)
             )
             old = found.get(ADMISSION)
             if old is not None:
-                if instance.row_admitted_in and not old.organization_id:
+                if instance.row_admitted_in and not admitted_here and not old.organization_id:
                     values["counterpart"] = instance.row_admitted_in
+                if admitted_here and old.organization_id:
+                    values["organization_id"] = admitted_here.pk  # the cell admitted in, corrected
                 ceremony = instance.row_ceremony_on
                 if ceremony is None and old.ceremony_on and old.ceremony_on < admitted_on:
                     ceremony = admitted_on  # the ceremony never before the decision
@@ -625,7 +685,7 @@ class MemberImportResource(ListResource):
             else:
                 # A register often gives the decision alone: probation then counts from it.
                 values["ceremony_on"] = instance.row_ceremony_on or admitted_on
-            here = None if elsewhere or old else (moved_from or cell)
+            here = None if elsewhere or old else first_cell
             put(ADMISSION, values, {"kind": EventKind.ADMISSION, "organization": here})
         if instance.row_recognized_on:
             old_admission = found.get(ADMISSION)
@@ -642,14 +702,30 @@ class MemberImportResource(ListResource):
             put(RECOGNITION, {"occurred_on": instance.row_recognized_on}, build)
         if transfer_on:
             values = {"occurred_on": transfer_on}
-            if moved_from is not None:
-                values["counterpart"] = ""
-            elif instance.row_transfer_in_from:
-                values["counterpart"] = instance.row_transfer_in_from
-            put(TRANSFER_IN, values, {"kind": EventKind.TRANSFER_IN, "organization": cell})
-        self._leaving(instance, put, errors)
+            if arrived_from:
+                values["counterpart"] = arrived_from
+            arrival = EventKind.TEMPORARY_IN if guest else EventKind.TRANSFER_IN
+            put(TRANSFER_IN, values, {"kind": arrival, "organization": moved_from or cell})
+        if moved_on:
+            move = found.get(MOVE)
+            if move is not None and move.organization_id != cell.pk:
+                found.pop(MOVE)  # the row's move is a new one, into the row's cell
+            put(
+                MOVE,
+                {"occurred_on": moved_on},
+                {"kind": EventKind.TRANSFER_IN, "organization": cell, "counterpart": ""},
+            )
+        self._leaving(instance, put, errors, guest=guest)
         if errors:
             return
+        restored_on = instance.row_restored_on
+        if restored_on:
+            back = moved_from if moved_on and moved_on > restored_on else cell
+            put(
+                RESTORED,
+                {"occurred_on": restored_on},
+                {"kind": EventKind.RESTORATION, "organization": back},
+            )
         for event in record.new + [e for e, _b in record.changed]:
             self._check_event(event, columns, errors)
         if errors:
@@ -684,14 +760,133 @@ class MemberImportResource(ListResource):
         self._counted_conflicts(instance, errors)
         self._record = record
 
-    def _own_cell(self, text) -> PartyOrganization | None:
-        """The committee's cell a "transferred from" cell names by code or name, if any."""
+    def _places(self, instance, found, errors):
+        """What the row's places say: (the transfer-in date, the organisation it came from,
+        the move's date, the cell moved from, the cell of ours admitted in), or None after an
+        error. "Nơi kết nạp" naming a cell of the committee is an admission in that cell;
+        "Ngày chuyển chi bộ" and "Từ chi bộ" a move from that cell into the row's cell (as
+        "Ngày chuyển đến" with a cell of the committee in "Chuyển từ", when those are blank)."""
+        transfer_on = instance.row_transfer_in_on
+        arrived_from = instance.row_transfer_in_from or ""
+        moved_on, moved_text = instance.row_moved_on, instance.row_moved_from or ""
+        admitted_here = self._own_cell(instance.row_admitted_in, by_code=True)
+        own_from = self._own_cell(arrived_from) if transfer_on else None
+        if own_from is not None:
+            if moved_on or moved_text:
+                errors.setdefault(self.column("transfer_in_from"), []).append(
+                    gettext(
+                        "%(cell)s is a cell of this committee: a move between your cells goes in "
+                        "“%(moved_on)s” and “%(moved_from)s”, “%(transfer_from)s” names an "
+                        "organisation outside."
+                    )
+                    % self._move_columns(cell=own_from.name)
+                )
+                return None
+            moved_on, moved_text, transfer_on, arrived_from = transfer_on, own_from.code, None, ""
+        if moved_text and not moved_on:
+            errors.setdefault(self.column("moved_on"), []).append(
+                gettext("Give the date the member moved from %(cell)s.") % {"cell": moved_text}
+            )
+            return None
+        if moved_on and not moved_text:
+            errors.setdefault(self.column("moved_from"), []).append(
+                gettext("Say which of your cells the member moved from (by its code).")
+            )
+            return None
+        moved_from = self._own_cell(moved_text) if moved_text else None
+        if moved_text and moved_from is None:
+            errors.setdefault(self.column("moved_from"), []).append(
+                gettext(
+                    "No cell of this committee is called or coded “%(value)s”: a transfer from "
+                    "another organisation goes in “%(transfer_from)s”."
+                )
+                % self._move_columns(value=moved_text)
+            )
+            return None
+        cell = instance.row_cell or self.organizations.get(instance.organization_id)
+        if moved_from is not None and cell is not None and moved_from.pk == cell.pk:
+            errors.setdefault(self.column("moved_from"), []).append(
+                gettext(
+                    "The member moved from %(cell)s into the same cell: leave “%(moved_from)s” "
+                    "blank when the member did not move."
+                )
+                % self._move_columns(cell=moved_from.name)
+            )
+            return None
+        # The move needs the member counted in the cell moved from: after the admission and
+        # after an arrival from outside.
+        for day, message in (
+            (
+                instance.row_admitted_on,
+                gettext("The move between cells cannot come before the admission (%(date)s)."),
+            ),
+            (
+                transfer_on,
+                gettext("The move between cells cannot come before the transfer in (%(date)s)."),
+            ),
+        ):
+            if moved_on and day and moved_on < day:
+                errors.setdefault(self.column("moved_on"), []).append(
+                    message % {"date": short_date(day)}
+                )
+                return None
+        if not self._new and cell is not None and cell.pk != instance.organization_id:
+            recorded = self.organizations[instance.organization_id]
+            if not (moved_on and moved_from.pk == instance.organization_id):
+                key = "moved_from" if moved_on else "cell"
+                errors.setdefault(self.column(key), []).append(
+                    gettext(
+                        "%(name)s is recorded in %(recorded)s, not %(cell)s: to record the move, "
+                        "give its date in “%(moved_on)s” and %(code)s in “%(moved_from)s”."
+                    )
+                    % self._move_columns(
+                        name=instance.full_name,
+                        recorded=recorded.name,
+                        cell=cell.name,
+                        code=recorded.code,
+                    )
+                )
+                return None
+        if (
+            admitted_here is not None
+            and cell is not None
+            and admitted_here.pk != cell.pk
+            and not moved_on
+            and not found.get(MOVE)
+        ):
+            errors.setdefault(self.column("moved_on"), []).append(
+                gettext(
+                    "The member was admitted in %(admitted)s and is in %(cell)s: give the date "
+                    "of the move in “%(moved_on)s” and the cell moved from in “%(moved_from)s”."
+                )
+                % self._move_columns(admitted=admitted_here.name, cell=cell.name)
+            )
+            return None
+        return transfer_on, arrived_from, moved_on, moved_from, admitted_here
+
+    @staticmethod
+    def _move_columns(**values) -> dict:
+        """The headings of the columns a message about a move names, with `values`."""
+        by_key = MEMBERS.by_key
+        return {
+            "moved_on": str(by_key["moved_on"].heading),
+            "moved_from": str(by_key["moved_from"].heading),
+            "transfer_from": str(by_key["transfer_in_from"].heading),
+            **values,
+        }
+
+    def _own_cell(self, text, *, by_code=False) -> PartyOrganization | None:
+        """The committee's cell a "transferred from" cell names by code or name, if any; by its
+        code alone with `by_code` (where an outside organisation may be named: a cell of
+        another committee may share a cell's name)."""
         if not text or "cell" not in self.fields:
             return None
         found = self.fields["cell"].widget.known.get(fold(text))
-        return found if isinstance(found, PartyOrganization) else None
+        if not isinstance(found, PartyOrganization):
+            return None
+        return found if not by_code or fold(found.code) == fold(text) else None
 
-    def _leaving(self, instance, put, errors) -> None:
+    def _leaving(self, instance, put, errors, *, guest=False) -> None:
         left_on, reason = instance.row_left_on, instance.row_left_reason
         if left_on and not reason:
             errors.setdefault(self.column("left_reason"), []).append(
@@ -711,6 +906,8 @@ class MemberImportResource(ListResource):
         values = {"occurred_on": left_on, "kind": reason}
         if reason == LeavingReason.TRANSFER_OUT and instance.row_left_to:
             values["counterpart"] = instance.row_left_to
+        if guest and reason == LeavingReason.TRANSFER_OUT:
+            values["kind"] = EventKind.TEMPORARY_OUT  # back to the organisation counting them
         put(LEAVING, values, {})
 
     def _check_event(self, event, columns, errors) -> None:

@@ -192,6 +192,11 @@ def test_headers_spelled_loosely_and_numbers_excel_shortened(bg):
         ("Ngày chính thức", ["Ngày công nhận chính thức", "Ngày đảng viên chính thức"]),
         ("Ngày chuyển đến", ["Ngày chuyển sinh hoạt đến", "Transfer-in date"]),
         ("Chuyển từ", ["Chuyển đến từ", "Transferred from"]),
+        (
+            "Ngày chuyển chi bộ",
+            ["Ngày chuyển sinh hoạt chi bộ", "Date of the move between cells", "Moved on"],
+        ),
+        ("Từ chi bộ", ["Chuyển từ chi bộ", "Chi bộ trước", "Chi bộ cũ", "Moved from cell"]),
         ("MST nơi làm việc", ["MST doanh nghiệp", "Mã số thuế nơi làm việc", "Employer"]),
         ("Vị trí công việc", ["Chức vụ", "Nghề nghiệp", "Position"]),
         ("Đoàn viên", ["Đoàn thanh niên", "Youth Union member"]),
@@ -199,6 +204,11 @@ def test_headers_spelled_loosely_and_numbers_excel_shortened(bg):
         ("Ngày ra khỏi", ["Ngày giảm", "Date of leaving"]),
         ("Lý do", ["Lý do giảm", "Hình thức giảm", "Reason for leaving"]),
         ("Chuyển đến đâu", ["Nơi đến", "Transferred to"]),
+        ("Sinh hoạt tạm thời", ["Đảng viên sinh hoạt tạm thời", "SHTT", "Attending for a while"]),
+        (
+            "Ngày phục hồi đảng tịch",
+            ["Ngày phục hồi", "Phục hồi đảng tịch", "Membership restored on"],
+        ),
     ],
 )
 def test_every_column_under_its_spellings(bg, key, spellings):
@@ -252,4 +262,4 @@ def test_leaving_reasons_under_their_spellings(bg):
 
 
 def test_headers_of_the_file_as_the_template_writes_them(bg):
-    assert len(HEADERS) == 19
+    assert len(HEADERS) == 23
