@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access
@@ -81,6 +83,11 @@ class ClosedPeriod(models.Model):
         ordering = ["committee", "-start", "-closed_at"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="closedperiod_dates"),
+            # The form's limit, kept by the database too (a text column has none of its own).
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("reopen_reason"), 2000),
+                name="closedperiod_reopen_reason_length",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=ClosedKind.values), name="closedperiod_kind_valid"
             ),
