@@ -25,7 +25,8 @@ registered model in Bắc Giang, plus Hà Nội with its accounts) and each case
 (after the requests that prepare it: the form as shown, a preview to hold a token).
 
 Size: 984 cases (328 paths × 3 people) when it was written: 272 paths of the 19 registered
-admins, their 17 autocomplete fields, 4 app indexes and 35 other URLs;
+admins, their 17 autocomplete fields, 4 app indexes and 35 other URLs; 1,026 with the member's
+access request and anonymisation (342 paths);
 `test_the_matrix_is_large` prints the number (-s). Timed beyond creating the test database,
 on the 2-core machine shared with other test runs: 27 s on SQLite and 60 s on PostgreSQL at a
 load of 3.5 to 4 (59 s and 70 s at a load of 6); the world is built once, one session per
@@ -704,6 +705,14 @@ def may_change_account(matrix, route, user):
     )
 
 
+def may_see_details(matrix, route, user):
+    return user.has_perm("members.view_personal_details")
+
+
+def may_anonymise(matrix, route, user):
+    return route.model_admin.may_anonymise(request_of(user), record(matrix, route.model_admin))
+
+
 def split_data(matrix, route):
     return {"data": {f"part_{matrix.bg.cell.pk}_min": "3"}}
 
@@ -755,6 +764,19 @@ def custom_routes(model_admin) -> dict[str, list[Route]]:
                   of_record=True, **own),
             Route("split", "POST", admin_url("split", "record"), may("change", "record"),
                   write=True, of_record=True, ok=(302,), prepare=split_data, **own),
+        ],
+        # A member's own data for an access request (a workbook), and their anonymisation
+        # (refused here: the committee's member is still counted), for who may see details.
+        "access_request": [
+            Route("access_request", "GET", admin_url("access_request", "record"),
+                  may_see_details, of_record=True, **own),
+        ],
+        "anonymise": [
+            Route("anonymise", "GET", admin_url("anonymise", "record"), may_anonymise,
+                  write=True, of_record=True, ok=(200, 302), **own),
+            Route("anonymise", "POST", admin_url("anonymise", "record"), may_anonymise,
+                  write=True, of_record=True, ok=(302,),
+                  prepare=lambda m, r: {"data": {"confirm": "yes"}}, **own),
         ],
         # An account's password, set by an administrator of its committee.
         "password_change": [

@@ -51,7 +51,13 @@ def test_staff_imports_a_list_fixing_its_errors(page: Page, live_server, staff_u
     original.write_bytes(board_list(bad=True))
     page.locator("#id_import_file").set_input_files(str(original))
     page.get_by_role("button", name="Xem trước").click()
+    # The list states no date for its worker counts: the form asks for it.
+    expect(page.locator(".errorlist")).to_contain_text("Danh sách không ghi ngày số liệu lao động")
+    page.locator("#id_counted_on").fill("30/06/2025")
+    page.locator("#id_import_file").set_input_files(str(original))
+    page.get_by_role("button", name="Xem trước").click()
     expect(page.locator("#import-preview h2")).to_have_text("Xem trước: chưa ghi gì vào hệ thống")
+    expect(page.locator("#counted-on")).to_have_text("Số lao động tính đến ngày 30/06/2025.")
     expect(counts(page)).to_have_text(["3", "0", "0", "2"])
     errors = page.locator("#invalid-rows tbody tr")
     expect(errors).to_have_count(2)
