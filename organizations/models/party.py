@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.dates import short_date
 from kcn_party.errors import FieldErrors, field_error
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models.dated import FoundedQuerySetMixin
 from organizations.models.imports import ImportedRecord
 from organizations.models.ownership import Ownership
@@ -205,6 +206,7 @@ class PartyOrganization(ImportedRecord, models.Model):
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
     objects = PartyOrganizationQuerySet.as_manager()
+    history = trail(PartyOrganizationQuerySet)
 
     class Meta:
         verbose_name = _("party organisation")
@@ -521,6 +523,7 @@ class LeadershipTerm(models.Model):
     )
 
     objects = LeadershipTermQuerySet.as_manager()
+    history = trail(LeadershipTermQuerySet)
 
     class Meta:
         verbose_name = _("leadership term")
@@ -602,6 +605,7 @@ class EnterpriseLink(models.Model):
     )
 
     objects = EnterpriseLinkQuerySet.as_manager()
+    history = trail(EnterpriseLinkQuerySet)
 
     class Meta:
         verbose_name = _("enterprise served")
@@ -690,6 +694,7 @@ class Congress(models.Model):
     last_year = models.PositiveSmallIntegerField(_("term to (year)"), validators=bounds.YEAR)
 
     objects = CongressQuerySet.as_manager()
+    history = trail(CongressQuerySet)
 
     class Meta:
         verbose_name = _("congress")
