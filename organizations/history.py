@@ -35,6 +35,7 @@ from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kcn_party import actor
 from organizations import access
@@ -123,11 +124,15 @@ def historical_model(model):
     return getattr(model, model._meta.simple_history_manager_attribute).model
 
 
+FIRST_ENTRY = "first entry"  # record_rows(created_if=…): "+" for a row that has no entry yet
+
+
 def record_rows(queryset, *, history_type: str = "~", created_if: str = "", user=None) -> int:
     """Add one entry per row of `queryset` with the row as it is now: `INSERT ... SELECT` from
     the model's table, in one statement whatever the number of rows. `history_type` "+", "~"
     or "-"; with `created_if` (a condition on the row's columns, e.g. `created_by_import_id =
-    7`), "+" where it holds and "~" elsewhere. `user` defaults to the account acting."""
+    7`, or FIRST_ENTRY: the row has no entry yet), "+" where it holds and "~" elsewhere.
+    `user` defaults to the account acting."""
     if not enabled():
         return 0
     model = queryset.model
@@ -136,6 +141,9 @@ def record_rows(queryset, *, history_type: str = "~", created_if: str = "", user
     connection = connections[db]
     quote = connection.ops.quote_name
     record_columns = [f.column for f in history._meta.concrete_fields if _is_copied(f)]
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    if created_if == FIRST_ENTRY:
+        created_if = f"NOT EXISTS (SELECT 1 FROM {quote(history._meta.db_table)} h WHERE h.{pk} = {table}.{pk})"  # noqa: E501, S608
     if created_if:
         kind = f"CASE WHEN {created_if} THEN '+' ELSE '~' END"
         kind_params = []
@@ -147,14 +155,43 @@ def record_rows(queryset, *, history_type: str = "~", created_if: str = "", user
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_type, "  # noqa: S608
         "history_user_id, history_change_reason) "
-        f"SELECT {columns}, %s, {kind}, %s, %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} IN ({pks_sql})"
+        f"SELECT {columns}, %s, {kind}, %s, %s FROM {table} WHERE {pk} IN ({pks_sql})"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [now, *kind_params, user.pk if user else None, _reason.get() or None, *pks_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def bulk_create(model, objs, **options) -> list:
+    """`model.objects.bulk_create(objs)` with an entry ("+") for each row created, in the same
+    transaction, naming the account acting."""
+    objs = list(objs)
+    if not enabled() or not objs:
+        return model._default_manager.bulk_create(objs, **options)
+    return bulk_create_with_history(objs, model, default_change_reason=_reason.get(), **options)
+
+
+def bulk_update(model, objs, fields, **options) -> int:
+    """`model.objects.bulk_update(objs, fields)` with an entry ("~") for each row: give it
+    only the rows that changed."""
+    objs = list(objs)
+    if not enabled() or not objs:
+        return model._default_manager.bulk_update(objs, fields, **options) if objs else 0
+    return bulk_update_with_history(
+        objs, model, fields, default_change_reason=_reason.get(), **options
+    )
+
+
+def entries(model, objs, *, history_type: str = "~") -> None:
+    """Entries for rows already written in bulk (`objs` as they now are): for the writers that
+    update more rows than changed (a timeline's derived state) and name the changed ones."""
+    objs = list(objs)
+    if enabled() and objs:
+        getattr(model, model._meta.simple_history_manager_attribute).bulk_history_create(
+            objs, update=history_type == "~", default_change_reason=_reason.get()
+        )
 
 
 _TRAIL_COLUMNS = {"history_id", "history_date", "history_type", "history_user_id"}

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.errors import field_error
 from organizations import access
-from organizations.history import trail
 from organizations.access import Role
+from organizations.history import trail
 from organizations.models.party import ACCOUNT_KINDS
 
 

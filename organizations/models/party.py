@@ -206,7 +206,8 @@ class PartyOrganization(ImportedRecord, models.Model):
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
     objects = PartyOrganizationQuerySet.as_manager()
-    history = trail(PartyOrganizationQuerySet)
+    # unit_type is derived (organizations_refresh_unit_types); chosen_unit_type is what staff chose.
+    history = trail(PartyOrganizationQuerySet, excluded_fields=("unit_type",))
 
     class Meta:
         verbose_name = _("party organisation")
