@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kcn_party import views
+from organizations.admin import trail
 from reports.dashboard import views as reports_views
 
 admin.site.site_header = admin.site.site_title = "KCN Party"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login),
+    # The change trail's log, for administrators (organizations/admin/trail.py).
+    path("admin/nhat-ky/", admin.site.admin_view(trail.trail_log), name="trail-log"),
     path("admin/", admin.site.urls),
     path("bao-cao/", include("reports.dashboard.urls")),
 ]

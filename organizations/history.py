@@ -29,6 +29,7 @@ import contextvars
 import sys
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 from django.dispatch import receiver
 from django.utils import timezone
@@ -150,7 +151,10 @@ def record_rows(queryset, *, history_type: str = "~", created_if: str = "", user
     else:
         kind, kind_params = "%s", [history_type]
     user = acting_account() if user is None else actor.account(user)
-    pks_sql, pks_params = queryset.values("pk").query.sql_with_params()
+    try:
+        pks_sql, pks_params = queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # pk__in=[]: no row, no entry
+        return 0
     columns = ", ".join(quote(c) for c in record_columns)
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_type, "  # noqa: S608

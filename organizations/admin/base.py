@@ -22,6 +22,7 @@ from import_export.forms import SelectableFieldsExportForm
 
 from organizations import access
 from organizations.admin.counting import EstimatedCountMixin
+from organizations.admin.trail import TrailHistoryMixin
 from organizations.imports.values import neutralise_formula
 
 
@@ -215,6 +216,7 @@ class PlainCheckboxMixin:
 
 
 class ScopedModelAdmin(
+    TrailHistoryMixin,
     EstimatedCountMixin,
     PlainCheckboxMixin,
     OddQueryMixin,

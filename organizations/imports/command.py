@@ -56,7 +56,7 @@ class ListImportCommand(BaseCommand):
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         user = self.account(options["user"])
         # The change trail's entries name the account, or say which command wrote them.
-        who = actor.acting(user) if user else history.reason(f"{self.command_name()} (command)")
+        who = actor.acting(user) if user else history.reason(self.command_name())
         try:
             with who:
                 outcome = self.run_import(path.read_bytes(), path.name, user, options)
