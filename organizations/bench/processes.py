@@ -80,6 +80,9 @@ def run_child(command: str, step: str, url: str, path: Path, private_tmp: Path |
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
+        # The steps' test client speaks plain HTTP to the process itself: production's
+        # redirect to HTTPS would answer every request with a 301.
+        "SECURE_SSL_REDIRECT": "off",
     }
     manage = str(Path(settings.BASE_DIR) / "manage.py")
     arguments = [sys.executable, manage, command, "--child", step, "--file", str(path)]
