@@ -68,6 +68,9 @@ def _committee(code: str, name: str, username: str) -> PartyOrganization:
 
 def _step_prepare(path: Path, rows: int) -> dict:
     call_command("migrate", verbosity=0)
+    # The children run as production does (DEBUG off): the admin's pages need the static
+    # files' manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     committee = _committee(BENCH_COMMITTEE, "Đảng bộ Các KCN (đo hiệu năng)", BENCH_USER)
     for name in sorted(set(zone_names(3000)) | set(zone_names(100_000))):
         Zone.objects.get_or_create(
