@@ -192,8 +192,12 @@ class Enterprise(models.Model):
     )
 
     objects = EnterpriseQuerySet.as_manager()
-    # Written by the hundred thousand by the import: no index the trail's pages do not read.
-    history = trail(EnterpriseQuerySet, no_db_index=["tax_code", "created_by_import"])
+    # Written by the hundred thousand by the import: no index but the record's (its pages) and
+    # the date's (the log).
+    history = trail(
+        EnterpriseQuerySet,
+        no_db_index=["tax_code", "zone", "created_by_import", "last_changed_by_import"],
+    )
 
     class Meta:
         verbose_name = _("enterprise")
@@ -341,7 +345,7 @@ class WorkforceSnapshot(models.Model):
     source = models.CharField(_("source"), max_length=255, blank=True)
 
     objects = WorkforceSnapshotQuerySet.as_manager()
-    history = trail(WorkforceSnapshotQuerySet)
+    history = trail(WorkforceSnapshotQuerySet, no_db_index=["enterprise"])  # as enterprises
 
     class Meta:
         verbose_name = _("worker count")
