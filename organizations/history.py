@@ -69,6 +69,11 @@ def _fill_reason(sender, history_instance, **kwargs):
         history_instance.history_change_reason = _reason.get()
 
 
+def current_reason() -> str:
+    """Why the entries written now name no account ("" when they do)."""
+    return _reason.get()
+
+
 def enabled() -> bool:
     return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
 
@@ -141,7 +146,7 @@ def record_rows(queryset, *, history_type: str = "~", created_if: str = "", user
     db = router.db_for_write(model)
     connection = connections[db]
     quote = connection.ops.quote_name
-    record_columns = [f.column for f in history._meta.concrete_fields if _is_copied(f)]
+    record_columns = [f.column for f in history._meta.concrete_fields if copied(f)]
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     if created_if == FIRST_ENTRY:
         created_if = f"NOT EXISTS (SELECT 1 FROM {quote(history._meta.db_table)} h WHERE h.{pk} = {table}.{pk})"  # noqa: E501, S608
@@ -202,5 +207,6 @@ _TRAIL_COLUMNS = {"history_id", "history_date", "history_type", "history_user_id
 _TRAIL_COLUMNS |= {"history_change_reason"}
 
 
-def _is_copied(field) -> bool:
+def copied(field) -> bool:
+    """Whether an entry's column is a copy of the record's (not one of the trail's own)."""
     return field.column not in _TRAIL_COLUMNS

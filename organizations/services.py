@@ -1018,11 +1018,13 @@ def _enterprise_list_import(
         written = Enterprise.objects.filter(last_changed_by_import=record)
         enterprise_history_record(enterprises=written, on=settings.counted_on, import_record=record)
         # The change trail: one entry per enterprise the list created or changed, carrying
-        # the import (its last_changed_by_import), and one per worker count it wrote. Taken
-        # from the rows written, in one statement each (bulk and COPY alike).
-        history.record_rows(written, created_if=f"created_by_import_id = {int(record.pk)}")
-        counts = WorkforceSnapshot.objects.filter(source=settings.source)
-        history.record_rows(counts, created_if=history.FIRST_ENTRY)
+        # the import (its last_changed_by_import), and one per worker count it wrote. On
+        # PostgreSQL each batch wrote them with its rows (imports/writing.py); here, taken
+        # from the rows written, in one statement each.
+        if connection.vendor != "postgresql":
+            history.record_rows(written, created_if=f"created_by_import_id = {int(record.pk)}")
+            counts = WorkforceSnapshot.objects.filter(source=settings.source)
+            history.record_rows(counts, created_if=history.FIRST_ENTRY)
         Absence = EnterpriseImport.not_in_list.through
         Absence.objects.bulk_create(
             [Absence(enterpriseimport=record, enterprise_id=a.pk) for a in outcome.not_in_list],
