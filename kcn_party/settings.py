@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "import_export",
     "simple_history",
     "organizations",
@@ -69,11 +71,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kcn_party.middleware.ActorMiddleware",
     # The change trail's entries name the request's account (organizations/history.py).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kcn_party.sessions.SessionLimitsMiddleware",
+    "kcn_party.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in with its page.
     "axes.middleware.AxesMiddleware",
@@ -172,6 +176,12 @@ AXES_ENABLE_ADMIN = False  # no banner on every command (a command's output may 
 # is how many proxies stand in front of the application (nginx alone: 1). See the README.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "kcn_party.signin.client_ip"
+
+# A second factor for administrators (kcn_party/second_factor.py, django-otp): a code from an
+# authenticator app after the password, once an administrator has enrolled one; with
+# OTP_REQUIRED_FOR_ADMINS, every administrator must enrol one before anything else.
+OTP_REQUIRED_FOR_ADMINS = env.bool("OTP_REQUIRED_FOR_ADMINS", default=False)
+OTP_TOTP_ISSUER = "KCN Party"
 
 # Sessions end 8 hours after signing in, after 60 minutes without a request
 # (kcn_party/sessions.py), and when the browser closes.

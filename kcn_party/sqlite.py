@@ -1,4 +1,5 @@
-"""Vietnamese-aware case-insensitive search on SQLite.
+"""Vietnamese-aware case-insensitive search on SQLite (and the `kcn_fold` function of
+kcn_party.folding, for searches without tones and marks).
 
 SQLite's LIKE folds case for ASCII letters only, so a search for "đình trám" would not find
 "KCN Đình Trám" in the embedded database although PostgreSQL finds it. Django's icontains,
@@ -13,6 +14,8 @@ import re
 from functools import lru_cache
 
 from django.db.backends.signals import connection_created
+
+from kcn_party import folding
 
 
 @lru_cache(maxsize=256)
@@ -40,6 +43,7 @@ def install_like(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
         connection.connection.create_function("like", 2, like, deterministic=True)
         connection.connection.create_function("like", 3, like, deterministic=True)
+        connection.connection.create_function(folding.FUNCTION, 1, folding.fold, deterministic=True)
 
 
 connection_created.connect(install_like, dispatch_uid="kcn_party.sqlite.install_like")

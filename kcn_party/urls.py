@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kcn_party import views
+from kcn_party import second_factor, views
 from organizations.admin import trail
 from reports.dashboard import views as reports_views
 
 admin.site.site_header = admin.site.site_title = "KCN Party"
+# No "View site": the admin is the site for staff, and the header links the dashboard.
+admin.site.site_url = None
 
 
 def admin_login(request, extra_context=None):
@@ -17,6 +19,8 @@ urlpatterns = [
     path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("xac-thuc/", second_factor.verify, name="second_factor"),
+    path("xac-thuc/dang-ky/", second_factor.enrol, name="second_factor_enrol"),
     path("admin/login/", admin_login),
     # The change trail's log, for administrators (organizations/admin/trail.py).
     path("admin/nhat-ky/", admin.site.admin_view(trail.trail_log), name="trail-log"),

@@ -183,6 +183,9 @@ class DueItem:
     since: datetime.date
     due_on: datetime.date
     overdue: bool
+    # Days past the last day allowed (the due date; for a recognition, the end of the 30
+    # working days to propose it after the probation), 0 while not overdue.
+    days_late: int = 0
 
 
 def due_items(
@@ -193,7 +196,7 @@ def due_items(
     the cell's resolution), admitted members awaiting their ceremony (30 working days from the
     decision), probationary members awaiting recognition (12 months after the ceremony, to be
     proposed within 30 working days after that) — those due within `horizon_days`, and every
-    overdue one, the most pressing first."""
+    overdue one, the most pressing first (`pressing`)."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=horizon_days)
     rules = settings.MEMBER_RULES
@@ -211,13 +214,22 @@ def due_items(
                 candidate.resolution_on,
                 due,
                 due < today,
+                _late(due, today),
             )
         )
     current = members.filter(status=MemberStatus.PROBATIONARY).select_related("organization")
     for member in current.filter(ceremony_on__isnull=True, admitted_on__isnull=False):
         due = calendar.add_working_days(member.admitted_on, rules["CEREMONY_WORKING_DAYS"])
         items.append(
-            DueItem("ceremony", member, member.organization, member.admitted_on, due, due < today)
+            DueItem(
+                "ceremony",
+                member,
+                member.organization,
+                member.admitted_on,
+                due,
+                due < today,
+                _late(due, today),
+            )
         )
     probation_ends_before = calendar.add_months(horizon, -rules["PROBATION_MONTHS"])
     for member in current.filter(ceremony_on__isnull=False, ceremony_on__lte=probation_ends_before):
@@ -225,10 +237,25 @@ def due_items(
         late = calendar.add_working_days(due, rules["RECOGNITION_PROPOSAL_WORKING_DAYS"])
         items.append(
             DueItem(
-                "recognition", member, member.organization, member.ceremony_on, due, late < today
+                "recognition",
+                member,
+                member.organization,
+                member.ceremony_on,
+                due,
+                late < today,
+                _late(late, today),
             )
         )
-    return sorted(items, key=lambda item: (not item.overdue, item.due_on))
+    return sorted(items, key=pressing)
+
+
+def pressing(item: DueItem) -> tuple:
+    """The order of the due list: the overdue first, the latest of them first; then by date."""
+    return (not item.overdue, -item.days_late, item.due_on)
+
+
+def _late(last_day: datetime.date, today: datetime.date) -> int:
+    return max((today - last_day).days, 0)
 
 
 # --- ratings --------------------------------------------------------------------------------

@@ -29,10 +29,12 @@ class OrganizationsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
+        import kcn_party.folding  # noqa: F401 - the `folded` lookup: search without tones
         import kcn_party.lookups  # noqa: F401 - integer `in` lookups that ignore overflowing ids
         import kcn_party.sqlite  # noqa: F401 - connects the Vietnamese-aware LIKE for SQLite
-        from kcn_party import sessions
+        from kcn_party import second_factor, sessions
         from organizations import access
 
         checks.register(access.check_scopes, checks.Tags.models)
         user_logged_in.connect(sessions.signed_in, dispatch_uid="kcn_session_started")
+        user_logged_in.connect(second_factor.signed_in, dispatch_uid="kcn_second_factor")

@@ -899,6 +899,7 @@ def enterprise_list_import(
     skip_invalid: bool = False,
     create_zones: bool = False,
     counted_on: datetime.date | None = None,
+    counted_on_fallback: datetime.date | None = None,
     committee: PartyOrganization | None = None,
     channel: str = ImportChannel.ADMIN,
     run_by: str = "",
@@ -910,8 +911,9 @@ def enterprise_list_import(
 
     Every row is validated in memory first; then, unless `dry_run`, everything is written in
     one transaction, serialised against any other import: enterprises upserted by tax code
-    (never deleted), worker counts that changed as snapshots dated `counted_on` (default
-    today), and an `EnterpriseImport` record of who, when, which file and what it did.
+    (never deleted), worker counts that changed as snapshots dated `counted_on` (default: the
+    date the list states above its headers, else `counted_on_fallback`, else ImportRefused
+    asks for it), and an `EnterpriseImport` record of who, when, which file and what it did.
 
     `user` writes only to its committee's zones (None: a command, recorded as `run_by`, that
     writes only to the zones of `committee`'s subtree when it is given, else to every zone);
@@ -936,6 +938,7 @@ def enterprise_list_import(
             skip_invalid=skip_invalid,
             create_zones=create_zones,
             counted_on=counted_on,
+            counted_on_fallback=counted_on_fallback,
             committee=committee,
             channel=channel,
             run_by=run_by,
@@ -950,24 +953,39 @@ def _bulk_allocations():
     """While a list is read, Python's cycle collector would scan its million cells again and
     again (they are all alive, and none is part of a cycle): the objects alive at each stage
     are moved out of its sight (gc.freeze) and given back afterwards (gc.unfreeze). Nothing is
-    leaked: frozen objects are still freed when no longer referenced."""
+    leaked: frozen objects are still freed when no longer referenced. A server's worker had
+    settled its own objects out of sight (kcn_party.memory.settle): they are again, once the
+    list's cycles are collected."""
+    settled = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+        if settled:
+            gc.collect()
+            gc.freeze()
 
 
 def _enterprise_list_import(
-    *, source, file_name, user, zone, dry_run, skip_invalid, create_zones, counted_on, committee,
-    channel, run_by, keep_details, shown, invalid_rows
+    *, source, file_name, user, zone, dry_run, skip_invalid, create_zones, counted_on,
+    counted_on_fallback, committee, channel, run_by, keep_details, shown, invalid_rows
 ) -> ImportOutcome:  # fmt: skip
     scope, committee, organization = _import_scope(user, zone, committee, create_zones)
     required = ("tax_code", "name") if zone is not None else ("tax_code", "name", "zone")
     opened = open_list(source, ENTERPRISES, required=required)
+    counted_on = counted_on or opened.header.stated_on or counted_on_fallback
+    if counted_on is None:
+        raise ImportRefused(
+            _(
+                "The list does not state the date of its worker counts above its headers: give "
+                "that date (Worker counts as of)."
+            ),
+            "counted_on",
+        )
     settings = EnterpriseListSettings(
         scope=scope,
-        counted_on=counted_on or timezone.localdate(),
+        counted_on=counted_on,
         zone=zone,
         committee=committee,
         create_zones=create_zones,

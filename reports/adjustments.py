@@ -51,7 +51,9 @@ class Adjustments:
             before = stored.get(closing.figure_key(figure.metric, figure.params))
             if before is not None and before != figure.value:
                 differences.append(Difference(figure.key, figure.label, before, figure.value))
-        live_tables = tables_module.build(root, now.current, now.last_year, from_records=True)
+        live_tables = tables_module.build(
+            root, now.current, now.last_year, from_records=True, figures=now
+        )
         for key, table in live_tables.items():
             kept = closing.Closings([closed]).table(closed.period, key)
             if kept is None:

@@ -162,7 +162,7 @@ def period_figures(committee: PartyOrganization, period: Period) -> dict:
     """What a closing stores: every figure, the tables and the breakdown by child, computed
     from the records (the cùng kỳ of a closed last year is its stored one)."""
     figures = figures_module.compute(committee, period)
-    tables = tables_module.build(committee, figures.current, figures.last_year)
+    tables = tables_module.build(committee, figures.current, figures.last_year, figures=figures)
     # The targets are evaluated against the figures wherever they are shown, closed or not.
     data = figures_data(figures, tables, targets=())
     data["breakdown"] = breakdown_data(figures_module.breakdown(committee, period))

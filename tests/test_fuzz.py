@@ -3,10 +3,15 @@
 Huge integers, dates of year 1 and 9999, NUL bytes, very long strings, non-numeric ids and
 negative numbers are posted to every form of every registered admin (each field of a change
 form in turn, every field at once on an add form, the inlines' rows with them), to the two
-journeys, the ratings screen and the enterprise import (admin and command), and typed into
-the query strings of every list, add page, autocomplete and object URL. The cases come from
-the admin registry, so a model registered later is covered without touching this file; it
-needs only a record in `world` below, which a test checks.
+journeys, the ratings screen and the list imports (admin and command: enterprises,
+organisations, mass organisations, member registers, ratings), and typed into the query
+strings of every list, add page, autocomplete and object URL. The cases come from the admin
+registry, so a model registered later is covered without touching this file; it needs only a
+record in `world` below, which a test checks.
+
+A list import gets, per column, one list with a row per odd value (`odd_rows`): each row goes
+through the checks a list of its own would (the same messages, line for line, was checked when
+this replaced one upload per column and value: 1,444 cases became 397, CI's longest file).
 """
 
 from __future__ import annotations
@@ -45,7 +50,13 @@ from reports.targets import services as target_services
 from reports.targets.models import SourceDocument, Target
 from tests import forms as forms_posted
 from tests.conftest import World, account, build_world, client_for
-from tests.factories import MemberFactory, UserFactory, citizen_id, valid_tax_code
+from tests.factories import (
+    EnterpriseFactory,
+    MemberFactory,
+    UserFactory,
+    citizen_id,
+    valid_tax_code,
+)
 from tests.members.records import identified_candidate
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +200,8 @@ def make_world() -> Fuzz:
     services.mass_organization_record_count(
         organization=bg.mass, counted_on=D(2025, 12, 31), members=120, recruited=10
     )
+    for n in range(len(ODD)):  # the enterprises of the mass organisations' odd rows
+        EnterpriseFactory(zone=bg.enterprise.zone, tax_code=MASS_TAX_CODE(n))
     term = LeadershipTerm(
         organization=bg.cell, role="secretary", full_name="Lê Văn Bình", started_on=D(2025, 6, 1)
     )
@@ -521,34 +534,61 @@ HEADERS = ["STT", "Mã số thuế", "Tên doanh nghiệp", "Khu công nghiệp"
            "Số lao động", "Ngày cấp GCN đầu tư", "Trạng thái"]  # fmt: skip
 
 
-def enterprise_list(**replace) -> bytes:
-    row = {
-        "STT": "1",
-        "Mã số thuế": valid_tax_code(501, "24"),
-        "Tên doanh nghiệp": "Công ty TNHH Mới",
-        "Khu công nghiệp": "KCN Bắc Giang I",
-        "Loại hình doanh nghiệp": "TNHH",
-        "Số lao động": "120",
-        "Ngày cấp GCN đầu tư": "01/02/2019",
-        "Trạng thái": "Đang hoạt động",
-    } | replace
+def enterprise_list() -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    writer.writerow([row[header] for header in HEADERS])
+    writer.writerow([ENTERPRISE_ROW[header] for header in HEADERS])
     return out.getvalue().encode("utf-8-sig")
 
 
-def import_cases(prefix):
-    return [pytest.param(column, odd, id=f"{column}-{odd}") for column in HEADERS for odd in ODD]
+# A list per column: a row per odd value in that column (line n + 1 carries the n-th value of
+# ODD), the other cells those of a good row, its keys (tax code, code, citizen ID, name) made
+# different on each line so that no row is refused as a repeat of another. Each odd value goes
+# through the same checks as in a list of its own, at the cost of one upload instead of fifteen.
 
 
-@pytest.mark.parametrize(("column", "odd"), import_cases("import"))
-def test_odd_values_in_an_imported_list_never_give_500(column, odd, fuzz):
+def odd_rows(headers, row: dict, column: str, unique: dict) -> bytes:
+    """A list of `headers` with a row per odd value in `column`; `unique` gives, for a key
+    column, its value on the n-th line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    for n, value in enumerate(ODD.values()):
+        line = row | {key: make(n) for key, make in unique.items()} | {column: value}
+        writer.writerow([line.get(header, "") for header in headers])
+    return out.getvalue().encode("utf-8-sig")
+
+
+ENTERPRISE_ROW = {
+    "STT": "1", "Mã số thuế": valid_tax_code(501, "24"), "Tên doanh nghiệp": "Công ty TNHH Mới",
+    "Khu công nghiệp": "KCN Bắc Giang I", "Loại hình doanh nghiệp": "TNHH", "Số lao động": "120",
+    "Ngày cấp GCN đầu tư": "01/02/2019", "Trạng thái": "Đang hoạt động",
+}  # fmt: skip
+ENTERPRISE_KEYS = {
+    "STT": lambda n: str(n + 1),
+    "Mã số thuế": lambda n: valid_tax_code(501 + n, "24"),
+    "Tên doanh nghiệp": lambda n: f"Công ty TNHH Mới {n + 1}",
+}
+
+
+def enterprise_rows(column: str) -> bytes:
+    return odd_rows(HEADERS, ENTERPRISE_ROW, column, ENTERPRISE_KEYS)
+
+
+def test_a_list_of_odd_rows_has_a_row_per_odd_value_and_no_repeated_key():
+    rows = list(csv.reader(io.StringIO(enterprise_rows("Số lao động").decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(ODD)
+    assert [row[HEADERS.index("Số lao động")] for row in rows[1:]] == list(ODD.values())
+    assert len({row[HEADERS.index("Mã số thuế")] for row in rows[1:]}) == len(ODD)
+
+
+@pytest.mark.parametrize("column", HEADERS)
+def test_odd_values_in_an_imported_list_never_give_500(column, fuzz):
     client = client_for(fuzz.admin)
     url = reverse("admin:organizations_enterprise_import")
     shown = form_of(client.get(url), "upload-list")
-    upload = SimpleUploadedFile("danh-sach.csv", enterprise_list(**{column: ODD[odd]}))
+    upload = SimpleUploadedFile("danh-sach.csv", enterprise_rows(column))
     response = client.post(url, {**shown, "counted_on": "30/06/2025", "import_file": upload})
     answers(response, f"preview with {column}")
     if 'id="confirm-import"' in response.content.decode():
@@ -557,10 +597,10 @@ def test_odd_values_in_an_imported_list_never_give_500(column, odd, fuzz):
                 f"import with {column}")  # fmt: skip
 
 
-@pytest.mark.parametrize(("column", "odd"), import_cases("command"))
-def test_odd_values_in_a_list_given_to_the_command_end_in_a_message(column, odd, fuzz, tmp_path):
+@pytest.mark.parametrize("column", HEADERS)
+def test_odd_values_in_a_list_given_to_the_command_end_in_a_message(column, fuzz, tmp_path):
     path = tmp_path / "danh-sach.csv"
-    path.write_bytes(enterprise_list(**{column: ODD[odd]}))
+    path.write_bytes(enterprise_rows(column))
     out, err = io.StringIO(), io.StringIO()
     # Refused with a message (CommandError, exit status 1) or imported: anything else raised
     # is the command's crash.
@@ -625,22 +665,43 @@ def listed(headers, row, **replace) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def list_cases(odd_values):
+def MASS_TAX_CODE(n: int) -> str:  # noqa: N802 - a constant's shape: the n-th line's code
+    return valid_tax_code(601 + n, "24")
+
+
+LIST_KEYS = {
+    "partyorganization": {
+        "STT": lambda n: str(n + 1),
+        "Mã tổ chức": lambda n: f"BG-FZ{n + 1:02d}",
+        "Tên tổ chức": lambda n: f"Chi bộ Công ty Mới {n + 1}",
+    },
+    "massorganization": {  # an organisation is known by its enterprise, kind and name
+        "STT": lambda n: str(n + 1),
+        "MST": MASS_TAX_CODE,
+        "Tên tổ chức": lambda n: f"Công đoàn Mới {n + 1}",
+    },
+}
+
+
+def list_cases():
     return [
-        pytest.param(model, column, odd, id=f"{model}-{column}-{odd}")
+        pytest.param(model, column, id=f"{model}-{column}")
         for model, (headers, _row, _command) in LISTS.items()
         for column in headers
-        for odd in odd_values
     ]
 
 
-@pytest.mark.parametrize(("model", "column", "odd"), list_cases(ODD))
-def test_odd_values_in_an_imported_organisation_list_never_give_500(model, column, odd, fuzz):
+def organization_rows(model: str, column: str) -> bytes:
     headers, row, _command = LISTS[model]
+    return odd_rows(headers, row, column, LIST_KEYS[model])
+
+
+@pytest.mark.parametrize(("model", "column"), list_cases())
+def test_odd_values_in_an_imported_organisation_list_never_give_500(model, column, fuzz):
     client = client_for(fuzz.admin)
     url = reverse(f"admin:organizations_{model}_import")
     shown = form_of(client.get(url), "upload-list")
-    upload = SimpleUploadedFile("danh-sach.csv", listed(headers, row, **{column: ODD[odd]}))
+    upload = SimpleUploadedFile("danh-sach.csv", organization_rows(model, column))
     response = client.post(url, {**shown, "import_file": upload})
     answers(response, f"preview with {column}")
     if 'id="confirm-import"' in response.content.decode():
@@ -649,15 +710,13 @@ def test_odd_values_in_an_imported_organisation_list_never_give_500(model, colum
                 f"import with {column}")  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("model", "column", "odd"), list_cases(["nul", "long", "year-9999", "huge", "not-a-number"])
-)
+@pytest.mark.parametrize(("model", "column"), list_cases())
 def test_odd_values_in_an_organisation_list_given_to_a_command_end_in_a_message(
-    model, column, odd, fuzz, tmp_path
+    model, column, fuzz, tmp_path
 ):
-    headers, row, command = LISTS[model]
+    command = LISTS[model][2]
     path = tmp_path / "danh-sach.csv"
-    path.write_bytes(listed(headers, row, **{column: ODD[odd]}))
+    path.write_bytes(organization_rows(model, column))
     with contextlib.suppress(CommandError, SystemExit):
         call_command(command, str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
@@ -682,18 +741,24 @@ REGISTER_HEADERS = [
 RATING_HEADERS = ["Họ và tên", "Số CCCD", "Số thẻ đảng viên", "Năm", "Xếp loại", "Ghi chú"]
 
 
-def member_register(**replace) -> bytes:
-    row = {
-        "Họ và tên": "Lê Văn Tám", "Ngày sinh": "12/03/1985", "Giới tính": "Nam",
-        "Dân tộc": "Kinh", "Số CCCD": citizen_id(901, 1985), "Chi bộ": "BG-CB01",
-        "Ngày vào Đảng": "10/05/2018", "Ngày chính thức": "10/05/2019",
-        "Ngày ra khỏi": "01/02/2024", "Lý do": "Chuyển đi", "Chuyển đến đâu": "Đảng bộ tỉnh",
-    } | replace  # fmt: skip
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(REGISTER_HEADERS)
-    writer.writerow([row.get(header, "") for header in REGISTER_HEADERS])
-    return out.getvalue().encode("utf-8-sig")
+REGISTER_ROW = {
+    "Họ và tên": "Lê Văn Tám", "Ngày sinh": "12/03/1985", "Giới tính": "Nam",
+    "Dân tộc": "Kinh", "Số CCCD": citizen_id(901, 1985), "Chi bộ": "BG-CB01",
+    "Ngày vào Đảng": "10/05/2018", "Ngày chính thức": "10/05/2019",
+    "Ngày ra khỏi": "01/02/2024", "Lý do": "Chuyển đi", "Chuyển đến đâu": "Đảng bộ tỉnh",
+}  # fmt: skip
+# Different people on each line: by their citizen ID, and by their name when the ID is the
+# odd cell (a row without numbers is matched by name, birth date and cell).
+GIVEN_NAMES = ["Tám", "Bảy", "Sáu", "Năm", "Tư", "Ba", "Hai", "Một", "Mười", "Chín", "Hùng",
+               "Dũng", "Cường", "Thắng", "Lợi", "Toàn", "Thành", "Công"]  # fmt: skip
+REGISTER_KEYS = {
+    "Họ và tên": lambda n: f"Lê Văn {GIVEN_NAMES[n]}",
+    "Số CCCD": lambda n: citizen_id(901 + n, 1985),
+}
+
+
+def register_rows(column: str) -> bytes:
+    return odd_rows(REGISTER_HEADERS, REGISTER_ROW, column, REGISTER_KEYS)
 
 
 def rating_sheet(**replace) -> bytes:
@@ -713,14 +778,11 @@ def _preview_and_confirm(client, url_name, data, name, what):
         answers(client.post(url, form_of(response, "confirm-import")), f"import with {what}")
 
 
-@pytest.mark.parametrize(
-    ("column", "odd"),
-    [pytest.param(c, o, id=f"{c}-{o}") for c in REGISTER_HEADERS for o in ODD],
-)
-def test_odd_values_in_a_member_register_never_give_500(column, odd, fuzz):
+@pytest.mark.parametrize("column", REGISTER_HEADERS)
+def test_odd_values_in_a_member_register_never_give_500(column, fuzz):
     _preview_and_confirm(
         client_for(fuzz.admin), "admin:members_member_list_import",
-        member_register(**{column: ODD[odd]}), "dang-vien.csv", column,
+        register_rows(column), "dang-vien.csv", column,
     )  # fmt: skip
 
 
@@ -736,15 +798,10 @@ def test_odd_values_in_a_ratings_sheet_never_give_500(column, odd, fuzz):
     )
 
 
-@pytest.mark.parametrize(
-    ("column", "odd"),
-    [pytest.param(c, o, id=f"{c}-{o}") for c in REGISTER_HEADERS for o in ODD],
-)
-def test_odd_values_in_a_register_given_to_the_command_end_in_a_message(
-    column, odd, fuzz, tmp_path
-):
+@pytest.mark.parametrize("column", REGISTER_HEADERS)
+def test_odd_values_in_a_register_given_to_the_command_end_in_a_message(column, fuzz, tmp_path):
     path = tmp_path / "dang-vien.csv"
-    path.write_bytes(member_register(**{column: ODD[odd]}))
+    path.write_bytes(register_rows(column))
     out, err = io.StringIO(), io.StringIO()
     with contextlib.suppress(CommandError, SystemExit):
         call_command("import_members", str(path), "--committee", "BG-KCN", stdout=out, stderr=err)

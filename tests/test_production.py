@@ -94,3 +94,23 @@ def test_collectstatic_gives_production_its_hashed_compressed_files(tmp_path):
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     hashed = manifest["paths"]["vendor/chartjs/chart.umd.min.js"]
     assert (tmp_path / f"{hashed}.gz").is_file()
+
+
+def test_a_server_worker_settles_its_memory_once_loaded():
+    """The objects a worker holds for its whole life are out of the collector's walks
+    (kcn_party.memory.settle): its full collections no longer pause a request."""
+    script = (
+        "import gc, kcn_party.wsgi, sys; "
+        "assert 'reports.dashboard.views' in sys.modules; "
+        "print(gc.get_freeze_count())"
+    )
+    process = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script],
+        cwd=BASE,
+        env={"PATH": os.environ["PATH"], "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "kcn.vn"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr
+    assert int(process.stdout.strip()) > 10_000

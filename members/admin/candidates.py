@@ -10,12 +10,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import short_date
 from members import selectors, services
 from members.admin.persons import personal_fieldsets
 from members.models import Candidate, CandidateStage, Member
 from members.models.candidates import OPEN_STAGES
+from organizations import sheets
 from organizations.admin.base import ScopedModelAdmin
 from organizations.models import PartyOrganization
 from organizations.models.party import CELL_KINDS
@@ -102,16 +105,20 @@ class CandidateAdmin(ScopedModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def due_view(self, request):
-        """The pipeline and what is due or overdue, per organisation."""
+        """The pipeline and what is due or overdue, per organisation: the overdue first, with
+        the days late; totals per kind and per cell; `?format=xlsx|csv` downloads the list."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
         candidates = Candidate.objects.visible_to(request.user)
         members = Member.objects.visible_to(request.user)
         items = selectors.due_items(members, candidates, today=today)
+        file_format = request.GET.get("format")
+        if file_format in sheets.FORMATS:
+            return sheets.response([_due_sheet(items, today)], file_format, f"han-{today:%Y%m%d}")
         by_organization = []
         for organization, group in groupby(
-            sorted(items, key=lambda item: (item.organization.path, item.due_on)),
+            sorted(items, key=lambda item: (item.organization.path, *selectors.pressing(item))),
             key=lambda item: item.organization,
         ):
             group = list(group)
@@ -120,6 +127,7 @@ class CandidateAdmin(ScopedModelAdmin):
                     "organization": organization,
                     "items": group,
                     "overdue": sum(item.overdue for item in group),
+                    "kinds": _kind_totals(group),
                 }
             )
         stage_keys = [*OPEN_STAGES, CandidateStage.UPPER_DECISION]
@@ -146,8 +154,52 @@ class CandidateAdmin(ScopedModelAdmin):
             "today": today,
             "by_organization": by_organization,
             "overdue_total": sum(item.overdue for item in items),
+            "kind_labels": list(DUE_KINDS.values()),
+            "kind_totals": _kind_totals(items),
             "stage_rows": stage_rows,
             "stage_labels": [CandidateStage(stage).label for stage in stage_keys],
             "horizon": today + datetime.timedelta(days=60),
         }
         return TemplateResponse(request, "admin/members/candidate/due.html", context)
+
+
+# --- the due list's totals and download -------------------------------------------------------
+
+DUE_KINDS = {
+    "decision": _("Upper committee's decision"),
+    "ceremony": _("Admission ceremony"),
+    "recognition": _("Recognition as official member"),
+}
+
+
+def _kind_totals(items) -> list[dict]:
+    """For each kind of deadline, in order: how many are due, of which overdue."""
+    return [
+        {
+            "due": sum(item.what == kind for item in items),
+            "overdue": sum(item.what == kind and item.overdue for item in items),
+        }
+        for kind in DUE_KINDS
+    ]
+
+
+def _due_sheet(items, today) -> sheets.Sheet:
+    return sheets.Sheet(
+        title=str(_("Due and overdue")),
+        caption=(str(_("As of %(day)s") % {"day": short_date(today)}),),
+        headers=[
+            capfirst(label)
+            for label in (_("cell"), _("what"), _("who"), _("since"), _("due"), _("days overdue"))
+        ],
+        rows=[
+            [
+                item.organization.name,
+                str(DUE_KINDS[item.what]),
+                item.subject.full_name,
+                short_date(item.since),
+                short_date(item.due_on),
+                item.days_late,
+            ]
+            for item in items
+        ],
+    )

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members import services
 from members.admin.imports import ListImportAdminMixin
@@ -78,7 +79,7 @@ class CellFilter(FewChoicesFilter):
 class PresenceFilter(admin.SimpleListFilter):
     """Current members by default: those who left stay on record, one click away."""
 
-    title = _("members")
+    title = pgettext_lazy("member list filter", "attending or left")
     parameter_name = "presence"
     CURRENT, LEFT, ALL = "current", "left", "all"
 

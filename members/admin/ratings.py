@@ -160,8 +160,12 @@ class MemberRatingAdmin(ListImportAdminMixin, ImportedRecordMixin, ScopedModelAd
                     % {"cell": cell.name, "year": year, "count": len(levels)},
                     messages.SUCCESS,
                 )
+                # The HTXS quota is shown on the screen the save leads back to; the other
+                # warnings (a member rated too soon after admission) only here.
+                shown = set(selectors.excellent_quota_warning(cell, year))
                 for warning in warnings:
-                    self.message_user(request, warning, messages.WARNING)
+                    if warning not in shown:
+                        self.message_user(request, warning, messages.WARNING)
                 query = urlencode({"organization": cell.pk, "year": year})
                 return HttpResponseRedirect(f"{request.path}?{query}")
         levels_now = [stored[m.pk].level for m in members if m.pk in stored]

@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import Client
 
 from members.bench.registers import CELLS, FOUNDED, cell_code
 from members.models import Member, MemberEvent
@@ -22,6 +21,7 @@ from members.models.intervals import CountedInterval
 from members.signals import events_written
 from organizations import services
 from organizations.access import Role
+from organizations.bench.processes import HttpsClient
 from organizations.models import ListImport, OrganizationKind, PartyOrganization
 
 COMMITTEE, USER = "BENCH-KCN", "bench-canbo"
@@ -96,7 +96,7 @@ def _step_import_bare(path: Path, rows: int) -> dict:
 
 
 def _step_admin_preview(path: Path, rows: int) -> dict:
-    client = Client()
+    client = HttpsClient()
     client.force_login(get_user_model().objects.get(username=USER))
     upload = io.BytesIO(path.read_bytes())
     upload.name = path.name

@@ -9,6 +9,7 @@ from kcn_party.errors import field_error
 from organizations import access, bounds
 from organizations.history import trail
 from organizations.models import ImportedRecord
+from organizations.models.fields import YearField
 
 
 class RatingLevel(models.TextChoices):
@@ -30,7 +31,7 @@ class RatingQuerySet(access.ScopedQuerySet):
 
 
 class Rating(models.Model):
-    year = models.PositiveSmallIntegerField(_("year"), validators=bounds.YEAR)
+    year = YearField(_("year"), validators=bounds.YEAR)
     level = models.CharField(_("rating"), max_length=16, choices=RatingLevel.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
 

@@ -117,6 +117,24 @@ def member_admit(
                 "statute allows %(allowed)d."
             ),
         )
+    elif member.birth_date:
+        # Admitted directly: the age limit a candidate's resolution is held to.
+        months = calendar.whole_months(member.birth_date, decided_on)
+        if months > rules["ADMISSION_MAX_AGE_YEARS"] * 12:
+            raise ValidationError(
+                {
+                    "decided_on": _(
+                        "On %(date)s the person is %(years)d years and %(months)d months old: "
+                        "admission is up to %(high)d years of age."
+                    )
+                    % {
+                        "date": short_date(decided_on),
+                        "years": months // 12,
+                        "months": months % 12,
+                        "high": rules["ADMISSION_MAX_AGE_YEARS"],
+                    }
+                }
+            )
     warnings += _deadline_warning(
         decided_on,
         ceremony_on,
@@ -189,6 +207,14 @@ def member_transfer_in(
             errors["ceremony_on"] = _(
                 "Give the date of the admission ceremony: probation counts from it."
             )
+        # The recognition after the admission and its ceremony, said on its field (the replay
+        # would only say that the record does not begin with an admission).
+        for earlier, message in (
+            (admitted_on, _("The recognition cannot come before the admission (%s).")),
+            (ceremony_on, _("The recognition cannot come before the admission ceremony (%s).")),
+        ):
+            if earlier and recognized_on and recognized_on < earlier:
+                errors.setdefault("recognized_on", message % short_date(earlier))
         if errors:
             raise ValidationError(errors)
         place = admitted_in or counterpart

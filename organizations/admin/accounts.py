@@ -5,9 +5,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organizations.admin.base import (
     InlineForm,
+    ListWritesMixin,
     NotFoundOutsideMixin,
     OddQueryMixin,
     ScopedMixin,
@@ -37,7 +39,7 @@ class StaffProfileInline(ScopedMixin, admin.StackedInline):
 
 
 @admin.register(User)
-class AccountAdmin(OddQueryMixin, NotFoundOutsideMixin, UserAdmin):
+class AccountAdmin(ListWritesMixin, OddQueryMixin, NotFoundOutsideMixin, UserAdmin):
     """Accounts, managed by the administrators of a committee within its subtree."""
 
     inlines = [StaffProfileInline]
@@ -83,6 +85,11 @@ class AccountAdmin(OddQueryMixin, NotFoundOutsideMixin, UserAdmin):
 # Django's own, for superusers (roles, not groups, give the committees' permissions); read
 # through OddQueryMixin as every list of the admin is.
 admin.site.unregister(Group)
+
+# django-otp's list of every account's devices (their secrets): nobody's to browse; each
+# administrator enrols and confirms only their own (kcn_party/second_factor.py).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(Group)

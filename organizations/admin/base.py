@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.forms.models import InlineForeignKeyField
 from django.http import Http404
 from django.utils.encoding import force_str
@@ -20,6 +21,7 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from kcn_party.folding import fold
 from organizations import access
 from organizations.admin.counting import EstimatedCountMixin
 from organizations.admin.trail import TrailHistoryMixin
@@ -57,6 +59,21 @@ def record_id(field, value) -> int | str | None:
     return None if key in (None, "") or has_nul(key) else key
 
 
+def _folded(model, name: str) -> str:
+    if name[:1] in "^=@" or "__" in name and name.rsplit("__", 1)[1] in _LOOKUPS:
+        return name
+    try:
+        field = get_fields_from_path(model, name)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return name
+    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        return f"{name}__folded__contains"
+    return name
+
+
+_LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "folded"}
+
+
 class OddQueryMixin:
     """Whatever is typed into a URL — a list's search and filters, an add page's prefill —
     gives the list or the form with a message, never a 500: a NUL byte (which PostgreSQL
@@ -75,7 +92,14 @@ class OddQueryMixin:
                     _("Only the first %(words)d words (%(length)d characters) were searched.")
                     % {"words": SEARCH_MAX_WORDS, "length": SEARCH_MAX_LENGTH},
                 )
-        return super().get_search_results(request, queryset, search_term)
+        # As Vietnamese is typed: "dinh tram" finds "KCN Đình Trám" (kcn_party.folding).
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def get_search_fields(self, request):
+        """Each text column searched without tones, marks or case: `name` is searched as
+        `name__folded__contains`, with the term folded the same way; numbers and fields with
+        a lookup of their own (^code, =id) as they are."""
+        return [_folded(self.model, name) for name in super().get_search_fields(request)]
 
     def get_changelist_instance(self, request):
         # Django answers filters it cannot read with the whole list (a redirect to ?e=1);
@@ -215,8 +239,23 @@ class PlainCheckboxMixin:
         )
 
 
+class ListWritesMixin:
+    """A POST to a list is a write (an action on the rows chosen, or the rows edited in
+    place). Django answers an account that may not write there with the list again ("No
+    action selected"); it is refused with 403, as every other write of a role that may only
+    look is (a leader), before anything is read of what was posted."""
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and not (
+            self.has_change_permission(request) or self.has_delete_permission(request)
+        ):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
 class ScopedModelAdmin(
     TrailHistoryMixin,
+    ListWritesMixin,
     EstimatedCountMixin,
     PlainCheckboxMixin,
     OddQueryMixin,

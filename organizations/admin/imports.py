@@ -35,6 +35,7 @@ from organizations.access import may_import_enterprises, staff_profile
 from organizations.admin.base import ScopedModelAdmin, scoped
 from organizations.imports import ImportRefused, previews
 from organizations.imports.headers import listed
+from organizations.imports.limits import grouped
 from organizations.imports.resource import ENTERPRISES
 from organizations.models import (
     EnterpriseImport,
@@ -84,8 +85,11 @@ class EnterpriseImportForm(UploadForm):
     )
     counted_on = forms.DateField(
         label=_("Worker counts as of"),
-        initial=timezone.localdate,
-        help_text=_("The date of the list's worker counts; each new count is kept with it."),
+        required=False,
+        help_text=_(
+            "The date of the list's worker counts; each new count is kept with it. Leave it "
+            "empty when the list states it above its headers (“Số liệu đến ngày 30/06/2025”)."
+        ),
     )
     create_zones = forms.BooleanField(
         label=_("Create the zones the list names that do not exist yet"),
@@ -102,7 +106,7 @@ class EnterpriseImportForm(UploadForm):
 
     def clean_counted_on(self):
         counted_on = self.cleaned_data["counted_on"]
-        if counted_on > timezone.localdate():
+        if counted_on and counted_on > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return counted_on
 
@@ -159,7 +163,8 @@ def failed_on_database(request) -> None:
 def nothing_written(request, outcome) -> None:
     messages.error(
         request,
-        gettext("Nothing was written: %(count)s rows are invalid.") % {"count": outcome.invalid},
+        gettext("Nothing was written: %(count)s rows are invalid.")
+        % {"count": grouped(outcome.invalid)},
     )
 
 
@@ -171,10 +176,10 @@ def finished(request, outcome) -> None:
             "%(invalid)s invalid rows skipped."
         )
         % {
-            "created": outcome.created,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "invalid": outcome.invalid,
+            "created": grouped(outcome.created),
+            "updated": grouped(outcome.updated),
+            "unchanged": grouped(outcome.unchanged),
+            "invalid": grouped(outcome.invalid),
         },
     )
 
@@ -302,7 +307,11 @@ class EnterpriseImportMixin(PreviewUploads, import_export_admin.ImportMixin):
         """The form's options, as the session keeps them until the import is confirmed."""
         return {
             "zone": form.cleaned_data["zone"].pk if form.cleaned_data["zone"] else None,
-            "counted_on": form.cleaned_data["counted_on"].isoformat(),
+            "counted_on": (
+                form.cleaned_data["counted_on"].isoformat()
+                if form.cleaned_data["counted_on"]
+                else None
+            ),
             "create_zones": form.cleaned_data.get("create_zones", False),
         }
 
@@ -387,7 +396,11 @@ class EnterpriseImportMixin(PreviewUploads, import_export_admin.ImportMixin):
             dry_run=dry_run,
             skip_invalid=skip_invalid,
             create_zones=options.get("create_zones", False),
-            counted_on=datetime.date.fromisoformat(options["counted_on"]),
+            counted_on=(
+                datetime.date.fromisoformat(options["counted_on"])
+                if options.get("counted_on")
+                else None
+            ),
             channel=ImportChannel.ADMIN,
             shown=SHOWN,
             invalid_rows=invalid_rows,

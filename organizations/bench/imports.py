@@ -21,13 +21,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
-from django.test.client import Client, ClientHandler
+from django.test.client import ClientHandler
 from import_export import fields, resources, widgets
 
 from organizations import history, services
 from organizations.access import Role
 from organizations.bench.lists import zone_names
-from organizations.bench.processes import resident_mb
+from organizations.bench.processes import HttpsClient, resident_mb
 from organizations.imports.headers import locate
 from organizations.imports.reading import read_table
 from organizations.imports.resource import ENTERPRISES
@@ -68,9 +68,6 @@ def _committee(code: str, name: str, username: str) -> PartyOrganization:
 
 def _step_prepare(path: Path, rows: int) -> dict:
     call_command("migrate", verbosity=0)
-    # The children run as production does (DEBUG off): the admin's pages need the static
-    # files' manifest.
-    call_command("collectstatic", interactive=False, verbosity=0)
     committee = _committee(BENCH_COMMITTEE, "Đảng bộ Các KCN (đo hiệu năng)", BENCH_USER)
     for name in sorted(set(zone_names(3000)) | set(zone_names(100_000))):
         Zone.objects.get_or_create(
@@ -186,7 +183,7 @@ def _step_default_dry(path: Path, rows: int) -> dict:
 
 
 def _step_admin(path: Path, rows: int) -> dict:
-    client = Client()
+    client = HttpsClient()
     client.force_login(get_user_model().objects.get(username=BENCH_USER))
     upload = io.BytesIO(path.read_bytes())
     upload.name = path.name
@@ -232,7 +229,7 @@ def _admin_preview(path: Path, username: str) -> dict:
         with path.open("rb") as source:
             shutil.copyfileobj(source, out)
         out.write(f"\r\n--{boundary}--\r\n".encode())
-    client = Client()
+    client = HttpsClient()
     client.force_login(get_user_model().objects.get(username=username))
     with body.open("rb") as stream:
         environ = client._base_environ(

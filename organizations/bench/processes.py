@@ -15,14 +15,27 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.test import Client
+
+from kcn_party import memory
 
 PREFIX = "BENCH "
+
+
+class HttpsClient(Client):
+    """The test client as a browser behind the production proxy: the children run with
+    production's settings, which redirect plain HTTP to HTTPS (SECURE_SSL_REDIRECT)."""
+
+    def _base_environ(self, **request):
+        environ = super()._base_environ(**request)
+        return {**environ, "wsgi.url_scheme": "https", "SERVER_PORT": "443"}
 
 
 def resident_mb() -> float:
@@ -60,6 +73,7 @@ def add_arguments(parser, steps: dict) -> None:
 def child_main(steps: dict[str, Callable[[Path, int], dict]], step: str, path: Path) -> str:
     """In the child: run `step` on the file `path`; the line the parent reads."""
     rows = sum(1 for _ in path.open("rb")) - 1 if path.suffix == ".csv" else 0
+    memory.settle()  # as a server's worker starts (kcn_party/wsgi.py)
     measured = steps[step](path, rows)
     measured["peak_mb"] = peak_rss_mb()
     return PREFIX + json.dumps(measured)
@@ -80,10 +94,8 @@ def run_child(command: str, step: str, url: str, path: Path, private_tmp: Path |
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
-        # The steps' test client speaks plain HTTP to the process itself: production's
-        # redirect to HTTPS would answer every request with a 301.
-        "SECURE_SSL_REDIRECT": "off",
     }
+    env["STATIC_ROOT"] = collected_static(env)
     manage = str(Path(settings.BASE_DIR) / "manage.py")
     arguments = [sys.executable, manage, command, "--child", step, "--file", str(path)]
     process = subprocess.Popen(  # noqa: S603 - our own manage.py
@@ -94,6 +106,25 @@ def run_child(command: str, step: str, url: str, path: Path, private_tmp: Path |
         raise CommandError(f"bench step {step} failed:\n{stderr[-3000:]}")
     line = next(line for line in stdout.splitlines() if line.startswith(PREFIX))
     return json.loads(line[len(PREFIX) :])
+
+
+_COLLECTED: set[str] = set()
+
+
+def collected_static(env: dict) -> str:
+    """A folder of static files collected as production collects them (hashed names,
+    compressed), made once per run: a page rendered with production's settings needs their
+    manifest."""
+    root = str(Path(tempfile.gettempdir()) / "kcn-bench-static")
+    if root not in _COLLECTED:
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, manage, "collectstatic", "--noinput", "--verbosity", "0"],
+            env={**env, "STATIC_ROOT": root},
+            check=True,
+        )
+        _COLLECTED.add(root)
+    return root
 
 
 def postgres_version(url: str) -> str | None:

@@ -9,6 +9,8 @@ the top rows that names known columns, so a title above the table does not matte
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -53,6 +55,8 @@ class HeaderMap:
     headers: list[str]  # as the file names them, made unique
     positions: dict[str, int] = field(default_factory=dict)  # key -> cell index
     ignored: list[str] = field(default_factory=list)  # headers not understood
+    # The date the list states above its headers ("Số liệu đến ngày 30/06/2025"), if any.
+    stated_on: datetime.date | None = None
 
     def name(self, key: str) -> str:
         """The header of column `key` as the file spells it."""
@@ -101,7 +105,12 @@ def locate(table: Table, kind: ImportKind, *, required: tuple[str, ...]) -> Head
             break
     header_row = table.rows[best_index]
     headers = _unique(header_row)
-    found = HeaderMap(row_index=best_index, line=table.lines[best_index], headers=headers)
+    found = HeaderMap(
+        row_index=best_index,
+        line=table.lines[best_index],
+        headers=headers,
+        stated_on=stated_date(table.rows[:best_index]),
+    )
     for position, (raw, header) in enumerate(zip(header_row, headers, strict=True)):
         key = match(raw, kind) if isinstance(raw, str) else None
         if key is None:
@@ -139,3 +148,29 @@ def locate(table: Table, kind: ImportKind, *, required: tuple[str, ...]) -> Head
             "missing_column",
         )
     return found
+
+
+# "30/06/2025", "30-6-2025", "ngày 30 tháng 6 năm 2025" in a title line above the headers.
+_STATED = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
+    r"|ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})",
+    re.IGNORECASE,
+)
+
+
+def stated_date(rows) -> datetime.date | None:
+    """The one date the title lines above a list's headers state, or None when they state
+    none, or several different ones (which of them would be the counts' is not said)."""
+    found = set()
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, datetime.datetime):
+                found.add(cell.date())
+            elif isinstance(cell, datetime.date):
+                found.add(cell)
+            elif isinstance(cell, str):
+                for match_ in _STATED.finditer(cell):
+                    day, month, year = (int(g) for g in match_.groups() if g is not None)
+                    with contextlib.suppress(ValueError):
+                        found.add(datetime.date(year, month, day))
+    return found.pop() if len(found) == 1 else None

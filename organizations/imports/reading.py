@@ -102,7 +102,50 @@ def read_rows(data: bytes) -> Rows:
             ),
             "xls",
         )
+    _refuse_what_is_not_text(data)
     return _read_csv(data, limits)
+
+
+# What a file that is neither a workbook nor text most often is, by its first bytes.
+_NOT_LISTS = [
+    (b"%PDF", _("a PDF document")),
+    (b"\x89PNG", _("an image (PNG)")),
+    (b"\xff\xd8\xff", _("an image (JPEG)")),
+    (b"GIF8", _("an image (GIF)")),
+    (b"\x7fELF", _("a program")),
+    (b"MZ", _("a program")),
+    (b"\x1f\x8b", _("a compressed archive (gzip)")),
+    (b"Rar!", _("a compressed archive (RAR)")),
+    (b"7z\xbc\xaf\x27\x1c", _("a compressed archive (7z)")),
+    (b"{\\rtf", _("a Word document (RTF)")),
+]
+# Bytes that text never has (controls other than tab, line feed, form feed, carriage return).
+_CONTROLS = bytes(set(range(32)) - {9, 10, 12, 13}) + b"\x7f"
+
+
+def _refuse_what_is_not_text(data: bytes) -> None:
+    """Refuse a file that is neither an .xlsx workbook nor text: named by what it looks like,
+    rather than read as text in an unknown encoding (a legacy font, damaged UTF-16)."""
+    kind = next((kind for magic, kind in _NOT_LISTS if data.startswith(magic)), None)
+    head = data[:4096]
+    if kind is None and not data.startswith(
+        (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        if head.count(b"\x00") > len(head) // 4:  # UTF-16 without its mark: its characters
+            order = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+            text = head[: len(head) // 2 * 2].decode(order, errors="replace")
+            head = text.encode("latin-1", errors="replace")  # a control stays a control
+        if len(head.translate(None, _CONTROLS)) < len(head) * 0.97:
+            kind = _("binary data, not text")
+    if kind is not None:
+        raise ImportRefused(
+            _(
+                "This is not a readable Excel or CSV file: it looks like %(kind)s. Upload the "
+                "list as an Excel workbook (.xlsx) or a CSV file."
+            )
+            % {"kind": kind},
+            "not_a_list",
+        )
 
 
 def read_table(data: bytes) -> Table:

@@ -13,6 +13,7 @@ from kcn_party.errors import FieldErrors, field_error
 from organizations import access, bounds
 from organizations.history import trail
 from organizations.models.dated import FoundedQuerySetMixin
+from organizations.models.fields import YearField
 from organizations.models.imports import ImportedRecord
 from organizations.models.ownership import Ownership
 
@@ -691,8 +692,8 @@ class Congress(models.Model):
         related_name="congresses",
     )
     held_on = models.DateField(_("congress date"), validators=bounds.TERM_DATE)
-    first_year = models.PositiveSmallIntegerField(_("term from (year)"), validators=bounds.YEAR)
-    last_year = models.PositiveSmallIntegerField(_("term to (year)"), validators=bounds.YEAR)
+    first_year = YearField(_("term from (year)"), validators=bounds.YEAR)
+    last_year = YearField(_("term to (year)"), validators=bounds.YEAR)
 
     objects = CongressQuerySet.as_manager()
     history = trail(CongressQuerySet)

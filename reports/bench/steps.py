@@ -27,7 +27,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.signals import request_finished
 from django.db import close_old_connections, connection, reset_queries
-from django.test.client import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +34,7 @@ from django.utils import timezone
 from members.models import Member
 from organizations import access, services
 from organizations.access import Role
+from organizations.bench.processes import HttpsClient
 from organizations.models import OrganizationKind, PartyOrganization
 from reports import closing, figures, tables
 from reports import services as report_services
@@ -179,7 +179,7 @@ def _all_figures(root, period: Period, as_of) -> int:
             result = closed_year_figures(root, period.start.year)
         if result is None:
             result = figures.compute(root, period, as_of=as_of)
-        tables.build(root, result.current, result.last_year)
+        tables.build(root, result.current, result.last_year, figures=result)
     return len(queries)
 
 
@@ -223,13 +223,13 @@ def _step_figures(path: Path, rows: int) -> dict:
     return {"timings": measured}
 
 
-def _leader(label: str, root) -> Client:
+def _leader(label: str, root) -> HttpsClient:
     """A client signed in as a leader of `root` (the account made once)."""
     username = f"bench-lanhdao-{label}"
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         user = services.staff_account_save(username=username, organization=root, role=Role.LEADER)
-    client = Client()
+    client = HttpsClient()
     client.force_login(user)
     return client
 
@@ -278,7 +278,7 @@ def _step_admin(path: Path, rows: int) -> dict:
     request_finished.disconnect(close_old_connections)
     try:
         for who in (PROVINCE_USER, SUPERUSER):
-            client = Client()
+            client = HttpsClient()
             client.force_login(get_user_model().objects.get(username=who))
             for label, url in ADMIN_LISTS:
                 response = client.get(url)  # warm up

@@ -100,7 +100,7 @@ def print_view(request):
     if refused:
         return refused
     figures = board.figures
-    tables = tables_module.build(figures.root, figures.current, figures.last_year)
+    tables = tables_module.build(figures.root, figures.current, figures.last_year, figures=figures)
     context = _base_context(
         request, selection, board=board, figures=figures, tables=list(tables.values())
     )
@@ -120,7 +120,7 @@ def figures_json(request):
         figures = figures_module.compute(selection.root, selection.period(), as_of=as_of)
     except PeriodError as error:
         return JsonResponse({"error": error.message}, status=BAD_REQUEST)
-    tables = tables_module.build(figures.root, figures.current, figures.last_year)
+    tables = tables_module.build(figures.root, figures.current, figures.last_year, figures=figures)
     # As the command: an open period shows the adjustments of the closed period before it.
     adjustments = None if figures.closed else adjustments_into(figures.root, figures.current)
     data = figures_data(figures, tables, adjustments)

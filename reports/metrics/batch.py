@@ -189,14 +189,20 @@ def _tally(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
         .annotate(rows=CountRows("pk"))
         .values_list("group", *names, "rows")
     )
-    numbers_of = {alias: defaultdict(int) for alias in aliases}
-    tests = [
-        (numbers_of[alias], flag_of[terms[alias].where], terms[alias].test) for alias in aliases
-    ]
+    # A term tests only its own columns, under its own flag: the rows are first added up by
+    # each such set of columns (a few dozen combinations each), and each term then tests each
+    # combination once instead of every row.
+    reads = {alias: (flag_of[terms[alias].where], *terms[alias].columns) for alias in aliases}
+    position = {name: index for index, name in enumerate(names)}
+    combined = {columns: defaultdict(int) for columns in reads.values()}
     for key, *values, count in rows:
-        row = dict(zip(names, values, strict=True))
-        for numbers, flag, test in tests:
-            if row[flag] and test(row):
+        for columns, totals in combined.items():
+            totals[key, tuple(values[position[name]] for name in columns)] += count
+    numbers_of = {alias: defaultdict(int) for alias in aliases}
+    for alias in aliases:
+        numbers, test, (_flag, *columns) = numbers_of[alias], terms[alias].test, reads[alias]
+        for (key, (flagged, *values)), count in combined[reads[alias]].items():
+            if flagged and test(dict(zip(columns, values, strict=True))):
                 numbers[key] += count
     return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
 
@@ -216,6 +222,9 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
     columns = [name for alias in aliases for name in (f"n{alias}", f"r{alias}")]
     zero = Value(0, output_field=IntegerField())
     selects = []
+    # Terms of one source with the same condition and column (members counted, asked by two
+    # metrics) are one aggregate: the others copy its number and rows after the statement.
+    copies: dict[int, int] = {}
     for mine in sources.values():
         first = terms[mine[0]]
         annotations = {}
@@ -223,9 +232,14 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
             annotations.update(terms[alias].annotations)
         wheres = list(dict.fromkeys(terms[alias].where for alias in mine))
         aggregates = dict.fromkeys(columns, zero)
+        computed: dict[tuple, int] = {}
         for alias in mine:
             term = terms[alias]
             condition = term.where & term.only
+            same = computed.setdefault((condition, term.total), alias)
+            if same != alias:
+                copies[alias] = same
+                continue
             aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
             if term.total is not None:
                 aggregates[f"n{alias}"] = Sum(term.total, filter=condition)
@@ -238,4 +252,13 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
             .values_list("group", *columns)
         )
     statement = selects[0] if len(selects) == 1 else selects[0].union(*selects[1:], all=True)
-    return list(statement)
+    if not copies:
+        return list(statement)
+    index = {alias: 1 + 2 * position for position, alias in enumerate(aliases)}
+    rows = []
+    for row in statement:
+        row = list(row)
+        for alias, same in copies.items():
+            row[index[alias] : index[alias] + 2] = row[index[same] : index[same] + 2]
+        rows.append(row)
+    return rows

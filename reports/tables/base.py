@@ -6,7 +6,7 @@ reports.figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -57,23 +57,37 @@ class Table:
         return next(row for row in self.rows if row.key == key)
 
 
+# The figures of a period already computed (reports.figures), by (metric key, parameters as
+# the metric orders them): a table whose lines are figures takes them from there.
+Known = Mapping[tuple[str, tuple], Value]
+
+
 @dataclass(frozen=True)
 class TableSpec:
     key: str
     title: Promise
-    function: Callable[[object, Period], Lines]
+    function: Callable[..., Lines]
+    # The metrics some of its lines are (their values in `known`, when given, are those lines).
+    figures: tuple[str, ...] = ()
+
+    def lines(self, root, period: Period, known: Known | None = None) -> Lines:
+        if self.figures:
+            return self.function(root, period, known=known)
+        return self.function(root, period)
 
 
 TABLES: dict[str, TableSpec] = {}
 
 
-def table(*, key: str, title: Promise):
-    """Register the decorated function (root, period) → Lines as the table `key`."""
+def table(*, key: str, title: Promise, figures: tuple[str, ...] = ()):
+    """Register the decorated function (root, period) → Lines as the table `key`; with
+    `figures`, the metrics some of its lines are, it is (root, period, known=…) and takes those
+    lines from `known` when it holds them."""
 
     def register(function):
         if key in TABLES:
             raise ValueError(f"table {key!r} is registered twice")
-        TABLES[key] = TableSpec(key, title, function)
+        TABLES[key] = TableSpec(key, title, function, figures)
         return function
 
     return register

@@ -16,11 +16,16 @@ def build(
     keys=None,
     *,
     from_records: bool = False,
+    figures=None,
 ) -> dict[str, Table]:
     """The tables (every one, or those of `keys`) of `root`'s subtree for `current`, beside
     `last_year` (default: the same period last year). A closed period's tables, and a closed
     last year's column, are the stored ones; a balance starts from the closed period before
-    (reports.closing). `from_records` computes from the records all the same."""
+    (reports.closing). `from_records` computes from the records all the same.
+
+    `figures`, the figures of `root` computed for the same periods (reports.figures.compute,
+    read or computed as these tables are), gives the lines that are figures (the zone table's
+    coverage and members per workers) instead of computing them again."""
     last_year = last_year or current.same_period_last_year()
     closings = closing.Closings() if from_records else closing.lookup(root, current, last_year)
     tables = {}
@@ -29,9 +34,11 @@ def build(
         if stored is not None:
             tables[spec.key] = stored
             continue
-        this = closings.carried(spec.key, current, spec.function(root, current))
+        this = closings.carried(
+            spec.key, current, spec.lines(root, current, _known(root, figures, current))
+        )
         last = closings.lines(last_year, spec.key) or closings.carried(
-            spec.key, last_year, spec.function(root, last_year)
+            spec.key, last_year, spec.lines(root, last_year, _known(root, figures, last_year))
         )
         earlier = {line.key: line.value for line in last.lines}
         rows = [
@@ -41,3 +48,14 @@ def build(
         checks = {name: held and last.checks.get(name, True) for name, held in this.checks.items()}
         tables[spec.key] = Table(spec.key, str(spec.title), rows, checks)
     return tables
+
+
+def _known(root, figures, period: Period) -> dict | None:
+    """The values of `figures` (of `root`) for `period`, if it is one of their two periods."""
+    if figures is None or figures.root.pk != root.pk:
+        return None
+    if period == figures.current:
+        return {(f.key, tuple(f.params.items())): f.value for f in figures.figures}
+    if period == figures.last_year:
+        return {(f.key, tuple(f.params.items())): f.last_year for f in figures.figures}
+    return None

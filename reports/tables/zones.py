@@ -68,7 +68,14 @@ def _coverage_lines(groups: Groups, day) -> list[Line]:
             sum(number for *_rest, number in chosen),
         )
 
-    lines = []
+    return [
+        Line(line_key, label, ratio(key, param, value))
+        for key, param, value, line_key, label in _variants()
+    ]
+
+
+def _variants():
+    """Each coverage line: (metric key, parameter, its value, line key, label), in order."""
     for key in COVERED_BY:
         label = get(key).label
         for param, values in (("band", SIZE_BANDS), ("group", OWNERSHIP_GROUPS)):
@@ -77,8 +84,7 @@ def _coverage_lines(groups: Groups, day) -> list[Line]:
                     continue  # the line of every band's "all"
                 line_key = key if value == "all" else f"{key}.{param}_{value}"
                 line_label = label if value == "all" else format_lazy("{}: {}", label, value_label)
-                lines.append(Line(line_key, line_label, ratio(key, param, value)))
-    return lines
+                yield key, param, value, line_key, line_label
 
 
 def _mass_lines(groups: Groups, day) -> list[Line]:
@@ -119,17 +125,36 @@ def _mass_lines(groups: Groups, day) -> list[Line]:
     return lines
 
 
-@table(key="zones", title=_("Zone table: coverage, members and workers, mass organisations"))
-def zones(root, period: Period) -> Lines:
+def _figure_lines(known) -> list[Line] | None:
+    """The coverage lines and members per workers as the figures of the period gave them, or
+    None if `known` lacks any of them."""
+    lines = []
+    for key, param, value, line_key, label in _variants():
+        params = get(key).checked({"group": "all", "band": "all", param: value})
+        if (key, tuple(params.items())) not in known:
+            return None
+        lines.append(Line(line_key, label, known[key, tuple(params.items())]))
+    per_workers = known.get(("members_per_workers", ()))
+    if per_workers is None:
+        return None
+    return [*lines, Line("members_per_workers", get("members_per_workers").label, per_workers)]
+
+
+@table(
+    key="zones",
+    title=_("Zone table: coverage, members and workers, mass organisations"),
+    figures=(*COVERED_BY, "members_per_workers"),
+)
+def zones(root, period: Period, known=None) -> Lines:
     """On the period's last day, for the zones in the care of the zone committees of the
     subtree: 4 queries (coverage, members as a % of workers, mass organisations and their
-    members)."""
+    members), 2 when the figures of the period are `known` (reports.tables.build)."""
     groups, day = Groups(root), period.end
-    per_workers = get("members_per_workers")(root, period)[root.pk]
-    return Lines(
-        [
+    figured = _figure_lines(known) if known is not None else None
+    if figured is None:
+        per_workers = get("members_per_workers")(root, period)[root.pk]
+        figured = [
             *_coverage_lines(groups, day),
             Line("members_per_workers", get("members_per_workers").label, per_workers),
-            *_mass_lines(groups, day),
         ]
-    )
+    return Lines([*figured, *_mass_lines(groups, day)])

@@ -25,6 +25,7 @@ from kcn_party.uploads import too_large_message, upload_limit
 from organizations.access import staff_profile
 from organizations.admin.base import ScopedModelAdmin, scoped
 from organizations.imports import ImportRefused, previews
+from organizations.imports.limits import grouped
 from organizations.models import PartyOrganization
 from reports.metrics import REGISTRY
 from reports.targets import services
@@ -178,8 +179,8 @@ class TargetAdmin(ScopedModelAdmin):
                     "for %(year)s already and were left as they are."
                 )
                 % {
-                    "created": len(outcome.created),
-                    "existing": outcome.existing,
+                    "created": grouped(len(outcome.created)),
+                    "existing": grouped(outcome.existing),
                     "last": year - 1,
                     "year": year,
                 },
@@ -314,7 +315,7 @@ class TargetAdmin(ScopedModelAdmin):
             messages.error(
                 request,
                 gettext("%(count)s invalid rows: nothing was written.")
-                % {"count": outcome.invalid},
+                % {"count": grouped(outcome.invalid)},
             )
         return HttpResponseRedirect(reverse("admin:reports_target_changelist"))
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations import access
 from organizations.history import trail
+from organizations.models.fields import YearField
 
 
 class PeriodKind(models.TextChoices):
@@ -144,8 +145,8 @@ class Target(models.Model):
     period_kind = models.CharField(
         _("period"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR
     )
-    first_year = models.PositiveSmallIntegerField(_("year (or first year of the term)"))
-    last_year = models.PositiveSmallIntegerField(
+    first_year = YearField(_("year (or first year of the term)"))
+    last_year = YearField(
         _("last year of the term"), help_text=_("The same as the year for a yearly target.")
     )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.COUNT)

@@ -65,3 +65,16 @@ def query(context, **changes):
         if selection
         else ""
     )
+
+
+@register.inclusion_tag("admin/_home.html", takes_context=True)
+def staff_home(context):
+    """The home page's tasks, deadlines and latest imports for the account (reports.home)."""
+    from reports import home
+
+    request = context["request"]
+    return {
+        "tasks": home.tasks(request),
+        "due": home.due(request),
+        "imports": home.latest_imports(request),
+    }

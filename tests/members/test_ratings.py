@@ -74,9 +74,14 @@ def test_one_post_saves_the_whole_cell_and_warns_about_the_quota(bg, members, st
     )
     messages = [str(m) for m in response.context["messages"]]
     assert any("Đã lưu kết quả xếp loại năm 2025" in m and "6 đảng viên" in m for m in messages)
-    assert any(
-        "2 trong số 5 đảng viên được xếp loại HTT trở lên là HTXS (40,0%)" in m for m in messages
-    )
+    # The quota's warning shows once, as a warning on the screen, in no red box (issue 14).
+    quota = "2 trong số 5 đảng viên được xếp loại HTT trở lên là HTXS (40,0%)"
+    page = response.content.decode()
+    assert page.count(quota) == 1
+    warning = page[page.index('<ul class="messagelist kcn-quota">') :]
+    assert quota in warning[: warning.index("</ul>")] and '<li class="warning">' in warning
+    assert not any(quota in m for m in messages)
+    assert quota not in "".join(page.split('class="errornote"')[1:])
     assert MemberRating.objects.filter(year=2025, organization=bg.cell).count() == 6
     assert OrganizationRating.objects.get(organization=bg.cell, year=2025).level == "good"
     # The screen opens again with what was saved.

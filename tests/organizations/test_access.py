@@ -264,3 +264,40 @@ def test_administrator_account_without_organisation_is_refused(bg, bg_admin):
     assert response.status_code == 200
     assert "Vui lòng nhập ít nhất 1 mục." in response.content.decode()
     assert not get_user_model().objects.filter(username="bg-lac").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [
+        ("/admin/organizations/enterprise/", "mark_closed"),
+        ("/admin/organizations/enterprise/", "delete_selected"),
+        ("/admin/organizations/zone/", "delete_selected"),
+    ],
+)
+def test_a_leaders_action_on_a_list_is_refused_with_403(bg, url, action, leader_client):
+    """Found by the access matrix: Django answered a leader's action with the list again
+    ("No action selected", 200); a write of a role that only looks is a 403 everywhere."""
+    record = bg.enterprise if "enterprise" in url else bg.zone
+    response = leader_client.post(url, {"action": action, "_selected_action": [record.pk]})
+    assert response.status_code == 403
+    bg.enterprise.refresh_from_db()
+    assert bg.enterprise.status == "active"
+    assert Zone.objects.filter(pk=bg.zone.pk).exists()
+    # Looking at the list stays allowed.
+    assert leader_client.get(url).status_code == 200
+
+
+def test_staff_still_run_the_lists_actions(bg, staff_client):
+    response = staff_client.post(
+        "/admin/organizations/enterprise/",
+        {"action": "mark_suspended", "_selected_action": [bg.enterprise.pk]},
+    )
+    assert response.status_code == 302
+    bg.enterprise.refresh_from_db()
+    assert bg.enterprise.status == "suspended"
+
+
+def test_nobody_posts_to_the_list_of_a_record_nobody_edits(bg, staff_client):
+    # The enterprise imports' records: every role looks, none changes or deletes them.
+    response = staff_client.post("/admin/organizations/enterpriseimport/", {"action": "x"})
+    assert response.status_code == 403

@@ -3,6 +3,7 @@ the message the user sees when a file cannot be read."""
 
 import codecs
 import datetime
+import random
 import unicodedata
 
 import pytest
@@ -155,9 +156,38 @@ def test_foreign_names_are_not_mistaken_for_a_legacy_font():
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel 97-2003 (.xls)"),
         (b"PK\x03\x04 not really a workbook", "Không mở được tệp dưới dạng bảng tính Excel"),
         (codecs.BOM_UTF8 + b"STT,T\xean\n", "Tệp bị lỗi"),
+        # Neither a workbook nor text: named by what it looks like (issue 14, point 4).
+        (random.Random(8).randbytes(3000), "tệp có vẻ là dữ liệu nhị phân, không phải văn bản"),
+        (b"\x7fELF\x02\x01\x01" + b"\x00" * 200, "tệp có vẻ là một tệp chương trình"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "tệp có vẻ là một tài liệu PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "tệp có vẻ là một tệp ảnh (PNG)"),
+        ("STT\tTên\x01\x02\x03\x04\x05\n".encode("utf-16-le") * 20, "dữ liệu nhị phân"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_message(data, message):
     with pytest.raises(ImportRefused) as refused:
         read_table(data)
     assert message in str(refused.value)
+
+
+def test_unicode_text_without_its_mark_is_still_read_as_text():
+    """Vietnamese letters in UTF-16 hold bytes that are controls in 8-bit text (ệ is C7 1E):
+    they are not taken for binary data."""
+    table = read_table(csv_bytes(ROWS, encoding="utf-16-le", delimiter="\t"))
+    assert table.rows[1][2] == "Công ty TNHH Điện tử Việt Hàn"
+
+
+def test_a_refused_file_in_the_admin_says_what_it_looks_like(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from organizations.models import Enterprise
+
+    before = Enterprise.objects.count()
+    upload = SimpleUploadedFile("danh-sach.xlsx", b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    response = staff_client.post(
+        "/admin/organizations/enterprise/import/",
+        {"import_file": upload, "counted_on": "30/06/2025"},
+    )
+    assert response.status_code == 200
+    assert "tệp có vẻ là một tài liệu PDF" in response.content.decode()
+    assert Enterprise.objects.count() == before

@@ -321,6 +321,33 @@ def test_tables_take_the_same_queries_whatever_the_data(history, django_assert_n
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("as_of", [None, D(2025, 9, 30)])
+def test_tables_given_the_figures_take_their_lines_from_them_and_agree(
+    history, as_of, django_assert_num_queries
+):
+    committee = history.tree.committee
+    result = figures.compute(committee, YEAR, as_of=as_of)
+    alone = tables.build(committee, result.current, result.last_year)
+    # The zone table's coverage and members per workers are figures: 2 of its 4 queries a
+    # period are saved.
+    with django_assert_num_queries(1 + 2 * (3 + 4 + 2)):
+        given = tables.build(committee, result.current, result.last_year, figures=result)
+    assert given == alone
+    zones = given["zones"]
+    assert zones.row("coverage_party").this == result.get("coverage_party").value
+    assert zones.row("members_per_workers").last_year == result.get("members_per_workers").last_year
+
+
+@pytest.mark.django_db
+def test_figures_of_other_periods_or_another_root_are_not_taken(history):
+    committee = history.tree.committee
+    other = figures.compute(committee, Period.year(2024))
+    assert tables.build(committee, YEAR, figures=other) == tables.build(committee, YEAR)
+    cell = figures.compute(history.cell_e1, YEAR)
+    assert tables.build(committee, YEAR, figures=cell) == tables.build(committee, YEAR)
+
+
+@pytest.mark.django_db
 def test_report_figures_gives_the_same_numbers_as_the_tables(history):
     import json
     from io import StringIO

@@ -11,6 +11,7 @@ import datetime
 import getpass
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations import services
@@ -56,7 +57,10 @@ class Command(ListImportCommand):
         parser.add_argument(
             "--counted-on",
             type=_date,
-            help="Date of the worker counts, dd/mm/yyyy (default: today).",
+            help=(
+                "Date of the worker counts, dd/mm/yyyy (default: the date the list states above "
+                "its headers, else today)."
+            ),
         )
 
     def run_import(self, source, file_name, user, options):
@@ -70,6 +74,7 @@ class Command(ListImportCommand):
             skip_invalid=options["skip_invalid"],
             create_zones=options["create_zones"],
             counted_on=options["counted_on"],
+            counted_on_fallback=timezone.localdate(),
             committee=committee,
             channel=ImportChannel.COMMAND,
             run_by=getpass.getuser(),

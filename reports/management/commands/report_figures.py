@@ -59,7 +59,7 @@ class Command(BaseCommand):
             figures = figures_module.compute(root, period, as_of=as_of)
         except PeriodError as error:
             raise CommandError(error.message, returncode=USAGE_ERROR) from None
-        tables = tables_module.build(root, figures.current, figures.last_year)
+        tables = tables_module.build(root, figures.current, figures.last_year, figures=figures)
         # A closed period is as it was closed; an open one shows the adjustments of the
         # closed period just before it.
         adjustments = None if figures.closed else adjustments_into(root, figures.current)
