@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 
 _current = contextvars.ContextVar("kcn_party_actor", default=None)
 
@@ -35,3 +36,19 @@ def account(by):
     if by is None or not getattr(by, "is_authenticated", False):
         return None
     return by
+
+
+def as_by(service):
+    """Run `service` with its `by` keyword as the one acting, when it is an account: the
+    records it writes (the change trail's entries) name that account, whoever calls it (the
+    admin, a command's `--user`, a test). SYSTEM and None leave the one acting as it was."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        by = kwargs.get("by")
+        if account(by) is None:
+            return service(*args, **kwargs)
+        with acting(by):
+            return service(*args, **kwargs)
+
+    return run

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "import_export",
+    "simple_history",
     "organizations",
     "members",
     "reports",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kcn_party.middleware.ActorMiddleware",
+    # The change trail's entries name the request's account (organizations/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kcn_party.sessions.SessionLimitsMiddleware",
     "kcn_party.second_factor.SecondFactorMiddleware",
@@ -129,6 +132,13 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 # An admin list as it opens is counted exactly up to this many rows; beyond, on PostgreSQL, it
 # says "about N" from the planner's statistics (organizations/admin/counting.py): counting a
 # million members on every page of a national list costs more than the page itself.
+# The change trail (organizations/history.py): on unless a deployment measures without it (the
+# import benchmark's step without the trail sets it in its child process).
+SIMPLE_HISTORY_ENABLED = env.bool("AUDIT_TRAIL", default=True)
+# The trail's pages are ours (organizations/admin/trail.py): no "revert" form.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = False
+
 ADMIN_LIST_EXACT_COUNT_UP_TO = env.int("ADMIN_LIST_EXACT_COUNT_UP_TO", default=20_000)
 
 # --- Accounts -------------------------------------------------------------------------------

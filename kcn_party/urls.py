@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kcn_party import second_factor, views
+from organizations.admin import trail
 from reports.dashboard import views as reports_views
 
 admin.site.site_header = admin.site.site_title = "KCN Party"
@@ -21,6 +22,8 @@ urlpatterns = [
     path("xac-thuc/", second_factor.verify, name="second_factor"),
     path("xac-thuc/dang-ky/", second_factor.enrol, name="second_factor_enrol"),
     path("admin/login/", admin_login),
+    # The change trail's log, for administrators (organizations/admin/trail.py).
+    path("admin/nhat-ky/", admin.site.admin_view(trail.trail_log), name="trail-log"),
     path("admin/", admin.site.urls),
     path("bao-cao/", include("reports.dashboard.urls")),
 ]

@@ -18,8 +18,9 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
 from kcn_party.dates import short_date
-from organizations import access, bounds, rules
+from organizations import access, bounds, history, rules
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
 from organizations.imports.mass import MASS_ORGANIZATIONS, MassOrganizationImportResource
@@ -212,8 +213,11 @@ def _links_end(links: list[EnterpriseLink], day: datetime.date) -> None:
     """End `links` on `day`; one that began that day never served anything and goes."""
     never = [link.pk for link in links if link.started_on >= day]
     EnterpriseLink.objects.filter(pk__in=never).delete()
-    ended = [link.pk for link in links if link.started_on < day]
-    EnterpriseLink.objects.filter(pk__in=ended).update(ended_on=day)
+    ended = EnterpriseLink.objects.filter(
+        pk__in=[link.pk for link in links if link.started_on < day]
+    )
+    if ended.update(ended_on=day):
+        history.record_rows(ended)
 
 
 def _links_set(
@@ -236,11 +240,12 @@ def _links_set(
         .exclude(organization=organization)
     )
     _links_end(leaving, day)
-    EnterpriseLink.objects.bulk_create(
+    history.bulk_create(
+        EnterpriseLink,
         [
             EnterpriseLink(organization=organization, enterprise_id=pk, started_on=day)
             for pk in added
-        ]
+        ],
     )
     return {link.organization_id for link in leaving}
 
@@ -251,12 +256,17 @@ def _links_follow_end(organization: PartyOrganization, stored_end: datetime.date
     links = EnterpriseLink.objects.filter(organization=organization)
     ended_with_it = links.filter(ended_on=stored_end) if stored_end else links.none()
     if organization.ended_on:
-        links.filter(ended_on__isnull=True).update(ended_on=organization.ended_on)
-        ended_with_it.update(ended_on=organization.ended_on)
+        moved = [*links.filter(ended_on__isnull=True).values_list("pk", flat=True)]
+        moved += ended_with_it.values_list("pk", flat=True)
+        links.filter(pk__in=moved).update(ended_on=organization.ended_on)
     else:
-        ended_with_it.update(ended_on=None)
+        moved = list(ended_with_it.values_list("pk", flat=True))
+        links.filter(pk__in=moved).update(ended_on=None)
+    if moved:
+        history.record_rows(links.filter(pk__in=moved))
 
 
+@actor.as_by
 @transaction.atomic
 def organization_save(
     *,
@@ -652,6 +662,7 @@ def serialise_imports() -> None:
     _serialise_imports()
 
 
+@actor.as_by
 def list_import_start(
     *,
     kind: str,
@@ -795,6 +806,7 @@ def _settled_list_import(
     return outcome
 
 
+@actor.as_by
 def organization_list_import(
     *,
     source: bytes | BinaryIO,
@@ -825,6 +837,7 @@ def organization_list_import(
     )  # fmt: skip
 
 
+@actor.as_by
 def mass_organization_list_import(
     *, source: bytes | BinaryIO, file_name: str, by, **options: Unpack[ListImportOptions]
 ) -> ImportOutcome:
@@ -914,7 +927,8 @@ def enterprise_list_import(
     an option cannot be honoured, PermissionDenied when the account may not import; a database
     error propagates and leaves the database as it was.
     """
-    with _bulk_allocations():
+    acting = actor.acting(user) if actor.account(user) else contextlib.nullcontext()
+    with _bulk_allocations(), acting:
         return _enterprise_list_import(
             source=source,
             file_name=file_name,
@@ -1019,11 +1033,16 @@ def _enterprise_list_import(
         record.zones.set([z.pk for z in resource.touched_zones.values()])
         # A status or ownership the list changed holds from the list's date on (the figures
         # read it on past dates); a new enterprise opens its history. Set-based: one call.
-        enterprise_history_record(
-            enterprises=Enterprise.objects.filter(last_changed_by_import=record),
-            on=settings.counted_on,
-            import_record=record,
-        )
+        written = Enterprise.objects.filter(last_changed_by_import=record)
+        enterprise_history_record(enterprises=written, on=settings.counted_on, import_record=record)
+        # The change trail: one entry per enterprise the list created or changed, carrying
+        # the import (its last_changed_by_import), and one per worker count it wrote. On
+        # PostgreSQL each batch wrote them with its rows (imports/writing.py); here, taken
+        # from the rows written, in one statement each.
+        if connection.vendor != "postgresql":
+            history.record_rows(written, created_if=f"created_by_import_id = {int(record.pk)}")
+            counts = WorkforceSnapshot.objects.filter(source=settings.source)
+            history.record_rows(counts, created_if=history.FIRST_ENTRY)
         Absence = EnterpriseImport.not_in_list.through
         Absence.objects.bulk_create(
             [Absence(enterpriseimport=record, enterprise_id=a.pk) for a in outcome.not_in_list],
@@ -1078,5 +1097,6 @@ def enterprises_set_status(
     changed = Enterprise.objects.filter(pk__in=changing).update(
         status=status, updated_at=timezone.now()
     )
+    history.record_rows(Enterprise.objects.filter(pk__in=changing))
     enterprise_history_record(enterprises=changing, on=on)
     return changed

@@ -17,6 +17,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access
+from organizations.history import trail
 from reports import periods
 
 
@@ -76,6 +77,8 @@ class ClosedPeriod(models.Model):
     reopen_reason = models.TextField(_("reason for reopening"), max_length=2000, blank=True)
 
     objects = ClosedPeriodQuerySet.as_manager()
+    # The figures and the tree as they stood are a large snapshot, kept on the row itself.
+    history = trail(ClosedPeriodQuerySet, excluded_fields=("figures", "tree"))
 
     class Meta:
         verbose_name = _("closed period")

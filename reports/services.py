@@ -169,6 +169,7 @@ def period_figures(committee: PartyOrganization, period: Period) -> dict:
     return data
 
 
+@actor.as_by
 @transaction.atomic
 def period_close(*, committee: PartyOrganization, period: Period, by) -> ClosedPeriod:
     """Close `period` for `committee`: store its figures, tables, breakdown and the tree as it
@@ -196,6 +197,7 @@ def period_close(*, committee: PartyOrganization, period: Period, by) -> ClosedP
     return closed
 
 
+@actor.as_by
 def period_reopen(*, closed: ClosedPeriod, by, reason: str) -> ClosedPeriod:
     """Reopen `closed` (recorded: who, when, why). Only the body above the committee may."""
     committee = closed.committee

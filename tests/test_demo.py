@@ -434,3 +434,15 @@ def test_the_member_register_and_ratings_exported_import_back_unchanged(demo, co
         assert outcome.created == outcome.updated == outcome.invalid == 0, outcome.invalid_lines[:3]
         assert outcome.unchanged > 0
     assert fingerprint() | {"ListImport": None} == before | {"ListImport": None}
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_a_trail_that_says_the_loader_wrote_it(demo):
+    from organizations.history import historical_model
+
+    for model in (PartyOrganization, Enterprise, Member, MemberRating):
+        entries = historical_model(model).objects.all()
+        assert entries.count() >= model.objects.count() > 0, model
+        assert set(entries.values_list("history_user", "history_change_reason").distinct()) == {
+            (None, "load_demo")
+        }, model

@@ -29,6 +29,7 @@ from members.imports.values import (
 from members.models import Member, MemberEvent, MemberRating, OrganizationRating, RatingLevel
 from members.selectors import excellent_quota_warning, rateable
 from members.services.ratings import too_recent_warning
+from organizations import history
 from organizations.imports.base import ImportSettings, ListResource, assign_related
 from organizations.imports.columns import Column, ImportKind
 from organizations.imports.values import TextWidget, blank
@@ -190,9 +191,12 @@ class RatingResource(ListResource):
             rating.last_changed_by_import_id = record
             self.written_paths.add(rating.organization.path)
         model = self._meta.model
-        model.objects.bulk_create(new, batch_size=2000)
-        model.objects.bulk_update(
-            old, ["level", "note", "organization", "last_changed_by_import"], batch_size=2000
+        history.bulk_create(model, new, batch_size=2000)
+        history.bulk_update(
+            model,
+            old,
+            ["level", "note", "organization", "last_changed_by_import"],
+            batch_size=2000,
         )
 
 

@@ -56,7 +56,7 @@ from members.services.records import (
 )
 from members.signals import events_written
 from members.validators import citizen_id_century_digit, validate_citizen_id
-from organizations import bounds
+from organizations import bounds, history
 from organizations.imports.base import ImportSettings, ListResource, new_instance
 from organizations.imports.columns import Column, ImportKind
 from organizations.imports.text import fold, searchable
@@ -988,14 +988,14 @@ class MemberImportResource(ListResource):
             member.updated_at = now
             member.last_changed_by_import_id = record
             self.written_paths.add(self.organizations[member.organization_id].path)
-        Member.objects.bulk_create(new, batch_size=1000)
+        history.bulk_create(Member, new, batch_size=1000)
         fields = [
             "full_name", "birth_date", "sex", "ethnicity", "citizen_id", "card_number",
             "enterprise", "position", "youth_union_member", "trade_union_member", "status",
             "organization", "counted_in", "exempt", "away_at", "admitted_on", "ceremony_on",
             "recognized_on", "updated_at", "last_changed_by_import",
         ]  # fmt: skip
-        Member.objects.bulk_update(old, fields, batch_size=1000)
+        history.bulk_update(Member, old, fields, batch_size=1000)
         added, changed, before = [], [], []
         for member in batch:
             record = member.row_record
@@ -1007,12 +1007,15 @@ class MemberImportResource(ListResource):
             before += [b for _e, b in record.changed]
         for event in added:
             event.created_at = now
-        MemberEvent.objects.bulk_create(added, batch_size=2000)
+        history.bulk_create(MemberEvent, added, batch_size=2000)
         MemberEvent.objects.bulk_update(
             changed,
             [*DERIVED_FIELDS, "occurred_on", "counterpart", "ceremony_on", "kind"],
             batch_size=1000,
         )
+        # Every stored event takes its derived state again; only those the row corrected
+        # are changes staff would read in the trail.
+        history.entries(MemberEvent, [e for m in batch for e, _b in m.row_record.changed])
         if old:
             CountedInterval.objects.filter(member_id__in=[m.pk for m in old])._raw_delete(
                 CountedInterval.objects.db

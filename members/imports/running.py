@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
 from members.imports.ratings import (
     MEMBER_RATINGS,
     MEMBER_RATINGS_ANY,
@@ -79,6 +80,7 @@ def import_scope(by, committee: PartyOrganization | None, kind: str) -> access.S
     return access.Scope(path=committee.path)
 
 
+@actor.as_by
 def list_import(
     *,
     kind: str,

@@ -11,6 +11,7 @@ from kcn_party.errors import field_error
 from members import calendar
 from members.models.members import Member, MemberStatus, Person
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models.party import CELL_KINDS
 
 
@@ -135,6 +136,7 @@ class Candidate(Person):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CandidateQuerySet.as_manager()
+    history = trail(CandidateQuerySet)
 
     class Meta:
         verbose_name = _("admission candidate")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.errors import field_error
 from organizations import access, bounds
+from organizations.history import trail
 
 
 class ClassQuerySet(access.ScopedQuerySet):
@@ -26,6 +27,7 @@ class Course(models.Model):
     ended_on = models.DateField(_("end"), null=True, blank=True, validators=bounds.RECORD_DATE)
 
     objects = ClassQuerySet.as_manager()
+    history = trail(ClassQuerySet, inherit=True)
 
     class Meta:
         abstract = True
@@ -113,6 +115,7 @@ class AwarenessParticipant(models.Model):
     certified = models.BooleanField(_("certificate given"), default=True)
 
     objects = ParticipantQuerySet.as_manager()
+    history = trail(ParticipantQuerySet)
 
     class Meta:
         verbose_name = _("participant")
@@ -149,6 +152,7 @@ class TheoryParticipant(models.Model):
     completed = models.BooleanField(_("completed"), default=True)
 
     objects = ParticipantQuerySet.as_manager()
+    history = trail(ParticipantQuerySet)
 
     class Meta:
         verbose_name = _("participant")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.dates import short_date
 from members.models.members import MemberStatus
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models.party import CELL_KINDS
 
 
@@ -154,6 +155,18 @@ class MemberEvent(models.Model):
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = MemberEventQuerySet.as_manager()
+    # The state each event leaves is derived from the timeline (members.services): the
+    # trail keeps what staff entered.
+    history = trail(
+        MemberEventQuerySet,
+        excluded_fields=(
+            "sequence",
+            "status_after",
+            "organization_after",
+            "counted_before",
+            "counted_after",
+        ),
+    )
 
     class Meta:
         verbose_name = _("member event")

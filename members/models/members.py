@@ -18,6 +18,7 @@ from members.validators import (
     validate_phone,
 )
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models import Enterprise, ImportedRecord
 from organizations.models.fields import NormalizedCharField
 from organizations.models.party import may_serve
@@ -248,6 +249,7 @@ class Member(ImportedRecord, Person):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = trail(MemberQuerySet)
 
     class Meta:
         verbose_name = _("party member")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.errors import field_error
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models import ImportedRecord
 from organizations.models.fields import YearField
 
@@ -35,6 +36,7 @@ class Rating(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     objects = RatingQuerySet.as_manager()
+    history = trail(RatingQuerySet, inherit=True)
 
     class Meta:
         abstract = True

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
 from kcn_party.dates import short_date
 from members.models import (
     Candidate,
@@ -17,6 +18,7 @@ from members.services.records import check_scope
 # --- candidates -----------------------------------------------------------------------------
 
 
+@actor.as_by
 @transaction.atomic
 def candidate_save(*, candidate: Candidate, by) -> list[str]:
     """Validate and save a candidate; returns warnings about deadlines that have passed."""

@@ -10,6 +10,7 @@ from members.models import (
     TheoryClass,
     TheoryParticipant,
 )
+from organizations import history
 
 # --- classes --------------------------------------------------------------------------------
 
@@ -45,15 +46,18 @@ def awareness_participants_add(*, course: AwarenessClass, participants) -> None:
     to the candidates among them."""
     for participant in participants:
         participant.course = course
-    AwarenessParticipant.objects.bulk_create(participants)
+    history.bulk_create(AwarenessParticipant, participants)
     awareness_certificates_sync(course=course)
 
 
 @transaction.atomic
 def theory_participants_add(*, course: TheoryClass, members, completed: bool = True) -> None:
     known = set(course.participants.values_list("member_id", flat=True))
-    TheoryParticipant.objects.bulk_create(
-        TheoryParticipant(course=course, member=member, completed=completed)
-        for member in members
-        if member.pk not in known
+    history.bulk_create(
+        TheoryParticipant,
+        [
+            TheoryParticipant(course=course, member=member, completed=completed)
+            for member in members
+            if member.pk not in known
+        ],
     )

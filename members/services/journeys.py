@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
 from kcn_party.dates import short_date
 from members import calendar
 from members.models import Candidate, CandidateStage, EventKind, Member, MemberEvent, MemberStatus
@@ -70,6 +71,7 @@ def _deadline_warning(start, end, working_days, message) -> list[str]:
     return []
 
 
+@actor.as_by
 @transaction.atomic
 def member_admit(
     *,
@@ -167,6 +169,7 @@ def member_admit(
     return member, warnings
 
 
+@actor.as_by
 @transaction.atomic
 def member_transfer_in(
     *,

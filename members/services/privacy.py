@@ -149,6 +149,23 @@ def member_anonymise_check(*, member: Member, by) -> None:
         raise ValidationError(refusal)
 
 
+def _anonymise_trail(member: Member, candidate) -> None:
+    """The change trail's earlier entries of the member (and of the candidate's record, the
+    events' and ratings' notes, the class entries) hold the values just replaced: they are
+    replaced there too, each entry keeping who changed what and when."""
+    personal = {"full_name": member.full_name, "birth_date": member.birth_date}
+    Member.history.filter(id=member.pk).update(**personal, **dict.fromkeys(BLANKED, ""))
+    MemberEvent.history.filter(member_id=member.pk).exclude(note="").update(note="")
+    MemberRating.history.filter(member_id=member.pk).exclude(note="").update(note="")
+    if candidate is not None:
+        Candidate.history.filter(id=candidate.pk).update(
+            **personal, **dict.fromkeys(CANDIDATE_BLANKED, "")
+        )
+        AwarenessParticipant.history.filter(candidate_id=candidate.pk).update(
+            full_name=member.full_name
+        )
+
+
 def member_anonymise(*, member: Member, by) -> Member:
     """Replace the personal record of `member`, who has left (counted nowhere, not attending),
     with neutral values, and record who did it and when: the name becomes "Anonymised member
@@ -204,6 +221,7 @@ def member_anonymise(*, member: Member, by) -> Member:
                 participant.save(update_fields=["full_name"])
             _rename_in_admin_log(candidate)
         _rename_in_admin_log(member)
+        _anonymise_trail(member, candidate)
         disclosure_record(
             by=by,
             action=Disclosure.ANONYMISED,

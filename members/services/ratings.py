@@ -8,14 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
 from members.models import Member, MemberRating, OrganizationRating, RatingLevel
 from members.selectors import excellent_quota_warning, rateable
 from members.services.records import check_scope
+from organizations import history
 from organizations.models import PartyOrganization
 
 # --- ratings --------------------------------------------------------------------------------
 
 
+@actor.as_by
 @transaction.atomic
 def ratings_save(
     *,
@@ -55,8 +58,8 @@ def ratings_save(
         rating.full_clean(
             exclude=["member", "organization"], validate_unique=False, validate_constraints=False
         )
-    MemberRating.objects.bulk_create(new)
-    MemberRating.objects.bulk_update(changed, ["level", "note", "organization"])
+    history.bulk_create(MemberRating, new)
+    history.bulk_update(MemberRating, changed, ["level", "note", "organization"])
     if organization_level:
         rating = OrganizationRating.objects.filter(
             organization=organization, year=year
@@ -88,6 +91,7 @@ def too_recent_warning(year: int, names: list[str]) -> str:
     }
 
 
+@actor.as_by
 @transaction.atomic
 def organization_rating_save(*, rating: OrganizationRating, by) -> OrganizationRating:
     check_scope(by, rating.organization)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
 from kcn_party.dates import short_date
 from members import timeline
 from members.models import (
@@ -21,6 +22,7 @@ from members.models import (
 from members.models.events import ADMISSION_FACTS
 from members.models.intervals import CountedInterval, intervals_of
 from members.signals import events_written
+from organizations import history
 from organizations.access import may_write_in
 from organizations.models import PartyOrganization
 
@@ -146,7 +148,7 @@ def store_timeline(
     _admission_facts(member, [*new, *(event for event, _names in changed)])
     for event in new:
         event.member = member
-    MemberEvent.objects.bulk_create(new)
+    history.bulk_create(MemberEvent, new)
     for event, _names in changed:
         if event.pk is not None and not any(event is e for e in new):
             event.save()
@@ -372,6 +374,7 @@ def _store_events(
         raise _on_the_event(error) from error
 
 
+@actor.as_by
 @transaction.atomic
 def member_event_add(*, event: MemberEvent, by) -> MemberEvent:
     """Add an event to a member's record (the member is `event.member`)."""
@@ -383,6 +386,7 @@ def member_event_add(*, event: MemberEvent, by) -> MemberEvent:
     return event
 
 
+@actor.as_by
 @transaction.atomic
 def member_events_add(*, member: Member, events: list[MemberEvent], by) -> Member:
     """Add several events to a member's record at once (e.g. from paper records), checked as
@@ -395,6 +399,7 @@ def member_events_add(*, member: Member, events: list[MemberEvent], by) -> Membe
     return _store_events(member, [*stored, *events], changed=[(e, {}) for e in events], by=by)
 
 
+@actor.as_by
 @transaction.atomic
 def member_event_change(*, event: MemberEvent, by) -> MemberEvent:
     """Correct an event (its date, decision, organisation…); the rest must still fit."""
@@ -408,6 +413,7 @@ def member_event_change(*, event: MemberEvent, by) -> MemberEvent:
     return event
 
 
+@actor.as_by
 @transaction.atomic
 def member_event_delete(*, event: MemberEvent, by) -> None:
     """Delete an event recorded by mistake; refused when the rest would not fit."""
@@ -428,6 +434,7 @@ def member_check(*, member: Member, by) -> None:
     _member_clean(member, by=by)
 
 
+@actor.as_by
 @transaction.atomic
 def member_save(*, member: Member, by) -> Member:
     """Save the personal record of an existing member (the events decide the rest)."""
@@ -436,6 +443,7 @@ def member_save(*, member: Member, by) -> Member:
     return member
 
 
+@actor.as_by
 @transaction.atomic
 def member_history_load(*, member: Member, events: list[MemberEvent], by) -> Member:
     """Write a member and their whole history at once, as from paper records: every event is

@@ -24,6 +24,7 @@ from import_export.forms import SelectableFieldsExportForm
 from kcn_party.folding import fold
 from organizations import access
 from organizations.admin.counting import EstimatedCountMixin
+from organizations.admin.trail import TrailHistoryMixin
 from organizations.imports.values import neutralise_formula
 
 
@@ -268,6 +269,7 @@ class ListWritesMixin:
 
 
 class ScopedModelAdmin(
+    TrailHistoryMixin,
     ListWritesMixin,
     EstimatedCountMixin,
     PlainCheckboxMixin,

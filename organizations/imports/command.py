@@ -8,6 +8,7 @@ and adds what only its list reports in `report_more`."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
+from organizations import history
 from organizations.imports.errors import ImportRefused
 
 
@@ -52,8 +55,11 @@ class ListImportCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         user = self.account(options["user"])
+        # The change trail's entries name the account, or say which command wrote them.
+        who = actor.acting(user) if user else history.reason(self.command_name())
         try:
-            outcome = self.run_import(path.read_bytes(), path.name, user, options)
+            with who:
+                outcome = self.run_import(path.read_bytes(), path.name, user, options)
         except ImportRefused as exc:
             raise self.refused(exc) from exc
         except PermissionDenied as exc:
@@ -62,6 +68,9 @@ class ListImportCommand(BaseCommand):
         self.stdout.write(outcome.summary)
         if outcome.invalid and not options["skip_invalid"]:
             sys.exit(1)
+
+    def command_name(self) -> str:
+        return f"manage.py {self.__module__.rsplit('.', 1)[-1]} {getpass.getuser()}"
 
     @staticmethod
     def account(username):

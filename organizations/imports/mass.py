@@ -12,6 +12,7 @@ from functools import partial
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from organizations import history
 from organizations.imports.base import ImportSettings, assign_related
 from organizations.imports.columns import Column, ImportKind
 from organizations.imports.party import CountWidget
@@ -282,7 +283,9 @@ class MassOrganizationImportResource(SettledListResource):
                 recruited=instance.count_recruited or 0,
             )
             if record is not None and not changed_itself:
-                type(instance).objects.filter(pk=instance.pk).update(last_changed_by_import=record)
+                stamped = type(instance).objects.filter(pk=instance.pk)
+                stamped.update(last_changed_by_import=record)
+                history.record_rows(stamped)
         self.written_paths.add(instance.enterprise.zone.committee.path)
 
     def _record_changed(self, instance) -> bool:

@@ -16,6 +16,10 @@ docs/benchmarks.md):
   on the other processor. The values are formatted for COPY before they are handed over, so
   that the second thread only waits on the server and hardly competes for the interpreter.
   A failed write stops it and is raised when the rows are done, before anything commits.
+- The change trail (organizations/history.py): on PostgreSQL each batch's statement also
+  writes the entries of the enterprises and worker counts it wrote, from what the upsert
+  returns, so they are written on the second thread with the rows; on SQLite the service
+  adds them after the last batch (`history.record_rows`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from operator import attrgetter
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from organizations import history
 from organizations.models import Enterprise, WorkforceSnapshot
 
 _ENTERPRISE = [field for field in Enterprise._meta.concrete_fields if not field.primary_key]
@@ -136,9 +141,44 @@ class BatchWriter:
         )
         self._table = quote(enterprise.db_table)
         self._pk = quote(enterprise.pk.column)
+        self._trail = self._trail_sql(quote) if self.postgresql and history.enabled() else None
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
+
+    def _trail_sql(self, quote) -> tuple[str, str, list]:
+        """The entries of a batch, as data-modifying parts of its statement (PostgreSQL): the
+        enterprises the upsert returns, "+" for those this import created; the counts the
+        counts' upsert returns, "+" for those it inserted. With their parameters (when, who,
+        why), taken here, in the thread the import runs in."""
+        enterprise = history.historical_model(Enterprise)._meta
+        snapshot = history.historical_model(WorkforceSnapshot)._meta
+        stamp = "history_date, history_type, history_user_id, history_change_reason"
+        entry_columns = ", ".join(
+            quote(f.column) for f in enterprise.concrete_fields if history.copied(f)
+        )
+        count_columns = ", ".join(
+            quote(f.column) for f in snapshot.concrete_fields if history.copied(f)
+        )
+        enterprises = (
+            f"INSERT INTO {quote(enterprise.db_table)} ({entry_columns}, {stamp}) "  # noqa: S608
+            f"SELECT {entry_columns}, %(now)s, CASE WHEN created_by_import_id = %(record)s "
+            "THEN '+' ELSE '~' END, %(user)s, %(reason)s FROM written"
+        )
+        counts = (
+            f"INSERT INTO {quote(snapshot.db_table)} ({count_columns}, {stamp}) "  # noqa: S608
+            f"SELECT {count_columns}, %(now)s, CASE WHEN inserted THEN '+' ELSE '~' END, "
+            "%(user)s, %(reason)s FROM counted"
+        )
+        user = history.acting_account()
+        parameters = {
+            "record": self.record,
+            "user": user.pk if user is not None else None,
+            "reason": history.current_reason() or None,
+        }
+        self._returned = entry_columns  # the record's id among them
+        self._counted = f"{count_columns}, (xmax = 0) AS inserted"
+        return enterprises, counts, parameters
 
     # --- the two statements -------------------------------------------------------------------
 
@@ -196,6 +236,9 @@ class BatchWriter:
                 f"COPY kcn_staging_enterprise ({self._enterprise_columns}) FROM STDIN"
             ) as copy:
                 copy.write(enterprises)
+            if self._trail is not None:
+                self._write_with_trail(cursor, upsert, bool(counts), counts)
+                return
             if not counts:
                 cursor.execute(upsert)
                 return
@@ -209,6 +252,24 @@ class BatchWriter:
                 f"WITH written AS ({upsert} RETURNING {self._pk}, tax_code) "
                 + self._counts_sql.format(rows="kcn_staging_counts v", enterprises="written")
             )
+
+    def _write_with_trail(self, cursor, upsert: str, has_counts: bool, counts: bytes) -> None:
+        """The batch's upserts and their entries in one statement (data-modifying CTEs)."""
+        enterprises, count_entries, parameters = self._trail
+        parameters = {**parameters, "now": timezone.now()}
+        written = f"WITH written AS ({upsert} RETURNING {self._returned})"
+        if has_counts:
+            with cursor.cursor.copy(
+                f"COPY kcn_staging_counts ({', '.join(_COUNT_COLUMNS)}) FROM STDIN"
+            ) as copy:
+                copy.write(counts)
+            counted = self._counts_sql.format(rows="kcn_staging_counts v", enterprises="written")
+            written += (
+                f", counted AS ({counted} RETURNING {self._counted}), "
+                f"counted_trail AS ({count_entries})"
+            )
+        # psycopg reads %(name)s placeholders; the statement holds no other percent sign.
+        cursor.execute(f"{written} {enterprises}", parameters)
 
     def _write_sqlite(self, rows: list[list], counts: list[tuple]) -> None:
         adapt_date = self.db.ops.adapt_datefield_value

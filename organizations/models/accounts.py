@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.errors import field_error
 from organizations import access
 from organizations.access import Role
+from organizations.history import trail
 from organizations.models.party import ACCOUNT_KINDS
 
 
@@ -34,6 +35,7 @@ class StaffProfile(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STAFF)
 
     objects = StaffProfileQuerySet.as_manager()
+    history = trail(StaffProfileQuerySet)
 
     class Meta:
         verbose_name = _("staff profile")

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access, bounds
+from organizations.history import trail
 
 
 class ImportChannel(models.TextChoices):
@@ -134,6 +135,7 @@ class EnterpriseImport(ImportRecord):
     )
 
     objects = EnterpriseImportQuerySet.as_manager()
+    history = trail(EnterpriseImportQuerySet)
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("enterprise list import")
@@ -208,6 +210,7 @@ class ListImport(ImportRecord):
     updated = models.PositiveIntegerField(_("changed records"), default=0)
 
     objects = ListImportQuerySet.as_manager()
+    history = trail(ListImportQuerySet)
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("list import")

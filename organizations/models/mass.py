@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models.dated import FoundedQuerySetMixin, latest_count
 from organizations.models.imports import ImportedRecord
 
@@ -49,6 +50,7 @@ class MassOrganization(ImportedRecord, models.Model):
     end_decision_no = models.CharField(_("end decision number"), max_length=64, blank=True)
 
     objects = MassOrganizationQuerySet.as_manager()
+    history = trail(MassOrganizationQuerySet)
 
     class Meta:
         verbose_name = _("mass organisation")
@@ -111,6 +113,7 @@ class MembershipCount(models.Model):
     )
 
     objects = MembershipCountQuerySet.as_manager()
+    history = trail(MembershipCountQuerySet)
 
     class Meta:
         verbose_name = _("member count")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kcn_party.dates import short_date
 from kcn_party.errors import FieldErrors, field_error
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models.dated import FoundedQuerySetMixin
 from organizations.models.fields import YearField
 from organizations.models.imports import ImportedRecord
@@ -206,6 +207,8 @@ class PartyOrganization(ImportedRecord, models.Model):
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
     objects = PartyOrganizationQuerySet.as_manager()
+    # unit_type is derived (organizations_refresh_unit_types); chosen_unit_type is what staff chose.
+    history = trail(PartyOrganizationQuerySet, excluded_fields=("unit_type",))
 
     class Meta:
         verbose_name = _("party organisation")
@@ -522,6 +525,7 @@ class LeadershipTerm(models.Model):
     )
 
     objects = LeadershipTermQuerySet.as_manager()
+    history = trail(LeadershipTermQuerySet)
 
     class Meta:
         verbose_name = _("leadership term")
@@ -603,6 +607,7 @@ class EnterpriseLink(models.Model):
     )
 
     objects = EnterpriseLinkQuerySet.as_manager()
+    history = trail(EnterpriseLinkQuerySet)
 
     class Meta:
         verbose_name = _("enterprise served")
@@ -691,6 +696,7 @@ class Congress(models.Model):
     last_year = YearField(_("term to (year)"), validators=bounds.YEAR)
 
     objects = CongressQuerySet.as_manager()
+    history = trail(CongressQuerySet)
 
     class Meta:
         verbose_name = _("congress")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.errors import field_error
 from organizations import access, bounds
+from organizations.history import trail
 from organizations.models.dated import latest_count
 from organizations.models.fields import NormalizedCharField
 from organizations.models.ownership import (  # noqa: F401 - re-exported where they were
@@ -57,6 +58,7 @@ class Zone(models.Model):
     )
 
     objects = ZoneQuerySet.as_manager()
+    history = trail(ZoneQuerySet)
 
     class Meta:
         verbose_name = _("zone")
@@ -190,6 +192,12 @@ class Enterprise(models.Model):
     )
 
     objects = EnterpriseQuerySet.as_manager()
+    # Written by the hundred thousand by the import: no index but the record's (its pages) and
+    # the date's (the log).
+    history = trail(
+        EnterpriseQuerySet,
+        no_db_index=["tax_code", "zone", "created_by_import", "last_changed_by_import"],
+    )
 
     class Meta:
         verbose_name = _("enterprise")
@@ -337,6 +345,7 @@ class WorkforceSnapshot(models.Model):
     source = models.CharField(_("source"), max_length=255, blank=True)
 
     objects = WorkforceSnapshotQuerySet.as_manager()
+    history = trail(WorkforceSnapshotQuerySet, no_db_index=["enterprise"])  # as enterprises
 
     class Meta:
         verbose_name = _("worker count")

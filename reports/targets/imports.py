@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
+from kcn_party import actor
 from organizations import access
 from organizations.imports.base import ImportSettings, ListResource, assign_related
 from organizations.imports.columns import Column, ImportKind
@@ -493,6 +494,7 @@ class TargetImportResource(ListResource):
             instance.save()
 
 
+@actor.as_by
 def target_list_import(
     *,
     source: bytes,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations import access
+from organizations.history import trail
 from organizations.models.fields import YearField
 
 
@@ -93,6 +94,7 @@ class SourceDocument(models.Model):
     title = models.CharField(_("title"), max_length=500)
 
     objects = SourceDocumentQuerySet.as_manager()
+    history = trail(SourceDocumentQuerySet)
 
     class Meta:
         verbose_name = _("target document")
@@ -180,6 +182,7 @@ class Target(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = TargetQuerySet.as_manager()
+    history = trail(TargetQuerySet)
 
     class Meta:
         verbose_name = _("target")

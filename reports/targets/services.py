@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kcn_party import actor
 from organizations import access
 from reports.targets.models import PeriodKind, Target, Unit, number
 
@@ -29,6 +30,7 @@ def _check_may_write(by, organization, action: str = "change") -> None:
             "name": organization.name})  # fmt: skip
 
 
+@actor.as_by
 @transaction.atomic
 def target_save(*, target: Target, by) -> Target:
     """Check `target` (Vietnamese messages: maximum ≥ minimum, a percentage ≤ 100, a figure of
@@ -45,6 +47,7 @@ class CopyOutcome:
     existing: int = 0  # already set for the year: left as they are
 
 
+@actor.as_by
 @transaction.atomic
 def targets_copy_year(*, organization, year: int, by) -> CopyOutcome:
     """Copy the yearly targets of `year - 1` of `organization` and its subtree to `year`, with
@@ -158,6 +161,7 @@ def _like(target: Target, **fields) -> Target:
     )
 
 
+@actor.as_by
 @transaction.atomic
 def target_split(*, target: Target, parts, by) -> SplitCheck:
     """Split `target` among sub-organisations of its organisation: `parts` gives, for each one,

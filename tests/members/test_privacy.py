@@ -398,8 +398,17 @@ def test_anonymising_a_member_who_left_replaces_the_personal_record(bg, left, st
     events_before = list(
         left.events.order_by("sequence").values_list("kind", "occurred_on", "decision_no")
     )
+    name, citizen = left.full_name, left.citizen_id
+    assert Member.history.filter(id=left.pk, full_name=name).exists()  # the trail had them
 
     services.member_anonymise(member=left, by=staff)
+
+    # The change trail keeps who changed what and when, not the values replaced.
+    assert Member.history.filter(id=left.pk).exists()
+    assert not Member.history.filter(id=left.pk, full_name=name).exists()
+    assert not Member.history.filter(id=left.pk, citizen_id=citizen).exists()
+    assert not Candidate.history.filter(id=candidate.pk, full_name=name).exists()
+    assert not MemberEvent.history.filter(member_id=left.pk).exclude(note="").exists()
 
     left.refresh_from_db()
     assert left.full_name == f"Đảng viên ẩn danh số {left.pk}"

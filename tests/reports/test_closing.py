@@ -288,6 +288,11 @@ def test_only_the_body_above_reopens_and_the_reopening_is_recorded(
     reopened = period_reopen(closed=closed, by=province_staff, reason="Sai số liệu tháng 8")
     assert (reopened.reopened_by, reopened.reopen_reason) == (province_staff, "Sai số liệu tháng 8")
     assert reopened.reopened_at is not None and not reopened.in_force
+    # The change trail: the closing by the committee's staff, the reopening by the body above.
+    closing, reopening = reopened.history.order_by("history_date", "history_id")
+    assert (closing.history_type, closing.history_user, closing.reopen_reason) == ("+", staff, "")
+    assert (reopening.history_type, reopening.history_user) == ("~", province_staff)
+    assert reopening.reopen_reason == "Sai số liệu tháng 8"
     with pytest.raises(ValidationError) as refused:
         period_reopen(closed=reopened, by=province_staff, reason="Lần nữa")
     assert "đã được mở lại ngày" in refused.value.messages[0]

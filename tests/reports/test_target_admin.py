@@ -135,6 +135,11 @@ def test_staff_copy_last_years_targets(bg, bg_target, staff_client):
     assert (copied.metric, copied.minimum, copied.maximum) == ("members_admitted", 30, 50)
     page = staff_client.get(response["Location"]).content.decode()
     assert "Đã sao chép 1 chỉ tiêu năm 2025 sang năm 2026" in page
+    # The change trail names who copied it; its history page shows it.
+    (entry,) = copied.history.all()
+    assert (entry.history_type, entry.history_user.username) == ("+", "bg-canbo")
+    history = staff_client.get(reverse("admin:reports_target_history", args=[copied.pk]))
+    assert "Tạo mới" in history.content.decode() and "bg-canbo" in history.content.decode()
 
 
 def test_staff_split_a_target_and_are_warned_of_a_shortfall(bg, bg_target, staff_client):

@@ -2,10 +2,12 @@
 
 Measures the enterprise list import on generated lists (Vietnamese names, valid check digits,
 branches, mixed ownership spellings, dotted numbers), on SQLite and on PostgreSQL: rows per
-second and peak memory of the dry run and of the import, beside django-import-export's default
-row-by-row import of the same rows, and a 3,000-row dry run plus confirm in the admin. Every
-measurement runs in a child process on a scratch database (a temporary SQLite file; a
-PostgreSQL database created and dropped here); its peak memory is the child's peak RSS.
+second and peak memory of the dry run and of the import (with and without the change trail,
+`SIMPLE_HISTORY_ENABLED` off in the child: its cost in the same run), beside
+django-import-export's default row-by-row import of the same rows, and a 3,000-row dry run
+plus confirm in the admin. Every measurement runs in a child process on a scratch database
+(a temporary SQLite file; a PostgreSQL database created and dropped here); its peak memory
+is the child's peak RSS.
 
 `--large 49` measures instead the admin's preview of a list of about 49 MB, as CSV and as
 .xlsx, on SQLite, uploaded as a server receives it: time, the server's peak memory and the
@@ -29,6 +31,7 @@ from organizations.bench.lists import as_xlsx, generate
 
 PLAN = [
     ("dry", "Dry run (preview)"),
+    ("import_no_trail", "Import without the change trail"),
     ("import", "Import"),
     ("reimport", "Re-import, nothing changed"),
     ("next_year", "Next year's list, every count changed"),
@@ -143,13 +146,20 @@ class Command(BaseCommand):
                 if step not in ("reimport", "next_year"):
                     self._child("reset", url, path)
                 measured = self._child(step, url, path)
-                measured.update({"database": label, "rows": size, "what": what})
+                measured.update({"database": label, "rows": size, "what": what, "step": step})
                 results.append(measured)
                 self.stdout.write(
                     f"  {size:>7} rows  {what:<40} {measured['seconds']:7.2f} s "
                     f"{size / measured['seconds']:>9,.0f} rows/s  "
                     f"{measured['peak_mb']:5.0f} MB  {measured['summary']}"
                 )
+            timed = {r["step"]: r for r in results if r["rows"] == size}
+            trail, bare = timed["import"], timed["import_no_trail"]
+            self.stdout.write(
+                f"  {size:>7} rows  the change trail costs "
+                f"{trail['seconds'] / bare['seconds'] - 1:+.0%} time, "
+                f"{trail['peak_mb'] - bare['peak_mb']:+.0f} MB peak memory"
+            )
             if options["profile"] and size == max(files):
                 self._child("reset", url, path)
                 self.stdout.write(self._child("profile", url, path)["profile"])

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from members.demo import MembersDemo
+from organizations import history
 from organizations.demo import DEMO_PASSWORD, DemoBuilder, demo_accounts
 from organizations.models import DemoLoad
 from reports.demo import TargetsDemo
@@ -55,7 +56,8 @@ class Command(BaseCommand):
         """Write the demo, unless it was loaded before: after that, the data is the people's
         (they correct and delete demo records, and add their own with the demo's keys), and a
         second load could only undo or duplicate their work. None when it was loaded before."""
-        with transaction.atomic():
+        # No account loads the demo: the change trail's entries say who did.
+        with transaction.atomic(), history.reason("load_demo"):
             if DemoLoad.objects.exists():
                 return None
             organizations = DemoBuilder()
