@@ -62,6 +62,7 @@ from members.imports.running import may_import as members_may_import
 from members.models import Member
 from organizations import access
 from organizations.access import Role
+from organizations.admin.trail import may_read_log
 from reports import tables as tables_module
 from reports.dashboard.exports import FORMATS
 from reports.dashboard.views import OPPORTUNITY_LISTS
@@ -871,6 +872,11 @@ def site_routes() -> dict[str, list[Route]]:
             Route(":second_factor_enrol", "POST", lambda m, r, p: "/xac-thuc/dang-ky/",
                   lambda m, r, user: is_administrator(user), write=True,
                   prepare=lambda m, r: {"data": {"code": "123456"}}),
+        ],
+        # The change trail's log (organizations.admin.trail): administrators, of their subtree.
+        ":trail-log": [
+            Route(":trail-log", "GET", lambda m, r, p: "/admin/nhat-ky/",
+                  lambda m, r, user: may_read_log(user)),
         ],
         "admin:index": [page("admin:index", "/admin/")],
         "admin:login": [page("admin:login", "/admin/login/", ok=(200, 302))],

@@ -19,6 +19,8 @@ def text_fields():
     for model in apps.get_models():
         if model._meta.app_label not in ("organizations", "members", "reports"):
             continue
+        if hasattr(model, "instance_type"):
+            continue  # the change trail's copy of a record, written from the record only
         for field in model._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField):
                 yield model, field
