@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from members import privacy, services
 from members.models import Disclosure, PersonalDataLog, Subject
 from organizations.admin.base import ScopedModelAdmin
+from organizations.admin.imports import ReadOnlyRecordMixin
 
 MASKED_PREFIX = "masked_"
 
@@ -87,7 +88,7 @@ class PersonalDetailsAdminMixin:
 
 
 @admin.register(PersonalDataLog)
-class PersonalDataLogAdmin(ScopedModelAdmin):
+class PersonalDataLogAdmin(ReadOnlyRecordMixin, ScopedModelAdmin):
     """Who saw personal details, for administrators of a subtree: read-only."""
 
     list_display = ["at", "username", "action", "subject", "count", "organization", "records_shown"]
@@ -131,12 +132,3 @@ class PersonalDataLogAdmin(ScopedModelAdmin):
         ids = obj.records or []
         shown = ", ".join(str(pk) for pk in ids[: self.SHOWN_IDS])
         return f"{shown}, …" if len(ids) > self.SHOWN_IDS else shown
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

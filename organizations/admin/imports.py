@@ -448,7 +448,8 @@ class EnterpriseImportMixin(PreviewUploads, import_export_admin.ImportMixin):
 
 
 class ReadOnlyRecordMixin:
-    """An import's record: written by its service only, changed and deleted by nobody."""
+    """A record written by its service only (an import's, the personal-data log's), changed
+    and deleted by nobody."""
 
     def has_add_permission(self, request):
         return False
