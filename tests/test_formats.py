@@ -5,6 +5,7 @@ is 3.000; the greeting names the person."""
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.messages import get_messages
@@ -71,16 +72,15 @@ def _messages_of(say, outcome) -> list[str]:
     return [str(message) for message in get_messages(request)]
 
 
-class Outcome:
-    created, updated, unchanged, invalid = 3000, 12, 1_250_000, 0
+def _outcome(invalid: int):
+    return SimpleNamespace(created=3000, updated=12, unchanged=1_250_000, invalid=invalid)
 
 
 def test_counts_in_the_imports_messages_are_grouped_as_vietnamese_writes_them():
-    assert _messages_of(finished, Outcome) == [
+    assert _messages_of(finished, _outcome(0)) == [
         "Đã nhập xong: 3.000 mới, 12 thay đổi, 1.250.000 không đổi, bỏ qua 0 dòng không hợp lệ."
     ]
-    Outcome.invalid = 4321
-    assert "4.321" in _messages_of(nothing_written, Outcome)[0]
+    assert "4.321" in _messages_of(nothing_written, _outcome(4321))[0]
 
 
 def test_the_greeting_names_the_person_in_the_admin_and_on_the_dashboard(bg):

@@ -57,6 +57,7 @@ from tests.factories import (
     citizen_id,
     valid_tax_code,
 )
+from tests.members.imports import helpers as register_helpers
 from tests.members.records import identified_candidate
 
 pytestmark = pytest.mark.django_db
@@ -736,13 +737,7 @@ def test_an_odd_under_option_never_gives_500(odd, fuzz):
 
 # --- member registers and past ratings (issue 12) ------------------------------------------------
 
-REGISTER_HEADERS = [
-    "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Số thẻ đảng viên", "Chi bộ",
-    "Ngày vào Đảng", "Nơi kết nạp", "Ngày chính thức", "Ngày chuyển đến", "Chuyển từ",
-    "Ngày chuyển chi bộ", "Từ chi bộ", "MST nơi làm việc", "Vị trí công việc", "Đoàn viên",
-    "Công đoàn viên", "Ngày ra khỏi", "Lý do", "Chuyển đến đâu", "Sinh hoạt tạm thời",
-    "Ngày phục hồi đảng tịch",
-]  # fmt: skip
+REGISTER_HEADERS = register_helpers.HEADERS  # the register's columns, as its tests write them
 RATING_HEADERS = ["Họ và tên", "Số CCCD", "Số thẻ đảng viên", "Năm", "Xếp loại", "Ghi chú"]
 
 

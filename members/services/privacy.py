@@ -111,14 +111,9 @@ BLANKED = (
     "professional_level",
     "away_at",
 )
+# A candidate's record has no card number nor absence, and the reason it was dropped.
 CANDIDATE_BLANKED = (
-    "citizen_id",
-    "phone",
-    "hometown",
-    "ethnicity",
-    "religion",
-    "education",
-    "professional_level",
+    *(field for field in BLANKED if field not in ("card_number", "away_at")),
     "drop_reason",
 )
 
