@@ -193,17 +193,29 @@ def _tally(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
     # each such set of columns (a few dozen combinations each), and each term then tests each
     # combination once instead of every row.
     reads = {alias: (flag_of[terms[alias].where], *terms[alias].columns) for alias in aliases}
-    position = {name: index for index, name in enumerate(names)}
-    combined = {columns: defaultdict(int) for columns in reads.values()}
-    for key, *values, count in rows:
-        for columns, totals in combined.items():
-            totals[key, tuple(values[position[name]] for name in columns)] += count
+    position = {name: index for index, name in enumerate(names, start=1)}
+    combined = {
+        columns: (operator.itemgetter(0, *(position[name] for name in columns)), defaultdict(int))
+        for columns in reads.values()
+    }
+    for row in rows:
+        count = row[-1]
+        for pick, totals in combined.values():
+            totals[pick(row)] += count
+    # Each combination of a set of columns is made a row once, for all the terms that read
+    # those columns.
     numbers_of = {alias: defaultdict(int) for alias in aliases}
+    readers = defaultdict(list)
     for alias in aliases:
-        numbers, test, (_flag, *columns) = numbers_of[alias], terms[alias].test, reads[alias]
-        for (key, (flagged, *values)), count in combined[reads[alias]].items():
-            if flagged and test(dict(zip(columns, values, strict=True))):
-                numbers[key] += count
+        readers[reads[alias]].append((numbers_of[alias], terms[alias].test))
+    for (_flag, *columns), tests in readers.items():
+        for (key, flagged, *values), count in combined[(_flag, *columns)][1].items():
+            if not flagged:
+                continue
+            row = dict(zip(columns, values, strict=True))
+            for numbers, test in tests:
+                if test(row):
+                    numbers[key] += count
     return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
 
 
@@ -221,6 +233,16 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
     # Each term's number and rows; a count's number is its rows (a NULL column, not repeated).
     columns = [name for alias in aliases for name in (f"n{alias}", f"r{alias}")]
     zero = Value(0, output_field=IntegerField())
+    none = Value(None, output_field=IntegerField())
+    # A sum of a column that is never NULL has rows where it is not NULL: its rows are not
+    # counted (a second evaluation of the whole condition on every row), and its number is NULL
+    # in the other sources' SELECTs.
+    summed = {
+        alias
+        for alias in aliases
+        if terms[alias].total is not None
+        and not terms[alias].rows.model._meta.get_field(terms[alias].total).null
+    }
     selects = []
     # Terms of one source with the same condition and column (members counted, asked by two
     # metrics) are one aggregate: the others copy its number and rows after the statement.
@@ -232,6 +254,7 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
             annotations.update(terms[alias].annotations)
         wheres = list(dict.fromkeys(terms[alias].where for alias in mine))
         aggregates = dict.fromkeys(columns, zero)
+        aggregates.update({f"n{alias}": none for alias in summed})
         computed: dict[tuple, int] = {}
         for alias in mine:
             term = terms[alias]
@@ -240,7 +263,8 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
             if same != alias:
                 copies[alias] = same
                 continue
-            aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
+            if alias not in summed:
+                aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
             if term.total is not None:
                 aggregates[f"n{alias}"] = Sum(term.total, filter=condition)
         selects.append(
@@ -252,12 +276,14 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
             .values_list("group", *columns)
         )
     statement = selects[0] if len(selects) == 1 else selects[0].union(*selects[1:], all=True)
-    if not copies:
+    if not copies and not summed:
         return list(statement)
     index = {alias: 1 + 2 * position for position, alias in enumerate(aliases)}
     rows = []
     for row in statement:
         row = list(row)
+        for alias in summed:
+            row[index[alias] + 1] = int(row[index[alias]] is not None)
         for alias, same in copies.items():
             row[index[alias] : index[alias] + 2] = row[index[same] : index[same] + 2]
         rows.append(row)

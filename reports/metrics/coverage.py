@@ -16,7 +16,8 @@ import functools
 from collections import defaultdict
 
 from django.db.models import Count as CountRows
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -61,6 +62,22 @@ def workers_in_force(day: datetime.date, enterprise=None) -> Subquery:
         .order_by("-counted_on")
         .values("workers")[:1],
         output_field=IntegerField(),
+    )
+
+
+def band_in_force(day: datetime.date) -> Coalesce:
+    """The size band (its value; "" for none) of the workers of the latest count on or before
+    `day` of the enterprise (OuterRef): one subquery that gives the band, where a band tested on
+    `workers_in_force` repeats the subquery in each of its cases."""
+    return Coalesce(
+        Subquery(
+            WorkforceSnapshot.objects.filter(enterprise=OuterRef("enterprise"), counted_on__lte=day)
+            .order_by("-counted_on")
+            .annotate(band=band_of("workers"))
+            .values("band")[:1],
+            output_field=CharField(),
+        ),
+        Value(""),
     )
 
 
@@ -232,8 +249,7 @@ def _coverage_plan(period: Period, group: str, band: str, covered: str, served) 
     types = OWNERSHIP_GROUPS[group][1]
     annotations, columns = {}, {"owned": F("ownership"), named(covered, day): served(day)}
     if band != "all":
-        annotations[named("workers", day)] = _expression(workers_in_force, day)
-        columns[named("band", day)] = band_of(named("workers", day))
+        columns[named("band", day)] = _expression(band_in_force, day)
 
     band_name, covered_name = named("band", day), named(covered, day)
 

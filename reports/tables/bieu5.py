@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count as CountRows
-from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -81,8 +80,9 @@ def lines_of(key: str, label, total: int, by_type: Counter) -> list[Line]:
 @table(key="bieu5", title=_("Form 5: party organisations and members by unit type"))
 def bieu5(root, period: Period) -> Lines:
     """On the period's last day: the active organisations of the subtree by kind and unit type
-    (one query) and their totals (one), the members counted by their cell's unit type (one)
-    and their total (one)."""
+    (one query), the members counted by their cell's unit type (one). Each column's total is
+    the sum of all its rows, whatever their unit type: a unit type the form has no line for
+    would make the lines fall short of it (the check `sums`)."""
     day = period.end
     groups = Groups(root)
     organizations = PartyOrganization.objects.filter(
@@ -90,28 +90,25 @@ def bieu5(root, period: Period) -> Lines:
     )
     organizations = organizations.active(day).order_by()
     by_type = {key: Counter() for key in COLUMNS}
+    totals = dict.fromkeys(COLUMNS, 0)
     for kind, unit_type, number in (
         organizations.values("kind", "unit_type")
         .annotate(number=CountRows("pk"))
         .values_list("kind", "unit_type", "number")
     ):
-        by_type[_column(kind)][unit_type] += number
-    totals = organizations.aggregate(
-        **{
-            key: CountRows("pk", filter=Q(kind__in=kinds))
-            for key, (_label, kinds) in COLUMNS.items()
-            if kinds
-        }
-    )
-    members = counted_rows(groups, day).order_by()
-    by_type["members"].update(
-        dict(
-            members.values("organization__unit_type")
-            .annotate(number=CountRows("pk"))
-            .values_list("organization__unit_type", "number")
-        )
-    )
-    totals["members"] = members.count()
+        column = _column(kind)
+        if column is not None:
+            by_type[column][unit_type] += number
+            totals[column] += number
+    for unit_type, number in (
+        counted_rows(groups, day)
+        .order_by()
+        .values("organization__unit_type")
+        .annotate(number=CountRows("pk"))
+        .values_list("organization__unit_type", "number")
+    ):
+        by_type["members"][unit_type] += number
+        totals["members"] += number
 
     lines, sums = [], True
     for key, (label, _kinds) in COLUMNS.items():

@@ -20,13 +20,13 @@ from reports.metrics import get
 from reports.metrics.coverage import (
     COMMITTEE,
     active_on,
+    band_in_force,
     enterprises_on,
     party_served_on,
     union_on,
-    workers_in_force,
 )
 from reports.metrics.grouping import Groups
-from reports.metrics.ownership import OWNERSHIP_GROUPS, SIZE_BANDS, band_of
+from reports.metrics.ownership import OWNERSHIP_GROUPS, SIZE_BANDS
 from reports.periods import Period
 from reports.tables.base import Line, Lines, table
 from reports.values import Count, Ratio
@@ -42,9 +42,8 @@ def _coverage_lines(groups: Groups, day) -> list[Line]:
     definitions of the groups and bands."""
     rows = (
         enterprises_on(groups, day)
-        .annotate(workers=workers_in_force(day))
         .annotate(
-            band=band_of("workers"),
+            band=band_in_force(day),
             **{key: covered(day) for key, covered in COVERED_BY.items()},
         )
         .order_by()
