@@ -15,8 +15,8 @@ import datetime
 import functools
 from collections import defaultdict
 
-from django.db.models import Count as CountRows
 from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count as CountRows
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
