@@ -114,6 +114,24 @@ class Balance:
         return self.computed_end == self.end and not self.unexplained
 
 
+# The lines of Biểu 1 each kind of event into the subtree, and out of it, counts on: out to
+# another organisation, or to a cell of ours outside the subtree, is a transfer out. An event
+# of another kind that changes the count is unexplained.
+FLOWS_IN = {
+    EventKind.ADMISSION: "admitted",
+    EventKind.TRANSFER_IN: "transferred_in",
+    EventKind.RESTORATION: "restored",
+}
+FLOWS_OUT = {
+    EventKind.DEATH: "died",
+    EventKind.EXPULSION: "expelled",
+    EventKind.REMOVAL: "removed",
+    EventKind.RESIGNATION: "resigned",
+    EventKind.TRANSFER_OUT: "transferred_out",
+    EventKind.TRANSFER_IN: "transferred_out",
+}
+
+
 def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
     """The member balance of `organization`'s subtree from `start` to `end`, both included:
     the count at the end of the day before `start`, the flows of the events in the period
@@ -124,45 +142,22 @@ def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
     inside_before = subtree_q("counted_before__path", path)
     into = inside_after & ~inside_before
     out_of = inside_before & ~inside_after
-    events = MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
-    # One aggregate for what came into the subtree and one for what left it, each over the
-    # events whose cell after (or before) lies in the subtree: read by the (cell, date)
-    # indexes, not as every event of the period joined twice to the tree.
-    flows = events.filter(inside_after).aggregate(
-        admitted=Count("pk", filter=into & Q(kind=EventKind.ADMISSION)),
-        transferred_in=Count("pk", filter=into & Q(kind=EventKind.TRANSFER_IN)),
-        restored=Count("pk", filter=into & Q(kind=EventKind.RESTORATION)),
-        unexplained_in=Count(
-            "pk",
-            filter=into
-            & ~Q(kind__in=[EventKind.ADMISSION, EventKind.TRANSFER_IN, EventKind.RESTORATION]),
-        ),
-    )
-    flows |= events.filter(inside_before).aggregate(
-        died=Count("pk", filter=out_of & Q(kind=EventKind.DEATH)),
-        expelled=Count("pk", filter=out_of & Q(kind=EventKind.EXPULSION)),
-        removed=Count("pk", filter=out_of & Q(kind=EventKind.REMOVAL)),
-        resigned=Count("pk", filter=out_of & Q(kind=EventKind.RESIGNATION)),
-        # Out to another organisation, or to a cell of ours outside the subtree.
-        transferred_out=Count(
-            "pk", filter=out_of & Q(kind__in=[EventKind.TRANSFER_OUT, EventKind.TRANSFER_IN])
-        ),
-        unexplained_out=Count(
-            "pk",
-            filter=out_of
-            & ~Q(
-                kind__in=[
-                    EventKind.DEATH,
-                    EventKind.EXPULSION,
-                    EventKind.REMOVAL,
-                    EventKind.RESIGNATION,
-                    EventKind.TRANSFER_OUT,
-                    EventKind.TRANSFER_IN,
-                ]
-            ),
-        ),
-    )
-    unexplained = flows.pop("unexplained_in") + flows.pop("unexplained_out")
+    events = MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end).order_by()
+    # The events into the subtree and those out of it counted by kind, each read by the (cell,
+    # date) index of its side, not as every event of the period joined twice to the tree.
+    flows = dict.fromkeys([*FLOWS_IN.values(), *FLOWS_OUT.values()], 0)
+    unexplained = 0
+    for lines, moved in ((FLOWS_IN, into), (FLOWS_OUT, out_of)):
+        for kind, number in (
+            events.filter(moved)
+            .values("kind")
+            .annotate(number=Count("pk"))
+            .values_list("kind", "number")
+        ):
+            if kind in lines:
+                flows[lines[kind]] += number
+            else:
+                unexplained += number
     counted_start, counted_end = counted_at(organization, start - datetime.timedelta(days=1), end)
     return Balance(
         start=counted_start,
