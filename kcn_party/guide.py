@@ -26,10 +26,10 @@ from kcn_party.folding import fold
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 GUIDE = DOCS / "huong-dan-su-dung.md"
-PICTURES = DOCS / "guide"
-# The guide links its pictures as guide/NAME.png (relative to docs/, as GitHub reads it); on
-# the site the page is /huong-dan/ and the same link reaches /huong-dan/guide/NAME.png.
-PICTURE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.png")
+# The guide links its pictures relative to docs/, as GitHub reads it: guide/NAME.png (taken for
+# it) and NAME.png (docs/dashboard.png, the README's too). On the site the page is /huong-dan/,
+# and the same links reach /huong-dan/guide/NAME.png and /huong-dan/NAME.png.
+PICTURE_NAME = re.compile(r"(guide/)?[a-z0-9][a-z0-9-]*\.png")
 EXTENSIONS = ["tables", "toc", "attr_list", "sane_lists"]
 
 
@@ -50,7 +50,7 @@ def _render(text: str) -> Rendered:
     # The guide is a file of the repository, written by the team: its HTML is trusted.
     converter = markdown.Markdown(
         extensions=EXTENSIONS,
-        extension_configs={"toc": {"toc_depth": "2-3", "slugify": slug}},
+        extension_configs={"toc": {"toc_depth": "2-4", "slugify": slug}},
         output_format="html",
     )
     html = converter.convert(text)
@@ -71,10 +71,11 @@ def page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def picture(request: HttpRequest, name: str) -> FileResponse:
-    """A picture of the guide, by its bare name (nothing outside docs/guide/ is served)."""
+    """A picture of the guide, by its name in docs/ (a PNG of docs/ or docs/guide/, nothing
+    else)."""
     if not PICTURE_NAME.fullmatch(name):
         raise Http404
-    path = PICTURES / name
+    path = DOCS / name
     if not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"), content_type="image/png")

@@ -18,9 +18,9 @@ def admin_login(request, extra_context=None):
 urlpatterns = [
     path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    # The user guide (docs/huong-dan-su-dung.md) and its pictures (docs/guide/), signed in.
+    # The user guide (docs/huong-dan-su-dung.md) and its pictures (docs/), signed in.
     path("huong-dan/", guide.page, name="guide"),
-    path("huong-dan/guide/<str:name>", guide.picture, name="guide_picture"),
+    path("huong-dan/<path:name>", guide.picture, name="guide_picture"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("xac-thuc/", second_factor.verify, name="second_factor"),
     path("xac-thuc/dang-ky/", second_factor.enrol, name="second_factor_enrol"),

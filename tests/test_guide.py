@@ -104,29 +104,43 @@ def test_every_signed_in_account_reads_the_guide(person, request):
     assert '<a href="#lanh-dao">' in page and '<a id="lanh-dao"></a>' in page
     assert '<img alt="Trang chủ của cán bộ văn phòng" src="guide/trang-chu-can-bo.png"' in page
     assert "<table>" in page
-    picture = client.get(reverse("guide_picture", args=["trang-chu-can-bo.png"]))
+    picture = client.get(reverse("guide_picture", args=["guide/trang-chu-can-bo.png"]))
     assert picture.status_code == 200
     assert picture["Content-Type"] == "image/png"
     assert b"".join(picture.streaming_content).startswith(b"\x89PNG")
 
 
-def test_the_pictures_resolve_from_the_page():
+def test_every_picture_resolves_from_the_page(staff_client):
     # The page is /huong-dan/: a picture linked as guide/NAME.png is /huong-dan/guide/NAME.png.
-    assert reverse("guide") + "guide/x.png" == reverse("guide_picture", args=["x.png"])
+    for name in set(IMAGE.findall(TEXT)):
+        response = staff_client.get(reverse("guide") + name)
+        assert response.status_code == 200, name
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG"), name
 
 
 def test_the_anonymous_are_sent_to_sign_in(client):
-    for url in (reverse("guide"), reverse("guide_picture", args=["trang-chu-can-bo.png"])):
+    for url in (reverse("guide"), reverse("guide_picture", args=["guide/trang-chu-can-bo.png"])):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login") + "?next=")
 
 
 @pytest.mark.parametrize(
-    "name", ["nothing.png", "..%2Fdashboard.png", "trang-chu-can-bo.PNG", ".hidden.png", "x.svg"]
+    "name",
+    [
+        "guide/nothing.png",
+        "guide/../dashboard.png",
+        "guide/..%2F..%2Fpyproject.toml",
+        "../README.md",
+        "guide/trang-chu-can-bo.PNG",
+        "guide/.hidden.png",
+        "huong-dan-su-dung.md",
+        "guide/guide/trang-chu-can-bo.png",
+        "x.svg",
+    ],
 )
 def test_only_the_guides_pictures_are_served(name, staff_client):
-    response = staff_client.get(f"/huong-dan/guide/{name}")
+    response = staff_client.get(f"/huong-dan/{name}")
     assert response.status_code == 404
 
 

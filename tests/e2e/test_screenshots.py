@@ -6,13 +6,16 @@ docs/guide/NAME.png for the user guide (docs/huong-dan-su-dung.md, which links e
 tests/test_guide.py checks it). Each test checks what its picture must show before taking it,
 at the width of a committee's office screen (1366 × 900)."""
 
+import contextlib
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import setup_databases, teardown_databases
 from PIL import Image
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -43,13 +46,31 @@ SHOW = "Xem"  # "Show"
 TARGET_STATUSES = re.compile("chưa đạt|đạt|vượt")  # the statuses of issue 11
 
 
+@contextlib.contextmanager
+def own_test_database():
+    """The test database, set up here when pytest-django has not (it sets one up only for the
+    tests that ask for a database: run alone, this module's tests do not), and checked, so
+    that the demo is never loaded into, nor flushed from, the database of the settings."""
+    creation = connection.creation
+    wanted = creation._get_test_db_name()  # noqa: SLF001
+    old_config = None
+    if connection.settings_dict["NAME"] != wanted:
+        old_config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    assert connection.settings_dict["NAME"] == wanted, "not the test database"
+    try:
+        yield
+    finally:
+        if old_config is not None:
+            teardown_databases(old_config, verbosity=0)
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module's pictures (it takes a minute or two), served by a
     live server of the module's own and flushed after them, as a transactional test leaves
     the database. Not pytest-django's `live_server`: a test that uses it gets a transactional
     database, emptied after each test."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), own_test_database():
         with override_settings(DEBUG=True):  # load_demo refuses what looks like production
             call_command("load_demo", verbosity=0)
         server = LiveServer("localhost")
