@@ -27,6 +27,8 @@ def _strings(n):  # pragma: no cover - read by makemessages only
         gettext_noop("Disable password-based authentication"),
         gettext_noop("Enable password-based authentication"),
         gettext_noop("Skip to main content"),
+        # The admin's link to a record's history: Django's Vietnamese says "Bản ghi nhớ".
+        gettext_noop("History"),
         gettext_noop("Hide counts"),
         gettext_noop("Show counts"),
         gettext_noop("Toggle theme (current theme: auto)"),

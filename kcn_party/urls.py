@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kcn_party import second_factor, views
+from kcn_party import guide, second_factor, views
 from organizations.admin import trail
 from reports.dashboard import views as reports_views
 
@@ -18,6 +18,9 @@ def admin_login(request, extra_context=None):
 urlpatterns = [
     path("", reports_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The user guide (docs/huong-dan-su-dung.md) and its pictures (docs/), signed in.
+    path("huong-dan/", guide.page, name="guide"),
+    path("huong-dan/<path:name>", guide.picture, name="guide_picture"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("xac-thuc/", second_factor.verify, name="second_factor"),
     path("xac-thuc/dang-ky/", second_factor.enrol, name="second_factor_enrol"),

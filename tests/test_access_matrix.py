@@ -861,6 +861,13 @@ def site_routes() -> dict[str, list[Route]]:
     return {
         ":home": [page(":home", "/", ok=(302,))],
         ":healthz": [page(":healthz", "/healthz")],
+        # The user guide and its pictures (kcn_party.guide): every signed-in account reads
+        # them; they hold no committee's records (tests/test_guide.py: the anonymous sign in).
+        ":guide": [page(":guide", "/huong-dan/")],
+        ":guide_picture": [
+            page(":guide_picture.guide", "/huong-dan/guide/trang-chu-can-bo.png"),
+            page(":guide_picture.docs", "/huong-dan/dashboard.png"),
+        ],
         ":set_language": [page(":set_language", "/i18n/setlang/", ok=(302,), method="POST",
                                data={"language": "vi", "next": "/admin/"})],
         # The second factor (kcn_party.second_factor): only administrators enrol; none of the

@@ -92,6 +92,11 @@ class ListImportMixin(EnterpriseImportMixin):
     list_import_service = ""
     sample_row: dict[str, str] = {}
 
+    @property
+    def import_columns(self):
+        # The columns the import page lists: the list's own, not the enterprise list's.
+        return self.import_kind.columns
+
     def has_import_permission(self, request):
         opts = self.model._meta
         return request.user.has_perm(
