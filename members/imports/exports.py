@@ -178,7 +178,7 @@ def _first_cell(events: list, move) -> int | None:
 
 
 def member_rating_rows(ratings, *, personal_shown: bool = True) -> Iterator[list[str]]:
-    for rating in ratings.select_related("member").order_by("year", "member__full_name", "pk"):
+    for rating in ratings.select_related("member").order_by("year", "member__sort_name", "pk"):
         member = rating.member
         personal = _personal(
             {"citizen_id": member.citizen_id, "card_number": member.card_number}, personal_shown
