@@ -204,3 +204,12 @@ def test_the_migration_fills_the_key_of_the_people_already_kept(bg):
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_the_register_export_lists_people_in_the_lists_order(bg):
+    from members.imports.exports import register_rows
+
+    for name in reversed(IN_ORDER):
+        MemberFactory(organization=bg.cell, full_name=name)
+    assert [values[0] for values in register_rows(Member.objects.all())] == IN_ORDER
