@@ -54,7 +54,7 @@ def _fields(model, *left_out: str) -> list:
     return [
         field
         for field in model._meta.concrete_fields
-        if not field.primary_key and field.name not in left_out
+        if not field.primary_key and field.name not in left_out and field.name != "sort_name"
     ]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import NamedDateField, date_formfield
 from members.models import Candidate, EventKind, Member, MemberEvent, MemberStatus, RatingLevel
 from members.models.members import PERSONAL_FIELDS
 from organizations.admin.base import SafeAutocompleteSelect
@@ -38,6 +39,7 @@ class JourneyForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = PERSONAL_FIELDS
+        formfield_callback = date_formfield  # a date typed wrong is named by its field
         widgets = {
             "birth_date": AdminDateWidget,
             "enterprise": SafeAutocompleteSelect(Member._meta.get_field("enterprise"), admin.site),
@@ -98,7 +100,7 @@ class JourneyForm(forms.ModelForm):
 
 
 def date_field(label, **kwargs):
-    return forms.DateField(label=capfirst(label), widget=AdminDateWidget, **kwargs)
+    return NamedDateField(label=capfirst(label), widget=AdminDateWidget, **kwargs)
 
 
 class AdmissionForm(JourneyForm):

@@ -43,7 +43,7 @@ def members_still_counted(*, organization, on: datetime.date, by=None) -> list[s
         }
         names = list(
             shown.filter(place=place)
-            .order_by("full_name")
+            .order_by("sort_name", "pk")
             .values_list("full_name", flat=True)[:NAMES_SHOWN]
         )
         if names:

@@ -1,21 +1,27 @@
 """The admin's home page, by role (issue 14, point 1): the tasks a staff member starts most,
-each one click away, what the admission deadlines make due or overdue, and the latest imports
-of the account's subtree. A leader sees the same page without the tasks that write (and lands
-on the dashboard after signing in: reports.dashboard.views.landing)."""
+each one click away, what the admission deadlines make due or overdue, the latest imports of
+the account's subtree, and the account's own latest changes ("Hoạt động của tôi"), read from
+the change trail so that what the journeys, the ratings screen and the imports wrote is there
+too (Django's admin log knows only the admin's own forms). A leader sees the same page
+without the tasks that write (and lands on the dashboard after signing in:
+reports.dashboard.views.landing)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members import selectors
 from members.imports.running import may_import
 from members.models import Candidate, Member, MemberRating
 from organizations.access import staff_profile
+from organizations.admin import trail
 from organizations.models import (
     Enterprise,
     EnterpriseImport,
@@ -106,3 +112,64 @@ def latest_imports(request, count: int = 5) -> list[Imported]:
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
             found.append(Imported(str(what), record, url))
     return sorted(found, key=lambda item: item.record.imported_at, reverse=True)[:count]
+
+
+ACTIVITY_KINDS = {
+    "+": pgettext_lazy("activity", "added"),
+    "~": pgettext_lazy("activity", "changed"),
+    "-": pgettext_lazy("activity", "deleted"),
+}
+
+
+@dataclass(frozen=True)
+class Done:
+    what: str  # the kind of record
+    record: str  # its name, or how many records one write made
+    url: str  # its page, when the account may still open it ("" otherwise)
+    moment: object
+    kind: str  # "+", "~", "-"
+    kind_label: str
+
+
+def my_activity(request, count: int = 10) -> list[Done]:
+    """The account's own latest changes, from the change trail (organizations.admin.trail):
+    what, which record (linked to its page while the account may still see it), when, the
+    kind. Two queries: the entries, and which of their records the account still sees."""
+    activities = trail.own_activity(request.user, count)
+    seen = trail.visible_records(activities, request.user)
+    registry = admin.site._registry
+    found = []
+    for item in activities:
+        opts = item.model._meta
+        model_admin = registry.get(item.model)
+        may_open = model_admin is not None and model_admin.has_view_or_change_permission(request)
+        url = ""
+        if item.rows == 1:
+            record = item.record
+            if may_open and (item.model, item.record_id) in seen:
+                url = _admin_url(f"admin:{opts.app_label}_{opts.model_name}_change", item.record_id)
+        else:
+            record = _("%(count)s %(records)s") % {
+                "count": item.rows,
+                "records": opts.verbose_name_plural,
+            }
+            if may_open:
+                url = _admin_url(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        found.append(
+            Done(
+                what=str(capfirst(opts.verbose_name)),
+                record=str(record),
+                url=url,
+                moment=item.moment,
+                kind=item.kind,
+                kind_label=str(ACTIVITY_KINDS.get(item.kind, item.kind)),
+            )
+        )
+    return found
+
+
+def _admin_url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # an inline's rows: no page of their own
+        return ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
-from kcn_party.dates import short_date
+from kcn_party.dates import named_error, not_a_date, short_date
 from organizations import bounds
 from organizations.models import Congress
 from reports.values import Ratio
@@ -240,16 +240,20 @@ def parse_term(text: str) -> tuple[int, int]:
     return first, last
 
 
-def parse_date(text: str) -> datetime.date:
-    """ "31/12/2025" → the date."""
+def parse_date(text: str, label: str = "") -> datetime.date:
+    """ "31/12/2025" → the date. A PeriodError names `label` (the field or the option that
+    was typed: "Từ ngày: “31/02/2025” không phải là ngày…")."""
     try:
         day = datetime.datetime.strptime((text or "").strip(), "%d/%m/%Y").date()
     except ValueError:
-        raise PeriodError(_("Write the date as dd/mm/yyyy, e.g. 31/12/2025.")) from None
+        raise PeriodError(named_error(label, not_a_date(text or ""))) from None
     if not bounds.EARLIEST <= day <= bounds.LATEST:
         raise PeriodError(
-            _("Give a date from %(first)s to %(last)s.")
-            % {"first": short_date(bounds.EARLIEST), "last": short_date(bounds.LATEST)}
+            named_error(
+                label,
+                _("Give a date from %(first)s to %(last)s.")
+                % {"first": short_date(bounds.EARLIEST), "last": short_date(bounds.LATEST)},
+            )
         )
     return day
 

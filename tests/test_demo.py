@@ -446,3 +446,15 @@ def test_the_demo_leaves_a_trail_that_says_the_loader_wrote_it(demo):
         assert set(entries.values_list("history_user", "history_change_reason").distinct()) == {
             (None, "load_demo")
         }, model
+
+
+@pytest.mark.django_db
+def test_every_person_of_the_demo_carries_the_key_of_the_lists_order(demo):
+    """The loader writes people in bulk: each keeps the key the lists are sorted by."""
+    from kcn_party.folding import collation_key
+    from members.models import AwarenessParticipant
+
+    for model in (Member, Candidate, AwarenessParticipant):
+        rows = list(model.objects.values_list("full_name", "sort_name"))
+        assert rows, model
+        assert all(key == collation_key(name) for name, key in rows), model

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
 from members import selectors, services
-from members.admin.persons import personal_fieldsets
+from members.admin.persons import person_name, personal_fieldsets
 from members.admin.privacy import PersonalDetailsAdminMixin
 from members.models import Candidate, CandidateStage, Member, Subject
 from members.models.candidates import OPEN_STAGES
@@ -29,7 +29,7 @@ from organizations.models.party import CELL_KINDS
 class CandidateAdmin(PersonalDetailsAdminMixin, ScopedModelAdmin):
     personal_subject = Subject.CANDIDATE
     list_display = [
-        "full_name",
+        person_name,
         "birth_date",
         "organization",
         "enterprise",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from members import privacy, services
 from members.access_request import access_request_xlsx
 from members.admin.imports import XLSX, ListImportAdminMixin, download
-from members.admin.persons import personal_fieldsets
+from members.admin.persons import person_name, personal_fieldsets
 from members.admin.privacy import PersonalDetailsAdminMixin
 from members.forms import AdmissionForm, TransferInForm
 from members.imports.exports import register_rows
@@ -193,7 +193,7 @@ class MemberAdmin(
     # import-export builds its list on this one, which adds the journeys' buttons.
     import_export_change_list_template = "admin/members/member/change_list.html"
     list_display = [
-        "full_name",
+        person_name,
         "birth_date",
         "organization",
         "status",

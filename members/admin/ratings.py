@@ -42,7 +42,7 @@ class MemberRatingAdmin(ListImportAdminMixin, ImportedRecordMixin, ScopedModelAd
         return (
             super()
             .get_queryset(request)
-            .order_by("-year", "organization__path", "member__full_name", "pk")
+            .order_by("-year", "organization__path", "member__sort_name", "pk")
         )
 
     def has_add_permission(self, request):
@@ -114,7 +114,7 @@ class MemberRatingAdmin(ListImportAdminMixin, ImportedRecordMixin, ScopedModelAd
         members = list(
             selectors.attending_on(cell, on)
             .select_related("enterprise")
-            .order_by("full_name", "pk")
+            .order_by("sort_name", "pk")
         )
         stored = {
             rating.member_id: rating

@@ -62,7 +62,10 @@ def register_rows(members, *, personal_shown: bool = True) -> Iterator[list[str]
     citizen ID and card number are masked and the date of birth is its year
     (members.privacy): such a file is for reading, not for importing back."""
     sex, position, yes_no = SexWidget(), PositionWidget(), YesNoWidget()
-    members = members.select_related("organization", "enterprise").order_by("pk")
+    # In the lists' order (Vietnamese: by given name), as the member list shows them.
+    members = members.select_related("organization", "enterprise").order_by(
+        "sort_name", "birth_date", "pk"
+    )
     batch: list = []
     for member in members.iterator(chunk_size=CHUNK):
         batch.append(member)
@@ -178,7 +181,7 @@ def _first_cell(events: list, move) -> int | None:
 
 
 def member_rating_rows(ratings, *, personal_shown: bool = True) -> Iterator[list[str]]:
-    for rating in ratings.select_related("member").order_by("year", "member__full_name", "pk"):
+    for rating in ratings.select_related("member").order_by("year", "member__sort_name", "pk"):
         member = rating.member
         personal = _personal(
             {"citizen_id": member.citizen_id, "card_number": member.card_number}, personal_shown

@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.dates import short_date
+from kcn_party.folding import collation_key
 from members import privacy, timeline
 from members.imports.values import (
     CardNumberWidget,
@@ -988,9 +989,11 @@ class MemberImportResource(ListResource):
             member.updated_at = now
             member.last_changed_by_import_id = record
             self.written_paths.add(self.organizations[member.organization_id].path)
-        history.bulk_create(Member, new, batch_size=1000)
+        history.bulk_create(Member, new, batch_size=1000)  # the sort key from the field
+        for member in old:  # bulk_update writes the attributes as they are
+            member.sort_name = collation_key(member.full_name)
         fields = [
-            "full_name", "birth_date", "sex", "ethnicity", "citizen_id", "card_number",
+            "full_name", "sort_name", "birth_date", "sex", "ethnicity", "citizen_id", "card_number",
             "enterprise", "position", "youth_union_member", "trade_union_member", "status",
             "organization", "counted_in", "exempt", "away_at", "admitted_on", "ceremony_on",
             "recognized_on", "updated_at", "last_changed_by_import",

@@ -136,12 +136,12 @@ class Candidate(Person):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CandidateQuerySet.as_manager()
-    history = trail(CandidateQuerySet)
+    history = trail(CandidateQuerySet, excluded_fields=["sort_name"])
 
     class Meta:
         verbose_name = _("admission candidate")
         verbose_name_plural = _("admission candidates")
-        ordering = ["organization", "full_name", "pk"]
+        ordering = ["organization", "sort_name", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stage__in=CandidateStage.values), name="candidate_stage_valid"

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kcn_party.errors import field_error
+from kcn_party.folding import CollationKeyField, with_collation_key
 from organizations import access, bounds
 from organizations.history import trail
 
@@ -95,6 +96,7 @@ class AwarenessParticipant(models.Model):
         related_name="participants",
     )
     full_name = models.CharField(_("full name"), max_length=128)
+    sort_name = CollationKeyField(_("name as sorted"))  # the lists' order (members.Person)
     enterprise = models.ForeignKey(
         "organizations.Enterprise",
         verbose_name=_("employer"),
@@ -115,12 +117,12 @@ class AwarenessParticipant(models.Model):
     certified = models.BooleanField(_("certificate given"), default=True)
 
     objects = ParticipantQuerySet.as_manager()
-    history = trail(ParticipantQuerySet)
+    history = trail(ParticipantQuerySet, excluded_fields=["sort_name"])
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["course", "full_name", "pk"]
+        ordering = ["course", "sort_name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "candidate"], name="awarenessparticipant_candidate_once"
@@ -129,6 +131,10 @@ class AwarenessParticipant(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        kwargs["update_fields"] = with_collation_key(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
 
 class TheoryClass(CertifiedCourse):
@@ -157,7 +163,7 @@ class TheoryParticipant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["course", "member__full_name", "pk"]
+        ordering = ["course", "member__sort_name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["course", "member"], name="theoryparticipant_once"),
         ]

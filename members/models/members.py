@@ -8,6 +8,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.folding import CollationKeyField, with_collation_key
 from members import privacy
 from members.calendar import whole_months
 from members.validators import (
@@ -97,6 +98,9 @@ class Person(models.Model):
     they work."""
 
     full_name = models.CharField(_("full name"), max_length=128)
+    # The lists' order: by given name, then family and middle names, as Vietnamese lists are
+    # (kcn_party.folding.collation_key), kept from the full name on every save.
+    sort_name = CollationKeyField(_("name as sorted"))
     birth_date = models.DateField(_("date of birth"), validators=bounds.BIRTH_DATE)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=32, blank=True, default="Kinh")
@@ -135,6 +139,10 @@ class Person(models.Model):
         # The date of birth tells namesakes apart; only its year for an account that may not
         # see it (members.privacy).
         return privacy.label(self)
+
+    def save(self, *args, **kwargs):
+        kwargs["update_fields"] = with_collation_key(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = bounds.future_dates(
@@ -176,7 +184,7 @@ class Person(models.Model):
 
 # The personal record, as the journeys' forms take it.
 PERSONAL_FIELDS = [
-    *(field.name for field in Person._meta.fields),
+    *(field.name for field in Person._meta.fields if field.editable),
     "political_theory",
     "card_number",
 ]
@@ -249,12 +257,12 @@ class Member(ImportedRecord, Person):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MemberQuerySet.as_manager()
-    history = trail(MemberQuerySet)
+    history = trail(MemberQuerySet, excluded_fields=["sort_name"])
 
     class Meta:
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
-        ordering = ["full_name", "birth_date", "pk"]
+        ordering = ["sort_name", "birth_date", "pk"]
         permissions = [
             (
                 "view_personal_details",
@@ -303,10 +311,10 @@ class Member(ImportedRecord, Person):
             # KeysFirstPaginator), not from every member of a province read to be sorted.
             models.Index(
                 fields=["organization", "status"],
-                include=["full_name", "birth_date", "id"],
+                include=["sort_name", "birth_date", "id"],
                 name="member_organization_status_idx",
             ),
-            models.Index(fields=["full_name", "birth_date", "id"], name="member_list_order_idx"),
+            models.Index(fields=["sort_name", "birth_date", "id"], name="member_list_order_idx"),
         ]
 
     def party_age(self, on: datetime.date | None = None) -> int | None:

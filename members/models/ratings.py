@@ -62,7 +62,7 @@ class MemberRating(ImportedRecord, Rating):
     class Meta:
         verbose_name = _("member rating")
         verbose_name_plural = _("member ratings")
-        ordering = ["-year", "organization", "member__full_name"]
+        ordering = ["-year", "organization", "member__sort_name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="memberrating_once_a_year"),
             bounds.years_within("year"),

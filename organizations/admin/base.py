@@ -21,6 +21,7 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from kcn_party.dates import NamedDateField
 from kcn_party.folding import fold
 from organizations import access
 from organizations.admin.counting import EstimatedCountMixin
@@ -186,6 +187,14 @@ class ScopedMixin:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = autocomplete(db_field, self.admin_site, using=kwargs.get("using"))
         return kwargs
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A date typed wrong is named by its field in the message (kcn_party.dates).
+        if isinstance(db_field, models.DateField) and not isinstance(
+            db_field, models.DateTimeField
+        ):
+            kwargs.setdefault("form_class", NamedDateField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = self._scoped_relation(db_field, request, kwargs, SafeAutocompleteSelect)

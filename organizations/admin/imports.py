@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from import_export import admin as import_export_admin
 
 from kcn_party import memory
+from kcn_party.dates import NamedDateField
 from kcn_party.uploads import refused_upload, too_large_message, upload_limit
 from organizations import services
 from organizations.access import may_import_enterprises, staff_profile
@@ -83,7 +84,7 @@ class EnterpriseImportForm(UploadForm):
         required=False,
         help_text=_("For a list without a zone column: the zone of every row."),
     )
-    counted_on = forms.DateField(
+    counted_on = NamedDateField(
         label=_("Worker counts as of"),
         required=False,
         help_text=_(

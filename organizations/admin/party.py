@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.dates import NamedDateField
 from organizations import services
 from organizations.access import scope_of
 from organizations.admin.base import (
@@ -137,7 +138,7 @@ FORM_NAMES = {"enterprises": "current_enterprises", "links_on": "links_changed_o
 
 class PartyOrganizationForm(forms.ModelForm):
     current_enterprises = _served_field(Enterprise.objects.all())
-    links_changed_on = forms.DateField(
+    links_changed_on = NamedDateField(
         required=False,
         label=_("date of the change of enterprises served"),
         help_text=_(

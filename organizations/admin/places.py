@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
+from kcn_party.dates import NamedDateField
 from organizations import selectors, services
 from organizations.admin.base import (
     ExportMixin,
@@ -105,7 +106,7 @@ def _action_date(request):
     raw = request.POST.get("changed_on", "").strip()
     if not raw:
         return timezone.localdate()
-    return forms.DateField(localize=True).clean(raw)
+    return NamedDateField(label=_("date of the status change"), localize=True).clean(raw)
 
 
 def _set_status(modeladmin, request, queryset, status):
@@ -141,7 +142,7 @@ def mark_active(modeladmin, request, queryset):
 
 
 class EnterpriseForm(forms.ModelForm):
-    changed_on = forms.DateField(
+    changed_on = NamedDateField(
         label=_("date of the change of status or ownership"),
         required=False,
         help_text=_(

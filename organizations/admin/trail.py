@@ -18,7 +18,8 @@ from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, Q, Value
+from django.db import connections, router
+from django.db.models import CharField, Count, F, Min, Q, Value
 from django.db.models.functions import Cast
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -308,3 +309,91 @@ def _history_url(model, pk) -> str:
         return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[pk])
     except NoReverseMatch:  # a model without a page of its own (an inline's rows)
         return ""
+
+
+# --- The account's own activity (the home page's "Hoạt động của tôi") ------------------------
+
+
+@dataclass
+class Activity:
+    """One of the account's own changes: a record's entry, or the entries one bulk write
+    made at the same moment (an import's enterprises, a cell's ratings) counted as one."""
+
+    model: type
+    kind: str  # "+", "~", "-"
+    moment: datetime.datetime
+    rows: int
+    record_id: object  # the record's key, when `rows` is 1
+    record: str  # its name, when `rows` is 1
+
+
+def _own_label(history_model):
+    """What names a record in the account's activity: its own name, else its member's (an
+    event, a rating, a class participant), else its number."""
+    names = {f.name for f in history_model._meta.concrete_fields}
+    if "member" in names and not names & set(_LABEL_FIELDS):
+        return Cast(F("member__full_name"), CharField())
+    return _label_expression(history_model)
+
+
+def _own_part(model, user, count: int, sliced: bool):
+    history_model = historical_model(model)
+    part = (
+        history_model._default_manager.filter(history_user_id=user.pk)
+        .order_by()
+        .values("history_type", "history_date")
+        .annotate(
+            model_label=Value(model._meta.label_lower, CharField()),
+            rows=Count("history_id"),
+            record_id=Min("id"),
+            record=Min(_own_label(history_model)),
+        )
+        .values_list("model_label", "history_type", "history_date", "rows", "record_id", "record")
+    )
+    if sliced:
+        # Each table gives its own newest first (its entries by the account can be an import's
+        # 100,000): the union then sorts no more than `count` lines a table.
+        part = part.order_by("-history_date")[:count]
+    return part
+
+
+def own_activity(user, count: int = 10) -> list[Activity]:
+    """The account's latest `count` changes across every tracked model, newest first, read
+    from the trail (so what the journeys, the ratings screen and the imports wrote too), in
+    one query: a UNION ALL of the historical tables, the entries one write made at one
+    moment in one table grouped. Whatever the account wrote, wherever it is now: the caller
+    links only the records the account may still see (`visible_records`)."""
+    if not user.is_authenticated:
+        return []
+    features = connections[router.db_for_read(get_user_model())].features
+    sliced = features.supports_slicing_ordering_in_compound
+    parts = [_own_part(m, user, count, sliced) for m in tracked_models()]
+    if not parts:
+        return []
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    by_label = {m._meta.label_lower: m for m in tracked_models()}
+    return [
+        Activity(by_label[label], kind, moment, rows, record_id, record or f"#{record_id}")
+        for label, kind, moment, rows, record_id, record in union.order_by("-history_date")[:count]
+    ]
+
+
+def visible_records(activities: list[Activity], user) -> set[tuple[type, object]]:
+    """Which of the records the activities name the account may still see, in one query."""
+    wanted: dict = {}
+    for item in activities:
+        if item.rows == 1 and item.kind != "-":
+            wanted.setdefault(item.model, set()).add(item.record_id)
+    parts = []
+    for model, ids in wanted.items():
+        try:
+            seen = access.visible(model._default_manager.filter(pk__in=ids), user)
+        except ImproperlyConfigured:  # a model without a scope: no link
+            continue
+        label = Value(model._meta.label_lower, CharField())
+        parts.append(seen.order_by().annotate(model_label=label).values_list("model_label", "pk"))
+    if not parts:
+        return set()
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    by_label = {m._meta.label_lower: m for m in wanted}
+    return {(by_label[label], pk) for label, pk in union}

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports import selectors
 from reports.periods import CUSTOM, TERM, YEAR, Period, PeriodError, parse_date, parse_term
@@ -58,7 +59,10 @@ class Selection:
             return Period.term(self.root, first, last)
         if not (self.start and self.end):
             raise PeriodError(_("Give both ends of the period as dd/mm/yyyy."))
-        return Period.between(parse_date(self.start), parse_date(self.end))
+        return Period.between(
+            parse_date(self.start, pgettext("dashboard", "From")),
+            parse_date(self.end, pgettext("dashboard", "To")),
+        )
 
 
 def read(request) -> Selection:

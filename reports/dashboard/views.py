@@ -116,7 +116,7 @@ def figures_json(request):
     selection = selection_module.read(request)
     as_of_text = (request.GET.get("as_of") or "").strip()
     try:
-        as_of = parse_date(as_of_text) if as_of_text else None
+        as_of = parse_date(as_of_text, "as_of") if as_of_text else None
         figures = figures_module.compute(selection.root, selection.period(), as_of=as_of)
     except PeriodError as error:
         return JsonResponse({"error": error.message}, status=BAD_REQUEST)

@@ -78,3 +78,11 @@ def staff_home(context):
         "due": home.due(request),
         "imports": home.latest_imports(request),
     }
+
+
+@register.inclusion_tag("admin/_my_activity.html", takes_context=True)
+def my_activity(context):
+    """The account's own latest changes, from the change trail (reports.home.my_activity)."""
+    from reports import home
+
+    return {"activity": home.my_activity(context["request"])}

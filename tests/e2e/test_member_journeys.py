@@ -269,6 +269,16 @@ def test_staff_records_admission_of_candidate_whose_cell_has_resolved(
     expect(page.locator("#journey_form")).to_be_visible()
     expect(page.locator(".kcn-awaiting")).to_have_count(0)
 
+    # The admission is in the staff member's own activity on the home page, linked to her
+    # record (read from the change trail: the journey is no admin form).
+    page.goto(f"{base}/admin/")
+    activity = page.locator("#recent-actions-module")
+    expect(activity.get_by_role("heading")).to_have_text("Hoạt động của tôi")
+    link = activity.locator(f'a[href="{MEMBERS_URL}{member.pk}/change/"]')
+    expect(link).to_have_text(candidate.full_name)
+    link.click()
+    expect(page).to_have_url(f"{base}{MEMBERS_URL}{member.pk}/change/")
+
 
 def test_direct_admission_refuses_bad_input_keeps_it_and_writes_nothing(
     page: Page, live_server, staff_user, bg

@@ -14,6 +14,7 @@ D = datetime.date
 ADMIT_URL = "/admin/members/member/admit/"
 TRANSFER_URL = "/admin/members/member/transfer-in/"
 EVENT_URL = "/admin/members/memberevent/add/"
+NOT_A_DATE = "không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."
 
 
 def refused(client, url, data, message):
@@ -41,7 +42,24 @@ def test_a_good_admission_is_written(bg, staff_client):
             "Lễ kết nạp phải sau ngày quyết định kết nạp (05/10/2026).",
         ),
         ({"decided_on": "01/01/2099"}, "Ngày không được là ngày trong tương lai."),
-        ({"decided_on": "31/02/2026"}, "Nhập một ngày hợp lệ."),
+        # A date typed wrong is named by its field (issue 14, point 4).
+        (
+            {"decided_on": "31/02/2026"},
+            "Ngày quyết định kết nạp: “31/02/2026” không phải là ngày: "
+            "hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            {"decided_on": "abc"},
+            "Ngày quyết định kết nạp: “abc” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            {"ceremony_on": "2026-13-01"},
+            "Ngày lễ kết nạp: “2026-13-01” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            {"birth_date": "31/02/1996"},
+            "Ngày sinh: “31/02/1996” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
         (
             {"birth_date": "01/12/2008", "citizen_id": citizen_id(501, 2008)},
             "Ngày 05/10/2026 người này chưa đủ 18 tuổi.",
@@ -90,6 +108,8 @@ def test_a_person_counted_by_another_committee_is_refused_without_naming_them(bg
     ("fields", "message"),
     [
         ({"recognized_on": ""}, "Hãy nhập ngày đảng viên được công nhận chính thức."),
+        ({"occurred_on": "31/02/2026"}, f"Ngày chuyển sinh hoạt: “31/02/2026” {NOT_A_DATE}"),
+        ({"recognized_on": "abc"}, f"Ngày chính thức: “abc” {NOT_A_DATE}"),
         (
             {"standing": "probationary", "ceremony_on": "", "recognized_on": ""},
             "Hãy nhập ngày lễ kết nạp: thời gian dự bị tính từ ngày này.",
@@ -144,6 +164,7 @@ def event(member, **fields):
         ({"kind": "transfer_in"}, "Hãy chọn chi bộ đảng viên đến sinh hoạt."),
         ({"kind": "restoration"}, "Chỉ phục hồi đảng tịch cho người đã bị xóa tên hoặc khai trừ."),
         ({"occurred_on": "01/01/2099"}, "Ngày không được là ngày trong tương lai."),
+        ({"occurred_on": "2025-13-01"}, f"Ngày: “2025-13-01” {NOT_A_DATE}"),  # the event's
         ({"ceremony_on": "03/09/2025"}, "Chỉ việc kết nạp mới có lễ kết nạp."),
         ({"organization": "committee"}, "Hãy chọn một lựa chọn hợp lệ."),
     ],

@@ -30,7 +30,10 @@ def errors_of(response):
             "không thể là đảng bộ cấp trên trực tiếp cơ sở",
         ),
         ({"founded_on": "01/01/2099"}, "Ngày thành lập không được là ngày trong tương lai."),
-        ({"founded_on": "2025-31-12"}, "Nhập một ngày hợp lệ."),
+        (
+            {"founded_on": "2025-31-12"},
+            "Ngày thành lập: “2025-31-12” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
         ({"ended_on": "01/01/2020"}, "Ngày chấm dứt hoạt động không được trước ngày thành lập."),
         ({"ended_on": "01/01/2026"}, "Vui lòng chọn lý do chấm dứt hoạt động"),
         ({"end_reason": "dissolved"}, "Ngày chấm dứt"),
@@ -97,6 +100,16 @@ def enterprise_data(bg, **fields):
         ({"tax_code": "12345"}, "10 chữ số"),
         ({"ownership": "owned-by-aliens"}, "Hãy chọn một lựa chọn hợp lệ"),
         ({"licensed_on": "01/01/2099"}, "tương lai"),
+        # A date typed wrong is named by its field (issue 14, point 4), an inline's too.
+        ({"licensed_on": "abc"}, "Ngày cấp GCN đầu tư: “abc” không phải là ngày"),
+        (
+            {
+                "workforce-TOTAL_FORMS": "1",
+                "workforce-0-counted_on": "2025-13-01",
+                "workforce-0-workers": "5",
+            },
+            "Ngày thống kê: “2025-13-01” không phải là ngày",
+        ),  # fmt: skip
         (
             {
                 "tax_code": "0100233488",
@@ -116,6 +129,28 @@ def test_bad_enterprise_is_refused_with_a_vietnamese_message(fields, message, bg
     assert message in content
     assert Enterprise.objects.count() == before
     assert WorkforceSnapshot.objects.count() == 1  # only the fixture's
+
+
+def test_a_bad_date_of_a_status_change_is_named_and_changes_nothing(bg, staff_client):
+    url = f"/admin/organizations/enterprise/{bg.enterprise.pk}/change/"
+    page = staff_client.get(url)
+    data = {}
+    for form in [page.context["adminform"].form, *page.context["inline_admin_formsets"]]:
+        if hasattr(form, "formset"):
+            formset = form.formset
+            data |= {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+            for row in formset.forms:
+                data |= {f"{row.prefix}-{k}": v for k, v in row.initial.items() if v is not None}
+            continue
+        data |= {k: v for k, v in form.initial.items() if v is not None}
+    data |= {"status": "suspended", "changed_on": "31/02/2025"}
+    content = errors_of(staff_client.post(url, data))
+    assert (
+        "Ngày thay đổi trạng thái hoặc loại hình: “31/02/2025” không phải là ngày: hãy ghi theo "
+        "dạng dd/mm/yyyy." in content
+    )
+    bg.enterprise.refresh_from_db()
+    assert bg.enterprise.status == "active"
 
 
 def test_duplicate_tax_code_is_refused(bg, staff_client):

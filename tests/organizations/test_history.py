@@ -543,7 +543,15 @@ def test_the_status_actions_record_the_date_asked_for(bg, staff_client):
 @pytest.mark.parametrize(
     ("changed_on", "message"),
     [
-        ("31/02/2025", "Nhập một ngày hợp lệ."),
+        (
+            "31/02/2025",
+            "Ngày thay đổi trạng thái: “31/02/2025” không phải là ngày: "
+            "hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            "abc",
+            "Ngày thay đổi trạng thái: “abc” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
         ("01/08/2025", "sau ngày 01/08/2025"),
         ("tomorrow", "không được là ngày trong tương lai"),
     ],

@@ -201,7 +201,15 @@ def test_the_table_format_reads_as_the_committee_writes_figures(year_2025):
         ),
         (
             ["--committee", "BG-KCN", "--from", "2025-01-01", "--to", "31/01/2025"],
-            "Hãy ghi ngày theo dạng dd/mm/yyyy",
+            "--from: “2025-01-01” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            ["--committee", "BG-KCN", "--from", "01/01/2025", "--to", "abc"],
+            "--to: “abc” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            ["--committee", "BG-KCN", "--year", "2025", "--as-of", "2025-13-01"],
+            "--as-of: “2025-13-01” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
         ),
         (
             ["--committee", "BG-KCN", "--year", "2025", "--as-of", "01/01/2026"],

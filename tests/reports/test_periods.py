@@ -160,8 +160,16 @@ def test_reading_periods_as_people_write_them():
         (parse_term, "2020", "Hãy ghi nhiệm kỳ bằng hai năm, ví dụ 2020-2025."),
         (parse_term, "2025-2020", "Năm kết thúc nhiệm kỳ phải sau năm bắt đầu (2025–2020)."),
         (parse_term, "2025-2025", "Năm kết thúc nhiệm kỳ phải sau năm bắt đầu (2025–2025)."),
-        (parse_date, "2025-12-31", "Hãy ghi ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025."),
-        (parse_date, "31/02/2025", "Hãy ghi ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025."),
+        (
+            parse_date,
+            "2025-12-31",
+            "“2025-12-31” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            parse_date,
+            "31/02/2025",
+            "“31/02/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
         (parse_date, "01/01/0001", "Hãy ghi một ngày từ 01/01/1930 đến 31/12/2100."),
         (parse, "2025/2026", "Hãy ghi nhiệm kỳ bằng hai năm, ví dụ 2020-2025."),
     ],

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         try:
             root = self._organization(options["committee"])
             period = self._period(root, options)
-            as_of = parse_date(options["as_of"]) if options["as_of"] else None
+            as_of = parse_date(options["as_of"], "--as-of") if options["as_of"] else None
             if options["format"] not in FORMATS:
                 raise CommandError(_("The format is json or table."), returncode=USAGE_ERROR)
             figures = figures_module.compute(root, period, as_of=as_of)
@@ -108,7 +108,9 @@ class Command(BaseCommand):
             return Period.term(root, first, last)
         if not (options["start"] and options["end"]):
             raise PeriodError(_("Give both ends of the period: --from dd/mm/yyyy --to dd/mm/yyyy."))
-        return Period.between(parse_date(options["start"]), parse_date(options["end"]))
+        return Period.between(
+            parse_date(options["start"], "--from"), parse_date(options["end"], "--to")
+        )
 
 
 # --- the table format -----------------------------------------------------------------------

@@ -165,7 +165,14 @@ def test_month_ends_of_a_year_a_running_year_and_a_term():
         ("year=1800", "Hãy ghi một năm từ 1930 đến 2100."),
         ("kind=term&term=2025-2020", "Năm kết thúc nhiệm kỳ phải sau năm bắt đầu (2025–2020)."),
         ("kind=term&term=abc", "Hãy ghi nhiệm kỳ bằng hai năm, ví dụ 2020-2025."),
-        ("kind=custom&from=31/02/2025&to=01/03/2025", "Hãy ghi ngày theo dạng dd/mm/yyyy"),
+        (
+            "kind=custom&from=31/02/2025&to=01/03/2025",
+            "Từ ngày: “31/02/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
+        (
+            "kind=custom&from=01/02/2025&to=abc",
+            "Đến ngày: “abc” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy.",
+        ),
         ("kind=custom&from=01/03/2025", "Hãy ghi cả ngày bắt đầu và ngày kết thúc của kỳ"),
         (
             "kind=custom&from=01/03/2025&to=01/02/2025",

@@ -143,7 +143,9 @@ def test_the_json_takes_the_date_of_the_figures_as_the_command_does(year_2025, l
     assert data == json.loads(out.getvalue()) and data["as_of"] == "2025-06-30"
     response = leader_client.get(f"{url}?{QUERY}&as_of=31/06/2025")
     assert response.status_code == 400
-    assert response.json() == {"error": "Hãy ghi ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025."}
+    assert response.json() == {
+        "error": "as_of: “31/06/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."
+    }
 
 
 @pytest.mark.django_db
