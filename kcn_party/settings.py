@@ -45,7 +45,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kcn_party.admin_site.AdminConfig",  # django.contrib.admin, its site built once per page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
