@@ -2,10 +2,14 @@
 figures it gives are only worth something if it signs in, reads pages and counts errors right.
 The measurement itself is `make bench-load` (docs/benchmarks.md)."""
 
+import os
+import time
+
 import pytest
 from django.urls import reverse
 
 from reports.bench import load
+from reports.management.commands.bench_load import CpuMeter, cpu_seconds
 
 PASSWORD = "correct horse battery"
 
@@ -82,3 +86,15 @@ def test_paced_people_ask_at_most_once_per_pace(live_server, transactional_db, s
 def test_a_pace_is_a_number_of_seconds_above_zero(pace):
     with pytest.raises(ValueError, match="pace"):
         load.run([], host="127.0.0.1", port=80, password="x", seconds=1, pace=pace)
+
+
+def test_the_processor_time_of_the_server_processes_is_measured():
+    """bench_load's figures per request of gunicorn's workers and PostgreSQL's connections:
+    what a set of processes used while the block ran, read from /proc."""
+    assert cpu_seconds(os.getpid()) > 0
+    assert cpu_seconds(2**22 + 1) is None  # beyond any process id: gone, counts nothing
+    with CpuMeter(lambda: [os.getpid()], interval=0.05) as meter:
+        started = time.process_time()
+        while time.process_time() - started < 0.3:  # busy
+            pass
+    assert 0.2 <= meter.seconds <= 5
