@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations migrate demo run serve backup restore test test-e2e screenshots bench bench-load lint format messages check clean
+.PHONY: help install translations migrate demo run serve backup restore test test-e2e screenshots bench bench-load bench-pages load-database lint format messages check clean
 
 help:
 	@echo "make run     set up everything and serve http://127.0.0.1:$(PORT) with demo data"
@@ -92,12 +92,26 @@ bench: install translations
 
 # The load test (docs/benchmarks.md, "Load"): the demo in a PostgreSQL database of its own,
 # gunicorn with WEB_CONCURRENCY workers, 50 simulated staff and leaders for 60 seconds.
+# LOAD_ARGS="--pace 1": each simulated person asks at most once a second (50 requests/s offered).
 LOAD_DATABASE ?= postgres://postgres@127.0.0.1:5432/kcn_party_load
-bench-load: install translations
+load-database: install translations
 	$(PY) -c "import psycopg, sys; c = psycopg.connect('$(dir $(LOAD_DATABASE))postgres', autocommit=True); name = '$(notdir $(LOAD_DATABASE))'; c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() or c.execute(f'CREATE DATABASE \"{name}\"')"
 	DATABASE_URL=$(LOAD_DATABASE) $(DEV_ENV) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(LOAD_DATABASE) $(DEV_ENV) $(PY) manage.py load_demo
+
+bench-load: load-database
 	DATABASE_URL=$(LOAD_DATABASE) $(DEV_ENV) $(PY) manage.py bench_load $(LOAD_ARGS)
+
+# What each page of the load test costs by itself (processor time, queries), as its accounts,
+# on the demo in SQLite (PAGES_SQLITE) and in the load test's PostgreSQL database
+# (PAGES_ARGS="--profile 'committee page'" shows where one page spends it).
+PAGES_SQLITE ?= /tmp/kcn_party_pages.sqlite3
+PAGES_ARGS ?=
+bench-pages: load-database
+	DATABASE_URL=sqlite:///$(PAGES_SQLITE) $(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(PAGES_SQLITE) $(DEV_ENV) $(PY) manage.py load_demo
+	DATABASE_URL=sqlite:///$(PAGES_SQLITE) $(DEV_ENV) $(PY) manage.py bench_pages $(PAGES_ARGS)
+	DATABASE_URL=$(LOAD_DATABASE) $(DEV_ENV) $(PY) manage.py bench_pages $(PAGES_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

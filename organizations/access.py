@@ -323,11 +323,27 @@ class RoleBackend(BaseBackend):
     """Grants the permissions of the account's role; authenticates nobody by itself."""
 
     def get_all_permissions(self, user_obj, obj=None):
-        role = role_of(user_obj)
-        return set(role_permissions().get(role, ()))
+        return set(self._permissions(user_obj))
 
     def has_perm(self, user_obj, perm, obj=None):
-        return perm in self.get_all_permissions(user_obj, obj)
+        return perm in self._permissions(user_obj)
 
     def has_module_perms(self, user_obj, app_label):
-        return any(p.startswith(f"{app_label}.") for p in self.get_all_permissions(user_obj))
+        return app_label in self._app_labels(user_obj)
+
+    @staticmethod
+    def _permissions(user_obj) -> frozenset[str]:
+        # A page asks a hundred times (the admin's list of models asks each model's five
+        # permissions): the role's set itself, never copied; the role is read once per
+        # request with the profile (staff_profile).
+        return role_permissions().get(role_of(user_obj), frozenset())
+
+    @staticmethod
+    def _app_labels(user_obj) -> frozenset[str]:
+        return _app_labels(RoleBackend._permissions(user_obj))
+
+
+@functools.cache
+def _app_labels(permissions: frozenset[str]) -> frozenset[str]:
+    """The apps `permissions` ("app_label.codename") give something in."""
+    return frozenset(p.split(".", 1)[0] for p in permissions)

@@ -2,10 +2,14 @@
 figures it gives are only worth something if it signs in, reads pages and counts errors right.
 The measurement itself is `make bench-load` (docs/benchmarks.md)."""
 
+import os
+import time
+
 import pytest
 from django.urls import reverse
 
 from reports.bench import load
+from reports.management.commands.bench_load import CpuMeter, cpu_seconds
 
 PASSWORD = "correct horse battery"
 
@@ -57,3 +61,40 @@ def test_a_wrong_password_is_an_error_not_a_hang(live_server, transactional_db, 
         https=False,
     )
     assert tally.times == [] and list(tally.errors) == ["sign-in: bg-canbo could not sign in (200)"]
+
+
+def test_paced_people_ask_at_most_once_per_pace(live_server, transactional_db, staff, leader):
+    """At a pace of 0.5 s for 2 s, each person asks at most 5 times (from a random moment of
+    their first half second, then every half second, one maybe still running at the end),
+    where without a pace they ask again as soon as answered (tens of times here)."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    page = reverse("admin:members_member_changelist")
+    people = [load.Visitor("bg-canbo", [page]), load.Visitor("bg-lanhdao", [page])]
+    tally, seconds = load.run(
+        people, host=host, port=int(port), password=PASSWORD, seconds=2, https=False, pace=0.5
+    )
+    figures = load.summary(tally, seconds, users=len(people), pace=0.5)
+    assert figures["errors"] == 0
+    assert 2 <= figures["requests"] <= 2 * 5
+    assert figures["offered_rps"] == 4.0  # 2 people, one request each half second
+    assert figures["rps"] <= figures["offered_rps"] * 1.25
+    assert figures["client_cpu_ms_per_request"] > 0
+    assert load.summary(tally, seconds)["offered_rps"] is None  # no pace: as many as answered
+
+
+@pytest.mark.parametrize("pace", [0, -1])
+def test_a_pace_is_a_number_of_seconds_above_zero(pace):
+    with pytest.raises(ValueError, match="pace"):
+        load.run([], host="127.0.0.1", port=80, password="x", seconds=1, pace=pace)
+
+
+def test_the_processor_time_of_the_server_processes_is_measured():
+    """bench_load's figures per request of gunicorn's workers and PostgreSQL's connections:
+    what a set of processes used while the block ran, read from /proc."""
+    assert cpu_seconds(os.getpid()) > 0
+    assert cpu_seconds(2**22 + 1) is None  # beyond any process id: gone, counts nothing
+    with CpuMeter(lambda: [os.getpid()], interval=0.05) as meter:
+        started = time.process_time()
+        while time.process_time() - started < 0.3:  # busy
+            pass
+    assert 0.2 <= meter.seconds <= 5

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -461,30 +462,22 @@ class PartyOrganizationAdmin(
     def _tree_context(self, request, obj):
         subtree = obj.subtree().visible_to(request.user)
         rows = list(subtree.values("pk", "name", "kind", "depth", "ended_on", "founded_on", "code"))
-        counts = subtree.exclude(pk=obj.pk).aggregate(
-            **{
-                f"{kind.value}_active": Count("pk", filter=Q(kind=kind, ended_on__isnull=True))
-                for kind in OrganizationKind
-            },
-            **{
-                f"{kind.value}_ended": Count("pk", filter=Q(kind=kind, ended_on__isnull=False))
-                for kind in OrganizationKind
-            },
+        # Counted from the rows already read: the same subtree, without a second query.
+        counts = Counter(
+            (row["kind"], row["ended_on"] is None) for row in rows if row["pk"] != obj.pk
         )
         kind_counts = [
-            {
-                "label": kind.label,
-                "active": counts[f"{kind.value}_active"],
-                "ended": counts[f"{kind.value}_ended"],
-            }
+            {"label": kind.label, "active": counts[kind, True], "ended": counts[kind, False]}
             for kind in OrganizationKind
-            if counts[f"{kind.value}_active"] or counts[f"{kind.value}_ended"]
+            if counts[kind, True] or counts[kind, False]
         ]
         labels = dict(OrganizationKind.choices)
+        # One reverse for every row: the page of organisation 0, its number replaced.
+        url = reverse("admin:organizations_partyorganization_change", args=[0]).split("/0/")
         for row in rows:
             row["kind_label"] = labels[row["kind"]]
             row["indent"] = 1.5 * (row["depth"] - obj.depth)
-            row["url"] = reverse("admin:organizations_partyorganization_change", args=[row["pk"]])
+            row["url"] = f"{url[0]}/{row['pk']}/{url[1]}"
         scope = scope_of(request.user)
         ancestors = [a for a in obj.ancestors() if scope.contains_path(a.path)]
         add_links = []
