@@ -154,12 +154,15 @@ def stored_breakdown(closed: ClosedPeriod) -> tuple[list, dict[tuple, dict[int, 
     return children, values
 
 
-def lookup(root, *periods: Period) -> Closings:
-    """The closings in force of `root` that are one of `periods` or end the day before one
-    starts: one query."""
+def lookup(root, *periods: Period, before: bool = True) -> Closings:
+    """The closings in force of `root` that are one of `periods` or (unless not `before`) end
+    the day before one starts: one query. The figures need only the periods themselves; a
+    closing before them (a balance's start) holds figures that would be read for nothing."""
     wanted = Q(pk__in=[])
     for period in periods:
-        wanted |= Q(start=period.start, end=period.end) | Q(end=period.start - DAY)
+        wanted |= Q(start=period.start, end=period.end)
+        if before:
+            wanted |= Q(end=period.start - DAY)
     # The figures only: the tree as it stood (megabytes for a province) is for the admin's page.
     closings = ClosedPeriod.objects.in_force().filter(wanted, committee=root).defer("tree")
     return Closings(list(closings))

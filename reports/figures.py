@@ -106,7 +106,11 @@ def compute(
     as_of = as_of_date(period, as_of)
     current = period.until(as_of)
     last_year = current.same_period_last_year()
-    closings = closing.Closings() if from_records else closing.lookup(root, current, last_year)
+    closings = (
+        closing.Closings()
+        if from_records
+        else closing.lookup(root, current, last_year, before=False)
+    )
     closed = closings.exact(current)
     stored = closing.stored_values(closed) if closed else {}
     stored_last = closing.stored_values(closed, "last_year") if closed else {}
@@ -175,7 +179,7 @@ def breakdown(
     for the closings. A period `root` has closed gives the children and values stored with it."""
     as_of = as_of_date(period, as_of)
     current = period.until(as_of)
-    closed = None if from_records else closing.lookup(root, current).exact(current)
+    closed = None if from_records else closing.lookup(root, current, before=False).exact(current)
     if closed is not None:
         children, stored = closing.stored_breakdown(closed)
     else:

@@ -144,16 +144,19 @@ def build_breakdown(figures, focus, target_rows) -> BreakdownView:
     parts = dict(getattr(target, "parts", {}) or {}) if target else {}
     values, earlier = this.get(focus.key), last.get(focus.key)
     children = this.children
+    # Each summary figure's values by child, and its zero, read once for all the children.
+    summaries = [(this.get(metric.key), metric.zero()) for metric in columns]
+    zero = focus.zero()
     rows = []
     for child in children:
-        value = values.get(child.pk, focus.zero())
-        before = earlier.get(child.pk, focus.zero())
+        value = values.get(child.pk, zero)
+        before = earlier.get(child.pk, zero)
         share = (
             percent(value.value, whole.value)
             if isinstance(value, Count) and isinstance(whole, Count)
             else None
         )
-        others = [this.get(metric.key).get(child.pk, metric.zero()) for metric in columns]
+        others = [by_child.get(child.pk, none) for by_child, none in summaries]
         rows.append(
             ChildRow(
                 child, value, share, before, change(value, before), parts.get(child.pk), others

@@ -121,16 +121,15 @@ def values(
             plan.make,
         )
     results, listed = [], {}
+    given = None if children is None else [child.pk for child in children]
     for (metric, _params, period), got in zip(requests, found, strict=True):
         if not by_child:
             results.append({root.pk: got.get(root.pk, metric.zero())})
             continue
-        if children is None and period not in listed:
-            listed[period] = children_in(root, period)
-        result = {
-            child.pk: got.pop(child.pk, metric.zero())
-            for child in (listed[period] if children is None else children)
-        }
+        if given is None and period not in listed:
+            listed[period] = [child.pk for child in children_in(root, period)]
+        zero = metric.zero()  # a value is immutable: one zero for every child without rows
+        result = {pk: got.pop(pk, zero) for pk in (listed[period] if given is None else given)}
         result.update(got)
         results.append(result)
     return results
