@@ -218,6 +218,13 @@ def _tally(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
     return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
 
 
+def _never_null(term: Term) -> bool:
+    """Whether `term` sums a column of its model that is never NULL (not an annotation)."""
+    if term.total is None or term.total in term.annotations:
+        return False
+    return not term.rows.model._meta.get_field(term.total).null
+
+
 def _pairs(columns: list) -> Iterable[tuple]:
     """(number, rows) of each term from the flat row of columns."""
     return zip(columns[::2], columns[1::2], strict=True)
@@ -236,12 +243,7 @@ def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
     # A sum of a column that is never NULL has rows where it is not NULL: its rows are not
     # counted (a second evaluation of the whole condition on every row), and its number is NULL
     # in the other sources' SELECTs.
-    summed = {
-        alias
-        for alias in aliases
-        if terms[alias].total is not None
-        and not terms[alias].rows.model._meta.get_field(terms[alias].total).null
-    }
+    summed = {alias for alias in aliases if _never_null(terms[alias])}
     selects = []
     # Terms of one source with the same condition and column (members counted, asked by two
     # metrics) are one aggregate: the others copy its number and rows after the statement.

@@ -279,16 +279,17 @@ def _coverage_plan(period: Period, group: str, band: str, covered: str, served) 
 
 @planned("members_per_workers")
 def members_per_workers_plan(groups: Groups, period: Period):
+    # The workers read from the enterprises active on the day, each with its latest count (a
+    # subquery an enterprise), rather than from every count with whether its enterprise is
+    # active and whether a later one replaces it (two subqueries a count).
     day = period.end
-    active, later = _in_force(day)
     workers = Term(
         "intervals",
-        "workforce",
-        WorkforceSnapshot.objects.all(),
+        "active enterprises",
+        EnterpriseState.objects.all(),
         COMMITTEE,
-        Q(counted_on__lte=day),
-        Q(**{named("active", day): True, named("later", day): False}),
-        total="workers",
-        annotations={named("active", day): active, named("later", day): later},
+        in_force(day, "valid_from", "valid_to") & Q(status=EnterpriseStatus.ACTIVE),
+        total=named("workers", day),
+        annotations={named("workers", day): _expression(workers_in_force, day)},
     )
     return Plan((counted_term("intervals", day), workers), Ratio)
