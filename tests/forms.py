@@ -62,3 +62,24 @@ def org_data(bg, **fields):
         "leadership_terms-INITIAL_FORMS": "0",
     }
     return submission(data, fields)
+
+
+RATINGS_SCREEN = "/admin/members/memberrating/enter/"
+
+
+def ratings_screen(client, cell, year: int, level: str = "good"):
+    """The ratings screen of `cell` for `year` as `client` opens it: (the address to post to, its
+    formset, a submission rating the cell and every member listed `level`)."""
+    query = {"organization": cell.pk, "year": year}
+    formset = client.get(RATINGS_SCREEN, query).context["formset"]
+    data = {
+        "ratings-TOTAL_FORMS": str(len(formset.forms)),
+        "ratings-INITIAL_FORMS": str(len(formset.forms)),
+        "ratings-MIN_NUM_FORMS": "0",
+        "ratings-MAX_NUM_FORMS": "2000",
+        "cell-level": level,
+    }
+    for i, form in enumerate(formset.forms):
+        data |= {f"ratings-{i}-member": form.initial["member"], f"ratings-{i}-level": level}
+        data[f"ratings-{i}-note"] = ""
+    return f"{RATINGS_SCREEN}?organization={cell.pk}&year={year}", formset, data

@@ -18,7 +18,7 @@ from members.models import Member, MemberRating
 from organizations.access import SYSTEM, Role
 from tests.conftest import account, client_for
 from tests.factories import MemberFactory
-from tests.forms import admission
+from tests.forms import admission, ratings_screen
 from tests.organizations.import_helpers import code, csv_bytes, row, run_import
 from tests.test_fuzz import enterprise_list
 
@@ -84,21 +84,9 @@ def _activity(client) -> str:
     return page[start : page.index("</div>", start)]
 
 
-def _rate_cell(client, bg, members):
-    url = "/admin/members/memberrating/enter/"
-    formset = client.get(url, {"organization": bg.cell.pk, "year": 2025}).context["formset"]
-    data = {
-        "ratings-TOTAL_FORMS": str(len(members)),
-        "ratings-INITIAL_FORMS": str(len(members)),
-        "ratings-MIN_NUM_FORMS": "0",
-        "ratings-MAX_NUM_FORMS": "2000",
-        "cell-level": "good",
-    }
-    for i, form in enumerate(formset.forms):
-        data |= {f"ratings-{i}-member": form.initial["member"], f"ratings-{i}-level": "good"}
-        data[f"ratings-{i}-note"] = ""
-    response = client.post(f"{url}?organization={bg.cell.pk}&year=2025", data)
-    assert response.status_code == 302
+def _rate_cell(client, bg):
+    url, _formset, data = ratings_screen(client, bg.cell, 2025)
+    assert client.post(url, data).status_code == 302
 
 
 def test_my_activity_shows_the_journeys_the_ratings_screen_and_the_imports(bg, staff, outsider):
@@ -108,7 +96,7 @@ def test_my_activity_shows_the_journeys_the_ratings_screen_and_the_imports(bg, s
     assert client.post("/admin/members/member/admit/", admission(bg)).status_code == 302
     member = Member.objects.get(full_name="Hoàng Văn Nam")
     rated = MemberFactory(organization=bg.cell, admitted_on=datetime.date(2018, 3, 1))
-    _rate_cell(client, bg, [rated])
+    _rate_cell(client, bg)
     rows = [row(n, code(n), f"Công ty {n}", bg.zone.name) for n in range(1, 4)]
     imported = run_import(csv_bytes(rows), user=staff)
     assert imported.written

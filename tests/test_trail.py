@@ -30,7 +30,7 @@ from organizations.models import (
 )
 from tests.conftest import account, client_for
 from tests.factories import MemberFactory
-from tests.forms import admission, transfer
+from tests.forms import admission, ratings_screen, transfer
 from tests.members.imports.helpers import register
 from tests.members.imports.helpers import row as member_row
 from tests.members.imports.helpers import run as run_register
@@ -133,26 +133,14 @@ def test_the_transfer_journey_writes_the_member_and_its_events(bg, staff, staff_
 
 def test_the_ratings_screen_names_who_rated(bg, staff, staff_client):
     members = [MemberFactory(organization=bg.cell, admitted_on=D(2018, 3, 1)) for _ in range(2)]
-    url = "/admin/members/memberrating/enter/"
-    response = staff_client.get(url, {"organization": bg.cell.pk, "year": 2025})
-    formset = response.context["formset"]
-    data = {
-        "ratings-TOTAL_FORMS": "2",
-        "ratings-INITIAL_FORMS": "2",
-        "ratings-MIN_NUM_FORMS": "0",
-        "ratings-MAX_NUM_FORMS": "2000",
-        "cell-level": "good",
-    }
-    for i, form in enumerate(formset.forms):
-        data |= {f"ratings-{i}-member": form.initial["member"], f"ratings-{i}-level": "good"}
-        data[f"ratings-{i}-note"] = ""
-    staff_client.post(f"{url}?organization={bg.cell.pk}&year=2025", data)
+    url, formset, data = ratings_screen(staff_client, bg.cell, 2025)
+    staff_client.post(url, data)
     rating = MemberRating.objects.get(member=members[0], year=2025)
     (entry,) = entries(rating)
     assert (entry.history_type, entry.history_user, entry.level) == ("+", staff, "good")
     # Changed on the screen again: one entry, from good to excellent.
     data["ratings-0-level"] = "excellent"
-    staff_client.post(f"{url}?organization={bg.cell.pk}&year=2025", data)
+    staff_client.post(url, data)
     first = MemberRating.objects.get(member=formset.forms[0].initial["member"], year=2025)
     assert [e.level for e in entries(first)] == ["good", "excellent"]
     untouched = MemberRating.objects.get(member=formset.forms[1].initial["member"], year=2025)
