@@ -67,19 +67,27 @@ def org_data(bg, **fields):
 RATINGS_SCREEN = "/admin/members/memberrating/enter/"
 
 
-def ratings_screen(client, cell, year: int, level: str = "good"):
-    """The ratings screen of `cell` for `year` as `client` opens it: (the address to post to, its
-    formset, a submission rating the cell and every member listed `level`)."""
-    query = {"organization": cell.pk, "year": year}
-    formset = client.get(RATINGS_SCREEN, query).context["formset"]
+def ratings_data(formset, levels, cell_level: str = "good") -> dict:
+    """A submission of the ratings screen's `formset`: each member listed the level of `levels`
+    (in the screen's order), and the cell `cell_level`."""
     data = {
         "ratings-TOTAL_FORMS": str(len(formset.forms)),
         "ratings-INITIAL_FORMS": str(len(formset.forms)),
         "ratings-MIN_NUM_FORMS": "0",
         "ratings-MAX_NUM_FORMS": "2000",
-        "cell-level": level,
+        "cell-level": cell_level,
     }
-    for i, form in enumerate(formset.forms):
-        data |= {f"ratings-{i}-member": form.initial["member"], f"ratings-{i}-level": level}
+    for i, (form, level) in enumerate(zip(formset.forms, levels, strict=True)):
+        data[f"ratings-{i}-member"] = form.initial["member"]
+        data[f"ratings-{i}-level"] = level
         data[f"ratings-{i}-note"] = ""
+    return data
+
+
+def ratings_screen(client, cell, year: int, level: str = "good"):
+    """The ratings screen of `cell` for `year` as `client` opens it: (the address to post to, its
+    formset, a submission rating the cell and every member listed `level`)."""
+    query = {"organization": cell.pk, "year": year}
+    formset = client.get(RATINGS_SCREEN, query).context["formset"]
+    data = ratings_data(formset, [level] * len(formset.forms), level)
     return f"{RATINGS_SCREEN}?organization={cell.pk}&year={year}", formset, data

@@ -10,6 +10,7 @@ from members import services
 from members.models import MemberEvent, MemberRating, OrganizationRating, RatingLevel
 from organizations.access import SYSTEM
 from tests.factories import MemberFactory
+from tests.forms import ratings_data
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -31,19 +32,7 @@ def screen(client, bg, year=2025):
 
 
 def post_data(response, levels, cell_level="good"):
-    formset = response.context["formset"]
-    data = {
-        "ratings-TOTAL_FORMS": str(len(formset.forms)),
-        "ratings-INITIAL_FORMS": str(len(formset.forms)),
-        "ratings-MIN_NUM_FORMS": "0",
-        "ratings-MAX_NUM_FORMS": "2000",
-        "cell-level": cell_level,
-    }
-    for i, (form, level) in enumerate(zip(formset.forms, levels, strict=True)):
-        data[f"ratings-{i}-member"] = form.initial["member"]
-        data[f"ratings-{i}-level"] = level
-        data[f"ratings-{i}-note"] = ""
-    return data
+    return ratings_data(response.context["formset"], levels, cell_level)
 
 
 def test_every_member_of_the_cell_is_on_one_screen(bg, members, staff_client):
