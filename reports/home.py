@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from members.imports.running import may_import
 from members.models import Candidate, Member, MemberRating
 from organizations.access import staff_profile
 from organizations.admin import trail
+from organizations.imports.limits import grouped
 from organizations.models import (
     Enterprise,
     EnterpriseImport,
@@ -147,14 +148,14 @@ def my_activity(request, count: int = 10) -> list[Done]:
         if item.rows == 1:
             record = item.record
             if may_open and (item.model, item.record_id) in seen:
-                url = _admin_url(f"admin:{opts.app_label}_{opts.model_name}_change", item.record_id)
+                url = trail.admin_url(item.model, "change", item.record_id)
         else:
             record = _("%(count)s %(records)s") % {
-                "count": item.rows,
+                "count": grouped(item.rows),
                 "records": opts.verbose_name_plural,
             }
             if may_open:
-                url = _admin_url(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                url = trail.admin_url(item.model, "changelist")
         found.append(
             Done(
                 what=str(capfirst(opts.verbose_name)),
@@ -166,10 +167,3 @@ def my_activity(request, count: int = 10) -> list[Done]:
             )
         )
     return found
-
-
-def _admin_url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:  # an inline's rows: no page of their own
-        return ""

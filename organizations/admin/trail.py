@@ -304,11 +304,17 @@ def trail_log(request):
     return TemplateResponse(request, "admin/trail_log.html", context)
 
 
-def _history_url(model, pk) -> str:
+def admin_url(model, page: str, *args) -> str:
+    """The address of `model`'s admin `page` ("history", "change", "changelist"), or "" for a
+    model without a page of its own (an inline's rows)."""
     try:
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[pk])
-    except NoReverseMatch:  # a model without a page of its own (an inline's rows)
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}", args=args)
+    except NoReverseMatch:
         return ""
+
+
+def _history_url(model, pk) -> str:
+    return admin_url(model, "history", pk)
 
 
 # --- The account's own activity (the home page's "Hoạt động của tôi") ------------------------
