@@ -2,11 +2,11 @@
 answer from a closing instead of the records, and the adjustments a closed period has gathered
 since.
 
-- A closed period's figures, breakdown, tables and the dashboard's monthly points are the
-  stored ones, exactly as they were closed: never recomputed, so a record changed afterwards
-  (a cell moved to another grassroots committee, an event corrected) leaves them as they were.
-  What a closing does not store (made before it was stored, a metric added since) is computed
-  from the records.
+- A closed period's figures, breakdown, tables and what the dashboard shows beside them (the
+  breakdown's same period last year, the monthly points) are the stored ones, exactly as they
+  were closed: never recomputed, so a record changed afterwards (a cell moved to another
+  grassroots committee, an event corrected) leaves them as they were. What a closing does not
+  store (closed before it was stored, a metric added since) is computed from the records.
 - The same period last year (cùng kỳ) is the stored one when that period is closed, so this
   year's tables agree with last year's printed ones.
 - A table that carries a balance (Biểu 1, `CARRIED`) starts a period with the stored end of
@@ -154,6 +154,20 @@ def stored_breakdown(closed: ClosedPeriod) -> tuple[list, dict[tuple, dict[int, 
         key = metric.key, tuple(metric.checked(item["params"]).items())
         values[key] = {int(pk): value_of(value) for pk, value in item["values"].items()}
     return children, values
+
+
+def stored_last_year_breakdown(closed: ClosedPeriod, metric: Metric) -> dict[int, Value] | None:
+    """{child id: value} of `metric` (its default parameters) the same period last year, as
+    stored with `closed` for the dashboard's breakdown; None when the closing has none for it
+    (closed before it was stored, a metric added since): it is then computed."""
+    data = closed.figures.get("breakdown_last_year")
+    if not data:
+        return None
+    wanted = figure_key(metric, {})
+    for item in data["values"]:
+        if (item["key"], tuple(sorted(item["params"].items()))) == wanted:
+            return {int(pk): value_of(value) for pk, value in item["values"].items()}
+    return None
 
 
 def stored_points(

@@ -180,16 +180,40 @@ def monthly_data(committee: PartyOrganization, period: Period) -> dict:
     }
 
 
+def followed_last_year_data(committee: PartyOrganization, period: Period) -> dict:
+    """The figures the dashboard may follow (default parameters) for each direct child, the
+    same period last year: the breakdown's cùng kỳ column, as the dashboard of the period
+    would compute it (the stored one when last year is closed)."""
+    followed = monthly.followed()
+    grouped = figures_module.breakdown(
+        committee, period.same_period_last_year(), keys=[metric.key for metric in followed]
+    )
+    return {
+        "values": [
+            {
+                "key": metric.key,
+                "params": metric.checked({}),
+                "values": {
+                    str(pk): value_data(value) for pk, value in grouped.get(metric.key).items()
+                },
+            }
+            for metric in followed
+        ]
+    }
+
+
 def period_figures(committee: PartyOrganization, period: Period) -> dict:
-    """What a closing stores: every figure, the tables, the breakdown by child and the monthly
-    points of the figures the dashboard may follow, computed from the records (the cùng kỳ of
-    a closed last year is its stored one; the monthly points' last year is from the records,
-    as the dashboard of an open period computes it)."""
+    """What a closing stores: every figure, the tables, the breakdown by child, and for the
+    figures the dashboard may follow, their breakdown the same period last year and their
+    monthly points, computed from the records (the cùng kỳ of a closed last year is its stored
+    one; the monthly points' last year is from the records, as the dashboard of an open period
+    computes it)."""
     figures = figures_module.compute(committee, period)
     tables = tables_module.build(committee, figures.current, figures.last_year, figures=figures)
     # The targets are evaluated against the figures wherever they are shown, closed or not.
     data = figures_data(figures, tables, targets=())
     data["breakdown"] = breakdown_data(figures_module.breakdown(committee, period))
+    data["breakdown_last_year"] = followed_last_year_data(committee, period)
     data["monthly"] = monthly_data(committee, period)
     return data
 

@@ -137,11 +137,14 @@ def build_breakdown(figures, focus, target_rows) -> BreakdownView:
     # figures.breakdown: a period the root has closed gives the values stored with it.
     keys = list(dict.fromkeys([focus.key, *(metric.key for metric in columns)]))
     this = figures_module.breakdown(root, figures.period, keys=keys, as_of=figures.as_of)
-    last = figures_module.breakdown(root, figures.last_year, keys=[focus.key])
+    # A closed period's cùng kỳ by child is the one stored with it, as its figures' is.
+    earlier = closing.stored_last_year_breakdown(figures.closed, focus) if figures.closed else None
+    if earlier is None:
+        earlier = figures_module.breakdown(root, figures.last_year, keys=[focus.key]).get(focus.key)
     whole = figures.get(focus.key, **focus.checked({})).value
     target = target_slot.row_for(target_rows, focus.key, focus.checked({}))
     parts = dict(getattr(target, "parts", {}) or {}) if target else {}
-    values, earlier = this.get(focus.key), last.get(focus.key)
+    values = this.get(focus.key)
     children = this.children
     # Each summary figure's values by child, and its zero, read once for all the children.
     summaries = [(this.get(metric.key), metric.zero()) for metric in columns]

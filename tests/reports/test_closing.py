@@ -17,7 +17,7 @@ from members.models import EventKind, MemberEvent
 from organizations import services as org_services
 from organizations.access import SYSTEM, Role
 from organizations.models import OrganizationKind, PartyOrganization
-from reports import figures, monthly, snapshot, tables
+from reports import closing, figures, monthly, snapshot, tables
 from reports.adjustments import adjustments as adjustments_of
 from reports.adjustments import adjustments_into
 from reports.dashboard import data as dashboard_data
@@ -29,6 +29,7 @@ from reports.tables import TABLES
 from reports.values import Count
 from tests.conftest import account
 from tests.factories import PartyOrganizationFactory
+from tests.reports import builders
 from tests.reports.builders import D
 
 pytestmark = pytest.mark.django_db
@@ -444,6 +445,32 @@ def test_closing_stores_the_monthly_points_of_every_figure_followed(year_2025, h
     for metric in followed:
         # Read from the closing, the same points as from the records.
         assert chart(root, YEAR, metric) == live[metric.key], metric.key
+
+
+def test_closing_stores_the_breakdown_last_year_of_every_figure_followed(year_2025, staff):
+    """The dashboard's breakdown of a closed year compares each child with the same period
+    last year as it stood at the closing, as the closed year's own figures do."""
+    tree = year_2025.tree
+    root = tree.committee
+    followed = monthly.followed()
+    last_year = figures.breakdown(root, Period.year(2024), keys=[m.key for m in followed])
+    assert last_year.get("members_admitted")[tree.cell_a.pk] == Count(2)
+    period_close(committee=root, period=YEAR, by=staff)
+    closed = figures.compute(root, YEAR).closed
+    for metric in followed:
+        stored = closing.stored_last_year_breakdown(closed, metric)
+        assert stored == last_year.get(metric.key), metric.key
+
+    # An admission in 2024 recorded after 2025 was closed.
+    builders.admitted(tree.cell_a, D(2024, 5, 6))
+    now = figures.breakdown(root, Period.year(2024), keys=["members_admitted"])
+    assert now.get("members_admitted")[tree.cell_a.pk] == Count(3)
+    board = figures.compute(root, YEAR)
+    focus = metrics(["members_admitted"])[0]
+    rows = dashboard_data.build_breakdown(board, focus, []).rows
+    row = next(row for row in rows if row.organization == tree.cell_a)
+    assert row.last_year == Count(2)
+    assert board.get("members_admitted").last_year == Count(2)  # the key figure's cùng kỳ
 
 
 def test_a_correction_after_closing_leaves_the_stored_monthly_points(year_2025, staff):
