@@ -2,9 +2,9 @@
 
 - `period_close`: a committee's staff close a month, quarter, half year or year that has
   ended. Every figure of the registry (each parameter value, with its counts), its breakdown
-  by child, every table, the monthly points of the dashboard's chart, and the tree and
-  enterprises as they stood are stored; from then on they are what the figures of that
-  period are.
+  by child, every table, for the figures the dashboard may follow their breakdown the same
+  period last year and their monthly points, and the tree and enterprises as they stood are
+  stored; from then on they are what the figures of that period are.
 - Periods follow one another: the first closing of a committee may start anywhere, each later
   one starts the day after the last closed period ends, so the start of a period is the end of
   the one before and the printed tables agree from one period to the next.
