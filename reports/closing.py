@@ -2,9 +2,11 @@
 answer from a closing instead of the records, and the adjustments a closed period has gathered
 since.
 
-- A closed period's figures, breakdown and tables are the stored ones, exactly as they were
-  closed: never recomputed, so a record changed afterwards (a cell moved to another grassroots
-  committee, an event corrected) leaves them as they were.
+- A closed period's figures, breakdown, tables and what the dashboard shows beside them (the
+  breakdown's same period last year, the monthly points) are the stored ones, exactly as they
+  were closed: never recomputed, so a record changed afterwards (a cell moved to another
+  grassroots committee, an event corrected) leaves them as they were. What a closing does not
+  store (closed before it was stored, a metric added since) is computed from the records.
 - The same period last year (cùng kỳ) is the stored one when that period is closed, so this
   year's tables agree with last year's printed ones.
 - A table that carries a balance (Biểu 1, `CARRIED`) starts a period with the stored end of
@@ -152,6 +154,37 @@ def stored_breakdown(closed: ClosedPeriod) -> tuple[list, dict[tuple, dict[int, 
         key = metric.key, tuple(metric.checked(item["params"]).items())
         values[key] = {int(pk): value_of(value) for pk, value in item["values"].items()}
     return children, values
+
+
+def stored_last_year_breakdown(closed: ClosedPeriod, metric: Metric) -> dict[int, Value] | None:
+    """{child id: value} of `metric` (its default parameters) the same period last year, as
+    stored with `closed` for the dashboard's breakdown; None when the closing has none for it
+    (closed before it was stored, a metric added since): it is then computed."""
+    data = closed.figures.get("breakdown_last_year")
+    if not data:
+        return None
+    wanted = figure_key(metric, {})
+    for item in data["values"]:
+        if (item["key"], tuple(sorted(item["params"].items()))) == wanted:
+            return {int(pk): value_of(value) for pk, value in item["values"].items()}
+    return None
+
+
+def stored_points(
+    closed: ClosedPeriod, metric: Metric, days: list[datetime.date]
+) -> tuple[list[Value], list[Value]] | None:
+    """The monthly points of `metric` (its default parameters) stored with `closed`, this
+    period and the same days last year, when they are those of `days`; None when the closing
+    has none for it (closed before they were stored, a metric added since, other days):
+    they are then computed from the records."""
+    data = closed.figures.get("monthly")
+    if not data or data["days"] != [day.isoformat() for day in days]:
+        return None
+    wanted = figure_key(metric, {})
+    for item in data["values"]:
+        if (item["key"], tuple(sorted(item["params"].items()))) == wanted:
+            return [value_of(v) for v in item["this"]], [value_of(v) for v in item["last_year"]]
+    return None
 
 
 def lookup(root, *periods: Period, before: bool = True) -> Closings:

@@ -60,7 +60,9 @@ class ClosedPeriod(models.Model):
     )
     # reports.serialize.figures_data of the period as it was closed: every metric of the
     # registry with every parameter value (value, numerator, denominator, same period last
-    # year) and every table; "breakdown", the same metrics for each direct child.
+    # year) and every table; "breakdown", the same metrics for each direct child; and for the
+    # figures the dashboard may follow, "breakdown_last_year" (by child, the same period last
+    # year) and "monthly" (the chart's points, reports.monthly).
     figures = models.JSONField(_("figures"), default=dict)
     # The tree and the enterprises as they stood on the period's last day (reports.snapshot).
     tree = models.JSONField(_("tree as it stood"), default=dict)

@@ -2,8 +2,9 @@
 
 - `period_close`: a committee's staff close a month, quarter, half year or year that has
   ended. Every figure of the registry (each parameter value, with its counts), its breakdown
-  by child, every table, and the tree and enterprises as they stood are stored; from then on
-  they are what the figures of that period are.
+  by child, every table, for the figures the dashboard may follow their breakdown the same
+  period last year and their monthly points, and the tree and enterprises as they stood are
+  stored; from then on they are what the figures of that period are.
 - Periods follow one another: the first closing of a committee may start anywhere, each later
   one starts the day after the last closed period ends, so the start of a period is the end of
   the one before and the printed tables agree from one period to the next.
@@ -29,7 +30,7 @@ from organizations import access
 from organizations.access import Role
 from organizations.models import PartyOrganization
 from reports import figures as figures_module
-from reports import snapshot
+from reports import monthly, snapshot
 from reports import tables as tables_module
 from reports.models import ClosedKind, ClosedPeriod
 from reports.periods import Period
@@ -158,14 +159,62 @@ def breakdown_data(breakdown) -> dict:
     }
 
 
+def monthly_data(committee: PartyOrganization, period: Period) -> dict:
+    """The monthly points of every figure the dashboard may follow (reports.monthly), with
+    their default parameters, this period and the same days last year, from the records: one
+    `batch.values` call for all of them."""
+    days = monthly.month_ends(period, period.end)
+    followed = monthly.followed()
+    found = monthly.compute(committee, period, days, followed)
+    return {
+        "days": [day.isoformat() for day in days],
+        "values": [
+            {
+                "key": metric.key,
+                "params": metric.checked({}),
+                "this": [value_data(value) for value in this],
+                "last_year": [value_data(value) for value in last],
+            }
+            for metric, (this, last) in zip(followed, found, strict=True)
+        ],
+    }
+
+
+def followed_last_year_data(committee: PartyOrganization, period: Period) -> dict:
+    """The figures the dashboard may follow (default parameters) for each direct child, the
+    same period last year: the breakdown's cùng kỳ column, as the dashboard of the period
+    would compute it (the stored one when last year is closed)."""
+    followed = monthly.followed()
+    grouped = figures_module.breakdown(
+        committee, period.same_period_last_year(), keys=[metric.key for metric in followed]
+    )
+    return {
+        "values": [
+            {
+                "key": metric.key,
+                "params": metric.checked({}),
+                "values": {
+                    str(pk): value_data(value) for pk, value in grouped.get(metric.key).items()
+                },
+            }
+            for metric in followed
+        ]
+    }
+
+
 def period_figures(committee: PartyOrganization, period: Period) -> dict:
-    """What a closing stores: every figure, the tables and the breakdown by child, computed
-    from the records (the cùng kỳ of a closed last year is its stored one)."""
+    """What a closing stores: every figure, the tables, the breakdown by child, and for the
+    figures the dashboard may follow, their breakdown the same period last year and their
+    monthly points, computed from the records (the cùng kỳ of a closed last year is its stored
+    one; the monthly points' last year is from the records, as the dashboard of an open period
+    computes it)."""
     figures = figures_module.compute(committee, period)
     tables = tables_module.build(committee, figures.current, figures.last_year, figures=figures)
     # The targets are evaluated against the figures wherever they are shown, closed or not.
     data = figures_data(figures, tables, targets=())
     data["breakdown"] = breakdown_data(figures_module.breakdown(committee, period))
+    data["breakdown_last_year"] = followed_last_year_data(committee, period)
+    data["monthly"] = monthly_data(committee, period)
     return data
 
 

@@ -3,8 +3,9 @@ slot), the key figures (kỳ này | cùng kỳ | %), the breakdown by sub-organi
 behind first, the growth since founding, and the charts' data with their tables.
 
 The figures come from the figures layer only (reports.figures, which reads a closed period
-from its closing, and the registry's metrics for the monthly points, computed from the
-records, many at once: reports.metrics.batch); the lists of records from reports.selectors.
+from its closing, and reports.monthly for the monthly points: those stored with the closing
+of a closed period, else computed from the records, many at once); the lists of records from
+reports.selectors.
 The number of queries depends on the kinds of record the figures read, never on the data or
 the period's length.
 """
@@ -20,13 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kcn_party.dates import short_date
+from reports import closing, monthly, selectors
 from reports import figures as figures_module
 from reports import metrics as registry
-from reports import selectors
 from reports.dashboard import targets as target_slot
 from reports.dashboard.selection import Selection
-from reports.metrics import batch
-from reports.periods import Period, add_months
+from reports.monthly import month_ends
 from reports.values import Count, Ratio, Value, change, percent, rounded
 
 # The figure the breakdown and the monthly chart follow unless another is chosen.
@@ -40,13 +40,12 @@ SUMMARY_KEYS = (
     "members_rated_good",
 )
 COVERAGE_KEYS = ("coverage_party", "coverage_union")
-# More points than this and the chart goes by quarter, then by year (a term of 5 years).
-MAX_POINTS = 24
 
 
 def focus_metrics() -> list:
-    """The figures a leader may follow month by month: the counts."""
-    return [metric for metric in registry.metrics() if metric.unit == registry.COUNT]
+    """The figures a leader may follow month by month: the counts (a closing stores their
+    monthly points, reports.monthly)."""
+    return monthly.followed()
 
 
 def focus_choices() -> list[tuple[str, str]]:
@@ -138,11 +137,14 @@ def build_breakdown(figures, focus, target_rows) -> BreakdownView:
     # figures.breakdown: a period the root has closed gives the values stored with it.
     keys = list(dict.fromkeys([focus.key, *(metric.key for metric in columns)]))
     this = figures_module.breakdown(root, figures.period, keys=keys, as_of=figures.as_of)
-    last = figures_module.breakdown(root, figures.last_year, keys=[focus.key])
+    # A closed period's cùng kỳ by child is the one stored with it, as its figures' is.
+    earlier = closing.stored_last_year_breakdown(figures.closed, focus) if figures.closed else None
+    if earlier is None:
+        earlier = figures_module.breakdown(root, figures.last_year, keys=[focus.key]).get(focus.key)
     whole = figures.get(focus.key, **focus.checked({})).value
     target = target_slot.row_for(target_rows, focus.key, focus.checked({}))
     parts = dict(getattr(target, "parts", {}) or {}) if target else {}
-    values, earlier = this.get(focus.key), last.get(focus.key)
+    values = this.get(focus.key)
     children = this.children
     # Each summary figure's values by child, and its zero, read once for all the children.
     summaries = [(this.get(metric.key), metric.zero()) for metric in columns]
@@ -216,24 +218,6 @@ def build_growth(figures) -> Growth | None:
 # --- charts ------------------------------------------------------------------------------------
 
 
-def month_ends(period: Period, until: datetime.date) -> list[datetime.date]:
-    """The ends of the months (quarters, years for a long period) of `period` up to `until`,
-    and `until` itself."""
-    for step in (1, 3, 12):
-        points, day = [], period.start
-        while True:
-            nxt = add_months(datetime.date(day.year, day.month, 1), step)
-            end = nxt - datetime.timedelta(days=1)
-            if end >= until:
-                points.append(until)
-                break
-            points.append(end)
-            day = nxt
-        if len(points) <= MAX_POINTS:
-            return points
-    return points
-
-
 def _number(value: Value):
     """A value as a chart draws it: the count, or the percentage (None for a share of none)."""
     if isinstance(value, Count):
@@ -302,18 +286,16 @@ def _float(value: Decimal | None):
 def build_monthly(figures, focus, target_rows) -> Monthly:
     """The focus figure from the period's start to each month's end, beside the same days a
     year earlier; with the target and the pace (the target × the elapsed share of the period)
-    when the figure has a target. One query for every point (a metric without a plan: two per
-    point)."""
+    when the figure has a target. A period the root has closed (`figures.closed`) gives the
+    points stored with it, without a query; otherwise (or a closing that has none for the
+    figure) one query for every point of both years (a metric without a plan: two per point)."""
     period = figures.period
     target = target_slot.row_for(target_rows, focus.key, focus.checked({}))
     days = month_ends(period, figures.as_of)
-    spans = [Period.between(period.start, day) for day in days]
-    spans += [span.same_period_last_year() for span in spans]
-    # Every point of both years at once: one statement (reports.metrics.batch).
-    found = batch.values(figures.root, [(focus, focus.checked({}), span) for span in spans])
-    found = [values[figures.root.pk] for values in found]
+    stored = closing.stored_points(figures.closed, focus, days) if figures.closed else None
+    this, last = stored or monthly.compute(figures.root, period, days, [focus])[0]
     points = []
-    for day, actual, before in zip(days, found[: len(days)], found[len(days) :], strict=True):
+    for day, actual, before in zip(days, this, last, strict=True):
         goal = pace = None
         if target is not None:
             goal = Decimal(target.minimum)

@@ -17,9 +17,10 @@ from members.models import EventKind, MemberEvent
 from organizations import services as org_services
 from organizations.access import SYSTEM, Role
 from organizations.models import OrganizationKind, PartyOrganization
-from reports import figures, snapshot, tables
+from reports import closing, figures, monthly, snapshot, tables
 from reports.adjustments import adjustments as adjustments_of
 from reports.adjustments import adjustments_into
+from reports.dashboard import data as dashboard_data
 from reports.metrics import metrics
 from reports.models import ClosedPeriod, Correction, CorrectionAction
 from reports.periods import Period
@@ -28,6 +29,7 @@ from reports.tables import TABLES
 from reports.values import Count
 from tests.conftest import account
 from tests.factories import PartyOrganizationFactory
+from tests.reports import builders
 from tests.reports.builders import D
 
 pytestmark = pytest.mark.django_db
@@ -398,3 +400,144 @@ def test_the_command_gives_the_stored_year_and_the_adjustments_of_the_next(year_
     start, adjustment = following["tables"]["bieu1"]["rows"][:2]
     assert start["this"]["value"] == closed["tables"]["bieu1"]["rows"][-1]["this"]["value"]
     assert adjustment["key"] == "adjustment" and adjustment["this"]["value"] == -1
+
+
+# --- the dashboard's monthly points ------------------------------------------------------------
+
+
+def chart(root, period, focus):
+    """The dashboard's monthly points of `focus` for `period`: (day, this, last year) each."""
+    return chart_of(figures.compute(root, period), focus)
+
+
+def from_records(root, period, focus):
+    """The same points, each from the metric's own query on the records (its reference)."""
+    days = monthly.month_ends(period, period.end)
+    this, last = monthly.spans(period, days)
+    params = focus.checked({})
+    return [
+        (day, focus(root, now, **params)[root.pk], focus(root, before, **params)[root.pk])
+        for day, now, before in zip(days, this, last, strict=True)
+    ]
+
+
+def test_closing_stores_the_monthly_points_of_every_figure_followed(year_2025, history, staff):
+    tree = year_2025.tree
+    root = tree.committee
+    followed = monthly.followed()
+    live = {metric.key: chart(root, YEAR, metric) for metric in followed}
+    for metric in followed:
+        assert live[metric.key] == from_records(root, YEAR, metric), metric.key
+    # The records move from month to month, this year and last.
+    year = figures.compute(root, YEAR)
+    for key in ("members_admitted", "organizations_founded", "members_counted"):
+        assert len({this for _day, this, _last in live[key]}) > 2, key
+        assert live[key][-1][1] == year.get(key).value, key
+    assert live["members_admitted"][-1][2] == year.get("members_admitted").last_year != Count(0)
+
+    closed = period_close(committee=root, period=YEAR, by=staff)
+    stored = closed.figures["monthly"]
+    assert stored["days"] == [day.isoformat() for day in monthly.month_ends(YEAR, YEAR.end)]
+    assert [(item["key"], item["params"]) for item in stored["values"]] == [
+        (metric.key, metric.checked({})) for metric in followed
+    ]
+    assert figures.compute(root, YEAR).closed == closed
+    for metric in followed:
+        # Read from the closing, the same points as from the records.
+        assert chart(root, YEAR, metric) == live[metric.key], metric.key
+
+
+def test_closing_stores_the_breakdown_last_year_of_every_figure_followed(year_2025, staff):
+    """The dashboard's breakdown of a closed year compares each child with the same period
+    last year as it stood at the closing, as the closed year's own figures do."""
+    tree = year_2025.tree
+    root = tree.committee
+    followed = monthly.followed()
+    last_year = figures.breakdown(root, Period.year(2024), keys=[m.key for m in followed])
+    assert last_year.get("members_admitted")[tree.cell_a.pk] == Count(2)
+    period_close(committee=root, period=YEAR, by=staff)
+    closed = figures.compute(root, YEAR).closed
+    for metric in followed:
+        stored = closing.stored_last_year_breakdown(closed, metric)
+        assert stored == last_year.get(metric.key), metric.key
+
+    # An admission in 2024 recorded after 2025 was closed.
+    builders.admitted(tree.cell_a, D(2024, 5, 6))
+    now = figures.breakdown(root, Period.year(2024), keys=["members_admitted"])
+    assert now.get("members_admitted")[tree.cell_a.pk] == Count(3)
+    board = figures.compute(root, YEAR)
+    focus = metrics(["members_admitted"])[0]
+    rows = dashboard_data.build_breakdown(board, focus, []).rows
+    row = next(row for row in rows if row.organization == tree.cell_a)
+    assert row.last_year == Count(2)
+    assert board.get("members_admitted").last_year == Count(2)  # the key figure's cùng kỳ
+
+
+def test_a_correction_after_closing_leaves_the_stored_monthly_points(year_2025, staff):
+    tree = year_2025.tree
+    counted = metrics(["members_counted"])[0]
+    stored = chart(tree.committee, YEAR, counted)
+    period_close(committee=tree.committee, period=YEAR, by=staff)
+    member_services.member_event_add(
+        event=MemberEvent(
+            member=year_2025.a_old_2, kind=EventKind.DEATH, occurred_on=D(2025, 8, 1)
+        ),
+        by=staff,
+    )
+    now = from_records(tree.committee, YEAR, counted)
+    # The records now give one member fewer from August; the closed year's chart does not move.
+    change = [now[i][1].value - stored[i][1].value for i in range(len(stored))]
+    assert change == [0] * 7 + [-1] * 5
+    assert chart(tree.committee, YEAR, counted) == stored
+    assert figures.compute(tree.committee, YEAR).get("members_counted").value == stored[-1][1]
+
+
+def test_a_closing_without_stored_points_gives_them_from_the_records(
+    year_2025, staff, django_assert_num_queries
+):
+    """A closing made before the points were stored, or a figure added to the registry since,
+    has no stored points for it: they are computed (one query), without failing."""
+    tree = year_2025.tree
+    admitted = metrics(["members_admitted"])[0]
+    founded = metrics(["unions_founded"])[0]
+    expected = {m.key: chart(tree.committee, YEAR, m) for m in (admitted, founded)}
+    closed = period_close(committee=tree.committee, period=YEAR, by=staff)
+    board = figures.compute(tree.committee, YEAR)
+    with django_assert_num_queries(0):
+        dashboard_data.build_monthly(board, admitted, [])
+
+    # A figure added after the closing: not among the stored points.
+    closed.figures["monthly"]["values"] = [
+        item for item in closed.figures["monthly"]["values"] if item["key"] != "unions_founded"
+    ]
+    closed.save(update_fields=["figures"])
+    board = figures.compute(tree.committee, YEAR)
+    with django_assert_num_queries(1):
+        assert chart_of(board, founded) == expected["unions_founded"]
+    with django_assert_num_queries(0):
+        assert chart_of(board, admitted) == expected["members_admitted"]
+
+    # A closing made before the points were stored.
+    del closed.figures["monthly"]
+    closed.save(update_fields=["figures"])
+    board = figures.compute(tree.committee, YEAR)
+    with django_assert_num_queries(1):
+        assert chart_of(board, admitted) == expected["members_admitted"]
+
+
+def test_a_period_cut_before_the_closings_end_computes_its_points(year_2025, staff):
+    """Only the closed period itself is read from the closing: a date of the figures inside
+    it is another period, computed from the records."""
+    tree = year_2025.tree
+    admitted = metrics(["members_admitted"])[0]
+    period_close(committee=tree.committee, period=YEAR, by=staff)
+    board = figures.compute(tree.committee, YEAR, as_of=D(2025, 6, 15))
+    assert board.closed is None
+    points = chart_of(board, admitted)
+    assert [day for day, _this, _last in points][-2:] == [D(2025, 5, 31), D(2025, 6, 15)]
+    assert points[-1][1] == Count(3)
+
+
+def chart_of(board, focus):
+    points = dashboard_data.build_monthly(board, focus, []).points
+    return [(point.day, point.actual, point.last_year) for point in points]
