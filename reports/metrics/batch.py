@@ -19,12 +19,13 @@ own term's whole condition. The result is exact: the same numbers as each metric
 computed by its function, one query, as before.
 
 Each statement is built and compiled once per shape of the request and then re-bound to the
-next request's dates and root (reports.metrics.statements): the shape's terms are still
+next request's dates and root (kcn_party.statements): the shape's terms are still
 planned every time (what is done with the rows needs them), not turned into SQL.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import operator
 from collections import defaultdict
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models import Count as CountRows
 
-from reports.metrics import statements
+from kcn_party import statements
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import children_in
 from reports.periods import Period
@@ -114,7 +115,7 @@ def values(
         if plan is None:
             found[index] = metric.function(groups, period, **params)
         plans.append(plan)
-    shape = statements.Shape.of(root, requests, by_child)
+    shape = Shape.of(root, requests, by_child)
     numbers = _numbers(groups, [plan for plan in plans if plan is not None], shape)
     aliases = iter(range(sum(len(plan.terms) for plan in plans if plan is not None)))
     for index, plan in enumerate(plans):
@@ -141,11 +142,69 @@ def values(
     return results
 
 
+@dataclass
+class Shape:
+    """The shape of a batch (`key`: what its statements' SQL depends on) and the inputs of
+    this request (kcn_party.statements): which metrics and parameter values, each period's
+    kind and the order of its dates among the others', which dates share a year, the length
+    of the root's path and its kind, by child or not."""
+
+    key: tuple
+    inputs: statements.Inputs
+    root: object
+    requests: list
+    by_child: bool
+    _sentinel: tuple | None = None
+
+    @classmethod
+    def of(cls, root, requests: list[Request], by_child: bool) -> Shape:
+        days = [day for _m, _p, period in requests for day in (period.start, period.end)]
+        ordered, index, years = statements.dates_key(days)
+        key = (
+            len(root.path),
+            getattr(root, "kind", None),
+            by_child,
+            years,
+            tuple(
+                (
+                    metric.key,
+                    metric.plan,
+                    tuple(params.items()),
+                    period.kind,
+                    index[period.start],
+                    index[period.end],
+                )
+                for metric, params, period in requests
+            ),
+        )
+        return cls(key, statements.Inputs(root.path, ordered), root, requests, by_child)
+
+    def sentinel(self) -> tuple[object, list, statements.Inputs]:
+        """The root and requests of the sentinel build, and its inputs (made once)."""
+        if self._sentinel is None:
+            root = statements.sentinel_root(self.root)
+            requests = [
+                (
+                    metric,
+                    params,
+                    dataclasses.replace(
+                        period,
+                        start=statements.shifted(period.start),
+                        end=statements.shifted(period.end),
+                    ),
+                )
+                for metric, params, period in self.requests
+            ]
+            inputs = statements.Inputs(root.path, tuple(map(statements.shifted, self.inputs.dates)))
+            self._sentinel = (root, requests, inputs)
+        return self._sentinel
+
+
 def _numbers(
-    groups: Groups, plans: list[Plan], shape: statements.Shape | None = None
+    groups: Groups, plans: list[Plan], shape: Shape | None = None
 ) -> list[tuple[dict[str, int], set[str]]]:
     """For each term of `plans` in order: ({group key: its number}, the group keys where it
-    has rows). One statement per family; built once per `shape` (reports.metrics.statements)."""
+    has rows). One statement per family; built once per `shape` (kcn_party.statements)."""
     terms = [term for plan in plans for term in plan.terms]
     families: dict[str, list[int]] = defaultdict(list)
     for alias, term in enumerate(terms):
@@ -166,7 +225,7 @@ class _Sentinel:
     """The groups and terms of `shape`'s sentinel build (statements.Shape.sentinel), planned
     on the first statement that is not yet a template; None where the plans differ."""
 
-    def __init__(self, shape: statements.Shape, terms: list[Term]):
+    def __init__(self, shape: Shape, terms: list[Term]):
         self.shape, self.terms, self._built = shape, terms, None
 
     def get(self) -> tuple[Groups, list[Term]] | None:

@@ -1,14 +1,17 @@
-"""A batch's statements built once per shape (reports.metrics.statements): the next requests of
-a shape, for other roots and other periods, give each metric's own numbers from the statements
+"""Statements built once per shape (kcn_party.statements): the next requests of a batch's
+shape, for other roots and other periods, give each metric's own numbers from the statements
 kept, without building them again; a plan whose statement cannot be re-bound (a date of its
-own) is built every time, with the same numbers."""
+own) is built every time, with the same numbers; the tables from kept statements are the
+tables built."""
 
 import dataclasses
 import datetime
 
 import pytest
 
-from reports.metrics import batch, children_in, get, metrics, statements
+from kcn_party import statements
+from reports import tables
+from reports.metrics import batch, children_in, get, metrics
 from reports.metrics.batch import counted
 from reports.metrics.members import counted_term, members_counted
 from reports.periods import Period
@@ -119,3 +122,34 @@ def test_a_statement_that_cannot_be_rebound_is_built_every_time(year_2025, build
     # The counted intervals: built three times a grouping (and once more for the sentinel);
     # the events, kept on the first request.
     assert builds["aggregates"] == 2 * (3 + 1) + 2
+
+
+@pytest.mark.django_db
+def test_the_tables_from_kept_statements_are_the_tables_built(history, builds, monkeypatch):
+    tree = history.tree
+    other = second_committee(tree.world)
+    cases = [
+        (root, period)
+        for period in (Period.year(2025), Period.year(2024), Period.month(2025, 3))
+        for root in (tree.committee, other, tree.world.province, tree.grassroots)
+    ]
+
+    def every_table():
+        return [tables.build(root, period, from_records=True) for root, period in cases]
+
+    kept = every_table()
+    functions = [key[0] for key in statements.TEMPLATES if callable(key[0])]
+    assert {function.__name__ for function in functions} == {
+        "_flows_into",
+        "_flows_out_of",
+        "_organizations_by_type",
+        "_members_by_type",
+        "_mass_organizations",
+        "_mass_members",
+    }
+    assert all(statements.TEMPLATES.values())
+    # The same tables with every statement built by Django, none kept.
+    monkeypatch.setattr(statements, "template", lambda *args: None)
+    statements.TEMPLATES.clear()
+    assert every_table() == kept
+    assert not any(statements.TEMPLATES.values())

@@ -1,4 +1,4 @@
-"""A batch's statements built once per shape, then re-bound (reports.metrics.batch).
+"""Statements built once per shape, then re-bound (reports.metrics.batch, the tables).
 
 Django builds each statement of a batch from its terms (querysets, conditions, EXISTS
 subqueries) and compiles it to SQL on every request: for all the figures of a committee that
@@ -14,19 +14,25 @@ Whether a statement may be kept is checked, not assumed: it is built a second ti
 29 February, and the root's path with each digit changed), and kept only if both builds give
 the same SQL text and the same layout, and every parameter is either the same in both or
 follows one of the inputs (a date, its year, the root's path) in both. Otherwise — a plan that
-derives a date of its own, or reads anything else of the root — the shape is remembered as
-one to build every time, as before. Rows are converted as the queryset would have converted
-them (the compiler's own converters: dates, decimals and booleans on SQLite).
+derives a date of its own, or binds the root's id (the sentinel root has another) — it is kept as
+one to build every time, as before. (A parameter computed from a date's month, day or
+weekday alone would be the same in both builds, and taken for a constant: no plan or table
+has one; one that had would have to put it in its shape.) Rows are converted as the queryset
+would have converted them (the compiler's own converters: dates, decimals and booleans on
+SQLite).
 
-What a plan reads of the root beyond its path must be in the shape (`Shape.of`): its kind is.
+The batch (reports.metrics.batch.Shape) keeps each family's statement per shape of its
+request; `rows` keeps the statement of a function of a root and dates (Biểu 1's flows, Biểu
+5's and the zone table's counts). What a plan or such a function reads of the root beyond its
+path must be in the shape: the root's kind is.
 """
 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -53,69 +59,30 @@ def _flipped(path: str) -> str:
     return "".join(str(9 - int(char)) if char.isdigit() else char for char in path)
 
 
-def _shifted(day: datetime.date) -> datetime.date:
+def shifted(day: datetime.date) -> datetime.date:
+    """`day` in the sentinel inputs."""
     return day.replace(year=day.year + SHIFT_YEARS)
 
 
-@dataclass
-class Shape:
-    """The shape of a batch (`key`) and the inputs of this request."""
+def sentinel_root(root):
+    """A copy of `root` for the sentinel inputs: its path with each digit changed, and
+    another id (a statement that binds the root's id is then seen, and not kept)."""
+    other = copy.copy(root)
+    other.path = _flipped(root.path)
+    if getattr(other, "pk", None) is not None:
+        other.pk = -1 - root.pk
+    return other
 
-    key: tuple
-    inputs: Inputs
-    root: object
-    requests: list
-    by_child: bool
-    _sentinel: tuple | None = None
 
-    @classmethod
-    def of(cls, root, requests: Sequence[tuple], by_child: bool) -> Shape:
-        dates = sorted({day for _m, _p, period in requests for day in (period.start, period.end)})
-        index = {day: position for position, day in enumerate(dates)}
-        first_of_year = {}
-        for position, day in enumerate(dates):
-            first_of_year.setdefault(day.year, position)
-        key = (
-            len(root.path),
-            getattr(root, "kind", None),
-            by_child,
-            # Which dates share a year (a rating's year is a parameter, and two equal
-            # conditions are one aggregate): the order and equality of the dates is `index`.
-            tuple(first_of_year[day.year] for day in dates),
-            tuple(
-                (
-                    metric.key,
-                    metric.plan,
-                    tuple(params.items()),
-                    period.kind,
-                    index[period.start],
-                    index[period.end],
-                )
-                for metric, params, period in requests
-            ),
-        )
-        return cls(key, Inputs(root.path, tuple(dates)), root, list(requests), by_child)
-
-    def sentinel(self) -> tuple[object, list, Inputs]:
-        """The root and requests of the sentinel build, and its inputs (made once)."""
-        if self._sentinel is None:
-            root = copy.copy(self.root)
-            root.path = _flipped(self.root.path)
-            if getattr(root, "pk", None) is not None:
-                root.pk = -1 - root.pk  # a plan reading the root's id is then seen
-            requests = [
-                (
-                    metric,
-                    params,
-                    dataclasses.replace(
-                        period, start=_shifted(period.start), end=_shifted(period.end)
-                    ),
-                )
-                for metric, params, period in self.requests
-            ]
-            inputs = Inputs(root.path, tuple(_shifted(day) for day in self.inputs.dates))
-            self._sentinel = (root, requests, inputs)
-        return self._sentinel
+def dates_key(days) -> tuple[tuple[datetime.date, ...], dict, tuple]:
+    """The distinct `days` in order, the position of each, and which share a year (a year is
+    a parameter, and two equal conditions may be one): what a shape holds of its dates."""
+    ordered = sorted(set(days))
+    index = {day: position for position, day in enumerate(ordered)}
+    first_of_year = {}
+    for position, day in enumerate(ordered):
+        first_of_year.setdefault(day.year, position)
+    return tuple(ordered), index, tuple(first_of_year[day.year] for day in ordered)
 
 
 def _same(one, other) -> bool:
@@ -245,7 +212,49 @@ def kept(key: tuple):
     return TEMPLATES.get(key, MISSING)
 
 
+_KEEPING = threading.Lock()  # a server's threads share the statements
+
+
 def keep(key: tuple, found: Template | None) -> None:
-    while len(TEMPLATES) >= LIMIT:
-        TEMPLATES.pop(next(iter(TEMPLATES)))  # the oldest
-    TEMPLATES[key] = found
+    with _KEEPING:
+        while len(TEMPLATES) >= LIMIT:
+            TEMPLATES.pop(next(iter(TEMPLATES)))  # the oldest
+        TEMPLATES[key] = found
+
+
+def rows(build: Callable, root, *days: datetime.date) -> list[tuple]:
+    """The rows of `build(root, *days)` (a values_list queryset), its statement kept per
+    `build`, the length of the root's path, its kind, and the order of `days`. `build` is a
+    function of its module, whose statement depends on nothing but its arguments."""
+    ordered, index, years = dates_key(days)
+    inputs = Inputs(root.path, ordered)
+    if build.__closure__ is not None:  # its statement would depend on what it closes over
+        return list(build(root, *days))
+    key = (
+        build,
+        len(root.path),
+        getattr(root, "kind", None),
+        tuple(index[day] for day in days),
+        years,
+    )
+    found = kept(key)
+    if found is MISSING:
+        queryset = build(root, *days)
+        try:
+            other = sentinel_root(root)
+            found = template(
+                queryset,
+                None,
+                inputs,
+                build(other, *map(shifted, days)),
+                None,
+                Inputs(other.path, tuple(map(shifted, ordered))),
+            )
+        except Exception:  # noqa: BLE001  (the sentinel build only decides whether to keep)
+            found = None
+        keep(key, found)
+        if found is None:
+            return list(queryset)
+    if found is None:
+        return list(build(root, *days))
+    return found.rows(inputs)
