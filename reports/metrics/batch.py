@@ -222,7 +222,7 @@ def _numbers(
 
 
 class _Sentinel:
-    """The groups and terms of `shape`'s sentinel build (statements.Shape.sentinel), planned
+    """The groups and terms of `shape`'s sentinel build (Shape.sentinel), planned
     on the first statement that is not yet a template; None where the plans differ."""
 
     def __init__(self, shape: Shape, terms: list[Term]):
