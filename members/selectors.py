@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kcn_party import statements
 from members import calendar
 from members.models import (
     CandidateStage,
@@ -132,28 +133,41 @@ FLOWS_OUT = {
 }
 
 
+def _flows(organization, start: datetime.date, end: datetime.date, *, into: bool):
+    """The events of the period into `organization`'s subtree (or out of it) by kind, each
+    read by the (cell, date) index of its side, not as every event of the period joined twice
+    to the tree."""
+    inside_after = subtree_q("counted_after__path", organization.path)
+    inside_before = subtree_q("counted_before__path", organization.path)
+    moved = inside_after & ~inside_before if into else inside_before & ~inside_after
+    return (
+        MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
+        .filter(moved)
+        .order_by()
+        .values("kind")
+        .annotate(number=Count("pk"))
+        .values_list("kind", "number")
+    )
+
+
+# Each statement built once (kcn_party.statements).
+def _flows_into(organization, start: datetime.date, end: datetime.date):
+    return _flows(organization, start, end, into=True)
+
+
+def _flows_out_of(organization, start: datetime.date, end: datetime.date):
+    return _flows(organization, start, end, into=False)
+
+
 def balance(organization, start: datetime.date, end: datetime.date) -> Balance:
     """The member balance of `organization`'s subtree from `start` to `end`, both included:
     the count at the end of the day before `start`, the flows of the events in the period
     (a move between two cells of the subtree is no flow), the count at the end of `end`. Three
     queries: the flows in, the flows out, and both counts from the counted intervals."""
-    path = organization.path
-    inside_after = subtree_q("counted_after__path", path)
-    inside_before = subtree_q("counted_before__path", path)
-    into = inside_after & ~inside_before
-    out_of = inside_before & ~inside_after
-    events = MemberEvent.objects.filter(occurred_on__gte=start, occurred_on__lte=end).order_by()
-    # The events into the subtree and those out of it counted by kind, each read by the (cell,
-    # date) index of its side, not as every event of the period joined twice to the tree.
     flows = dict.fromkeys([*FLOWS_IN.values(), *FLOWS_OUT.values()], 0)
     unexplained = 0
-    for lines, moved in ((FLOWS_IN, into), (FLOWS_OUT, out_of)):
-        for kind, number in (
-            events.filter(moved)
-            .values("kind")
-            .annotate(number=Count("pk"))
-            .values_list("kind", "number")
-        ):
+    for lines, moved in ((FLOWS_IN, _flows_into), (FLOWS_OUT, _flows_out_of)):
+        for kind, number in statements.rows(moved, organization, start, end):
             if kind in lines:
                 flows[lines[kind]] += number
             else:

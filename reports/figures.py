@@ -173,17 +173,24 @@ def breakdown(
     as_of: datetime.date | None = None,
     *,
     from_records: bool = False,
+    children=None,
 ) -> Breakdown:
     """Every metric (or those of `keys`) for each direct child of `root`: one query per kind of
     record (reports.metrics.batch, grouped by the path prefix), one for the children and one
-    for the closings. A period `root` has closed gives the children and values stored with it."""
+    for the closings. A period `root` has closed gives the children and values stored with it.
+
+    `children`, when given, are the children to give a value to (each other child with rows
+    has one too), instead of those active in the period: the dashboard's last year, read for
+    this year's children only, lists them once."""
     as_of = as_of_date(period, as_of)
     current = period.until(as_of)
     closed = None if from_records else closing.lookup(root, current, before=False).exact(current)
     if closed is not None:
         children, stored = closing.stored_breakdown(closed)
-    else:
+    elif children is None:
         children, stored = children_in(root, current), {}
+    else:
+        children, stored = list(children), {}
     wanted = [(metric, params) for metric in metrics(keys) for params in metric.variants()]
     values = {
         (metric.key, tuple(params.items())): stored.get((metric.key, tuple(params.items())))

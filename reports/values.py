@@ -17,9 +17,19 @@ Number = int | Decimal | Fraction
 def rounded(value: Number) -> Decimal:
     """`value` with 2 decimals, half up (away from zero, as by hand): 76.923… → 76.92,
     0.125 → 0.13."""
+    if isinstance(value, int | Fraction):
+        return _half_up(value.numerator * 100, value.denominator)
     exact = Fraction(value) * 100
-    hundredths = (abs(exact.numerator) * 2 + exact.denominator) // (2 * exact.denominator)
-    return Decimal(-hundredths if exact < 0 else hundredths).scaleb(-2)
+    return _half_up(exact.numerator, exact.denominator)
+
+
+def _half_up(top: int, bottom: int) -> Decimal:
+    """top ÷ bottom hundredths (integers, bottom not 0) to the nearest, half up: the rounding
+    of `rounded` on the integers themselves, without a Fraction (its gcd) for each of the
+    thousands of figures a page shows."""
+    hundredths = (abs(top) * 2 + abs(bottom)) // (2 * abs(bottom))
+    negative = top != 0 and (top < 0) != (bottom < 0)
+    return Decimal(-hundredths if negative else hundredths).scaleb(-2)
 
 
 def percent(numerator: Number, denominator: Number) -> Decimal | None:
@@ -27,6 +37,12 @@ def percent(numerator: Number, denominator: Number) -> Decimal | None:
     is 0 (a share of nothing is no figure, not 0%)."""
     if not denominator:
         return None
+    if isinstance(numerator, int | Fraction) and isinstance(denominator, int | Fraction):
+        # (a/b) ÷ (c/d) × 100 in hundredths: a·d·10000 over b·c.
+        return _half_up(
+            numerator.numerator * denominator.denominator * 10000,
+            numerator.denominator * denominator.numerator,
+        )
     return rounded(Fraction(numerator) * 100 / Fraction(denominator))
 
 

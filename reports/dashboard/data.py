@@ -140,7 +140,11 @@ def build_breakdown(figures, focus, target_rows) -> BreakdownView:
     # A closed period's cùng kỳ by child is the one stored with it, as its figures' is.
     earlier = closing.stored_last_year_breakdown(figures.closed, focus) if figures.closed else None
     if earlier is None:
-        earlier = figures_module.breakdown(root, figures.last_year, keys=[focus.key]).get(focus.key)
+        # Read for this year's children only (`earlier.get` below): last year's are not listed.
+        last = figures_module.breakdown(
+            root, figures.last_year, keys=[focus.key], children=this.children
+        )
+        earlier = last.get(focus.key)
     whole = figures.get(focus.key, **focus.checked({})).value
     target = target_slot.row_for(target_rows, focus.key, focus.checked({}))
     parts = dict(getattr(target, "parts", {}) or {}) if target else {}

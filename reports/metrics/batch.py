@@ -17,10 +17,15 @@ The rows a SELECT reads are those of the groups that pass any of its terms' coar
 own term's whole condition. The result is exact: the same numbers as each metric's function
 (tests/reports/test_batch.py compares the two on both databases). A metric without a plan is
 computed by its function, one query, as before.
+
+Each statement is built and compiled once per shape of the request and then re-bound to the
+next request's dates and root (kcn_party.statements): the shape's terms are still
+planned every time (what is done with the rows needs them), not turned into SQL.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import operator
 from collections import defaultdict
@@ -30,6 +35,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models import Count as CountRows
 
+from kcn_party import statements
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import children_in
 from reports.periods import Period
@@ -109,7 +115,8 @@ def values(
         if plan is None:
             found[index] = metric.function(groups, period, **params)
         plans.append(plan)
-    numbers = _numbers(groups, [plan for plan in plans if plan is not None])
+    shape = Shape.of(root, requests, by_child)
+    numbers = _numbers(groups, [plan for plan in plans if plan is not None], shape)
     aliases = iter(range(sum(len(plan.terms) for plan in plans if plan is not None)))
     for index, plan in enumerate(plans):
         if plan is None:
@@ -135,87 +142,350 @@ def values(
     return results
 
 
-def _numbers(groups: Groups, plans: list[Plan]) -> list[tuple[dict[str, int], set[str]]]:
+@dataclass
+class Shape:
+    """The shape of a batch (`key`: what its statements' SQL depends on) and the inputs of
+    this request (kcn_party.statements): which metrics and parameter values, each period's
+    kind and the order of its dates among the others', which dates share a year, the length
+    of the root's path and its kind, by child or not."""
+
+    key: tuple
+    inputs: statements.Inputs
+    root: object
+    requests: list
+    by_child: bool
+    _sentinel: tuple | None = None
+
+    @classmethod
+    def of(cls, root, requests: list[Request], by_child: bool) -> Shape:
+        days = [day for _m, _p, period in requests for day in (period.start, period.end)]
+        ordered, index, years = statements.dates_key(days)
+        key = (
+            len(root.path),
+            getattr(root, "kind", None),
+            by_child,
+            years,
+            tuple(
+                (
+                    metric.key,
+                    metric.plan,
+                    tuple(params.items()),
+                    period.kind,
+                    index[period.start],
+                    index[period.end],
+                )
+                for metric, params, period in requests
+            ),
+        )
+        return cls(key, statements.Inputs(root.path, ordered), root, requests, by_child)
+
+    def sentinel(self) -> tuple[object, list, statements.Inputs]:
+        """The root and requests of the sentinel build, and its inputs (made once)."""
+        if self._sentinel is None:
+            root = statements.sentinel_root(self.root)
+            requests = [
+                (
+                    metric,
+                    params,
+                    dataclasses.replace(
+                        period,
+                        start=statements.shifted(period.start),
+                        end=statements.shifted(period.end),
+                    ),
+                )
+                for metric, params, period in self.requests
+            ]
+            inputs = statements.Inputs(root.path, tuple(map(statements.shifted, self.inputs.dates)))
+            self._sentinel = (root, requests, inputs)
+        return self._sentinel
+
+
+def _numbers(
+    groups: Groups, plans: list[Plan], shape: Shape | None = None
+) -> list[tuple[dict[str, int], set[str]]]:
     """For each term of `plans` in order: ({group key: its number}, the group keys where it
-    has rows). One statement per family."""
+    has rows). One statement per family; built once per `shape` (kcn_party.statements)."""
     terms = [term for plan in plans for term in plan.terms]
     families: dict[str, list[int]] = defaultdict(list)
     for alias, term in enumerate(terms):
         families[term.family].append(alias)
     numbers: list = [None] * len(terms)
-    for aliases in families.values():
-        tally = terms[aliases[0]].test is not None
-        found = (_tally if tally else _aggregates)(groups, terms, aliases)
+    sentinel = _Sentinel(shape, terms) if shape is not None else None
+    for family, aliases in families.items():
+        kind = _TALLY if terms[aliases[0]].test is not None else _AGGREGATES
+        layout = kind.layout(terms, aliases)
+        rows = _rows(kind, groups, terms, aliases, layout, family, shape, sentinel)
+        found = kind.numbers(rows, terms, aliases, layout)
         for alias in aliases:
             numbers[alias] = found[alias]
     return numbers
 
 
-def _aggregates(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
-    numbers_of = {alias: defaultdict(int) for alias in aliases}
-    rows_of = {alias: set() for alias in aliases}
-    for key, *columns in _statement(groups, terms, aliases):
-        for alias, (number, rows) in zip(aliases, _pairs(columns), strict=True):
-            if rows:
-                numbers_of[alias][key] += rows if terms[alias].total is None else number or 0
-                rows_of[alias].add(key)
-    return {alias: (numbers_of[alias], rows_of[alias]) for alias in aliases}
+class _Sentinel:
+    """The groups and terms of `shape`'s sentinel build (Shape.sentinel), planned
+    on the first statement that is not yet a template; None where the plans differ."""
+
+    def __init__(self, shape: Shape, terms: list[Term]):
+        self.shape, self.terms, self._built = shape, terms, None
+
+    def get(self) -> tuple[Groups, list[Term]] | None:
+        if self._built is None:
+            root, requests, _inputs = self.shape.sentinel()
+            groups = Groups(root, self.shape.by_child)
+            terms = []
+            for metric, params, period in requests:
+                plan = metric.plan(groups, period, **params) if metric.plan else None
+                terms += plan.terms if plan is not None else []
+            same = len(terms) == len(self.terms) and all(
+                (mine.family, mine.source) == (other.family, other.source)
+                for mine, other in zip(self.terms, terms, strict=True)
+            )
+            self._built = (groups, terms) if same else False
+        return self._built or None
 
 
-def _tally(groups: Groups, terms: list[Term], aliases: list[int]) -> dict:
-    """The terms of one source counted by their columns: one SELECT grouped by the group, a
-    flag per coarse condition, and the columns; each term then takes the rows it tests true."""
-    first = terms[aliases[0]]
-    wheres = list(dict.fromkeys(terms[alias].where for alias in aliases))
-    flags = {f"w{index}": where for index, where in enumerate(wheres)}
-    annotations, columns = {}, {}
-    for alias in aliases:
-        annotations.update(terms[alias].annotations)
-        columns.update(terms[alias].columns)
-    flag_of = {where: name for name, where in flags.items()}
-    fields = [name for name, expression in columns.items() if expression is None]
-    columns = {name: expression for name, expression in columns.items() if expression is not None}
-    names = [*flags, *columns, *fields]
-    rows = (
-        first.rows.annotate(**annotations)
-        .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))
-        .annotate(
-            **{name: ExpressionWrapper(where, BooleanField()) for name, where in flags.items()},
-            **columns,
+def _rows(kind, groups, terms, aliases, layout, family, shape, sentinel) -> list[tuple]:
+    """The rows of one family's statement: from its template when its shape has one."""
+    if shape is None:
+        return list(kind.query(groups, terms, aliases, layout))
+    key = (shape.key, family, terms[aliases[0]].rows.db)  # the database: its own SQL
+    found = statements.kept(key)
+    if found is statements.MISSING:
+        query = kind.query(groups, terms, aliases, layout)
+        found = None
+        try:
+            built = sentinel.get()
+            if built is not None:
+                other_groups, other_terms = built
+                other_layout = kind.layout(other_terms, aliases)
+                found = statements.template(
+                    query,
+                    layout.signature,
+                    shape.inputs,
+                    kind.query(other_groups, other_terms, aliases, other_layout),
+                    other_layout.signature,
+                    shape.sentinel()[2],
+                )
+        except Exception:  # noqa: BLE001
+            # The sentinel build only decides whether to keep the statement: a plan that
+            # cannot take the sentinel inputs (dates 400 years on) has its statement built.
+            found = None
+        statements.keep(key, found)
+        if found is None:
+            return list(query)
+    # A layout other than the template's (it cannot be, the shape being the same): built.
+    if found is None or found.layout != layout.signature:
+        return list(kind.query(groups, terms, aliases, layout))
+    return found.rows(shape.inputs)
+
+
+# --- the conditional aggregates: a SELECT per source, side by side ------------------------------
+
+
+@dataclass(frozen=True)
+class _Select:
+    """How one family's terms are aggregated: by source, each term's condition; a sum of a
+    column that is never NULL counts no rows beside it (`summed`); a term with the same
+    condition and column as an earlier one of its source copies it (`copies`)."""
+
+    sources: tuple[tuple[int, ...], ...]
+    conditions: dict[int, Q]
+    summed: frozenset[int]
+    copies: dict[int, int]
+
+    @property
+    def signature(self) -> tuple:
+        """What the statement's SQL depends on of the layout (no dates)."""
+        return (self.sources, self.summed, tuple(self.copies.items()))
+
+
+class _Aggregates:
+    @staticmethod
+    def layout(terms: list[Term], aliases: list[int]) -> _Select:
+        sources: dict[str, list[int]] = defaultdict(list)
+        for alias in aliases:
+            sources[terms[alias].source].append(alias)
+        conditions, copies = {}, {}
+        for mine in sources.values():
+            computed: dict[tuple, int] = {}
+            for alias in mine:
+                term = terms[alias]
+                condition = term.where & term.only
+                same = computed.setdefault((condition, term.total), alias)
+                if same != alias:
+                    copies[alias] = same
+                else:
+                    conditions[alias] = condition
+        summed = frozenset(alias for alias in aliases if _never_null(terms[alias]))
+        return _Select(tuple(map(tuple, sources.values())), conditions, summed, copies)
+
+    @staticmethod
+    def query(groups: Groups, terms: list[Term], aliases: list[int], layout: _Select):
+        """The rows (group key, number and rows of each term of `aliases`…) of one family: a
+        SELECT per source, side by side."""
+        # Each term's number and rows; a count's number is its rows (a NULL column, not
+        # repeated). A sum of a column that is never NULL has rows where it is not NULL: its
+        # rows are not counted (a second evaluation of the whole condition on every row), and
+        # its number is NULL in the other sources' SELECTs.
+        columns = [name for alias in aliases for name in (f"n{alias}", f"r{alias}")]
+        zero = Value(0, output_field=IntegerField())
+        none = Value(None, output_field=IntegerField())
+        selects = []
+        for mine in layout.sources:
+            first = terms[mine[0]]
+            annotations = {}
+            for alias in mine:
+                annotations.update(terms[alias].annotations)
+            wheres = list(dict.fromkeys(terms[alias].where for alias in mine))
+            aggregates = dict.fromkeys(columns, zero)
+            aggregates.update({f"n{alias}": none for alias in layout.summed})
+            for alias in mine:
+                if alias in layout.copies:
+                    continue
+                term, condition = terms[alias], layout.conditions[alias]
+                if alias not in layout.summed:
+                    aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
+                if term.total is not None:
+                    aggregates[f"n{alias}"] = Sum(term.total, filter=condition)
+            selects.append(
+                first.rows.annotate(**annotations)
+                .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))
+                .order_by()
+                .values(group=groups.key(first.lookup))
+                .annotate(**aggregates)
+                .values_list("group", *columns)
+            )
+        return selects[0] if len(selects) == 1 else selects[0].union(*selects[1:], all=True)
+
+    @staticmethod
+    def numbers(rows, terms: list[Term], aliases: list[int], layout: _Select) -> dict:
+        summed, copies = layout.summed, layout.copies
+        index = {alias: 1 + 2 * position for position, alias in enumerate(aliases)}
+        numbers_of = {alias: defaultdict(int) for alias in aliases}
+        rows_of = {alias: set() for alias in aliases}
+        for row in rows:
+            if summed or copies:
+                row = list(row)
+                for alias in summed:
+                    row[index[alias] + 1] = int(row[index[alias]] is not None)
+                for alias, same in copies.items():
+                    row[index[alias] : index[alias] + 2] = row[index[same] : index[same] + 2]
+            key, *columns = row
+            for alias, (number, count) in zip(aliases, _pairs(columns), strict=True):
+                if count:
+                    numbers_of[alias][key] += count if terms[alias].total is None else number or 0
+                    rows_of[alias].add(key)
+        return {alias: (numbers_of[alias], rows_of[alias]) for alias in aliases}
+
+
+# --- the tallies: the rows counted by a few columns, each term's test in Python ----------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What one family's tally reads: a flag per coarse condition (`wheres`), then the
+    columns (`names`: the flags, the computed columns, the model's fields), and for each term
+    its flag and the names of its columns (`reads`)."""
+
+    wheres: tuple[Q, ...]
+    annotations: dict
+    computed: dict  # name: expression
+    fields: tuple[str, ...]
+    names: tuple[str, ...]
+    reads: dict[int, tuple[str, ...]]
+
+    @property
+    def signature(self) -> tuple:
+        # The names of the computed columns hold their date; the SQL has them by position.
+        position = {name: index for index, name in enumerate(self.names)}
+        return (
+            len(self.wheres),
+            len(self.computed),
+            self.fields,
+            tuple(
+                (alias, tuple(position[name] for name in read))
+                for alias, read in self.reads.items()
+            ),
         )
-        .order_by()
-        .values(*names, group=groups.key(first.lookup))
-        .annotate(rows=CountRows("pk"))
-        .values_list("group", *names, "rows")
-    )
-    # A term tests only its own columns, under its own flag: the rows are first added up by
-    # each such set of columns (a few dozen combinations each), and each term then tests each
-    # combination once instead of every row.
-    reads = {alias: (flag_of[terms[alias].where], *terms[alias].columns) for alias in aliases}
-    position = {name: index for index, name in enumerate(names, start=1)}
-    combined = {
-        columns: (operator.itemgetter(0, *(position[name] for name in columns)), defaultdict(int))
-        for columns in reads.values()
-    }
-    for row in rows:
-        count = row[-1]
-        for pick, totals in combined.values():
-            totals[pick(row)] += count
-    # Each combination of a set of columns is made a row once, for all the terms that read
-    # those columns.
-    numbers_of = {alias: defaultdict(int) for alias in aliases}
-    readers = defaultdict(list)
-    for alias in aliases:
-        readers[reads[alias]].append((numbers_of[alias], terms[alias].test))
-    for (_flag, *columns), tests in readers.items():
-        for (key, flagged, *values), count in combined[(_flag, *columns)][1].items():
-            if not flagged:
-                continue
-            row = dict(zip(columns, values, strict=True))
-            for numbers, test in tests:
-                if test(row):
-                    numbers[key] += count
-    return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
+
+
+class _Tally:
+    @staticmethod
+    def layout(terms: list[Term], aliases: list[int]) -> _Columns:
+        wheres = tuple(dict.fromkeys(terms[alias].where for alias in aliases))
+        flag_of = {where: f"w{index}" for index, where in enumerate(wheres)}
+        annotations, columns = {}, {}
+        for alias in aliases:
+            annotations.update(terms[alias].annotations)
+            columns.update(terms[alias].columns)
+        fields = tuple(name for name, expression in columns.items() if expression is None)
+        computed = {
+            name: expression for name, expression in columns.items() if expression is not None
+        }
+        reads = {alias: (flag_of[terms[alias].where], *terms[alias].columns) for alias in aliases}
+        names = (*flag_of.values(), *computed, *fields)
+        return _Columns(wheres, annotations, computed, fields, names, reads)
+
+    @staticmethod
+    def query(groups: Groups, terms: list[Term], aliases: list[int], layout: _Columns):
+        """One SELECT grouped by the group, a flag per coarse condition, and the columns."""
+        first = terms[aliases[0]]
+        flags = {f"w{index}": where for index, where in enumerate(layout.wheres)}
+        # The computed columns by position (c0, c1…): their names hold a date.
+        computed = {
+            f"c{index}": expression for index, expression in enumerate(layout.computed.values())
+        }
+        names = [*flags, *computed, *layout.fields]
+        return (
+            first.rows.annotate(**layout.annotations)
+            .filter(groups.within(first.lookup), functools.reduce(operator.or_, layout.wheres))
+            .annotate(
+                **{name: ExpressionWrapper(where, BooleanField()) for name, where in flags.items()},
+                **computed,
+            )
+            .order_by()
+            .values(*names, group=groups.key(first.lookup))
+            .annotate(rows=CountRows("pk"))
+            .values_list("group", *names, "rows")
+        )
+
+    @staticmethod
+    def numbers(rows, terms: list[Term], aliases: list[int], layout: _Columns) -> dict:
+        """Each term takes the rows it tests true, under its own flag."""
+        # A term tests only its own columns, under its own flag: the rows are first added up
+        # by each such set of columns (a few dozen combinations each), and each term then
+        # tests each combination once instead of every row.
+        reads = layout.reads
+        position = {name: index for index, name in enumerate(layout.names, start=1)}
+        combined = {
+            columns: (
+                operator.itemgetter(0, *(position[name] for name in columns)),
+                defaultdict(int),
+            )
+            for columns in reads.values()
+        }
+        for row in rows:
+            count = row[-1]
+            for pick, totals in combined.values():
+                totals[pick(row)] += count
+        # Each combination of a set of columns is made a row once, for all the terms that read
+        # those columns.
+        numbers_of = {alias: defaultdict(int) for alias in aliases}
+        readers = defaultdict(list)
+        for alias in aliases:
+            readers[reads[alias]].append((numbers_of[alias], terms[alias].test))
+        for (_flag, *columns), tests in readers.items():
+            for (key, flagged, *values), count in combined[(_flag, *columns)][1].items():
+                if not flagged:
+                    continue
+                row = dict(zip(columns, values, strict=True))
+                for numbers, test in tests:
+                    if test(row):
+                        numbers[key] += count
+        return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
+
+
+_AGGREGATES, _TALLY = _Aggregates, _Tally
 
 
 def _never_null(term: Term) -> bool:
@@ -228,64 +498,3 @@ def _never_null(term: Term) -> bool:
 def _pairs(columns: list) -> Iterable[tuple]:
     """(number, rows) of each term from the flat row of columns."""
     return zip(columns[::2], columns[1::2], strict=True)
-
-
-def _statement(groups: Groups, terms: list[Term], aliases: list[int]):
-    """The rows (group key, number and rows of each term of `aliases`…) of one family: a
-    SELECT per source, side by side."""
-    sources: dict[str, list[int]] = defaultdict(list)
-    for alias in aliases:
-        sources[terms[alias].source].append(alias)
-    # Each term's number and rows; a count's number is its rows (a NULL column, not repeated).
-    columns = [name for alias in aliases for name in (f"n{alias}", f"r{alias}")]
-    zero = Value(0, output_field=IntegerField())
-    none = Value(None, output_field=IntegerField())
-    # A sum of a column that is never NULL has rows where it is not NULL: its rows are not
-    # counted (a second evaluation of the whole condition on every row), and its number is NULL
-    # in the other sources' SELECTs.
-    summed = {alias for alias in aliases if _never_null(terms[alias])}
-    selects = []
-    # Terms of one source with the same condition and column (members counted, asked by two
-    # metrics) are one aggregate: the others copy its number and rows after the statement.
-    copies: dict[int, int] = {}
-    for mine in sources.values():
-        first = terms[mine[0]]
-        annotations = {}
-        for alias in mine:
-            annotations.update(terms[alias].annotations)
-        wheres = list(dict.fromkeys(terms[alias].where for alias in mine))
-        aggregates = dict.fromkeys(columns, zero)
-        aggregates.update({f"n{alias}": none for alias in summed})
-        computed: dict[tuple, int] = {}
-        for alias in mine:
-            term = terms[alias]
-            condition = term.where & term.only
-            same = computed.setdefault((condition, term.total), alias)
-            if same != alias:
-                copies[alias] = same
-                continue
-            if alias not in summed:
-                aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
-            if term.total is not None:
-                aggregates[f"n{alias}"] = Sum(term.total, filter=condition)
-        selects.append(
-            first.rows.annotate(**annotations)
-            .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))
-            .order_by()
-            .values(group=groups.key(first.lookup))
-            .annotate(**aggregates)
-            .values_list("group", *columns)
-        )
-    statement = selects[0] if len(selects) == 1 else selects[0].union(*selects[1:], all=True)
-    if not copies and not summed:
-        return list(statement)
-    index = {alias: 1 + 2 * position for position, alias in enumerate(aliases)}
-    rows = []
-    for row in statement:
-        row = list(row)
-        for alias in summed:
-            row[index[alias] + 1] = int(row[index[alias]] is not None)
-        for alias, same in copies.items():
-            row[index[alias] : index[alias] + 2] = row[index[same] : index[same] + 2]
-        rows.append(row)
-    return rows

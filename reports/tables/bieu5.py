@@ -16,6 +16,7 @@ from django.db.models import Count as CountRows
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party import statements
 from organizations.models import Ownership, PartyOrganization
 from organizations.models.party import GRASSROOTS_KINDS, UNIT_TYPE_KINDS, OrganizationKind
 from reports.metrics.grouping import Groups
@@ -77,6 +78,28 @@ def lines_of(key: str, label, total: int, by_type: Counter) -> list[Line]:
     return lines
 
 
+# Each statement built once (kcn_party.statements).
+def _organizations_by_type(root, day):
+    return (
+        PartyOrganization.objects.filter(Groups(root).within("path"), kind__in=UNIT_TYPE_KINDS)
+        .active(day)
+        .order_by()
+        .values("kind", "unit_type")
+        .annotate(number=CountRows("pk"))
+        .values_list("kind", "unit_type", "number")
+    )
+
+
+def _members_by_type(root, day):
+    return (
+        counted_rows(Groups(root), day)
+        .order_by()
+        .values("organization__unit_type")
+        .annotate(number=CountRows("pk"))
+        .values_list("organization__unit_type", "number")
+    )
+
+
 @table(key="bieu5", title=_("Form 5: party organisations and members by unit type"))
 def bieu5(root, period: Period) -> Lines:
     """On the period's last day: the active organisations of the subtree by kind and unit type
@@ -84,29 +107,14 @@ def bieu5(root, period: Period) -> Lines:
     the sum of all its rows, whatever their unit type: a unit type the form has no line for
     would make the lines fall short of it (the check `sums`)."""
     day = period.end
-    groups = Groups(root)
-    organizations = PartyOrganization.objects.filter(
-        groups.within("path"), kind__in=UNIT_TYPE_KINDS
-    )
-    organizations = organizations.active(day).order_by()
     by_type = {key: Counter() for key in COLUMNS}
     totals = dict.fromkeys(COLUMNS, 0)
-    for kind, unit_type, number in (
-        organizations.values("kind", "unit_type")
-        .annotate(number=CountRows("pk"))
-        .values_list("kind", "unit_type", "number")
-    ):
+    for kind, unit_type, number in statements.rows(_organizations_by_type, root, day):
         column = _column(kind)
         if column is not None:
             by_type[column][unit_type] += number
             totals[column] += number
-    for unit_type, number in (
-        counted_rows(groups, day)
-        .order_by()
-        .values("organization__unit_type")
-        .annotate(number=CountRows("pk"))
-        .values_list("organization__unit_type", "number")
-    ):
+    for unit_type, number in statements.rows(_members_by_type, root, day):
         by_type["members"][unit_type] += number
         totals["members"] += number
 

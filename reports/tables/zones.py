@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party import statements
 from organizations.models import MassKind, MassOrganization, MembershipCount
 from reports.metrics import get
 from reports.metrics.coverage import (
@@ -86,28 +87,46 @@ def _variants():
                 yield key, param, value, line_key, line_label
 
 
-def _mass_lines(groups: Groups, day) -> list[Line]:
-    """The trade unions, Youth Union branches and veterans' associations active on `day`
-    (one query) and their members by the latest count on or before it (one query)."""
-    active = MassOrganization.objects.filter(
-        groups.within(COMMITTEE), active_on(day), kind__in=MASS_KINDS
+def _mass_active(root, day):
+    """The mass organisations active on `day` in the zones of `root`'s subtree, of MASS_KINDS."""
+    return MassOrganization.objects.filter(
+        Groups(root).within(COMMITTEE), active_on(day), kind__in=MASS_KINDS
     ).order_by()
-    organizations = dict(
-        active.values("kind").annotate(number=CountRows("pk")).values_list("kind", "number")
+
+
+def _mass_organizations(root, day):
+    return (
+        _mass_active(root, day)
+        .values("kind")
+        .annotate(number=CountRows("pk"))
+        .values_list("kind", "number")
     )
+
+
+def _mass_members(root, day):
     later = MembershipCount.objects.filter(
         organization=OuterRef("organization"),
         counted_on__lte=day,
         counted_on__gt=OuterRef("counted_on"),
     )
-    members = dict(
-        MembershipCount.objects.filter(organization__in=active.values("pk"), counted_on__lte=day)
+    return (
+        MembershipCount.objects.filter(
+            organization__in=_mass_active(root, day).values("pk"), counted_on__lte=day
+        )
         .exclude(Exists(later))
         .order_by()
         .values("organization__kind")
         .annotate(number=Sum("members"))
         .values_list("organization__kind", "number")
     )
+
+
+def _mass_lines(groups: Groups, day) -> list[Line]:
+    """The trade unions, Youth Union branches and veterans' associations active on `day`
+    (one query) and their members by the latest count on or before it (one query); each
+    statement built once (kcn_party.statements)."""
+    organizations = dict(statements.rows(_mass_organizations, groups.root, day))
+    members = dict(statements.rows(_mass_members, groups.root, day))
     lines = []
     for kind in MASS_KINDS:
         label = MassKind(kind).label

@@ -3,12 +3,16 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 
 from reports.values import Count
 
 register = template.Library()
 NONE = "—"
+HUNDREDTH = Decimal("0.01")
 
 
 @register.filter
@@ -20,8 +24,63 @@ def number(value):
     if isinstance(value, Decimal) and value.as_tuple().exponent >= 0:
         value = int(value)
     if isinstance(value, Decimal | float):
-        return number_format(value, 2, use_l10n=True, force_grouping=True)
-    return number_format(value, use_l10n=True, force_grouping=True)
+        return _formatted(value, 2) or number_format(value, 2, use_l10n=True, force_grouping=True)
+    return _formatted(value, None) or number_format(value, use_l10n=True, force_grouping=True)
+
+
+# The separators of each language whose numbers are grouped by threes (all of ours): a page
+# shows up to two thousand numbers, and number_format looks the three formats up each time.
+_SEPARATORS: dict[str, tuple[str, str] | None] = {}
+
+
+@receiver(setting_changed)
+def _formats_changed(**kwargs):
+    _SEPARATORS.clear()
+
+
+def _separators() -> tuple[str, str] | None:
+    language = get_language()
+    if language not in _SEPARATORS:
+        grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+        _SEPARATORS[language] = (
+            (
+                get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+                get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+            )
+            if type(grouping) is int and grouping == 3
+            else None
+        )
+    return _SEPARATORS[language]
+
+
+def _formatted(value, decimal_pos: int | None) -> str | None:
+    """What number_format(value, decimal_pos, force_grouping=True) gives (django.utils.
+    numberformat, step by step) for an int, or a Decimal with 2 decimals; None for anything
+    else, which number_format formats."""
+    separators = _separators()
+    if separators is None:
+        return None
+    decimal_separator, thousand_separator = separators
+    if type(value) is int and decimal_pos is None:
+        text = str(value)
+    elif isinstance(value, Decimal) and decimal_pos == 2 and value.is_finite():
+        if abs(value) < HUNDREDTH:
+            value = Decimal("0")
+        _sign, digits, exponent = value.as_tuple()
+        if abs(exponent) + len(digits) > 200:
+            return None
+        text = f"{value:f}"
+    else:
+        return None
+    sign = ""
+    if text[0] == "-":
+        sign, text = "-", text[1:]
+    whole, _point, decimals = text.partition(".")
+    if decimal_pos is not None:
+        decimals = decimals[:decimal_pos].ljust(decimal_pos, "0")
+    head = len(whole) % 3 or 3
+    groups = [whole[:head], *(whole[start : start + 3] for start in range(head, len(whole), 3))]
+    return sign + thousand_separator.join(groups) + (decimals and decimal_separator + decimals)
 
 
 @register.filter

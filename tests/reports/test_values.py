@@ -66,3 +66,33 @@ def test_the_change_column_is_this_over_last_year():
     # Of the exact percentages, not of the rounded ones.
     assert change(Ratio(92, 99), Ratio(86, 96)) == Decimal("103.74")
     assert change(Ratio(1, 2), Ratio(0, 0)) is None
+
+
+# The rounding on integers (reports.values._half_up) is the rounding of a Fraction, for every
+# kind of number a figure is computed from.
+NUMBERS = [0, 1, -1, 3, 7, 70, 91, 125, -125, 2**70 + 1, Fraction(1, 8), Fraction(-7, 3)]
+
+
+def rounded_by_fraction(value) -> Decimal:
+    exact = Fraction(value) * 100
+    hundredths = (abs(exact.numerator) * 2 + exact.denominator) // (2 * exact.denominator)
+    return Decimal(-hundredths if exact < 0 else hundredths).scaleb(-2)
+
+
+@pytest.mark.parametrize("value", [*NUMBERS, Decimal("0.125"), Decimal("-76.925")])
+def test_rounding_on_integers_is_the_rounding_of_the_fraction(value):
+    assert rounded(value).as_tuple() == rounded_by_fraction(value).as_tuple()
+
+
+def test_a_percentage_on_integers_is_the_rounding_of_the_fraction():
+    for numerator in [*NUMBERS, Decimal("2.5")]:
+        for denominator in [*NUMBERS, Decimal("-0.3")]:
+            found = percent(numerator, denominator)
+            if not denominator:
+                assert found is None
+                continue
+            exact = Fraction(numerator) * 100 / Fraction(denominator)
+            assert found.as_tuple() == rounded_by_fraction(exact).as_tuple(), (
+                numerator,
+                denominator,
+            )

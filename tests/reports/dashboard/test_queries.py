@@ -29,7 +29,7 @@ def expected_queries(*, growth: bool, closed: bool = False) -> int:
         + 2  # the organisation asked for, and those offered in the selector
         + 1 + 7  # every figure, this period and last year: the closings, one per kind of record
         + 2 + 5  # the children, the closings, the summary figures by child: 5 kinds of record
-        + 2 + 1  # the same, last year, of the focus (the events)
+        + 1 + 1  # last year, the focus of this year's children: the closings, the events
         + 1  # the monthly points, this year and last (the events)
         + (1 if growth else 0)  # the grassroots organisations today
         + (1 if target_slot.provider() else 0)  # the targets in scope: none here
