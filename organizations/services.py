@@ -404,11 +404,16 @@ def enterprise_save(
     that start with it."""
     enterprise.full_clean()
     on = changed_on or timezone.localdate()
+    if enterprise.pk is None:
+        enterprise.save()
+        # A new enterprise has no history to bring in line: only its first interval, from
+        # its licence date (what enterprise_history_record writes for it, without the three
+        # statements that would find no interval).
+        _history_open(Enterprise.objects.filter(pk=enterprise.pk).values("pk"), on, None)
+        return enterprise
     enterprise_change_check(enterprise=enterprise, on=on)
     stored_licence = (
         Enterprise.objects.filter(pk=enterprise.pk).values_list("licensed_on", flat=True).first()
-        if enterprise.pk
-        else None
     )
     enterprise.save()
     if stored_licence != enterprise.licensed_on:
