@@ -13,12 +13,13 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import CheckConstraint, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.dates import short_date
 from kcn_party.errors import FieldErrors
 

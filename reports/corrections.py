@@ -79,13 +79,21 @@ def _closings(days: Iterable, organizations: Q):
     days = {day for day in days if day is not None}
     if not days:
         return []
-    containing = Q(pk__in=[])
-    for day in days:
-        containing |= Q(start__lte=day, end__gte=day)
+    # First the closings in force over the days' span, a plain query: most writes fall in no
+    # closed period (every write of the demo's load), and then the organisations are not
+    # looked at. Only those that contain one of the days go on to the query on the tree.
+    spanning = (
+        ClosedPeriod.objects.in_force()
+        .filter(start__lte=max(days), end__gte=min(days))
+        .values_list("pk", "start", "end")
+    )
+    containing = [pk for pk, start, end in spanning if any(start <= d <= end for d in days)]
+    if not containing:
+        return []
     inside = PartyOrganization.objects.filter(organizations).filter(
         path__startswith=OuterRef("committee__path")
     )
-    return list(ClosedPeriod.objects.in_force().filter(containing).filter(Exists(inside)))
+    return list(ClosedPeriod.objects.in_force().filter(pk__in=containing).filter(Exists(inside)))
 
 
 def _record(closings, *, instance, action: str, days, by) -> None:
@@ -225,15 +233,21 @@ def _events_written(sender, events=(), before=(), deleted=(), by=None, **kwargs)
     days = {day for _event, _action, dates, _involved in writes for day in dates if day}
     if not days:
         return
-    closings = list(
+    # A plain query first: most batches fall in no closed period.
+    spanning = (
         ClosedPeriod.objects.in_force()
         .filter(start__lte=max(days), end__gte=min(days))
+        .values_list("pk", "start", "end")
+    )
+    containing = [pk for pk, start, end in spanning if any(start <= d <= end for d in days)]
+    if not containing:
+        return
+    closings = list(
+        ClosedPeriod.objects.in_force()
+        .filter(pk__in=containing)
         .select_related("committee")
         .only("pk", "start", "end", "committee__path")
     )
-    closings = [c for c in closings if any(c.start <= day <= c.end for day in days)]
-    if not closings:
-        return
     paths = _event_paths([event for *_rest, involved in writes for event in involved])
     corrections = []
     for event, action, dates, involved in writes:

@@ -16,6 +16,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from organizations import access
 from organizations.history import trail
 from reports import periods
@@ -87,13 +88,13 @@ class ClosedPeriod(models.Model):
         verbose_name_plural = _("closed periods")
         ordering = ["committee", "-start", "-closed_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="closedperiod_dates"),
+            CheckConstraint(condition=Q(end__gte=F("start")), name="closedperiod_dates"),
             # The form's limit, kept by the database too (a text column has none of its own).
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=LessThanOrEqual(Length("reopen_reason"), 2000),
                 name="closedperiod_reopen_reason_length",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(kind__in=ClosedKind.values), name="closedperiod_kind_valid"
             ),
             # One closing in force per committee and first day; overlaps are refused by
@@ -103,7 +104,7 @@ class ClosedPeriod(models.Model):
                 condition=Q(reopened_at__isnull=True),
                 name="closedperiod_one_in_force",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
                 name="closedperiod_reopened_with_reason",
             ),
@@ -174,7 +175,7 @@ class Correction(models.Model):
         verbose_name_plural = _("corrections to closed periods")
         ordering = ["closed", "recorded_at", "pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(action__in=CorrectionAction.values), name="correction_action_valid"
             ),
         ]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.dates import short_date
 from kcn_party.errors import field_error
 from members import calendar
@@ -143,10 +144,10 @@ class Candidate(Person):
         verbose_name_plural = _("admission candidates")
         ordering = ["organization", "sort_name", "pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(stage__in=CandidateStage.values), name="candidate_stage_valid"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(introducing_body="") | Q(introducing_body__in=IntroducingBody.values),
                 name="candidate_introducing_body_valid",
             ),

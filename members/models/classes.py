@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.errors import field_error
 from kcn_party.folding import CollationKeyField, with_collation_key
 from organizations import access, bounds
@@ -183,7 +184,7 @@ class StudySession(Course):
         verbose_name_plural = _("resolution study sessions")
         constraints = [
             *Course.Meta.constraints,
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(attended__lte=F("invited")), name="studysession_attended_within_invited"
             ),
             *bounds.counts_within("invited", "attended"),

@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.dates import short_date
 from members.models.members import MemberStatus
 from organizations import access, bounds
@@ -173,19 +174,17 @@ class MemberEvent(models.Model):
         verbose_name_plural = _("member events")
         ordering = ["member", "sequence"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=EventKind.values), name="memberevent_kind_valid"
-            ),
-            models.CheckConstraint(
+            CheckConstraint(condition=Q(kind__in=EventKind.values), name="memberevent_kind_valid"),
+            CheckConstraint(
                 condition=Q(ceremony_on__isnull=True)
                 | (Q(kind=EventKind.ADMISSION) & Q(ceremony_on__gte=F("occurred_on"))),
                 name="memberevent_ceremony_after_admission",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(badge_years__isnull=True) | Q(kind=EventKind.BADGE),
                 name="memberevent_badge_years_only_for_badges",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(kind=EventKind.ADMISSION)
                 | Q(
                     owner_at_admission__isnull=True,

@@ -22,6 +22,7 @@ from django.db import connections, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from members.models.events import MemberEvent
 from organizations import access
 
@@ -59,7 +60,7 @@ class CountedInterval(models.Model):
         verbose_name = _("counted interval")
         verbose_name_plural = _("counted intervals")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(counted_until__isnull=True) | Q(counted_until__gt=F("counted_from")),
                 name="countedinterval_ends_after_start",
             ),

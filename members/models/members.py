@@ -8,6 +8,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.folding import CollationKeyField, with_collation_key
 from members import privacy
 from members.calendar import whole_months
@@ -288,14 +289,14 @@ class Member(ImportedRecord, Person):
                     "Another member counted in the numbers has this party card number."
                 ),
             ),
-            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="member_sex_valid"),
-            models.CheckConstraint(
+            CheckConstraint(condition=Q(sex__in=Sex.values), name="member_sex_valid"),
+            CheckConstraint(
                 condition=Q(position__in=Position.values), name="member_position_valid"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status__in=MemberStatus.values), name="member_status_valid"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(counted_in__isnull=True) | Q(status__in=ACTIVE_STATUSES),
                 name="member_counted_only_when_active",
             ),

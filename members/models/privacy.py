@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from organizations import access
 
 
@@ -65,7 +66,7 @@ class PersonalDataLog(models.Model):
         verbose_name_plural = _("personal data accesses")
         ordering = ["-at", "-pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(action__in=Disclosure.values),
                 name="personaldatalog_action_valid",
             ),

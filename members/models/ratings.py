@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.errors import field_error
 from organizations import access, bounds
 from organizations.history import trail
@@ -66,7 +67,7 @@ class MemberRating(ImportedRecord, Rating):
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="memberrating_once_a_year"),
             bounds.years_within("year"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(level__in=RatingLevel.values), name="memberrating_level_valid"
             ),
         ]
@@ -98,7 +99,7 @@ class OrganizationRating(ImportedRecord, Rating):
                 fields=["organization", "year"], name="organizationrating_once_a_year"
             ),
             bounds.years_within("year"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(level__in=RatingLevel.values), name="organizationrating_level_valid"
             ),
         ]

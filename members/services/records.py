@@ -141,6 +141,7 @@ def store_timeline(
     ordered, states, organizations = _replayed(member, events, changed)
     timeline_derive(member, ordered, states, organizations)
     _member_clean(member, by=by)
+    created = member.pk is None
     _member_write(member, by=by)
 
     new = [e for e in ordered if e.pk is None]
@@ -153,7 +154,7 @@ def store_timeline(
         if event.pk is not None and not any(event is e for e in new):
             event.save()
     MemberEvent.objects.bulk_update(stored, DERIVED_FIELDS)
-    _store_intervals(member, ordered)
+    _store_intervals(member, ordered, created=created)
     written = [*new, *(e for e, _names in changed if not any(e is n for n in new))]
     if written:
         events_written.send(sender=MemberEvent, events=written, before=before, deleted=(), by=by)
@@ -165,10 +166,12 @@ def store_timeline(
     return member
 
 
-def _store_intervals(member: Member, ordered: list[MemberEvent]) -> None:
+def _store_intervals(member: Member, ordered: list[MemberEvent], *, created: bool) -> None:
     """Keep the member's counted intervals (members.models.intervals) the events' summary:
-    replaced whole on every change of the timeline, so that they stay exact."""
-    CountedInterval.objects.filter(member=member)._raw_delete(CountedInterval.objects.db)
+    replaced whole on every change of the timeline, so that they stay exact. A member
+    `created` by this write has none to replace."""
+    if not created:
+        CountedInterval.objects.filter(member=member)._raw_delete(CountedInterval.objects.db)
     CountedInterval.objects.bulk_create(
         CountedInterval(
             member=member, organization_id=organization_id, counted_from=start, counted_until=end

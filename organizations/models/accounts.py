@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.errors import field_error
 from organizations import access
 from organizations.access import Role
@@ -41,9 +42,7 @@ class StaffProfile(models.Model):
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="staffprofile_role_valid"
-            ),
+            CheckConstraint(condition=Q(role__in=Role.values), name="staffprofile_role_valid"),
         ]
 
     def __str__(self):

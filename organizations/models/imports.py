@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from organizations import access, bounds
 from organizations.history import trail
 
@@ -141,7 +142,7 @@ class EnterpriseImport(ImportRecord):
         verbose_name = _("enterprise list import")
         verbose_name_plural = _("enterprise list imports")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(channel__in=ImportChannel.values),
                 name="enterpriseimport_channel_valid",
             ),
@@ -216,11 +217,11 @@ class ListImport(ImportRecord):
         verbose_name = _("list import")
         verbose_name_plural = _("list imports")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(channel__in=ImportChannel.values),
                 name="listimport_channel_valid",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(kind__in=ListKind.values), name="listimport_kind_valid"
             ),
         ]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.dates import short_date
 from organizations import access, bounds
 from organizations.history import trail
@@ -57,9 +58,7 @@ class MassOrganization(ImportedRecord, models.Model):
         verbose_name_plural = _("mass organisations")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=MassKind.values), name="massorg_kind_valid"
-            ),
+            CheckConstraint(condition=Q(kind__in=MassKind.values), name="massorg_kind_valid"),
             bounds.in_order("founded_on", "ended_on", name="massorg_ends_after_founding"),
             *bounds.dates_within("founded_on", "ended_on"),
             *bounds.counts_within("founding_members"),
@@ -123,11 +122,11 @@ class MembershipCount(models.Model):
             models.UniqueConstraint(
                 fields=["organization", "counted_on"], name="membershipcount_one_a_day"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(members__gte=0) & Q(recruited__gte=0),
                 name="membershipcount_not_negative",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(recruited__lte=F("members")),
                 name="membershipcount_recruited_within_members",
             ),

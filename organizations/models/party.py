@@ -8,6 +8,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.dates import short_date
 from kcn_party.errors import FieldErrors, field_error
 from organizations import access, bounds
@@ -215,29 +216,29 @@ class PartyOrganization(ImportedRecord, models.Model):
         verbose_name_plural = _("party organisations")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(kind__in=OrganizationKind.values), name="partyorg_kind_valid"
             ),
             bounds.in_order("founded_on", "ended_on", name="partyorg_ends_after_founding"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=(Q(ended_on__isnull=True) & Q(end_reason=""))
                 | (Q(ended_on__isnull=False) & Q(end_reason__in=EndReason.values)),
                 name="partyorg_end_date_and_reason_together",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(merged_into__isnull=True) | Q(end_reason=EndReason.MERGED),
                 name="partyorg_merged_into_only_when_merged",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(founding_reason__in=FoundingReason.values),
                 name="partyorg_founding_reason_valid",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(unit_type="")
                 | (Q(unit_type__in=Ownership.values) & Q(kind__in=UNIT_TYPE_KINDS)),
                 name="partyorg_unit_type_valid",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(chosen_unit_type="")
                 | (Q(chosen_unit_type__in=Ownership.values) & Q(kind__in=GRASSROOTS_KINDS)),
                 name="partyorg_unit_type_chosen_by_grassroots",
@@ -532,7 +533,7 @@ class LeadershipTerm(models.Model):
         verbose_name_plural = _("leadership")
         ordering = ["organization", "role", "-started_on"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(role__in=LeadershipRole.values), name="leadership_role_valid"
             ),
             bounds.in_order("started_on", "ended_on", name="leadership_term_ends_after_start"),
@@ -703,7 +704,7 @@ class Congress(models.Model):
         verbose_name_plural = _("congresses and terms")
         ordering = ["organization", "held_on"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(last_year__gt=F("first_year")), name="congress_term_years_in_order"
             ),
             models.UniqueConstraint(

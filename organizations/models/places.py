@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from kcn_party.errors import field_error
 from organizations import access, bounds
 from organizations.history import trail
@@ -65,7 +66,7 @@ class Zone(models.Model):
         verbose_name_plural = _("zones")
         ordering = ["province", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=ZoneKind.values), name="zone_kind_valid"),
+            CheckConstraint(condition=Q(kind__in=ZoneKind.values), name="zone_kind_valid"),
         ]
 
     def __str__(self):
@@ -204,10 +205,10 @@ class Enterprise(models.Model):
         verbose_name_plural = _("enterprises")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(ownership__in=Ownership.values), name="enterprise_ownership_valid"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status__in=EnterpriseStatus.values), name="enterprise_status_valid"
             ),
             *bounds.dates_within("licensed_on"),
@@ -303,14 +304,14 @@ class EnterpriseState(models.Model):
         verbose_name_plural = _("status and ownership over time")
         ordering = ["enterprise", "-valid_from"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status__in=EnterpriseStatus.values), name="enterprisestate_status_valid"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(ownership__in=Ownership.values),
                 name="enterprisestate_ownership_valid",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
                 name="enterprisestate_ends_after_start",
             ),
@@ -355,9 +356,7 @@ class WorkforceSnapshot(models.Model):
             models.UniqueConstraint(
                 fields=["enterprise", "counted_on"], name="workforce_one_count_a_day"
             ),
-            models.CheckConstraint(
-                condition=Q(workers__gte=0), name="workforce_workers_not_negative"
-            ),
+            CheckConstraint(condition=Q(workers__gte=0), name="workforce_workers_not_negative"),
             *bounds.dates_within("counted_on"),
             *bounds.counts_within("workers"),
         ]

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kcn_party.constraints import CheckConstraint
 from organizations import access
 from organizations.history import trail
 from organizations.models.fields import YearField
@@ -200,19 +201,19 @@ class Target(models.Model):
                 ],
                 name="reports_target_unique",
             ),  # fmt: skip
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(maximum__isnull=True) | Q(maximum__gte=F("minimum")),
                 name="reports_target_maximum_not_below_minimum",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(minimum__gte=0), name="reports_target_minimum_not_negative"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(unit="percent")
                 | (Q(minimum__lte=100) & (Q(maximum__isnull=True) | Q(maximum__lte=100))),
                 name="reports_target_percentage_at_most_100",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(last_year__gte=F("first_year")),
                 name="reports_target_years_in_order",
             ),
