@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.account",
             ],
+            # The admin's sidebar rendered once for what it shows (kcn_party/admin_tags.py).
+            "libraries": {"kcn_admin": "kcn_party.admin_tags"},
         },
     },
 ]
