@@ -19,6 +19,7 @@ tests/test_admin_site.py compares both with Django's own templates."""
 from __future__ import annotations
 
 from django import template
+from django.forms.utils import ErrorList
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import urlencode
 from django.utils.safestring import mark_safe
@@ -88,8 +89,12 @@ def _line_html(line, context) -> str:
     text = render_value_in_context
     fields = list(line)  # the template walks the line twice; one walk builds the same fields
     single = len(line.fields) == 1
+    # A form without errors (every page that is only read) writes each field's empty list of
+    # errors as nothing, through a template each: written as nothing at once.
+    errors = bool(line.form.errors) or line.form.error_class is not ErrorList
+    line_errors = text(line.errors(), context) if single and errors else ""
     row = "form-row"
-    if single and line.errors():
+    if line_errors:
         row += " errors"
     if not line.has_visible_field:
         row += " hidden"
@@ -99,20 +104,22 @@ def _line_html(line, context) -> str:
             row += " field-" + text(name, context)
     parts = [f'<div class="{row}">']
     if single:
-        parts.append(text(line.errors(), context))
+        parts.append(line_errors)
     else:
         parts.append('<div class="flex-container form-multiline">')
     for field in fields:
         parts.append("<div>")
-        if not single and not field.is_readonly:
-            parts.append(text(field.errors(), context))
+        field_errors = ""
+        if not single and not field.is_readonly and errors:
+            field_errors = text(field.errors(), context)
+        parts.append(field_errors)
         box = "flex-container"
         if not single:
             box += " fieldBox"
             name = _bound(field, "name")
             if name:
                 box += " field-" + text(name, context)
-            if not field.is_readonly and field.errors():
+            if field_errors:
                 box += " errors"
             if _bound(field, "is_hidden"):
                 box += " hidden"
