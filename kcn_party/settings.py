@@ -105,6 +105,10 @@ TEMPLATES = [
     },
 ]
 
+# Forms through the project's templates, Django's commonest ones written in Python
+# (kcn_party/form_renderer.py).
+FORM_RENDERER = "kcn_party.form_renderer.Renderer"
+
 # --- Database -------------------------------------------------------------------------------
 # SQLite file by default so a newcomer needs nothing installed; PostgreSQL via DATABASE_URL.
 DATABASES = {
