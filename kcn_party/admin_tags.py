@@ -11,8 +11,10 @@ address is in (the highlighted row): the key is made of exactly those, read from
 own list, so an account whose list differs, a change of permissions included, gets its own
 sidebar, never another's or a stale one.
 
-`fieldset_html`: Django's admin/includes/fieldset.html written in Python (templates/admin/
-includes/fieldset.html calls it), rendered for every request as before: nothing is kept.
+`fieldset_html`, `list_filter_html`, `result_rows_html`: Django's admin/includes/fieldset.html,
+admin/filter.html and the rows of admin/change_list_results.html written in Python (the
+project's templates of those names call them), rendered for every request as before: nothing
+is kept.
 
 tests/test_admin_site.py compares both with Django's own templates."""
 
@@ -21,9 +23,9 @@ from __future__ import annotations
 from django import template
 from django.forms.utils import ErrorList
 from django.template.base import render_value_in_context
-from django.template.defaultfilters import urlencode
+from django.template.defaultfilters import iriencode, urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -193,3 +195,51 @@ def fieldset_html(context):
     parts.append("</fieldset>")
     # Literal markup, and values escaped as above.
     return mark_safe("\n".join(parts))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def list_filter_html(context):
+    """Django's admin/filter.html (a list's filter: its title and a link for each choice), the
+    same text written in Python: the member list's filters have some eighty choices, the cells'
+    filter one for every cell of the subtree. Reads `title` and `choices` as the template does;
+    tests/test_admin_site.py compares the two."""
+    text = render_value_in_context
+    title = text(context.get("title", ""), context)
+    message = " By %(filter_title)s "
+    try:
+        heading = gettext(message) % {"filter_title": title}
+    except (KeyError, ValueError):  # a translation that does not fit: blocktranslate's way
+        heading = message % {"filter_title": title}
+    written = [
+        f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {heading}\n'
+        "  </summary>\n  <ul>\n  "
+    ]
+    for choice in context.get("choices", ()):
+        selected = ' class="selected"' if choice.get("selected") else ""
+        address = text(iriencode(choice.get("query_string", "")), context)
+        written.append(
+            f'\n    <li{selected}>\n    <a href="{address}">'
+            f"{text(choice.get('display', ''), context)}</a></li>\n  "
+        )
+    written.append("\n  </ul>\n</details>\n")
+    # Literal markup, and values escaped as the template escapes them.
+    return mark_safe("".join(written))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def result_rows_html(context):
+    """The rows of Django's admin/change_list_results.html (the loop over `results`), the same
+    text written in Python: fifty rows of a list, each cell already written by Django."""
+    text = render_value_in_context
+    written = []
+    for result in context.get("results", ()):
+        written.append("\n")
+        form = getattr(result, "form", None)
+        if form and form.non_field_errors():
+            written.append(
+                f'\n    <tr><td colspan="{text(len(result), context)}">'
+                f"{text(form.non_field_errors(), context)}</td></tr>\n"
+            )
+        written.append("\n<tr>" + "".join(text(item, context) for item in result) + "</tr>\n")
+    # Literal markup, and the cells escaped as the template escapes them.
+    return mark_safe("".join(written))  # noqa: S308

@@ -8,6 +8,7 @@ from pathlib import Path
 import django.contrib.admin
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import result_list
 from django.contrib.auth.models import Permission
 from django.template import Context, Template, engines
 
@@ -203,3 +204,33 @@ def test_the_fieldsets_are_djangos_on_a_committees_and_an_accounts_page(staff, b
         client_for(staff).get(f"/admin/organizations/partyorganization/{bg.committee.pk}/change/")
     )
     assert_djangos_fieldsets(client_for(bg_admin).get(f"/admin/auth/user/{bg_admin.pk}/change/"))
+
+
+LISTS = [
+    "/admin/members/member/",
+    "/admin/members/member/?presence=all&o=2.-1",  # a filter chosen, sorted by two columns
+    "/admin/organizations/enterprise/",
+    "/admin/organizations/partyorganization/",
+]
+
+
+def test_the_lists_filters_and_rows_are_djangos(staff, leader, bg):
+    for number in range(3):
+        MemberFactory(organization=bg.cell, full_name=f"Lê Thị <b>{number}</b> & co")
+    engine = engines["django"].engine
+    for user in (staff, leader):
+        client = client_for(user)
+        for path in LISTS:
+            response = client.get(path)
+            assert response.status_code == 200
+            cl = response.context["cl"]
+            assert cl.filter_specs
+            for spec in cl.filter_specs:
+                values = {"title": spec.title, "choices": list(spec.choices(cl)), "spec": spec}
+                ours = engine.get_template(spec.template).render(Context(values))
+                assert ours == djangos(spec.template).render(Context(values))
+            values = result_list(cl)
+            assert values["results"]
+            ours = engine.get_template("admin/change_list_results.html").render(Context(values))
+            expected = djangos("admin/change_list_results.html").render(Context(values))
+            assert ours == expected
