@@ -210,7 +210,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)),
+            # As `make serve`: a processor's worth of workers and one more, to use the time a
+            # worker waits on the database (docs/benchmarks.md, "Load").
+            default=int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1)),
         )
         parser.add_argument(
             "--threads",
