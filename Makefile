@@ -49,12 +49,15 @@ run: migrate
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn against DATABASE_URL, with the settings of the environment (no .env;
-# SECRET_KEY and ALLOWED_HOSTS required). WEB_CONCURRENCY workers (default 3), on BIND.
+# SECRET_KEY and ALLOWED_HOSTS required). WEB_CONCURRENCY workers (default 3: the processors
+# and one more, docs/benchmarks.md "Load"), each serving WEB_THREADS requests at a time
+# (default 1; more: gunicorn's threaded workers), on BIND.
 serve: install translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn kcn_party.wsgi:application --bind $${BIND:-127.0.0.1:8000} \
-		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+		--workers $${WEB_CONCURRENCY:-3} $$(test "$${WEB_THREADS:-1}" -gt 1 && echo --worker-class gthread --threads $$WEB_THREADS) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 # A consistent backup of the database of the environment (DATABASE_URL, from .env when the
 # checkout has one, else the SQLite file), into backups/ unless FILE names one; `make restore
@@ -91,7 +94,8 @@ bench: install translations
 	$(DEV_ENV) $(PY) manage.py bench_members_import $(MEMBERS_BENCH_ARGS)
 
 # The load test (docs/benchmarks.md, "Load"): the demo in a PostgreSQL database of its own,
-# gunicorn with WEB_CONCURRENCY workers, 50 simulated staff and leaders for 60 seconds.
+# gunicorn with WEB_CONCURRENCY workers (default: processors + 1) of WEB_THREADS threads (default
+# 1), 50 simulated staff and leaders for 60 seconds.
 # LOAD_ARGS="--pace 1": each simulated person asks at most once a second (50 requests/s offered).
 LOAD_DATABASE ?= postgres://postgres@127.0.0.1:5432/kcn_party_load
 load-database: install translations

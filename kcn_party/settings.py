@@ -99,9 +99,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.account",
             ],
+            # The admin's sidebar rendered once for what it shows (kcn_party/admin_tags.py).
+            "libraries": {"kcn_admin": "kcn_party.admin_tags"},
         },
     },
 ]
+
+# Forms through the project's templates, Django's commonest ones written in Python
+# (kcn_party/form_renderer.py).
+FORM_RENDERER = "kcn_party.form_renderer.Renderer"
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite file by default so a newcomer needs nothing installed; PostgreSQL via DATABASE_URL.
@@ -251,7 +257,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "kcn_party.static_storage.StaticFilesStorage"
     },
 }
 

@@ -2,7 +2,10 @@
 figures it gives are only worth something if it signs in, reads pages and counts errors right.
 The measurement itself is `make bench-load` (docs/benchmarks.md)."""
 
+import http.client
+import http.server
 import os
+import threading
 import time
 
 import pytest
@@ -98,3 +101,55 @@ def test_the_processor_time_of_the_server_processes_is_measured():
         while time.process_time() - started < 0.3:  # busy
             pass
     assert 0.2 <= meter.seconds <= 5
+
+
+class ClosesWhenIdle(http.server.BaseHTTPRequestHandler):
+    """Answers each GET and keeps the connection alive by its headers, then closes it: the
+    kept-alive connection a server closes as the next request is sent (gunicorn's threaded
+    workers, past their idle limit)."""
+
+    protocol_version = "HTTP/1.1"
+    connections: list[int] = []
+
+    def setup(self):
+        super().setup()
+        self.connections.append(1)
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+        self.close_connection = True
+
+    do_POST = do_GET  # noqa: N815
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def closing_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClosesWhenIdle)
+    ClosesWhenIdle.connections = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_get_on_a_connection_the_server_closed_is_sent_again_once(closing_server):
+    session = load.Session("127.0.0.1", closing_server, https=False)
+    assert session.request("GET", "/a") == (200, b"ok")
+    time.sleep(0.1)  # the server has closed the connection it kept alive
+    assert session.request("GET", "/b") == (200, b"ok")  # sent again, on a new connection
+    assert len(ClosesWhenIdle.connections) == 2
+
+
+def test_a_post_on_a_connection_the_server_closed_is_an_error(closing_server):
+    session = load.Session("127.0.0.1", closing_server, https=False)
+    assert session.request("GET", "/a") == (200, b"ok")
+    time.sleep(0.1)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
+        session.request("POST", "/b", "x=1")  # it may have changed something: not sent again

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from kcn_party.static_storage import StaticFilesStorage
+
 BASE = Path(settings.BASE_DIR)
 STRONG_KEY = "k3Y-" + "".join(chr(ord("a") + (i * 7) % 26) for i in range(60))
 
@@ -82,18 +84,46 @@ def test_no_template_carries_an_inline_script():
     assert offenders == []
 
 
+PRODUCTION_STATIC = {"BACKEND": "kcn_party.static_storage.StaticFilesStorage"}
+
+
 def test_collectstatic_gives_production_its_hashed_compressed_files(tmp_path):
     """What `make serve` runs before gunicorn: every file collected, hashed and compressed; a
     file that names one missing (a source map) would stop it."""
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    storages = {**settings.STORAGES, "staticfiles": PRODUCTION_STATIC}
     with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
         call_command("collectstatic", interactive=False, verbosity=0)
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     hashed = manifest["paths"]["vendor/chartjs/chart.umd.min.js"]
     assert (tmp_path / f"{hashed}.gz").is_file()
+
+
+def test_the_static_files_addresses_are_kept_and_follow_the_settings(tmp_path, monkeypatch):
+    """Production's storage works out each file's hashed address once (kcn_party/
+    static_storage.py), the same as whitenoise's, and again when the settings change."""
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    storages = {**settings.STORAGES, "staticfiles": PRODUCTION_STATIC}
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        storage = StaticFilesStorage()
+        worked_out = []
+        original = CompressedManifestStaticFilesStorage.url
+        monkeypatch.setattr(
+            CompressedManifestStaticFilesStorage,
+            "url",
+            lambda self, name, force=False: worked_out.append(name) or original(self, name, force),
+        )
+        name = "vendor/chartjs/chart.umd.min.js"
+        hashed = json.loads((tmp_path / "staticfiles.json").read_text())["paths"][name]
+        assert storage.url(name) == storage.url(name) == f"/static/{hashed}"
+        assert worked_out == [name]
+        with override_settings(DEBUG=True):  # Django's own names, not the hashed ones
+            assert storage.url(name) == f"/static/{name}"
+        assert storage.url(name) == f"/static/{hashed}"
+        assert len(worked_out) == 3
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            storage.url("no/such/file.js")  # an error every time, never kept
 
 
 def test_a_server_worker_settles_its_memory_once_loaded():

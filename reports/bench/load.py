@@ -59,9 +59,25 @@ class Session:
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self._cookie_header = ""
+        self._answered = False  # whether this connection was kept alive after an answer
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
-        """The answer's status and body (bytes: the client reads no page but the sign-in's)."""
+        """The answer's status and body (bytes: the client reads no page but the sign-in's).
+
+        A server closes a kept-alive connection that stayed idle past its limit (gunicorn's
+        threaded workers after 2 s: the people wait at the start while all of them sign in);
+        a request sent on it as it closes gets no answer. A browser then sends the request
+        again on a new connection, once, if the request changes nothing (RFC 9112, 9.3.1):
+        so does this client. Any other failure is the error it is."""
+        reused = self._answered
+        try:
+            return self._send(method, path, body)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if not (reused and method == "GET"):
+                raise
+            return self._send(method, path, body)
+
+    def _send(self, method: str, path: str, body: str | None) -> tuple[int, bytes]:
         headers = {"Accept-Language": "vi", "Connection": "keep-alive"}
         if self.https:
             headers["X-Forwarded-Proto"] = "https"  # as nginx says it, in front of the application
@@ -78,7 +94,10 @@ class Session:
         except (OSError, http.client.HTTPException):
             self.connection.close()
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            self._answered = False
             raise
+        # http.client opens a new connection by itself after an answer that closed it.
+        self._answered = not response.will_close
         set_cookies = response.headers.get_all("Set-Cookie")
         if set_cookies:
             for header in set_cookies:

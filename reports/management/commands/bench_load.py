@@ -141,9 +141,10 @@ def database_pids() -> list[int]:
 
 
 @contextmanager
-def gunicorn(port: int, workers: int):
+def gunicorn(port: int, workers: int, threads: int = 1):
     """gunicorn serving this database on 127.0.0.1:`port` as production would, until the end
-    of the block, which is given gunicorn's process id."""
+    of the block, which is given gunicorn's process id: `workers` processes, each serving
+    `threads` requests at a time (gunicorn's threaded workers when more than one)."""
     database = connections["default"].settings_dict
     if database["ENGINE"] != "django.db.backends.postgresql":
         raise CommandError("The load test runs against PostgreSQL (DATABASE_URL=postgres://…).")
@@ -172,6 +173,7 @@ def gunicorn(port: int, workers: int):
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
         "--log-level",
         "warning",
     ]
@@ -208,16 +210,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)),
+            # As `make serve`: a processor's worth of workers and one more, to use the time a
+            # worker waits on the database (docs/benchmarks.md, "Load").
+            default=int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1)),
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", 1)),
+            help="Requests each worker serves at a time, in threads (default: one, no threads).",
         )
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--no-serve", action="store_true")
 
-    def handle(self, *args, users, seconds, pace, workers, port, no_serve, **options):
+    def handle(self, *args, users, seconds, pace, workers, threads, port, no_serve, **options):
         if pace is not None and pace <= 0:
             raise CommandError("--pace is a number of seconds above 0.")
         people = visitors(users)
-        serving = gunicorn(port, workers) if not no_serve else _nothing()
+        serving = gunicorn(port, workers, threads) if not no_serve else _nothing()
         with serving as server:
             # Warm: each worker's first pages compile the templates, fill the caches and open
             # its connection; not what a server that has been running for a while spends.
@@ -243,6 +253,7 @@ class Command(BaseCommand):
             users=users,
             pace=pace,
             workers=workers,
+            threads=threads,
             server_cpu_ms_per_request=round(application.seconds * 1000 / answered, 1),
             database_cpu_ms_per_request=round(database.seconds * 1000 / answered, 1),
             load_before=round(before, 1),
