@@ -73,21 +73,27 @@ WATCHED: dict[type, Watch] = {
 EVENT_ORGANIZATIONS = ("organization_id", "counted_before_id", "counted_after_id")
 
 
-def _closings(days: Iterable, organizations: Q):
-    """The closed periods in force that contain one of `days`, of a committee whose subtree
-    holds one of `organizations`."""
+def _containing(days: Iterable) -> list[int]:
+    """The closed periods in force that contain one of `days` (None ignored), by id: one plain
+    query over the days' span, none when there is no day."""
     days = {day for day in days if day is not None}
     if not days:
         return []
-    # First the closings in force over the days' span, a plain query: most writes fall in no
-    # closed period (every write of the demo's load), and then the organisations are not
-    # looked at. Only those that contain one of the days go on to the query on the tree.
     spanning = (
         ClosedPeriod.objects.in_force()
         .filter(start__lte=max(days), end__gte=min(days))
         .values_list("pk", "start", "end")
     )
-    containing = [pk for pk, start, end in spanning if any(start <= d <= end for d in days)]
+    return [pk for pk, start, end in spanning if any(start <= d <= end for d in days)]
+
+
+def _closings(days: Iterable, organizations: Q):
+    """The closed periods in force that contain one of `days`, of a committee whose subtree
+    holds one of `organizations`."""
+    # First the closings in force that contain one of the days, a plain query: most writes
+    # fall in no closed period (every write of the demo's load), and then the organisations
+    # are not looked at. Only those go on to the query on the tree.
+    containing = _containing(days)
     if not containing:
         return []
     inside = PartyOrganization.objects.filter(organizations).filter(
@@ -230,16 +236,8 @@ def _events_written(sender, events=(), before=(), deleted=(), by=None, **kwargs)
     writes.extend(
         (event, CorrectionAction.DELETED, [event.occurred_on], [event]) for event in deleted
     )
-    days = {day for _event, _action, dates, _involved in writes for day in dates if day}
-    if not days:
-        return
     # A plain query first: most batches fall in no closed period.
-    spanning = (
-        ClosedPeriod.objects.in_force()
-        .filter(start__lte=max(days), end__gte=min(days))
-        .values_list("pk", "start", "end")
-    )
-    containing = [pk for pk, start, end in spanning if any(start <= d <= end for d in days)]
+    containing = _containing(day for _event, _action, dates, _involved in writes for day in dates)
     if not containing:
         return
     closings = list(
