@@ -222,14 +222,37 @@ def keep(key: tuple, found: Template | None) -> None:
         TEMPLATES[key] = found
 
 
+def fetch(key: tuple, build: Callable, sentinel: Callable, inputs: Inputs, layout=None):
+    """The rows of the statement `build()` (a values_list queryset) for `inputs`: from the
+    template kept under `key`, or built, and on the first request of `key` checked for
+    keeping against `sentinel()`, the same statement built from the sentinel inputs
+    (its queryset, its layout and those inputs; None when there is none to compare)."""
+    found = kept(key)
+    if found is MISSING:
+        queryset = build()
+        try:
+            other = sentinel()
+            found = None if other is None else template(queryset, layout, inputs, *other)
+        except Exception:  # noqa: BLE001
+            # The sentinel build only decides whether to keep the statement: one that cannot
+            # take the sentinel inputs (dates 400 years on) is built every time.
+            found = None
+        keep(key, found)
+        if found is None:
+            return list(queryset)
+    # A layout other than the template's (it cannot be, the key being the same): built.
+    if found is None or found.layout != layout:
+        return list(build())
+    return found.rows(inputs)
+
+
 def rows(build: Callable, root, *days: datetime.date) -> list[tuple]:
     """The rows of `build(root, *days)` (a values_list queryset), its statement kept per
     `build`, the length of the root's path, its kind, and the order of `days`. `build` is a
     function of its module, whose statement depends on nothing but its arguments."""
-    ordered, index, years = dates_key(days)
-    inputs = Inputs(root.path, ordered)
     if build.__closure__ is not None:  # its statement would depend on what it closes over
         return list(build(root, *days))
+    ordered, index, years = dates_key(days)
     key = (
         build,
         len(root.path),
@@ -237,24 +260,13 @@ def rows(build: Callable, root, *days: datetime.date) -> list[tuple]:
         tuple(index[day] for day in days),
         years,
     )
-    found = kept(key)
-    if found is MISSING:
-        queryset = build(root, *days)
-        try:
-            other = sentinel_root(root)
-            found = template(
-                queryset,
-                None,
-                inputs,
-                build(other, *map(shifted, days)),
-                None,
-                Inputs(other.path, tuple(map(shifted, ordered))),
-            )
-        except Exception:  # noqa: BLE001  (the sentinel build only decides whether to keep)
-            found = None
-        keep(key, found)
-        if found is None:
-            return list(queryset)
-    if found is None:
-        return list(build(root, *days))
-    return found.rows(inputs)
+
+    def sentinel():
+        other = sentinel_root(root)
+        return (
+            build(other, *map(shifted, days)),
+            None,
+            Inputs(other.path, tuple(map(shifted, ordered))),
+        )
+
+    return fetch(key, lambda: build(root, *days), sentinel, Inputs(root.path, ordered))

@@ -160,14 +160,10 @@ def stored_last_year_breakdown(closed: ClosedPeriod, metric: Metric) -> dict[int
     """{child id: value} of `metric` (its default parameters) the same period last year, as
     stored with `closed` for the dashboard's breakdown; None when the closing has none for it
     (closed before it was stored, a metric added since): it is then computed."""
-    data = closed.figures.get("breakdown_last_year")
-    if not data:
+    item = _stored_item(closed.figures.get("breakdown_last_year"), metric)
+    if item is None:
         return None
-    wanted = figure_key(metric, {})
-    for item in data["values"]:
-        if (item["key"], tuple(sorted(item["params"].items()))) == wanted:
-            return {int(pk): value_of(value) for pk, value in item["values"].items()}
-    return None
+    return {int(pk): value_of(value) for pk, value in item["values"].items()}
 
 
 def stored_points(
@@ -180,10 +176,19 @@ def stored_points(
     data = closed.figures.get("monthly")
     if not data or data["days"] != [day.isoformat() for day in days]:
         return None
+    item = _stored_item(data, metric)
+    if item is None:
+        return None
+    return [value_of(v) for v in item["this"]], [value_of(v) for v in item["last_year"]]
+
+
+def _stored_item(data: dict | None, metric: Metric) -> dict | None:
+    """The entry of `metric` (its default parameters) among the "values" of `data`, a part of
+    what a closing stored; None when there is none."""
     wanted = figure_key(metric, {})
-    for item in data["values"]:
+    for item in (data or {}).get("values", ()):
         if (item["key"], tuple(sorted(item["params"].items()))) == wanted:
-            return [value_of(v) for v in item["this"]], [value_of(v) for v in item["last_year"]]
+            return item
     return None
 
 

@@ -212,7 +212,7 @@ def _numbers(
     numbers: list = [None] * len(terms)
     sentinel = _Sentinel(shape, terms) if shape is not None else None
     for family, aliases in families.items():
-        kind = _TALLY if terms[aliases[0]].test is not None else _AGGREGATES
+        kind = _Tally if terms[aliases[0]].test is not None else _Aggregates
         layout = kind.layout(terms, aliases)
         rows = _rows(kind, groups, terms, aliases, layout, family, shape, sentinel)
         found = kind.numbers(rows, terms, aliases, layout)
@@ -248,35 +248,26 @@ def _rows(kind, groups, terms, aliases, layout, family, shape, sentinel) -> list
     """The rows of one family's statement: from its template when its shape has one."""
     if shape is None:
         return list(kind.query(groups, terms, aliases, layout))
-    key = (shape.key, family, terms[aliases[0]].rows.db)  # the database: its own SQL
-    found = statements.kept(key)
-    if found is statements.MISSING:
-        query = kind.query(groups, terms, aliases, layout)
-        found = None
-        try:
-            built = sentinel.get()
-            if built is not None:
-                other_groups, other_terms = built
-                other_layout = kind.layout(other_terms, aliases)
-                found = statements.template(
-                    query,
-                    layout.signature,
-                    shape.inputs,
-                    kind.query(other_groups, other_terms, aliases, other_layout),
-                    other_layout.signature,
-                    shape.sentinel()[2],
-                )
-        except Exception:  # noqa: BLE001
-            # The sentinel build only decides whether to keep the statement: a plan that
-            # cannot take the sentinel inputs (dates 400 years on) has its statement built.
-            found = None
-        statements.keep(key, found)
-        if found is None:
-            return list(query)
-    # A layout other than the template's (it cannot be, the shape being the same): built.
-    if found is None or found.layout != layout.signature:
-        return list(kind.query(groups, terms, aliases, layout))
-    return found.rows(shape.inputs)
+
+    def other():
+        built = sentinel.get()
+        if built is None:
+            return None
+        other_groups, other_terms = built
+        other_layout = kind.layout(other_terms, aliases)
+        return (
+            kind.query(other_groups, other_terms, aliases, other_layout),
+            other_layout.signature,
+            shape.sentinel()[2],
+        )
+
+    return statements.fetch(
+        (shape.key, family, terms[aliases[0]].rows.db),  # the database: its own SQL
+        lambda: kind.query(groups, terms, aliases, layout),
+        other,
+        shape.inputs,
+        layout.signature,
+    )
 
 
 # --- the conditional aggregates: a SELECT per source, side by side ------------------------------
@@ -483,9 +474,6 @@ class _Tally:
                     if test(row):
                         numbers[key] += count
         return {alias: (numbers_of[alias], set(numbers_of[alias])) for alias in aliases}
-
-
-_AGGREGATES, _TALLY = _Aggregates, _Tally
 
 
 def _never_null(term: Term) -> bool:
