@@ -184,5 +184,50 @@ class Correction(models.Model):
         return f"{self.get_action_display()}: {self.record}"
 
 
+class SummaryQuerySet(access.ScopedQuerySet):
+    scope_path = "organization__path"
+
+
+class SummaryKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class Summary(models.Model):
+    """What reports.summary keeps of a large subtree's figures, computed from the records and
+    kept equal to them: for each month from the first kept, the numbers of every figure's
+    terms (the flows summed from the first month kept to this one's end, the states at its
+    end); for each year, the numbers of the figures of the year (the ratings). `stale`: a
+    write has changed what the row was computed from; it is computed again before it is read.
+    Written only by reports.summary."""
+
+    organization = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("period"), max_length=5, choices=SummaryKind.choices)
+    start = models.DateField(_("from"))  # the month's (the year's) first day
+    numbers = models.JSONField(_("numbers"), default=dict)
+    stale = models.BooleanField(_("to compute again"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kept figures")
+        verbose_name_plural = _("kept figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "start"], name="summary_one_per_period"
+            ),
+            CheckConstraint(condition=Q(kind__in=SummaryKind.values), name="summary_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.kind} {self.start:%m/%Y}"
+
+
 # The targets: their own module (reports/targets), registered here.
 from reports.targets.models import SourceDocument, Target  # noqa: F401,E402

@@ -26,6 +26,7 @@ planned every time (what is done with the rows needs them), not turned into SQL.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import operator
 from collections import defaultdict
@@ -40,6 +41,14 @@ from reports.metrics.grouping import Groups
 from reports.metrics.registry import children_in
 from reports.periods import Period
 from reports.values import Count
+
+FLOW, STATE, YEAR = "flow", "state", "year"  # Term.accrues
+
+
+def window(lookup: str, since: datetime.date, until: datetime.date) -> Q:
+    """Rows whose date at `lookup` lies in (since, until]: what changes between the ends of
+    the two days."""
+    return Q(**{f"{lookup}__gt": since, f"{lookup}__lte": until})
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,16 @@ class Term:
     # is the term's. A family is all tallies or all aggregates.
     columns: Mapping[str, object] = field(default_factory=dict)
     test: Callable[[Mapping[str, object]], bool] | None = None
+    # How the term's number over a period is made of its months, for the figures kept month by
+    # month (reports.summary); None: always computed from the records. FLOW: rows dated in the
+    # period (the sum of its months' numbers); STATE: rows in force at the end of the period's
+    # last day, with `changed`; YEAR: rows of the year of the period's last day.
+    accrues: str | None = None
+    # Of a STATE term: changed(s, e), a condition on `rows` that holds for every row whose part
+    # in the number may differ between the end of day s and the end of day e (a date of its
+    # own, or of a record its conditions read, in (s, e]). Its number at e is its number at s
+    # plus, over those rows only, its number at e less its number at s.
+    changed: Callable[[datetime.date, datetime.date], Q] | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.db.models import Count as CountRows
 from django.utils.translation import gettext_lazy as _
 
 from members.models import AwarenessParticipant
-from reports.metrics.batch import Term, counted, dates
+from reports.metrics.batch import FLOW, Term, counted, dates
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import COUNT, PERIOD, metric, planned
 from reports.periods import Period
@@ -46,5 +46,12 @@ def awareness_participants(groups: Groups, period: Period) -> dict[int, Count]:
 def awareness_participants_plan(groups: Groups, period: Period):
     rows = AwarenessParticipant.objects.all()
     return counted(
-        Term("classes", "participants", rows, HELD_BY, dates("course__started_on", period))
+        Term(
+            "classes",
+            "participants",
+            rows,
+            HELD_BY,
+            dates("course__started_on", period),
+            accrues=FLOW,
+        )
     )

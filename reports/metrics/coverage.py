@@ -28,7 +28,7 @@ from organizations.models import (
     MassOrganization,
     WorkforceSnapshot,
 )
-from reports.metrics.batch import Plan, Term, in_force, named
+from reports.metrics.batch import STATE, Plan, Term, in_force, named, window
 from reports.metrics.grouping import Groups
 from reports.metrics.members import counted_rows, counted_term
 from reports.metrics.ownership import (
@@ -271,10 +271,43 @@ def _coverage_plan(period: Period, group: str, band: str, covered: str, served) 
             annotations=annotations,
             columns=columns,
             test=functools.partial(test, served_only=served_only),
+            accrues=STATE,
+            changed=enterprise_changed,
         )
         for served_only in (True, False)
     )
     return Plan(terms, Ratio)
+
+
+def workers_changed(since, until) -> Q:
+    """The enterprises' states whose workers in force may differ between the ends of two
+    days: their own dates, or a count of their enterprise, in between."""
+    counts = WorkforceSnapshot.objects.filter(window("counted_on", since, until))
+    return (
+        window("valid_from", since, until)
+        | window("valid_to", since, until)
+        | Q(enterprise__in=counts.values("enterprise"))
+    )
+
+
+def enterprise_changed(since, until) -> Q:
+    """The enterprises' states whose coverage, ownership or band may differ between the ends
+    of two days: what `workers_changed` names, and the enterprises with a link, an organisation
+    they are linked to, or a mass organisation, that begins or ends in between."""
+    links = EnterpriseLink.objects.filter(
+        window("started_on", since, until)
+        | window("ended_on", since, until)
+        | window("organization__founded_on", since, until)
+        | window("organization__ended_on", since, until)
+    )
+    mass = MassOrganization.objects.filter(
+        window("founded_on", since, until) | window("ended_on", since, until)
+    )
+    return (
+        workers_changed(since, until)
+        | Q(enterprise__in=links.values("enterprise"))
+        | Q(enterprise__in=mass.values("enterprise"))
+    )
 
 
 @planned("members_per_workers")
@@ -291,5 +324,7 @@ def members_per_workers_plan(groups: Groups, period: Period):
         in_force(day, "valid_from", "valid_to") & Q(status=EnterpriseStatus.ACTIVE),
         total=named("workers", day),
         annotations={named("workers", day): _expression(workers_in_force, day)},
+        accrues=STATE,
+        changed=workers_changed,
     )
     return Plan((counted_term("intervals", day), workers), Ratio)

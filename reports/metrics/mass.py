@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import MassKind, MassOrganization, MembershipCount
-from reports.metrics.batch import Term, counted, dates
+from reports.metrics.batch import FLOW, Term, counted, dates
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import COUNT, PERIOD, ZONES, metric, planned
 from reports.periods import Period
@@ -111,7 +111,9 @@ def union_members_recruited(groups: Groups, period: Period) -> dict[int, Count]:
 
 
 def _mass_plan(rows, lookup: str, day: str, period: Period, only: Q, total=None):
-    return counted(Term("mass", lookup, rows, lookup, dates(day, period), only, total=total))
+    return counted(
+        Term("mass", lookup, rows, lookup, dates(day, period), only, total=total, accrues=FLOW)
+    )
 
 
 def _founded_plan(period: Period, kind: str):

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import CountedInterval, EventKind, MemberEvent
-from reports.metrics.batch import Term, counted, dates, in_force
+from reports.metrics.batch import FLOW, STATE, Term, counted, dates, in_force, window
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import COUNT, DATE, PERIOD, metric, planned
 from reports.periods import Period
@@ -175,7 +175,13 @@ def counted_rows(groups: Groups, day):
 
 def _event_term(lookup: str, period: Period, only: Q) -> Term:
     return Term(
-        "events", lookup, MemberEvent.objects.all(), lookup, dates("occurred_on", period), only
+        "events",
+        lookup,
+        MemberEvent.objects.all(),
+        lookup,
+        dates("occurred_on", period),
+        only,
+        accrues=FLOW,
     )
 
 
@@ -217,7 +223,14 @@ def counted_term(family: str, day) -> Term:
         CountedInterval.objects.all(),
         "organization__path",
         in_force(day, "counted_from", "counted_until"),
+        accrues=STATE,
+        changed=interval_changed,
     )
+
+
+def interval_changed(since, until) -> Q:
+    """The counted intervals that begin or end between the ends of two days."""
+    return window("counted_from", since, until) | window("counted_until", since, until)
 
 
 @planned("members_counted")

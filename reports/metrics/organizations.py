@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import FoundingReason, PartyOrganization
 from organizations.models.party import GRASSROOTS_KINDS, UNIT_TYPE_KINDS, OrganizationKind
-from reports.metrics.batch import Term, counted, dates
+from reports.metrics.batch import FLOW, Term, counted, dates
 from reports.metrics.grouping import Groups
 from reports.metrics.ownership import GROUP_PARAM, OWNERSHIP_GROUPS, in_group
 from reports.metrics.registry import COUNT, PERIOD, metric, planned
@@ -113,6 +113,7 @@ def _founded_term(period: Period, reasons, kinds, types=None) -> Term:
         where=dates("founded_on", period),
         columns=dict.fromkeys(("kind", "founding_reason", "unit_type")),
         test=test,
+        accrues=FLOW,
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import MemberRating, OrganizationRating, RatingLevel
 from members.models.ratings import GOOD_OR_BETTER
 from organizations.models.party import GRASSROOTS_KINDS
-from reports.metrics.batch import Plan, Term
+from reports.metrics.batch import YEAR, Plan, Term
 from reports.metrics.grouping import Groups
 from reports.metrics.registry import DATE, PERCENT, metric, planned
 from reports.periods import Period
@@ -75,7 +75,7 @@ def organizations_rated_good(groups: Groups, period: Period) -> dict[int, Ratio]
 def _shares_plan(source: str, ratings, period: Period, **where) -> Plan:
     year = Q(year=period.end.year, **where)
     terms = [
-        Term("ratings", source, ratings, "organization__path", year, only)
+        Term("ratings", source, ratings, "organization__path", year, only, accrues=YEAR)
         for only in (Q(level__in=GOOD_OR_BETTER), ~Q(level=RatingLevel.NOT_RATED), Q())
     ]
     return Plan(tuple(terms), lambda good, rated, _rows: Ratio(good, rated))
