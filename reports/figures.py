@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kcn_party.dates import short_date
-from reports import closing
-from reports.metrics import Metric, batch, children_in, get, metrics
+from reports import closing, summary
+from reports.metrics import Metric, children_in, get, metrics
 from reports.periods import Period, PeriodError
 from reports.values import Value, change
 
@@ -128,7 +128,7 @@ def compute(
     computed = dict(
         zip(
             ((metric.key, tuple(params.items()), span) for metric, params, span in missing),
-            batch.values(root, missing),
+            summary.values(root, missing),
             strict=True,
         )
     )
@@ -201,7 +201,7 @@ def breakdown(
         for metric, params in wanted
         if values[metric.key, tuple(params.items())] is None
     ]
-    got = batch.values(root, asked, by_child=True, children=children)
+    got = summary.values(root, asked, by_child=True, children=children)
     for (metric, params, _span), found in zip(asked, got, strict=True):
         values[metric.key, tuple(params.items())] = found
     return Breakdown(root, period, as_of, current, children, values)

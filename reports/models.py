@@ -209,7 +209,11 @@ class Summary(models.Model):
     )
     kind = models.CharField(_("period"), max_length=5, choices=SummaryKind.choices)
     start = models.DateField(_("from"))  # the month's (the year's) first day
+    # {"c": {figure: each term's flows summed to the month's end}, "s": {figure: its states at
+    # the month's end}}; a year's {figure: numbers}.
     numbers = models.JSONField(_("numbers"), default=dict)
+    # A month's own: {"f": its flows, "d": its states' change over it}.
+    parts = models.JSONField(_("the month's own"), default=dict)
     stale = models.BooleanField(_("to compute again"), default=False)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 

@@ -15,7 +15,8 @@ import datetime
 from collections.abc import Sequence
 
 from reports import metrics as registry
-from reports.metrics import Metric, batch
+from reports import summary
+from reports.metrics import Metric
 from reports.periods import Period, add_months
 from reports.values import Value
 
@@ -60,7 +61,7 @@ def compute(
     the same days last year, from the records, all in ONE `batch.values` call."""
     this, last = spans(period, days)
     requests = [(metric, metric.checked({}), span) for metric in metrics for span in (*this, *last)]
-    found = [values[root.pk] for values in batch.values(root, requests)]
+    found = [values[root.pk] for values in summary.values(root, requests)]
     size = len(days)
     result = []
     for index in range(len(metrics)):

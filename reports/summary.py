@@ -22,13 +22,21 @@ or missing row is computed again before it is read.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from organizations.models import OrganizationKind
 from reports.metrics import batch
+from reports.metrics.batch import FLOW, STATE, YEAR
+from reports.metrics.grouping import Groups
+from reports.metrics.registry import children_in
 from reports.models import Summary, SummaryKind
+from reports.periods import Period, add_months
 
 # The kinds of organisation whose figures are kept: those whose subtree is too large to read
 # a year of its records in a request.
@@ -90,10 +98,480 @@ def mark_moved(old_path: str, new_path: str) -> int:
     ).update(stale=True)
 
 
+def enabled() -> bool:
+    return getattr(settings, "KEEP_FIGURES", True)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return add_months(month, 1) - datetime.timedelta(days=1)
+
+
+def _request_key(metric, params) -> str:
+    return "&".join([metric.key, *(f"{name}={value}" for name, value in sorted(params.items()))])
+
+
+_ACCRUALS: dict = {}
+
+
+def accruals(root, metric, params) -> tuple[str, ...] | None:
+    """How each term of the metric's plan accrues, or None when the figure cannot be kept (no
+    plan, a term that says nothing, a state without `changed`). Planned once per figure."""
+    key = (metric.key, metric.plan, tuple(sorted(params.items())))
+    if key not in _ACCRUALS:
+        found = None
+        if metric.plan is not None:
+            plan = metric.plan(Groups(root), Period.month(2000, 1), **params)
+            terms = plan.terms if plan is not None else ()
+            if terms and all(
+                term.accrues in (FLOW, YEAR) or (term.accrues == STATE and term.changed)
+                for term in terms
+            ):
+                kinds = {term.accrues for term in terms}
+                found = tuple(term.accrues for term in terms) if len(kinds) == 1 else None
+        _ACCRUALS[key] = found
+    return _ACCRUALS[key]
+
+
+def _add(into: dict, other: dict, sign: int = 1) -> dict:
+    for key, numbers in other.items():
+        mine = into.get(key)
+        if mine is None:
+            into[key] = [sign * number for number in numbers]
+        else:
+            into[key] = [a + sign * b for a, b in zip(mine, numbers, strict=True)]
+    return into
+
+
+# --- what is kept: every figure the registry plans, with each parameter value ---------------
+
+
+def kept_requests(root) -> list[tuple[object, dict[str, str]]]:
+    """The (metric, parameters) whose numbers are kept: every planned figure of the registry
+    that can be, each variant, and every other request registered with `keep` (the tables'
+    lines)."""
+    from reports.metrics import metrics
+
+    found = []
+    for metric in [*metrics(), *EXTRA]:
+        for params in metric.variants():
+            if accruals(root, metric, params) is not None:
+                found.append((metric, params))
+    return found
+
+
+EXTRA: list = []
+
+
+def keep(metric) -> None:
+    """Keep the numbers of `metric` (a planned Metric outside the registry) too."""
+    if all(metric.key != other.key for other in EXTRA):
+        EXTRA.append(metric)
+
+
+# --- computing a month --------------------------------------------------------------------
+
+
+def _month_parts(root, by_child: bool, month: datetime.date, first: bool) -> dict[int, dict]:
+    """{organisation id: {"f": the month's flows, "d": its states' change over the month}}
+    for `root` (or each child, by child): one `batch.numbers` call. The first month kept has
+    its states whole (their change from nothing)."""
+    requests, windows, slots = [], [], []
+    period = Period.month(month.year, month.month)
+    before = month - datetime.timedelta(days=1)
+    for metric, params in kept_requests(root):
+        kinds = accruals(root, metric, params)
+        key = _request_key(metric, params)
+        if kinds[0] == FLOW:
+            requests.append((metric, params, period))
+            windows.append(None)
+            slots.append(("f", key, 1))
+        elif kinds[0] == STATE:
+            if first:
+                requests.append((metric, params, period))
+                windows.append(None)
+                slots.append(("d", key, 1))
+            else:
+                between = (before, period.end)
+                requests += [
+                    (metric, params, period),
+                    (metric, params, Period.between(before, before)),
+                ]
+                windows += [between, between]
+                slots += [("d", key, 1), ("d", key, -1)]
+    parts: dict[int, dict] = defaultdict(lambda: {"f": {}, "d": {}})
+    found = batch.numbers(root, requests, by_child=by_child, windows=windows)
+    for (part, key, sign), (_plan, by_group) in zip(slots, found, strict=True):
+        for group, numbers in by_group.items():
+            _add(parts[group][part], {key: numbers}, sign)
+    return parts
+
+
+def _year_numbers(root, by_child: bool, year: int) -> dict[int, dict]:
+    """{organisation id: the YEAR figures' numbers of `year`}: one `batch.numbers` call."""
+    requests = [
+        (metric, params, Period.year(year))
+        for metric, params in kept_requests(root)
+        if accruals(root, metric, params)[0] == YEAR
+    ]
+    found = batch.numbers(root, requests, by_child=by_child)
+    result: dict[int, dict] = defaultdict(dict)
+    for (metric, params, _period), (_plan, by_group) in zip(requests, found, strict=True):
+        for group, numbers in by_group.items():
+            result[group][_request_key(metric, params)] = list(numbers)
+    return result
+
+
+def _computing_root(organization):
+    """Where an organisation's rows are computed from: its parent, by child, when the parent
+    keeps its figures too (every kept sibling in one statement), else itself."""
+    parent = organization.parent
+    if parent is not None and parent.kind in KEPT_KINDS and _has_rows(parent):
+        return parent, True
+    return organization, False
+
+
+def _has_rows(organization) -> bool:
+    return Summary.objects.filter(organization=organization, kind=SummaryKind.MONTH).exists()
+
+
+def start_keeping(root, since: datetime.date, *, until: datetime.date | None = None) -> int:
+    """Compute and keep the months of `root`, and of each kept child of it (by child, in the
+    same statements), from `since`'s month to the last whole month before `until` (today).
+    What a committee's figures need kept to read the running year fast; `keep_figures`. The
+    number of rows written."""
+    today = until or timezone.localdate()
+    last = add_months(month_start(today), -1)
+    month = month_start(since)
+    kept_children = [child for child in root.children.all() if child.kind in KEPT_KINDS]
+    written, previous = 0, {}
+    Summary.objects.filter(organization__in=[root, *kept_children], kind=SummaryKind.MONTH).delete()
+    first = True
+    while month <= last:
+        parts = {root.pk: _month_parts(root, False, month, first).get(root.pk, {"f": {}, "d": {}})}
+        if kept_children:
+            by_child = _month_parts(root, True, month, first)
+            for child in kept_children:
+                parts[child.pk] = by_child.get(child.pk, {"f": {}, "d": {}})
+        rows = []
+        for pk, part in parts.items():
+            numbers = previous.get(pk, {"c": {}, "s": {}})
+            numbers = {
+                "c": _add(dict(numbers["c"]), part["f"]),
+                "s": _add(dict(numbers["s"]), part["d"]),
+            }
+            previous[pk] = numbers
+            rows.append(
+                Summary(
+                    organization_id=pk,
+                    kind=SummaryKind.MONTH,
+                    start=month,
+                    numbers=numbers,
+                    parts=part,
+                )
+            )
+        Summary.objects.bulk_create(rows)
+        written += len(rows)
+        first = False
+        month = add_months(month, 1)
+    return written
+
+
+def refresh(organizations, until_month: datetime.date) -> None:
+    """Bring the kept months of `organizations` (kept, with rows) up to date to
+    `until_month`: the stale ones computed again, the missing ones after the last computed,
+    and the sums of every month after a changed one written again from the months' parts."""
+    by_root = defaultdict(list)
+    for organization in organizations:
+        by_root[_computing_root(organization)].append(organization)
+    for (root, by_child), mine in by_root.items():
+        _refresh(root, by_child, mine, until_month)
+
+
+def _refresh(root, by_child: bool, organizations, until_month) -> None:
+    ids = [organization.pk for organization in organizations]
+    rows = Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.MONTH)
+    known = defaultdict(dict)
+    for pk, start, stale in rows.values_list("organization_id", "start", "stale"):
+        known[start][pk] = stale
+    if not known:
+        return
+    first_month = min(known)
+    months = []
+    month = first_month
+    while month <= until_month:
+        here = known.get(month, {})
+        if any(here.get(pk, True) for pk in ids):
+            months.append(month)
+        month = add_months(month, 1)
+    if not months:
+        return
+    # Taken out of `stale` before computing: a write made meanwhile marks them again.
+    Summary.objects.filter(organization_id__in=ids, start__in=months).update(stale=False)
+    computed = {}
+    for month in months:
+        computed[month] = _month_parts(root, by_child, month, month == first_month)
+    with transaction.atomic():
+        existing = {
+            (row.organization_id, row.start): row
+            for row in Summary.objects.select_for_update().filter(
+                organization_id__in=ids, kind=SummaryKind.MONTH, start__gte=months[0]
+            )
+        }
+        start_over = (
+            Summary.objects.filter(
+                organization_id__in=ids, kind=SummaryKind.MONTH, start__lt=months[0]
+            )
+            .order_by("organization_id", "-start")
+            .values_list("organization_id", "start", "numbers")
+        )
+        previous = {}
+        for pk, _start, numbers in start_over:
+            previous.setdefault(pk, numbers)
+        new, changed = [], []
+        month = months[0]
+        while month <= until_month:
+            for pk in ids:
+                row = existing.get((pk, month))
+                part = (
+                    computed[month].get(pk, {"f": {}, "d": {}})
+                    if month in computed
+                    else (row.parts if row else {"f": {}, "d": {}})
+                )
+                before = previous.get(pk, {"c": {}, "s": {}})
+                numbers = {
+                    "c": _add(dict(before["c"]), part["f"]),
+                    "s": _add(dict(before["s"]), part["d"]),
+                }
+                previous[pk] = numbers
+                if row is None:
+                    new.append(
+                        Summary(
+                            organization_id=pk,
+                            kind=SummaryKind.MONTH,
+                            start=month,
+                            numbers=numbers,
+                            parts=part,
+                        )
+                    )
+                elif row.numbers != numbers or row.parts != part:
+                    row.numbers, row.parts = numbers, part
+                    changed.append(row)
+            month = add_months(month, 1)
+        Summary.objects.bulk_update(changed, ["numbers", "parts"])
+        try:
+            with transaction.atomic():
+                Summary.objects.bulk_create(new)
+        except IntegrityError:  # another request appended them meanwhile: theirs are the same
+            pass
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _keepers(root, by_child: bool):
+    """The organisations whose kept rows give the values asked for: the root, or every child
+    of it; None when one of them keeps none (then everything is computed from the records)."""
+    if root.kind not in KEPT_KINDS:
+        return None
+    if not by_child:
+        return [root] if _has_rows(root) else None
+    children = list(root.children.all())
+    if not children or any(child.kind not in KEPT_KINDS for child in children):
+        return None
+    with_rows = set(
+        Summary.objects.filter(organization__in=children, kind=SummaryKind.MONTH)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    return children if all(child.pk in with_rows for child in children) else None
+
+
 def values(root, requests, *, by_child: bool = False, children=None) -> list[dict[int, object]]:
-    """What `batch.values` gives, read from the kept figures where `root` (or, by child, every
-    child) keeps them, from the records otherwise."""
-    return batch.values(root, requests, by_child=by_child, children=children)
+    """What `batch.values` gives — {root.pk: value}, or by child {child.pk: value} — read from
+    the kept figures where `root` (or, by child, every child) keeps them, from the records
+    otherwise (a figure that cannot be kept, a period starting before the first month kept or
+    not on a month's first day)."""
+    requests = list(requests)
+    keepers = _keepers(root, by_child) if enabled() and requests else None
+    if keepers is None:
+        return batch.values(root, requests, by_child=by_child, children=children)
+    first = (
+        Summary.objects.filter(organization__in=keepers, kind=SummaryKind.MONTH)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    readable, live = [], []
+    for index, (metric, params, period) in enumerate(requests):
+        kinds = accruals(root, metric, params)
+        fits = kinds is not None and (
+            (kinds[0] == FLOW and period.start.day == 1 and period.start >= first)
+            or (kinds[0] == STATE and period.end >= month_end(first))
+            or kinds[0] == YEAR
+        )
+        (readable if fits else live).append(index)
+    results: list = [None] * len(requests)
+    if live:
+        for index, found in zip(
+            live,
+            batch.values(root, [requests[i] for i in live], by_child=by_child, children=children),
+            strict=True,
+        ):
+            results[index] = found
+    if readable:
+        for index, found in zip(
+            readable,
+            _read(root, by_child, keepers, [requests[i] for i in readable], children),
+            strict=True,
+        ):
+            results[index] = found
+    return results
 
 
-__all__ = ["KEPT_KINDS", "mark", "mark_moved", "mark_years", "values"]
+def _read(root, by_child, keepers, requests, children) -> list[dict[int, object]]:
+    ids = [organization.pk for organization in keepers]
+    # The months read: for a flow the month before the period (0 before the first kept) and
+    # the last whole month to the day; for a state the last month ending on or before the day.
+    wanted, live, windows = set(), [], []
+    for metric, params, period in requests:
+        kinds = accruals(root, metric, params)
+        day = period.end
+        whole = month_end(month_start(day)) == day
+        last = month_start(day) if whole else add_months(month_start(day), -1)
+        wanted.add(last)
+        if kinds[0] == FLOW:
+            wanted.add(add_months(period.start, -1))
+            if not whole:
+                live.append(
+                    (metric, params, Period.between(max(period.start, month_start(day)), day))
+                )
+                windows.append(None)
+        elif kinds[0] == STATE and not whole:
+            since = month_end(last)
+            live += [
+                (metric, params, Period.between(day, day)),
+                (metric, params, Period.between(since, since)),
+            ]
+            windows += [(since, day), (since, day)]
+    refresh(keepers, max(wanted))
+    rows = defaultdict(dict)
+    for pk, start, numbers in Summary.objects.filter(
+        organization_id__in=ids, kind=SummaryKind.MONTH, start__in=wanted
+    ).values_list("organization_id", "start", "numbers"):
+        rows[start][pk] = numbers
+    found_live = iter(batch.numbers(root, live, by_child=by_child, windows=windows) if live else [])
+    years = _years(root, by_child, keepers, requests)
+    results = []
+    for metric, params, period in requests:
+        kinds = accruals(root, metric, params)
+        key = _request_key(metric, params)
+        day = period.end
+        whole = month_end(month_start(day)) == day
+        last = month_start(day) if whole else add_months(month_start(day), -1)
+        totals: dict[int, list[int]] = {}
+        plan = None
+        if kinds[0] == FLOW:
+            for pk in ids:
+                end = rows[last].get(pk, {}).get("c", {}).get(key)
+                begin = rows.get(add_months(period.start, -1), {}).get(pk, {}).get("c", {}).get(key)
+                totals[pk] = _minus(end, begin, len(kinds))
+            if not whole:
+                plan, by_group = next(found_live)
+                for pk, numbers in by_group.items():
+                    totals[pk] = [
+                        a + b
+                        for a, b in zip(totals.get(pk, [0] * len(kinds)), numbers, strict=True)
+                    ]
+        elif kinds[0] == STATE:
+            for pk in ids:
+                totals[pk] = list(rows[last].get(pk, {}).get("s", {}).get(key) or [0] * len(kinds))
+            if not whole:
+                plan, at_day = next(found_live)
+                _plan, at_since = next(found_live)
+                for sign, by_group in ((1, at_day), (-1, at_since)):
+                    for pk, numbers in by_group.items():
+                        totals[pk] = [
+                            a + sign * b
+                            for a, b in zip(totals.get(pk, [0] * len(kinds)), numbers, strict=True)
+                        ]
+        else:
+            for pk in ids:
+                totals[pk] = list(years.get((day.year, pk), {}).get(key) or [0] * len(kinds))
+        if plan is None:
+            plan = metric.plan(Groups(root, by_child), period, **params)
+        results.append(_made(root, by_child, metric, period, plan, totals, children))
+    return results
+
+
+def _minus(end, begin, size) -> list[int]:
+    end = end or [0] * size
+    begin = begin or [0] * size
+    return [a - b for a, b in zip(end, begin, strict=True)]
+
+
+def _made(root, by_child, metric, period, plan, totals, children) -> dict[int, object]:
+    if not by_child:
+        numbers = totals.get(root.pk)
+        return {root.pk: plan.make(*numbers) if numbers and any(numbers) else metric.zero()}
+    listed = [
+        child.pk for child in (children if children is not None else children_in(root, period))
+    ]
+    result = {pk: metric.zero() for pk in listed}
+    for pk, numbers in totals.items():
+        if any(numbers):
+            result[pk] = plan.make(*numbers)
+    return result
+
+
+def _years(root, by_child, keepers, requests) -> dict[tuple[int, int], dict]:
+    """{(year, organisation id): numbers} of the YEAR figures asked for: kept by year, computed
+    when missing or stale (one statement for all the organisations)."""
+    years = {
+        period.end.year
+        for metric, params, period in requests
+        if accruals(root, metric, params)[0] == YEAR
+    }
+    if not years:
+        return {}
+    ids = [organization.pk for organization in keepers]
+    found = {}
+    fresh = Summary.objects.filter(
+        organization_id__in=ids,
+        kind=SummaryKind.YEAR,
+        start__in=[datetime.date(year, 1, 1) for year in years],
+        stale=False,
+    ).values_list("organization_id", "start", "numbers")
+    for pk, start, numbers in fresh:
+        found[start.year, pk] = numbers
+    for year in years:
+        if all((year, pk) in found for pk in ids):
+            continue
+        start = datetime.date(year, 1, 1)
+        Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.YEAR, start=start).delete()
+        computed = _year_numbers(root, by_child, year)
+        rows = []
+        for pk in ids:
+            found[year, pk] = computed.get(pk, {})
+            rows.append(
+                Summary(
+                    organization_id=pk, kind=SummaryKind.YEAR, start=start, numbers=found[year, pk]
+                )
+            )
+        try:
+            with transaction.atomic():
+                Summary.objects.bulk_create(rows)
+        except IntegrityError:
+            pass
+    return found
+
+
+__all__ = [
+    "KEPT_KINDS",
+    "keep",
+    "mark",
+    "mark_moved",
+    "mark_years",
+    "refresh",
+    "start_keeping",
+    "values",
+]

@@ -161,6 +161,66 @@ def values(
     return results
 
 
+def numbers(
+    root, requests: Iterable[Request], *, by_child: bool = False, windows=None
+) -> list[tuple[Plan, dict[int, tuple[int, ...]]]]:
+    """For each request (its metric planned), its plan and each term's number in each group
+    that has rows: (plan, {organisation id: (number of each term, …)}). What the figures kept
+    month by month (reports.summary) are made of: `make` is applied once the numbers of
+    several periods are put together.
+
+    `windows`, one per request, each None or (since, until): the request's STATE terms read
+    only the rows their `changed(since, until)` names (the changes between the ends of two
+    days). One statement per family, as `values`; built once per shape unless a window is
+    given."""
+    requests = list(requests)
+    windows = list(windows) if windows is not None else [None] * len(requests)
+    groups = Groups(root, by_child)
+    plans, changes = [], {}
+
+    def changed(term, between) -> Q:
+        # One condition per kind of change and window: the terms of a family that read the
+        # same rows on the same day then have equal conditions, computed once in the statement.
+        key = (term.changed, between)
+        if key not in changes:
+            changes[key] = term.changed(*between)
+        return term.where & changes[key]
+
+    for (metric, params, period), between in zip(requests, windows, strict=True):
+        plan = metric.plan(groups, period, **params)
+        if between is not None:
+            plan = dataclasses.replace(
+                plan,
+                terms=tuple(
+                    dataclasses.replace(term, where=changed(term, between))
+                    if term.accrues == STATE
+                    else term
+                    for term in plan.terms
+                ),
+            )
+        plans.append(plan)
+    windowed = any(between is not None for between in windows)
+    shape = None if windowed else Shape.of(root, requests, by_child)
+    found = _numbers(groups, plans, shape)
+    aliases = iter(range(len(found)))
+    result = []
+    for plan in plans:
+        mine = [next(aliases) for _term in plan.terms]
+        keys = set().union(*(found[alias][1] for alias in mine))
+        result.append(
+            (
+                plan,
+                {
+                    groups.organization_id(key): tuple(
+                        found[alias][0].get(key, 0) for alias in mine
+                    )
+                    for key in keys
+                },
+            )
+        )
+    return result
+
+
 @dataclass
 class Shape:
     """The shape of a batch (`key`: what its statements' SQL depends on) and the inputs of
