@@ -109,7 +109,6 @@ def test_kept_figures_of_the_dated_history(history, monkeypatch):
 def test_a_stale_month_is_computed_again_and_the_months_after_it_follow(nation, monkeypatch):
     monkeypatch.setattr(summary.timezone, "localdate", lambda: TODAY)
     keep(nation)
-    province = next(child for child in nation.children.all() if child.code != "T2")
     tree_cell = nation.tree.cell_a
     tree_cell.refresh_from_db()  # its path, since the province moved under the nation
     # Written behind the kept rows' back (no write path marks them in this test): wrong until
