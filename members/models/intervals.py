@@ -71,6 +71,10 @@ class CountedInterval(models.Model):
                 fields=["organization", "counted_from", "counted_until", "member", "id"],
                 name="countedinterval_org_idx",
             ),
+            # The intervals that begin, or end, between two days: the changes of a month that
+            # the figures kept month by month read (reports.summary).
+            models.Index(fields=["counted_from"], name="countedinterval_from_idx"),
+            models.Index(fields=["counted_until"], name="countedinterval_until_idx"),
         ]
 
     def __str__(self):

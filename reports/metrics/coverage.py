@@ -279,21 +279,35 @@ def _coverage_plan(period: Period, group: str, band: str, covered: str, served) 
     return Plan(terms, Ratio)
 
 
+def _enterprises(*changes) -> Q:
+    """The enterprises' states of the enterprises that `changes` (querysets of rows with an
+    `enterprise`) name: one IN list, which PostgreSQL hashes once (an EXISTS per change
+    inside an OR would probe every enterprise of the nation for each)."""
+    ids = [rows.order_by().values("enterprise") for rows in changes]
+    return Q(enterprise__in=ids[0].union(*ids[1:], all=True))
+
+
+def _state_dates(since, until):
+    return EnterpriseState.objects.filter(
+        window("valid_from", since, until) | window("valid_to", since, until)
+    )
+
+
+def _counts(since, until):
+    return WorkforceSnapshot.objects.filter(window("counted_on", since, until))
+
+
 def workers_changed(since, until) -> Q:
     """The enterprises' states whose workers in force may differ between the ends of two
-    days: their own dates, or a count of their enterprise, in between."""
-    counts = WorkforceSnapshot.objects.filter(window("counted_on", since, until))
-    return (
-        window("valid_from", since, until)
-        | window("valid_to", since, until)
-        | Q(enterprise__in=counts.values("enterprise"))
-    )
+    days: those of the enterprises whose status, or workers, were recorded in between."""
+    return _enterprises(_state_dates(since, until), _counts(since, until))
 
 
 def enterprise_changed(since, until) -> Q:
     """The enterprises' states whose coverage, ownership or band may differ between the ends
-    of two days: what `workers_changed` names, and the enterprises with a link, an organisation
-    they are linked to, or a mass organisation, that begins or ends in between."""
+    of two days: those of the enterprises whose status or workers were recorded in between,
+    or with a link, an organisation they are linked to, or a mass organisation, that begins
+    or ends in between."""
     links = EnterpriseLink.objects.filter(
         window("started_on", since, until)
         | window("ended_on", since, until)
@@ -303,11 +317,7 @@ def enterprise_changed(since, until) -> Q:
     mass = MassOrganization.objects.filter(
         window("founded_on", since, until) | window("ended_on", since, until)
     )
-    return (
-        workers_changed(since, until)
-        | Q(enterprise__in=links.values("enterprise"))
-        | Q(enterprise__in=mass.values("enterprise"))
-    )
+    return _enterprises(_state_dates(since, until), _counts(since, until), links, mass)
 
 
 @planned("members_per_workers")
