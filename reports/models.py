@@ -190,6 +190,7 @@ class SummaryQuerySet(access.ScopedQuerySet):
 
 class SummaryKind(models.TextChoices):
     MONTH = "month", _("Month")
+    DAY = "day", _("Day")
     YEAR = "year", _("Year")
 
 
@@ -208,9 +209,10 @@ class Summary(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("period"), max_length=5, choices=SummaryKind.choices)
-    start = models.DateField(_("from"))  # the month's (the year's) first day
+    start = models.DateField(_("from"))  # the month's (the year's) first day, the day
     # {"c": {figure: each term's flows summed to the month's end}, "s": {figure: its states at
-    # the month's end}}; a year's {figure: numbers}.
+    # the month's end}}; a day's: the flows from its month's first day, the states' change
+    # since the end of the month before; a year's {figure: numbers}.
     numbers = models.JSONField(_("numbers"), default=dict)
     # A month's own: {"f": its flows, "d": its states' change over it}.
     parts = models.JSONField(_("the month's own"), default=dict)

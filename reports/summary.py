@@ -47,6 +47,10 @@ def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def month_end(day: datetime.date) -> datetime.date:
+    return add_months(month_start(day), 1) - datetime.timedelta(days=1)
+
+
 def _above(paths: Iterable[str]) -> Q:
     """The kept organisations at or above any of `paths`."""
     prefixes = set()
@@ -61,14 +65,19 @@ def _above(paths: Iterable[str]) -> Q:
 
 
 def mark(paths: Iterable[str], days: Iterable[datetime.date | None] | None = None) -> int:
-    """The kept months of the organisations at or above any of `paths` that hold one of
-    `days` (None: every month) — stale: computed again before they are read. One UPDATE."""
-    rows = Summary.objects.filter(_above(paths), kind=SummaryKind.MONTH, stale=False)
+    """The kept rows of the organisations at or above any of `paths` that hold one of `days`
+    (None: every row) — stale: computed again before they are read. A month's row holds its
+    days; a day's row (kept from its month's first day) holds the days of its month up to it.
+    One UPDATE."""
+    rows = Summary.objects.filter(_above(paths), stale=False)
     if days is not None:
-        months = {month_start(day) for day in days if day is not None}
-        if not months:
+        days = {day for day in days if day is not None}
+        if not days:
             return 0
-        rows = rows.filter(start__in=months)
+        held = Q(kind=SummaryKind.MONTH, start__in={month_start(day) for day in days})
+        for day in days:
+            held |= Q(kind=SummaryKind.DAY, start__gte=day, start__lte=month_end(day))
+        rows = rows.filter(held)
     return rows.update(stale=True)
 
 
@@ -100,10 +109,6 @@ def mark_moved(old_path: str, new_path: str) -> int:
 
 def enabled() -> bool:
     return getattr(settings, "KEEP_FIGURES", True)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return add_months(month, 1) - datetime.timedelta(days=1)
 
 
 def _request_key(metric, params) -> str:
@@ -175,25 +180,32 @@ def _month_parts(root, by_child: bool, month: datetime.date, first: bool) -> dic
     """{organisation id: {"f": the month's flows, "d": its states' change over the month}}
     for `root` (or each child, by child): one `batch.numbers` call. The first month kept has
     its states whole (their change from nothing)."""
-    requests, windows, slots = [], [], []
-    period = Period.month(month.year, month.month)
     before = month - datetime.timedelta(days=1)
+    return _changes(root, by_child, None if first else before, month_end(month), since=month)
+
+
+def _changes(root, by_child: bool, before, until, *, since=None) -> dict[int, dict]:
+    """{organisation id: {"f": the flows from the day after `before` (or `since`) to `until`,
+    "d": the states' change between the ends of `before` and `until`}} — with no `before`,
+    the states whole at `until`: one `batch.numbers` call for every kept figure."""
+    requests, windows, slots = [], [], []
+    flows = Period.between(since or before + datetime.timedelta(days=1), until)
     for metric, params in kept_requests(root):
         kinds = accruals(root, metric, params)
         key = _request_key(metric, params)
         if kinds[0] == FLOW:
-            requests.append((metric, params, period))
+            requests.append((metric, params, flows))
             windows.append(None)
             slots.append(("f", key, 1))
         elif kinds[0] == STATE:
-            if first:
-                requests.append((metric, params, period))
+            if before is None:
+                requests.append((metric, params, Period.between(until, until)))
                 windows.append(None)
                 slots.append(("d", key, 1))
             else:
-                between = (before, period.end)
+                between = (before, until)
                 requests += [
-                    (metric, params, period),
+                    (metric, params, Period.between(until, until)),
                     (metric, params, Period.between(before, before)),
                 ]
                 windows += [between, between]
@@ -406,6 +418,7 @@ def values(root, requests, *, by_child: bool = False, children=None) -> list[dic
         kinds = accruals(root, metric, params)
         fits = kinds is not None and (
             (kinds[0] == FLOW and period.start.day == 1 and period.start >= first)
+            # A state on a day after the first month kept: the month before it is kept.
             or (kinds[0] == STATE and period.end >= month_end(first))
             or kinds[0] == YEAR
         )
@@ -429,78 +442,116 @@ def values(root, requests, *, by_child: bool = False, children=None) -> list[dic
 
 
 def _read(root, by_child, keepers, requests, children) -> list[dict[int, object]]:
+    """The values of `requests` from the kept rows: a flow from a month's first day to D is
+    the sum to the end of the month before D less the sum to the end of the month before the
+    period, plus D's day row (the flows from D's month's first day); a state on D is the
+    state at the end of the month before plus D's day row (the change since); a day that ends
+    its month needs no day row."""
     ids = [organization.pk for organization in keepers]
-    # The months read: for a flow the month before the period (0 before the first kept) and
-    # the last whole month to the day; for a state the last month ending on or before the day.
-    wanted, live, windows = set(), [], []
+    months, days = set(), set()
     for metric, params, period in requests:
         kinds = accruals(root, metric, params)
+        if kinds[0] == YEAR:
+            continue
         day = period.end
-        whole = month_end(month_start(day)) == day
-        last = month_start(day) if whole else add_months(month_start(day), -1)
-        wanted.add(last)
+        months.add(add_months(month_start(day), -1))
+        if day == month_end(day):
+            months.add(month_start(day))
+        else:
+            days.add(day)
         if kinds[0] == FLOW:
-            wanted.add(add_months(period.start, -1))
-            if not whole:
-                live.append(
-                    (metric, params, Period.between(max(period.start, month_start(day)), day))
-                )
-                windows.append(None)
-        elif kinds[0] == STATE and not whole:
-            since = month_end(last)
-            live += [
-                (metric, params, Period.between(day, day)),
-                (metric, params, Period.between(since, since)),
-            ]
-            windows += [(since, day), (since, day)]
-    refresh(keepers, max(wanted))
+            months.add(add_months(period.start, -1))
+    if months:
+        refresh(keepers, max(months))
     rows = defaultdict(dict)
     for pk, start, numbers in Summary.objects.filter(
-        organization_id__in=ids, kind=SummaryKind.MONTH, start__in=wanted
+        organization_id__in=ids, kind=SummaryKind.MONTH, start__in=months
     ).values_list("organization_id", "start", "numbers"):
         rows[start][pk] = numbers
-    found_live = iter(batch.numbers(root, live, by_child=by_child, windows=windows) if live else [])
+    day_rows = _days(root, by_child, ids, sorted(days))
     years = _years(root, by_child, keepers, requests)
     results = []
     for metric, params, period in requests:
         kinds = accruals(root, metric, params)
         key = _request_key(metric, params)
-        day = period.end
-        whole = month_end(month_start(day)) == day
+        day, size = period.end, len(kinds)
+        whole = day == month_end(day)
         last = month_start(day) if whole else add_months(month_start(day), -1)
         totals: dict[int, list[int]] = {}
-        plan = None
-        if kinds[0] == FLOW:
-            for pk in ids:
-                end = rows[last].get(pk, {}).get("c", {}).get(key)
-                begin = rows.get(add_months(period.start, -1), {}).get(pk, {}).get("c", {}).get(key)
-                totals[pk] = _minus(end, begin, len(kinds))
-            if not whole:
-                plan, by_group = next(found_live)
-                for pk, numbers in by_group.items():
-                    totals[pk] = [
-                        a + b
-                        for a, b in zip(totals.get(pk, [0] * len(kinds)), numbers, strict=True)
-                    ]
-        elif kinds[0] == STATE:
-            for pk in ids:
-                totals[pk] = list(rows[last].get(pk, {}).get("s", {}).get(key) or [0] * len(kinds))
-            if not whole:
-                plan, at_day = next(found_live)
-                _plan, at_since = next(found_live)
-                for sign, by_group in ((1, at_day), (-1, at_since)):
-                    for pk, numbers in by_group.items():
-                        totals[pk] = [
-                            a + sign * b
-                            for a, b in zip(totals.get(pk, [0] * len(kinds)), numbers, strict=True)
-                        ]
-        else:
-            for pk in ids:
-                totals[pk] = list(years.get((day.year, pk), {}).get(key) or [0] * len(kinds))
-        if plan is None:
-            plan = metric.plan(Groups(root, by_child), period, **params)
+        for pk in ids:
+            if kinds[0] == FLOW:
+                numbers = _minus(
+                    rows[last].get(pk, {}).get("c", {}).get(key),
+                    rows[add_months(period.start, -1)].get(pk, {}).get("c", {}).get(key),
+                    size,
+                )
+                if not whole:
+                    numbers = _plus(numbers, day_rows[day].get(pk, {}).get("c", {}).get(key))
+            elif kinds[0] == STATE:
+                numbers = _plus([0] * size, rows[last].get(pk, {}).get("s", {}).get(key))
+                if not whole:
+                    numbers = _plus(numbers, day_rows[day].get(pk, {}).get("s", {}).get(key))
+            else:
+                numbers = _plus([0] * size, years.get((day.year, pk), {}).get(key))
+            totals[pk] = numbers
+        plan = metric.plan(Groups(root, by_child), period, **params)
         results.append(_made(root, by_child, metric, period, plan, totals, children))
     return results
+
+
+def _plus(numbers: list[int], more) -> list[int]:
+    return numbers if not more else [a + b for a, b in zip(numbers, more, strict=True)]
+
+
+def _days(root, by_child, ids, days) -> dict[datetime.date, dict[int, dict]]:
+    """{day: {organisation id: {"c": the flows from the day's month's first day, "s": the
+    states' change since the end of the month before}}}: kept by day; a day missing or stale
+    is computed from the latest fresh day of its month before it (or the month's start) and
+    the changes between the two (one `batch.numbers` call), then kept."""
+    found: dict[datetime.date, dict[int, dict]] = defaultdict(dict)
+    if not days:
+        return found
+    for pk, start, numbers in Summary.objects.filter(
+        organization_id__in=ids, kind=SummaryKind.DAY, start__in=days, stale=False
+    ).values_list("organization_id", "start", "numbers"):
+        found[start][pk] = numbers
+    for day in days:
+        if all(pk in found[day] for pk in ids):
+            continue
+        earlier = defaultdict(dict)
+        for pk, start, numbers in Summary.objects.filter(
+            organization_id__in=ids,
+            kind=SummaryKind.DAY,
+            start__gte=month_start(day),
+            start__lt=day,
+            stale=False,
+        ).values_list("organization_id", "start", "numbers"):
+            earlier[start][pk] = numbers
+        complete = [start for start, held in earlier.items() if all(pk in held for pk in ids)]
+        base_day = max(complete, default=None)
+        base = earlier[base_day] if base_day else {}
+        before = base_day or month_start(day) - datetime.timedelta(days=1)
+        # Out of `stale` first: a write made while computing marks the row again.
+        Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.DAY, start=day).delete()
+        changes = _changes(root, by_child, before, day)
+        rows = []
+        for pk in ids:
+            mine = base.get(pk, {"c": {}, "s": {}})
+            change = changes.get(pk, {"f": {}, "d": {}})
+            numbers = {
+                "c": _add(dict(mine["c"]), change["f"]),
+                "s": _add(dict(mine["s"]), change["d"]),
+            }
+            found[day][pk] = numbers
+            rows.append(
+                Summary(organization_id=pk, kind=SummaryKind.DAY, start=day, numbers=numbers)
+            )
+        try:
+            with transaction.atomic():
+                Summary.objects.bulk_create(rows)
+        except IntegrityError:  # another request kept them meanwhile: the same numbers
+            pass
+    return found
 
 
 def _minus(end, begin, size) -> list[int]:

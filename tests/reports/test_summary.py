@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from members.models import Member
 from organizations.models import OrganizationKind
 from reports import summary
 from reports.metrics import batch, children_in, metrics
@@ -148,3 +149,35 @@ def test_a_root_that_keeps_nothing_is_computed_from_the_records(year_2025):
     province = year_2025.tree.world.province
     requests = asked(5)[:30]
     assert summary.values(province, requests) == batch.values(province, requests)
+
+
+@pytest.mark.django_db
+def test_a_day_is_kept_and_follows_the_writes_of_its_month(
+    nation, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(summary.timezone, "localdate", lambda: TODAY)
+    keep(nation)
+
+    def running(day):
+        return [
+            (metric, params, Period.between(D(2026, 1, 1), day))
+            for metric in metrics()
+            for params in metric.variants()
+        ]
+
+    same(nation, running(D(2026, 3, 10)))
+    assert Summary.objects.filter(kind=SummaryKind.DAY, start=D(2026, 3, 10)).count() == 1
+    # Read again: the kept rows only, no statement on the records.
+    with django_assert_max_num_queries(7):
+        summary.values(nation, running(D(2026, 3, 10)))
+    cell = nation.tree.cell_a
+    cell.refresh_from_db()
+    leaving = list(Member.objects.filter(organization=cell)[:2])
+    builders.transferred_out(leaving[0], D(2026, 3, 5))
+    assert summary.mark([cell.path], [D(2026, 3, 5)]) == 1  # the nation's day row; no month's
+    same(nation, running(D(2026, 3, 10)))
+    # A later day of the month: from the kept day before it and the two days between.
+    builders.transferred_out(leaving[1], D(2026, 3, 11))
+    summary.mark([cell.path], [D(2026, 3, 11)])
+    same(nation, running(D(2026, 3, 12)))
+    same(nation, running(D(2026, 3, 12)), by_child=True)
