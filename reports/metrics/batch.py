@@ -82,6 +82,10 @@ class Term:
     # own, or of a record its conditions read, in (s, e]). Its number at e is its number at s
     # plus, over those rows only, its number at e less its number at s.
     changed: Callable[[datetime.date, datetime.date], Q] | None = None
+    # The rows the whole SELECT of the term's source reads, besides its terms' conditions: the
+    # changes between two days (`numbers(windows=…)`), given to every term of the source
+    # alike, so that an IN list in it is one (hashed) join, not a subquery in each condition.
+    restrict: Q | None = None
 
 
 @dataclass(frozen=True)
@@ -177,28 +181,22 @@ def numbers(
     windows = list(windows) if windows is not None else [None] * len(requests)
     groups = Groups(root, by_child)
     plans, changes = [], {}
-
-    def changed(term, between) -> Q:
-        # One condition per kind of change and window: the terms of a family that read the
-        # same rows on the same day then have equal conditions, computed once in the statement.
-        key = (term.changed, between)
-        if key not in changes:
-            changes[key] = term.changed(*between)
-        return term.where & changes[key]
-
     for (metric, params, period), between in zip(requests, windows, strict=True):
         plan = metric.plan(groups, period, **params)
         if between is not None:
-            plan = dataclasses.replace(
-                plan,
-                terms=tuple(
-                    dataclasses.replace(term, where=changed(term, between))
-                    if term.accrues == STATE
-                    else term
-                    for term in plan.terms
-                ),
-            )
+            terms = []
+            for term in plan.terms:
+                if term.accrues == STATE:
+                    # One condition per kind of change and window, the same object for every
+                    # term that reads it: the source's terms then share it (`_restricted`).
+                    key = (term.changed, between)
+                    if key not in changes:
+                        changes[key] = term.changed(*between)
+                    term = dataclasses.replace(term, restrict=changes[key])
+                terms.append(term)
+            plan = dataclasses.replace(plan, terms=tuple(terms))
         plans.append(plan)
+    plans = _restricted(plans)
     windowed = any(between is not None for between in windows)
     shape = None if windowed else Shape.of(root, requests, by_child)
     found = _numbers(groups, plans, shape)
@@ -219,6 +217,33 @@ def numbers(
             )
         )
     return result
+
+
+def _restricted(plans: list[Plan]) -> list[Plan]:
+    """Plans whose terms restrict their source's rows alike keep it so; where the terms of a
+    source restrict differently (or some not at all), each term's restriction goes into its
+    own condition instead."""
+    by_source = defaultdict(set)
+    for plan in plans:
+        for term in plan.terms:
+            by_source[term.family, term.source].add(
+                None if term.restrict is None else id(term.restrict)
+            )
+    mixed = {source for source, restricts in by_source.items() if len(restricts) > 1}
+    if not mixed:
+        return plans
+    return [
+        dataclasses.replace(
+            plan,
+            terms=tuple(
+                dataclasses.replace(term, where=term.where & term.restrict, restrict=None)
+                if (term.family, term.source) in mixed and term.restrict is not None
+                else term
+                for term in plan.terms
+            ),
+        )
+        for plan in plans
+    ]
 
 
 @dataclass
@@ -417,8 +442,9 @@ class _Aggregates:
                     aggregates[f"r{alias}"] = CountRows("pk", filter=condition)
                 if term.total is not None:
                     aggregates[f"n{alias}"] = Sum(term.total, filter=condition)
+            rows = first.rows if first.restrict is None else first.rows.filter(first.restrict)
             selects.append(
-                first.rows.annotate(**annotations)
+                rows.annotate(**annotations)
                 .filter(groups.within(first.lookup), functools.reduce(operator.or_, wheres))
                 .order_by()
                 .values(group=groups.key(first.lookup))
@@ -506,8 +532,9 @@ class _Tally:
             f"c{index}": expression for index, expression in enumerate(layout.computed.values())
         }
         names = [*flags, *computed, *layout.fields]
+        rows = first.rows if first.restrict is None else first.rows.filter(first.restrict)
         return (
-            first.rows.annotate(**layout.annotations)
+            rows.annotate(**layout.annotations)
             .filter(groups.within(first.lookup), functools.reduce(operator.or_, layout.wheres))
             .annotate(
                 **{name: ExpressionWrapper(where, BooleanField()) for name, where in flags.items()},
