@@ -10,7 +10,7 @@ from members.models import (
     TheoryClass,
     TheoryParticipant,
 )
-from organizations import history
+from organizations import history, signals
 
 # --- classes --------------------------------------------------------------------------------
 
@@ -47,6 +47,10 @@ def awareness_participants_add(*, course: AwarenessClass, participants) -> None:
     for participant in participants:
         participant.course = course
     history.bulk_create(AwarenessParticipant, participants)
+    # The kept figures (reports.summary): the participants count in the class's month.
+    signals.rows_written.send(
+        sender=AwarenessParticipant, rows=AwarenessParticipant.objects.filter(course=course)
+    )
     awareness_certificates_sync(course=course)
 
 
