@@ -282,6 +282,7 @@ def _links_follow_end(organization: PartyOrganization, stored_end: datetime.date
 
 @actor.as_by
 @transaction.atomic
+@signals.batch()
 def organization_save(
     *,
     organization: PartyOrganization,
@@ -323,6 +324,7 @@ def organization_save(
     return rules.organization_warnings(organization)
 
 
+@signals.batch()
 def organizations_refresh_unit_types(
     *, organizations: QuerySet | None = None, enterprises: Iterable | None = None
 ) -> list[PartyOrganization]:
@@ -414,6 +416,7 @@ def mass_organization_save(*, organization: MassOrganization) -> list[str]:
 
 
 @transaction.atomic
+@signals.batch()
 def enterprise_save(
     *, enterprise: Enterprise, changed_on: datetime.date | None = None
 ) -> Enterprise:
@@ -492,6 +495,7 @@ class HistoryOutcome:
 
 
 @transaction.atomic
+@signals.batch()
 def enterprise_history_record(
     *,
     enterprises: QuerySet | Iterable,
@@ -529,17 +533,6 @@ def enterprise_history_record(
         )
     )
     of_enterprise = Enterprise.objects.filter(pk=OuterRef("enterprise_id"))
-    # The kept figures (reports.summary): the intervals corrected in place, from their own
-    # dates; those closed, from `on` (sent before the UPDATEs, which change what they select).
-    signals.rows_written.send(
-        sender=EnterpriseState, rows=current.filter(valid_from__gte=on).filter(differs)
-    )
-    signals.rows_written.send(
-        sender=EnterpriseState,
-        rows=current.filter(valid_from__lt=on).filter(differs),
-        fields=(),
-        days=[on],
-    )
     corrected = (
         current.filter(valid_from__gte=on)
         .filter(differs)
@@ -550,6 +543,18 @@ def enterprise_history_record(
         )
     )
     closed = current.filter(valid_from__lt=on).filter(differs).update(valid_to=on)
+    # The kept figures (reports.summary), only when something changed (a list that changes
+    # nothing costs nothing more): the open intervals corrected in place, from their start
+    # (on or after `on`); those closed, on `on`; those opened, by _history_open.
+    states = EnterpriseState.objects.filter(enterprise__in=candidates)
+    if corrected:
+        signals.rows_written.send(
+            sender=EnterpriseState, rows=states.filter(valid_to__isnull=True, valid_from__gte=on)
+        )
+    if closed:
+        signals.rows_written.send(
+            sender=EnterpriseState, rows=states.filter(valid_to=on), fields=["valid_to"]
+        )
     outcome = HistoryOutcome(changed=corrected + closed)
     outcome.started = _history_open(candidates, on, import_record) - closed
     if moved_ownership:
@@ -1016,6 +1021,7 @@ def _bulk_allocations():
             gc.freeze()
 
 
+@signals.batch()
 def _enterprise_list_import(
     *, source, file_name, user, zone, dry_run, skip_invalid, create_zones, counted_on,
     counted_on_fallback, committee, channel, run_by, keep_details, shown, invalid_rows
@@ -1116,6 +1122,7 @@ def _fill_outcome(outcome: ImportOutcome, resource) -> ImportOutcome:
 
 
 @transaction.atomic
+@signals.batch()
 def enterprises_set_status(
     *, enterprises: Iterable[Enterprise], status: str, on: datetime.date | None = None
 ) -> int:

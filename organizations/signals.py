@@ -18,6 +18,32 @@ the kept figures the write may change (reports.summary_marks); a receiver that f
 kept does not read `rows` at all, so that sending it costs nothing then.
 """
 
+import contextlib
+import contextvars
+
 from django.dispatch import Signal
 
 rows_written = Signal()
+
+_batch = contextvars.ContextVar("kcn_rows_written_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """Within the block (one service's several statements), the receivers may keep what they
+    read once for all its writes (`memo()`): what is kept does not change during one write,
+    and a service that ends a dozen rows in three statements then asks once, not three times.
+    Nested blocks share the outermost one's memo."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def memo() -> dict | None:
+    """The memo of the current `batch` (None outside one)."""
+    return _batch.get()

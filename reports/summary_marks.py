@@ -81,6 +81,7 @@ from members.models import (
     OrganizationRating,
 )
 from members.signals import events_written
+from organizations import signals
 from organizations.models import (
     Enterprise,
     EnterpriseLink,
@@ -239,11 +240,19 @@ class Marks:
 
 
 def _marks() -> Marks | None:
+    """What the marks of a write start from: what is kept (one query, or none within a
+    service's batch that asked already); None when nothing is to be marked."""
     written = _deferred.get()
     if written is not None:
         written.append(True)
         return None
-    kept = _kept()
+    memo = signals.memo()
+    if memo is None:
+        kept = _kept()
+    else:
+        if "summary_kept" not in memo:
+            memo["summary_kept"] = _kept()
+        kept = memo["summary_kept"]
     return Marks(kept) if kept is not None else None
 
 

@@ -41,6 +41,7 @@ def awareness_certificates_sync(*, course: AwarenessClass) -> int:
 
 
 @transaction.atomic
+@signals.batch()
 def awareness_participants_add(*, course: AwarenessClass, participants) -> None:
     """Add a class's participants in one go (e.g. from its list) and pass the certificate on
     to the candidates among them."""

@@ -20,6 +20,7 @@ from organizations.models import PartyOrganization
 
 @actor.as_by
 @transaction.atomic
+@signals.batch()
 def ratings_save(
     *,
     organization: PartyOrganization,

@@ -439,3 +439,42 @@ def test_deferred_marks_everything_once_at_the_end_when_anything_was_written(kep
     with summary_marks.deferred():
         pass
     assert stale() == set()
+
+
+# --- the imports of members' registers and of ratings ----------------------------------------
+
+
+def test_the_register_import_marks_every_date_of_the_members_written(kept):
+    from tests.members.imports.helpers import register
+    from tests.members.imports.helpers import row as member_row
+    from tests.members.imports.helpers import run as import_members
+
+    data = register(
+        member_row(**{"Chi bộ": "P1-CB01", "Ngày vào Đảng": "10/05/2025", "Ngày chính thức": ""})
+    )
+    outcome = import_members(data, kept.committee)
+    assert not outcome.invalid_lines, outcome.invalid_lines
+    assert stale() == months(OURS, "2025-05")
+
+
+def test_the_ratings_import_marks_the_years_it_writes(kept):
+    import csv
+    import io
+
+    from members.imports.running import rating_list_import
+
+    member = MemberFactory(organization=kept.cell, admitted_on=D(2018, 3, 1))
+    fresh()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Số CCCD", "Năm", "Xếp loại"])
+    writer.writerow([member.citizen_id, "2024", "HTT"])
+    outcome = rating_list_import(
+        source=out.getvalue().encode("utf-8"),
+        file_name="xep-loai.csv",
+        committee=kept.committee,
+        by=SYSTEM,
+    )
+    assert outcome.summary == "created=1 updated=0 unchanged=0 invalid=0"
+    assert stale() == set()
+    assert stale(SummaryKind.YEAR) == months(OURS, "2024")
