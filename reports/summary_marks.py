@@ -43,6 +43,12 @@ Which organisations hold a record, and which of its dates count (before and afte
 - ratings of members and of organisations: the organisation rated in; the year
   (`summary.mark_years`).
 
+Not marked, because no figure reads them: an enterprise's own status and ownership columns
+(the figures read its dated states, which every change of them writes), a member's personal
+record (what the figures need of it is stored on the admission event), theory classes and
+study sessions, the import records. `rebuild_counted_intervals` writes again the summary of
+the events the intervals already are.
+
 Writes one row at a time are seen through Django's pre_save, post_save and pre_delete (the
 row before, read from the database, and after); the members' events through
 `members.signals.events_written`; the bulk writes (UPDATE, bulk_create, INSERT … SELECT,
@@ -51,10 +57,12 @@ enterprises' history, the ratings screen and import, the classes' participants) 
 `organizations.signals.rows_written`, sent by those paths with the rows they wrote. The demo
 loader defers every mark to its end (`deferred`).
 
-The cost of a write: one query for what is kept (`_kept`: none kept, nothing more is done),
-one or two for the paths and dates of the rows written, then one UPDATE per set of months
-(one, mostly). tests/reports/test_summary_marks.py writes through each path and checks which
-rows became stale, on both databases.
+The cost of a write: one query for what is kept (`_kept`: none kept, nothing more is done;
+asked once per service call, `organizations.signals.batch`), then, only when something is
+kept, one or two for the paths and dates of the rows written (before a change, and after),
+and one UPDATE per set of months (one, mostly). A member deleted (a cascade to their events)
+is marked as a change of all their events. tests/reports/test_summary_marks.py writes
+through each path and checks which rows became stale, on both databases.
 """
 
 from __future__ import annotations
@@ -76,6 +84,7 @@ from members.models import (
     AwarenessClass,
     AwarenessParticipant,
     CountedInterval,
+    Member,
     MemberEvent,
     MemberRating,
     OrganizationRating,
@@ -373,15 +382,19 @@ def _scope(sender, changed: set[str]) -> tuple[tuple[str, ...] | None, bool]:
     return None, attributes
 
 
-def _before_save(sender, instance, raw=False, **kwargs):
+def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     """A changed row as it was (read from the database before it is written)."""
     instance.__dict__.pop(PENDING, None)
     if raw or instance._state.adding or instance.pk is None:
         return
+    names = _compared(sender)
+    if update_fields is not None:  # what is not saved has not changed
+        names = [n for n in names if n in update_fields or n.removesuffix("_id") in update_fields]
+        if not names:
+            return
     marks = _marks()
     if marks is None:
         return
-    names = _compared(sender)
     stored = _stored(sender, instance, [*names, "path"] if sender is PartyOrganization else names)
     if stored is None:
         return
@@ -467,7 +480,23 @@ def _events_written(sender, events=(), before=(), deleted=(), **kwargs):
     if marks is None:
         return
     old = [*before, *deleted]
-    members = sorted({event.member_id for event in (*events, *old)})
+    _members(marks, {event.member_id for event in (*events, *old)}, old)
+    marks.apply()
+
+
+def _member_deleting(sender, instance, **kwargs):
+    """A member deleted takes their events and intervals with them (a cascade, which sends
+    no events_written): every date of theirs, as for a change of their events."""
+    marks = _marks()
+    if marks is not None:
+        _members(marks, {instance.pk}, ())
+        marks.apply()
+
+
+def _members(marks: Marks, members: Iterable[int], old) -> None:
+    """Collect every date of every event of `members` (as stored, and `old`: as the changed
+    and deleted ones were) in every organisation those events name and the member's own."""
+    members = sorted(members)
     ids = {getattr(event, f"{name}_id") for event in old for name in EVENT_ORGANIZATIONS}
     ids.discard(None)
     by_id = dict(PartyOrganization.objects.filter(pk__in=ids).values_list("pk", "path"))
@@ -492,7 +521,6 @@ def _events_written(sender, events=(), before=(), deleted=(), **kwargs):
             paths[member_id].update(held)
     for member_id in members:
         marks.days(paths[member_id], days[member_id])
-    marks.apply()
 
 
 # --- bulk writes: organizations.signals.rows_written ------------------------------------------
@@ -519,4 +547,5 @@ def connect() -> None:
         uid = f"summary-marks-{model._meta.label_lower}"
         pre_save.connect(_place_moving, sender=model, dispatch_uid=f"{uid}-moving")
     events_written.connect(_events_written, sender=MemberEvent, dispatch_uid="summary-marks-events")
+    pre_delete.connect(_member_deleting, sender=Member, dispatch_uid="summary-marks-member")
     rows_written.connect(_rows_written, dispatch_uid="summary-marks-rows")

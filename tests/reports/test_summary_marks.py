@@ -478,3 +478,41 @@ def test_the_ratings_import_marks_the_years_it_writes(kept):
     assert outcome.summary == "created=1 updated=0 unchanged=0 invalid=0"
     assert stale() == set()
     assert stale(SummaryKind.YEAR) == months(OURS, "2024")
+
+
+def test_a_member_deleted_marks_every_date_of_theirs(kept):
+    member = MemberFactory(organization=kept.cell, probationary=True, admitted_on=D(2025, 5, 5))
+    fresh()
+    member.delete()
+    assert stale() == months(OURS, "2025-05")
+
+
+def test_a_link_ended_marks_its_end(kept):
+    services.organization_save(organization=kept.cell, enterprises=[], links_on=D(2026, 1, 15))
+    # And the cell, serving none now, has no unit type: an attribute without a date, its own
+    # since its founding (before the first month kept).
+    assert stale() == months(OURS, "2025-01", "2026-01")
+
+
+# --- the lists of organisations and of mass organisations -------------------------------------
+
+
+def test_the_organisation_list_marks_the_founding_months(kept):
+    from tests.organizations.list_helpers import import_orgs, org_row, orgs_csv
+
+    data = orgs_csv([org_row(1, "P2-CB05", "Chi bộ Năm", parent="P2-KCN", founded="12/09/2025")])
+    outcome = import_orgs(data)
+    assert outcome.created == 1, outcome.invalid_lines
+    assert stale() == months(THEIRS, "2025-09")
+
+
+def test_the_mass_organisation_list_marks_its_founding_and_its_count(kept):
+    from tests.organizations.list_helpers import import_mass, mass_csv
+
+    data = mass_csv(
+        [["1", kept.enterprise.tax_code, "Công đoàn cơ sở", "Công đoàn Một", "20/05/2025",
+          "120", "31/12/2025", "30"]]
+    )  # fmt: skip
+    outcome = import_mass(data)
+    assert outcome.created == 1, outcome.invalid_lines
+    assert stale() == months(OURS, "2025-05", "2025-12")
