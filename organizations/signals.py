@@ -37,11 +37,19 @@ def batch():
     if _batch.get() is not None:
         yield
         return
-    token = _batch.set({})
+    memo = {}
+    token = _batch.set(memo)
     try:
         yield
     finally:
         _batch.reset(token)
+    # What the receivers left to do once at the end (reports: one UPDATE of the kept figures
+    # for the whole service call); not when the block failed, whose writes are undone.
+    for done in memo.get(AT_END, []):
+        done()
+
+
+AT_END = "at end"  # memo()[AT_END]: callables run when the outermost block ends
 
 
 def memo() -> dict | None:

@@ -60,7 +60,7 @@ loader defers every mark to its end (`deferred`).
 The cost of a write: one query for what is kept (`_kept`: none kept, nothing more is done;
 asked once per service call, `organizations.signals.batch`), then, only when something is
 kept, one or two for the paths and dates of the rows written (before a change, and after),
-and one UPDATE per set of months (one, mostly). A member deleted (a cascade to their events)
+and one UPDATE per set of months (one, mostly), once at the end of a service call. A member deleted (a cascade to their events)
 is marked as a change of all their events. tests/reports/test_summary_marks.py writes
 through each path and checks which rows became stale, on both databases.
 """
@@ -202,8 +202,9 @@ class Marks:
     """The kept months and years a write changes, collected per kept organisation, then
     marked in one UPDATE per distinct set of months (`apply`)."""
 
-    def __init__(self, kept):
+    def __init__(self, kept, *, at_end: bool = False):
         self.kept = kept
+        self.at_end = at_end  # marked by `flush` at the end of a service's batch
         self.months: dict[str, set[datetime.date]] = defaultdict(set)
         self.years: dict[str, set[int]] = defaultdict(set)
         self.moves: set[tuple[str, str]] = set()
@@ -234,6 +235,10 @@ class Marks:
             self.moves.add((old_path, new_path))
 
     def apply(self) -> int:
+        """Mark what was collected, now or, within a service's batch, at its end."""
+        return 0 if self.at_end else self.flush()
+
+    def flush(self) -> int:
         """Mark what was collected: `summary.mark` for each set of months (an organisation
         above another is given the lower one's months too, which are its own as well)."""
         marked = 0
@@ -245,6 +250,9 @@ class Marks:
                 by_set[frozenset(values)].append(path)
             for values, paths in by_set.items():
                 marked += mark(paths, values)
+        self.months.clear()
+        self.years.clear()
+        self.moves.clear()
         return marked
 
 
@@ -258,11 +266,14 @@ def _marks() -> Marks | None:
     memo = signals.memo()
     if memo is None:
         kept = _kept()
-    else:
-        if "summary_kept" not in memo:
-            memo["summary_kept"] = _kept()
-        kept = memo["summary_kept"]
-    return Marks(kept) if kept is not None else None
+        return Marks(kept) if kept is not None else None
+    # Within a service's batch: one Marks for all its writes, marked once at its end.
+    if "summary_marks" not in memo:
+        kept = _kept()
+        memo["summary_marks"] = marks = Marks(kept, at_end=True) if kept is not None else None
+        if marks is not None:
+            memo.setdefault(signals.AT_END, []).append(marks.flush)
+    return memo["summary_marks"]
 
 
 @contextlib.contextmanager
@@ -313,10 +324,12 @@ def collect(
         name: TruncMonth(lookup, output_field=DateField())
         for name, lookup in zip(names, fields, strict=True)
     }
-    found = rows.order_by().annotate(**months).values_list(*rule.paths, *names).distinct()
+    found = list(rows.order_by().annotate(**months).values_list(*rule.paths, *names).distinct())
     width = len(rule.paths)
     for row in found:
         marks.days(row[:width], [*row[width:], *days])
+    if not found:  # no row: nothing depends on it either
+        return
     if model is PartyOrganization:
         _organization_dependents(marks, rows, fields, days, attributes)
     elif model is MassOrganization and attributes:
@@ -408,9 +421,8 @@ def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     )
     rows = sender._default_manager.filter(pk=instance.pk)
     collect(marks, sender, rows, fields=fields, attributes=attributes)
-    if "parent_id" in changed:
-        marks.moved(old_path or "", "")  # the new path is known after the save
-    setattr(instance, PENDING, (marks, fields, attributes))
+    moved_from = (old_path or "") if "parent_id" in changed else None  # to the path after
+    setattr(instance, PENDING, (marks, fields, attributes, moved_from))
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
@@ -419,18 +431,17 @@ def _saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     if created:
-        marks = _marks()
-        fields, attributes = None, False
+        marks, fields, attributes, moved_from = _marks(), None, False, None
     elif pending is not None:
-        marks, fields, attributes = pending
+        marks, fields, attributes, moved_from = pending
     else:
         return
     if marks is None:
         return
     rows = sender._default_manager.filter(pk=instance.pk)
     collect(marks, sender, rows, fields=fields, attributes=attributes)
-    if marks.moves:  # an organisation moved: its path now
-        marks.moves = {(old, instance.path) for old, _none in marks.moves}
+    if moved_from is not None:  # an organisation moved: from its path before to its path now
+        marks.moved(moved_from, instance.path)
     marks.apply()
 
 
