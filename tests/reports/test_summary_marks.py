@@ -516,3 +516,18 @@ def test_the_mass_organisation_list_marks_its_founding_and_its_count(kept):
     outcome = import_mass(data)
     assert outcome.created == 1, outcome.invalid_lines
     assert stale() == months(OURS, "2025-05", "2025-12")
+
+
+def test_the_ratings_screen_post_marks_the_year(kept, admin_user, client):
+    from tests.forms import ratings_data
+
+    MemberFactory(organization=kept.cell, admitted_on=D(2018, 3, 1))
+    fresh()
+    client.force_login(admin_user)
+    url = "/admin/members/memberrating/enter/"
+    response = client.get(url, {"organization": kept.cell.pk, "year": 2024})
+    data = ratings_data(response.context["formset"], ["good"], "good")
+    response = client.post(f"{url}?organization={kept.cell.pk}&year=2024", data)
+    assert response.status_code == 302
+    assert stale() == set()
+    assert stale(SummaryKind.YEAR) == months(OURS, "2024")
