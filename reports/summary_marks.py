@@ -60,9 +60,10 @@ loader defers every mark to its end (`deferred`).
 The cost of a write: one query for what is kept (`_kept`: none kept, nothing more is done;
 asked once per service call, `organizations.signals.batch`), then, only when something is
 kept, one or two for the paths and dates of the rows written (before a change, and after),
-and one UPDATE per set of months (one, mostly), once at the end of a service call. A member deleted (a cascade to their events)
-is marked as a change of all their events. tests/reports/test_summary_marks.py writes
-through each path and checks which rows became stale, on both databases.
+and one UPDATE per set of months (one, mostly), once at the end of a service call. A member
+deleted (a cascade to their events) is marked as a change of all their events.
+tests/reports/test_summary_marks.py writes through each path and checks which rows became
+stale, on both databases.
 """
 
 from __future__ import annotations
