@@ -861,6 +861,7 @@ def _settled_list_import(
 
 
 @actor.as_by
+@signals.batch()
 def organization_list_import(
     *,
     source: bytes | BinaryIO,
@@ -892,6 +893,7 @@ def organization_list_import(
 
 
 @actor.as_by
+@signals.batch()
 def mass_organization_list_import(
     *, source: bytes | BinaryIO, file_name: str, by, **options: Unpack[ListImportOptions]
 ) -> ImportOutcome:
@@ -1021,7 +1023,6 @@ def _bulk_allocations():
             gc.freeze()
 
 
-@signals.batch()
 def _enterprise_list_import(
     *, source, file_name, user, zone, dry_run, skip_invalid, create_zones, counted_on,
     counted_on_fallback, committee, channel, run_by, keep_details, shown, invalid_rows
@@ -1058,7 +1059,8 @@ def _enterprise_list_import(
             resource.import_rows(opened.rows)
         return _fill_outcome(outcome, resource)
 
-    with transaction.atomic():
+    # One batch: what is kept asked once, the kept figures marked once, inside the transaction.
+    with transaction.atomic(), signals.batch():
         _serialise_imports()
         record = EnterpriseImport.objects.create(
             imported_by=user,
