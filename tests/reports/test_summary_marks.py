@@ -531,3 +531,31 @@ def test_the_ratings_screen_post_marks_the_year(kept, admin_user, client):
     assert response.status_code == 302
     assert stale() == set()
     assert stale(SummaryKind.YEAR) == months(OURS, "2024")
+
+
+def test_a_rating_moved_to_another_cell_marks_the_year_where_it_was_and_is(kept):
+    member = MemberFactory(organization=kept.cell, admitted_on=D(2018, 3, 1))
+    far_cell = _organization(KIND.GRASSROOTS_CELL, kept.far, "P2-CB01", D(2018, 3, 1))
+    levels = {member: (RatingLevel.GOOD, "")}
+    member_services.ratings_save(organization=kept.cell, year=2025, levels=levels, by=SYSTEM)
+    fresh()
+    member_services.ratings_save(organization=far_cell, year=2025, levels=levels, by=SYSTEM)
+    assert stale(SummaryKind.YEAR) == months(("VN", "P1", "P2"), "2025")
+
+
+def test_a_transfer_corrected_to_another_province_marks_both_on_every_date(kept):
+    member = MemberFactory(organization=kept.cell, admitted_on=D(2024, 1, 10))
+    cell2 = _organization(KIND.GRASSROOTS_CELL, kept.committee, "P1-CB04", D(2018, 3, 1))
+    far_cell = _organization(KIND.GRASSROOTS_CELL, kept.far, "P2-CB02", D(2018, 3, 1))
+    transfer = member_services.member_event_add(
+        event=MemberEvent(
+            member=member, kind=EventKind.TRANSFER_IN, occurred_on=D(2025, 6, 1), organization=cell2
+        ),
+        by=SYSTEM,
+    )
+    fresh()
+    transfer.organization = far_cell
+    member_services.member_event_change(event=transfer, by=SYSTEM)
+    # The admission (2024, before the first month kept) and the recognition (January 2025),
+    # and the transfer (June), where the member was and is counted.
+    assert stale() == months(("VN", "P1", "P2"), "2025-01", "2025-06")
