@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kcn_party import actor
 from kcn_party.dates import short_date
-from organizations import access, bounds, history, rules
+from organizations import access, bounds, history, rules, signals
 from organizations.access import Role
 from organizations.imports.errors import ImportRefused
 from organizations.imports.mass import MASS_ORGANIZATIONS, MassOrganizationImportResource
@@ -218,6 +218,7 @@ def _links_end(links: list[EnterpriseLink], day: datetime.date) -> None:
     )
     if ended.update(ended_on=day):
         history.record_rows(ended)
+        signals.rows_written.send(sender=EnterpriseLink, rows=ended, fields=["ended_on"])
 
 
 def _links_set(
@@ -247,6 +248,12 @@ def _links_set(
             for pk in added
         ],
     )
+    signals.rows_written.send(
+        sender=EnterpriseLink,
+        rows=EnterpriseLink.objects.filter(
+            organization=organization, enterprise_id__in=added, started_on=day
+        ),
+    )
     return {link.organization_id for link in leaving}
 
 
@@ -264,10 +271,18 @@ def _links_follow_end(organization: PartyOrganization, stored_end: datetime.date
         links.filter(pk__in=moved).update(ended_on=None)
     if moved:
         history.record_rows(links.filter(pk__in=moved))
+        # Their end as it is now, and as it was.
+        signals.rows_written.send(
+            sender=EnterpriseLink,
+            rows=links.filter(pk__in=moved),
+            fields=["ended_on"],
+            days=[stored_end],
+        )
 
 
 @actor.as_by
 @transaction.atomic
+@signals.batch()
 def organization_save(
     *,
     organization: PartyOrganization,
@@ -309,6 +324,7 @@ def organization_save(
     return rules.organization_warnings(organization)
 
 
+@signals.batch()
 def organizations_refresh_unit_types(
     *, organizations: QuerySet | None = None, enterprises: Iterable | None = None
 ) -> list[PartyOrganization]:
@@ -338,7 +354,9 @@ def organizations_refresh_unit_types(
     roots = {row["pk"] for row in found if row["kind"] in GRASSROOTS_KINDS}
     above = [row["pk"] for row in found if row["kind"] not in UNIT_TYPE_KINDS]
     if above:
-        PartyOrganization.objects.filter(pk__in=above).exclude(unit_type="").update(unit_type="")
+        typed = PartyOrganization.objects.filter(pk__in=above).exclude(unit_type="")
+        signals.rows_written.send(sender=PartyOrganization, rows=typed, attributes=True)
+        typed.update(unit_type="")
     ancestors = {
         int(part)
         for row in found
@@ -370,15 +388,18 @@ def organizations_refresh_unit_types(
             by_value[value].append(row)
     for value, rows in by_value.items():
         for chunk in _chunks(rows, 200):
-            PartyOrganization.objects.filter(pk__in=[row["pk"] for row in chunk]).exclude(
-                unit_type=value
-            ).update(unit_type=value)
             inside = Q()
             for row in chunk:
                 inside |= access.subtree_q("path", row["path"])
-            PartyOrganization.objects.filter(inside, kind__in=INNER_KINDS).exclude(
-                unit_type=value
-            ).update(unit_type=value)
+            for retyped in (
+                PartyOrganization.objects.filter(pk__in=[row["pk"] for row in chunk]),
+                PartyOrganization.objects.filter(inside, kind__in=INNER_KINDS),
+            ):
+                retyped = retyped.exclude(unit_type=value)
+                # Sent before: the rows the UPDATE is about to change (attributes: their
+                # members counted by unit type, on their intervals' dates).
+                signals.rows_written.send(sender=PartyOrganization, rows=retyped, attributes=True)
+                retyped.update(unit_type=value)
     return list(PartyOrganization.objects.filter(pk__in=undecided).order_by("path"))
 
 
@@ -395,6 +416,7 @@ def mass_organization_save(*, organization: MassOrganization) -> list[str]:
 
 
 @transaction.atomic
+@signals.batch()
 def enterprise_save(
     *, enterprise: Enterprise, changed_on: datetime.date | None = None
 ) -> Enterprise:
@@ -473,6 +495,7 @@ class HistoryOutcome:
 
 
 @transaction.atomic
+@signals.batch()
 def enterprise_history_record(
     *,
     enterprises: QuerySet | Iterable,
@@ -520,6 +543,18 @@ def enterprise_history_record(
         )
     )
     closed = current.filter(valid_from__lt=on).filter(differs).update(valid_to=on)
+    # The kept figures (reports.summary), only when something changed (a list that changes
+    # nothing costs nothing more): the open intervals corrected in place, from their start
+    # (on or after `on`); those closed, on `on`; those opened, by _history_open.
+    states = EnterpriseState.objects.filter(enterprise__in=candidates)
+    if corrected:
+        signals.rows_written.send(
+            sender=EnterpriseState, rows=states.filter(valid_to__isnull=True, valid_from__gte=on)
+        )
+    if closed:
+        signals.rows_written.send(
+            sender=EnterpriseState, rows=states.filter(valid_to=on), fields=["valid_to"]
+        )
     outcome = HistoryOutcome(changed=corrected + closed)
     outcome.started = _history_open(candidates, on, import_record) - closed
     if moved_ownership:
@@ -534,6 +569,7 @@ def _history_open(candidates, on: datetime.date, import_record) -> int:
     how many."""
     ops = connection.ops
     q = ops.quote_name
+    now = timezone.now()
     state = {f.name: q(f.column) for f in EnterpriseState._meta.concrete_fields}
     firm = {f.name: q(f.column) for f in Enterprise._meta.concrete_fields}
     table = q(EnterpriseState._meta.db_table)
@@ -569,13 +605,21 @@ def _history_open(candidates, on: datetime.date, import_record) -> int:
     params = [
         ops.adapt_datefield_value(on),
         ops.adapt_datefield_value(bounds.EARLIEST),
-        ops.adapt_datetimefield_value(timezone.now()),
+        ops.adapt_datetimefield_value(now),
         import_record.pk if import_record is not None else None,
         *chosen_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        opened = cursor.rowcount
+    if opened:
+        signals.rows_written.send(
+            sender=EnterpriseState,
+            rows=EnterpriseState.objects.filter(
+                enterprise__in=candidates, valid_to__isnull=True, recorded_at__gte=now
+            ),
+        )
+    return opened
 
 
 def _record_count(model, *, counted_on: datetime.date, values: dict, **owner):
@@ -817,6 +861,7 @@ def _settled_list_import(
 
 
 @actor.as_by
+@signals.batch()
 def organization_list_import(
     *,
     source: bytes | BinaryIO,
@@ -848,6 +893,7 @@ def organization_list_import(
 
 
 @actor.as_by
+@signals.batch()
 def mass_organization_list_import(
     *, source: bytes | BinaryIO, file_name: str, by, **options: Unpack[ListImportOptions]
 ) -> ImportOutcome:
@@ -1013,7 +1059,8 @@ def _enterprise_list_import(
             resource.import_rows(opened.rows)
         return _fill_outcome(outcome, resource)
 
-    with transaction.atomic():
+    # One batch: what is kept asked once, the kept figures marked once, inside the transaction.
+    with transaction.atomic(), signals.batch():
         _serialise_imports()
         record = EnterpriseImport.objects.create(
             imported_by=user,
@@ -1053,6 +1100,12 @@ def _enterprise_list_import(
             history.record_rows(written, created_if=f"created_by_import_id = {int(record.pk)}")
             counts = WorkforceSnapshot.objects.filter(source=settings.source)
             history.record_rows(counts, created_if=history.FIRST_ENTRY)
+        # The worker counts the list wrote (its source names the import); a same day's count
+        # it replaced is of the same month.
+        signals.rows_written.send(
+            sender=WorkforceSnapshot,
+            rows=WorkforceSnapshot.objects.filter(source=settings.source),
+        )
         Absence = EnterpriseImport.not_in_list.through
         Absence.objects.bulk_create(
             [Absence(enterpriseimport=record, enterprise_id=a.pk) for a in outcome.not_in_list],
@@ -1071,6 +1124,7 @@ def _fill_outcome(outcome: ImportOutcome, resource) -> ImportOutcome:
 
 
 @transaction.atomic
+@signals.batch()
 def enterprises_set_status(
     *, enterprises: Iterable[Enterprise], status: str, on: datetime.date | None = None
 ) -> int:

@@ -19,6 +19,8 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # The records' writes tell which closed periods they correct (reports.corrections);
         # members and organizations never import reports.
-        from reports import corrections
+        from reports import corrections, summary_marks
 
         corrections.connect()
+        # And which kept figures (reports.summary) they make stale.
+        summary_marks.connect()

@@ -29,7 +29,7 @@ from members.imports.values import (
 from members.models import Member, MemberEvent, MemberRating, OrganizationRating, RatingLevel
 from members.selectors import excellent_quota_warning, rateable
 from members.services.ratings import too_recent_warning
-from organizations import history
+from organizations import history, signals
 from organizations.imports.base import ImportSettings, ListResource, assign_related
 from organizations.imports.columns import Column, ImportKind
 from organizations.imports.values import TextWidget, blank
@@ -191,6 +191,10 @@ class RatingResource(ListResource):
             rating.last_changed_by_import_id = record
             self.written_paths.add(rating.organization.path)
         model = self._meta.model
+        # The kept figures of the years (reports.summary): where the changed ratings were
+        # (sent before the write) and where every written one is now.
+        changed = model.objects.filter(pk__in=[rating.pk for rating in old])
+        signals.rows_written.send(sender=model, rows=changed)
         history.bulk_create(model, new, batch_size=2000)
         history.bulk_update(
             model,
@@ -198,6 +202,8 @@ class RatingResource(ListResource):
             ["level", "note", "organization", "last_changed_by_import"],
             batch_size=2000,
         )
+        written = [rating.pk for rating in new if rating.pk is not None]
+        signals.rows_written.send(sender=model, rows=model.objects.filter(pk__in=written) | changed)
 
 
 class MemberRatingResource(RatingResource):

@@ -27,7 +27,7 @@ from members.imports.register import (
     MemberImportResource,
     MemberListSettings,
 )
-from organizations import access
+from organizations import access, signals
 from organizations.imports import ImportRefused
 from organizations.imports.running import RunFlags, fill_outcome, open_list, prepare
 from organizations.models import ImportChannel, ListKind, PartyOrganization
@@ -118,7 +118,8 @@ def list_import(
     settings, outcome = prepare(
         opened, settings_class, file_name, flags, scope=scope, by=by, committee=committee
     )
-    with transaction.atomic():
+    # One batch: what is kept asked once, the kept figures marked once, inside the transaction.
+    with transaction.atomic(), signals.batch():
         if not dry_run:
             settings.record = list_import_start(
                 kind=ListKind(kind),

@@ -10,7 +10,7 @@ from members.models import (
     TheoryClass,
     TheoryParticipant,
 )
-from organizations import history
+from organizations import history, signals
 
 # --- classes --------------------------------------------------------------------------------
 
@@ -41,12 +41,17 @@ def awareness_certificates_sync(*, course: AwarenessClass) -> int:
 
 
 @transaction.atomic
+@signals.batch()
 def awareness_participants_add(*, course: AwarenessClass, participants) -> None:
     """Add a class's participants in one go (e.g. from its list) and pass the certificate on
     to the candidates among them."""
     for participant in participants:
         participant.course = course
     history.bulk_create(AwarenessParticipant, participants)
+    # The kept figures (reports.summary): the participants count in the class's month.
+    signals.rows_written.send(
+        sender=AwarenessParticipant, rows=AwarenessParticipant.objects.filter(course=course)
+    )
     awareness_certificates_sync(course=course)
 
 

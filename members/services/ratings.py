@@ -12,7 +12,7 @@ from kcn_party import actor
 from members.models import Member, MemberRating, OrganizationRating, RatingLevel
 from members.selectors import excellent_quota_warning, rateable
 from members.services.records import check_scope
-from organizations import history
+from organizations import history, signals
 from organizations.models import PartyOrganization
 
 # --- ratings --------------------------------------------------------------------------------
@@ -20,6 +20,7 @@ from organizations.models import PartyOrganization
 
 @actor.as_by
 @transaction.atomic
+@signals.batch()
 def ratings_save(
     *,
     organization: PartyOrganization,
@@ -58,8 +59,15 @@ def ratings_save(
         rating.full_clean(
             exclude=["member", "organization"], validate_unique=False, validate_constraints=False
         )
+    # The kept figures of the year (reports.summary): where the changed ratings were (sent
+    # before the write) and where every written one is now.
+    moved = MemberRating.objects.filter(pk__in=[rating.pk for rating in changed])
+    signals.rows_written.send(sender=MemberRating, rows=moved)
     history.bulk_create(MemberRating, new)
     history.bulk_update(MemberRating, changed, ["level", "note", "organization"])
+    if new or changed:
+        written = MemberRating.objects.filter(year=year, member__in=[r.member_id for r in new])
+        signals.rows_written.send(sender=MemberRating, rows=written | moved)
     if organization_level:
         rating = OrganizationRating.objects.filter(
             organization=organization, year=year

@@ -6,6 +6,7 @@ from members.demo import MembersDemo
 from organizations import history
 from organizations.demo import DEMO_PASSWORD, DemoBuilder, demo_accounts
 from organizations.models import DemoLoad
+from reports import summary_marks
 from reports.demo import TargetsDemo
 
 
@@ -57,7 +58,8 @@ class Command(BaseCommand):
         (they correct and delete demo records, and add their own with the demo's keys), and a
         second load could only undo or duplicate their work. None when it was loaded before."""
         # No account loads the demo: the change trail's entries say who did.
-        with transaction.atomic(), history.reason("load_demo"):
+        # Its tens of thousands of rows mark the kept figures once, at the end (when any).
+        with transaction.atomic(), history.reason("load_demo"), summary_marks.deferred():
             if DemoLoad.objects.exists():
                 return None
             organizations = DemoBuilder()
