@@ -1,7 +1,8 @@
-"""The figures kept month by month (reports.summary) are what the records give: for a province
-and a national node above it (by child), on the hand-built records and their history, for whole
-years, running years cut on any day, states on random days, periods that start mid-month (read
-from the records), after writes that mark months stale, and when months go missing."""
+"""The figures kept month by month and day by day (reports.summary) are what the records give:
+for a province and a national node above it (by child), on the hand-built records and their
+history, for whole years, running years cut on any day, states on random days, periods that
+start mid-month (read from the records), after writes (which mark what they change stale:
+reports.summary_marks, tested in test_summary_marks.py), and when months go missing."""
 
 import datetime
 import random
@@ -112,23 +113,18 @@ def test_a_stale_month_is_computed_again_and_the_months_after_it_follow(nation, 
     keep(nation)
     tree_cell = nation.tree.cell_a
     tree_cell.refresh_from_db()  # its path, since the province moved under the nation
-    # Written behind the kept rows' back (no write path marks them in this test): wrong until
-    # marked, right once marked.
+    # The write marks the months of the member's events (the admission's, and the
+    # recognition a year later: reports.summary_marks), for the province and the nation.
     member = builders.admitted(tree_cell, D(2024, 11, 3), probationary=False)
-    requests = asked(3)
-    admitted = [r for r in requests if r[0].key == "members_admitted" and r[2].start.year == 2024]
-    kept = summary.values(nation, admitted)
-    assert kept != batch.values(nation, admitted)
-    # Every month of the member's events (the admission's, and the recognition a year later).
     days = list(member.events.values_list("occurred_on", flat=True))
-    assert summary.mark([tree_cell.path], days) == 2 * len(days)  # the province and the nation
+    assert Summary.objects.filter(stale=True).count() == 2 * len(days)
+    requests = asked(3)
     same(nation, requests)
     same(nation, requests, by_child=True)
     assert not Summary.objects.filter(stale=True).exists()
     other = nation.tree.cell_b
     other.refresh_from_db()
     builders.moved(member, other, D(2025, 11, 20))
-    summary.mark([tree_cell.path, other.path], member.events.values_list("occurred_on", flat=True))
     same(nation, requests, by_child=True)
 
 
@@ -174,10 +170,11 @@ def test_a_day_is_kept_and_follows_the_writes_of_its_month(
     cell.refresh_from_db()
     leaving = list(Member.objects.filter(organization=cell)[:2])
     builders.transferred_out(leaving[0], D(2026, 3, 5))
-    assert summary.mark([cell.path], [D(2026, 3, 5)]) == 1  # the nation's day row; no month's
+    # Marked by the write: the nation's day row (and the months of the member's other events).
+    stale = set(Summary.objects.filter(stale=True).values_list("kind", "start"))
+    assert (SummaryKind.DAY, D(2026, 3, 10)) in stale
     same(nation, running(D(2026, 3, 10)))
     # A later day of the month: from the kept day before it and the two days between.
     builders.transferred_out(leaving[1], D(2026, 3, 11))
-    summary.mark([cell.path], [D(2026, 3, 11)])
     same(nation, running(D(2026, 3, 12)))
     same(nation, running(D(2026, 3, 12)), by_child=True)
