@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from organizations.models import OrganizationKind
@@ -381,38 +381,39 @@ def _refresh(root, by_child: bool, organizations, until_month) -> None:
 
 
 def _keepers(root, by_child: bool):
-    """The organisations whose kept rows give the values asked for: the root, or every child
-    of it; None when one of them keeps none (then everything is computed from the records)."""
+    """The organisations whose kept rows give the values asked for — the root, or every child
+    of it — and the first month kept of them all; None when one of them keeps none (then
+    everything is computed from the records). One query for a root, two by child."""
     if root.kind not in KEPT_KINDS:
         return None
-    if not by_child:
-        return [root] if _has_rows(root) else None
-    children = list(root.children.all())
-    if not children or any(child.kind not in KEPT_KINDS for child in children):
-        return None
-    with_rows = set(
-        Summary.objects.filter(organization__in=children, kind=SummaryKind.MONTH)
-        .values_list("organization_id", flat=True)
-        .distinct()
+    if by_child:
+        keepers = list(root.children.all())
+        if not keepers or any(child.kind not in KEPT_KINDS for child in keepers):
+            return None
+    else:
+        keepers = [root]
+    firsts = dict(
+        Summary.objects.filter(organization__in=keepers, kind=SummaryKind.MONTH)
+        .values("organization")
+        .annotate(first=Min("start"))
+        .values_list("organization", "first")
     )
-    return children if all(child.pk in with_rows for child in children) else None
+    if any(keeper.pk not in firsts for keeper in keepers):
+        return None
+    return keepers, max(firsts.values())
 
 
 def values(root, requests, *, by_child: bool = False, children=None) -> list[dict[int, object]]:
     """What `batch.values` gives — {root.pk: value}, or by child {child.pk: value} — read from
     the kept figures where `root` (or, by child, every child) keeps them, from the records
     otherwise (a figure that cannot be kept, a period starting before the first month kept or
-    not on a month's first day)."""
+    not on a month's first day). One query more than `batch.values` for a province-level
+    body that keeps nothing, none for another."""
     requests = list(requests)
-    keepers = _keepers(root, by_child) if enabled() and requests else None
-    if keepers is None:
+    kept = _keepers(root, by_child) if enabled() and requests else None
+    if kept is None:
         return batch.values(root, requests, by_child=by_child, children=children)
-    first = (
-        Summary.objects.filter(organization__in=keepers, kind=SummaryKind.MONTH)
-        .order_by("start")
-        .values_list("start", flat=True)
-        .first()
-    )
+    keepers, first = kept
     readable, live = [], []
     for index, (metric, params, period) in enumerate(requests):
         kinds = accruals(root, metric, params)
