@@ -449,6 +449,7 @@ def _read(root, by_child, keepers, requests, children) -> list[dict[int, object]
     state at the end of the month before plus D's day row (the change since); a day that ends
     its month needs no day row."""
     ids = [organization.pk for organization in keepers]
+    today = timezone.localdate()
     months, days = set(), set()
     for metric, params, period in requests:
         kinds = accruals(root, metric, params)
@@ -456,7 +457,7 @@ def _read(root, by_child, keepers, requests, children) -> list[dict[int, object]
             continue
         day = period.end
         months.add(add_months(month_start(day), -1))
-        if day == month_end(day):
+        if _whole(day, today):
             months.add(month_start(day))
         else:
             days.add(day)
@@ -476,7 +477,7 @@ def _read(root, by_child, keepers, requests, children) -> list[dict[int, object]
         kinds = accruals(root, metric, params)
         key = _request_key(metric, params)
         day, size = period.end, len(kinds)
-        whole = day == month_end(day)
+        whole = _whole(day, today)
         last = month_start(day) if whole else add_months(month_start(day), -1)
         totals: dict[int, list[int]] = {}
         for pk in ids:
@@ -498,6 +499,13 @@ def _read(root, by_child, keepers, requests, children) -> list[dict[int, object]
         plan = metric.plan(Groups(root, by_child), period, **params)
         results.append(_made(root, by_child, metric, period, plan, totals, children))
     return results
+
+
+def _whole(day: datetime.date, today: datetime.date) -> bool:
+    """Whether `day` ends a month that is over: its month's row gives it. The last day of
+    the running month has a day row, like every other: the month's row is kept once the
+    month is over, not rewritten at each of its last day's writes."""
+    return day == month_end(day) and day < today
 
 
 def _plus(numbers: list[int], more) -> list[int]:

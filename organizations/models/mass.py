@@ -63,6 +63,11 @@ class MassOrganization(ImportedRecord, models.Model):
             *bounds.dates_within("founded_on", "ended_on"),
             *bounds.counts_within("founding_members"),
         ]
+        indexes = [
+            # The changes between two days, read by the figures kept day by day (reports.summary).
+            models.Index(fields=["founded_on"], name="massorg_founded_idx"),
+            models.Index(fields=["ended_on"], name="massorg_ended_idx"),
+        ]
 
     def __str__(self):
         return self.name

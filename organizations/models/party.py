@@ -246,6 +246,11 @@ class PartyOrganization(ImportedRecord, models.Model):
             *bounds.dates_within("founded_on", "ended_on"),
             *bounds.counts_within("founding_members"),
         ]
+        indexes = [
+            # The changes between two days, read by the figures kept day by day (reports.summary).
+            models.Index(fields=["founded_on"], name="partyorg_founded_idx"),
+            models.Index(fields=["ended_on"], name="partyorg_ended_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -626,6 +631,9 @@ class EnterpriseLink(models.Model):
         ]
         indexes = [
             models.Index(fields=["enterprise", "started_on"], name="enterpriselink_enterprise_idx"),
+            # The changes between two days, read by the figures kept day by day (reports.summary).
+            models.Index(fields=["started_on"], name="enterpriselink_started_idx"),
+            models.Index(fields=["ended_on"], name="enterpriselink_ended_idx"),
         ]
 
     def __str__(self):

@@ -324,6 +324,9 @@ class EnterpriseState(models.Model):
         ]
         indexes = [
             models.Index(fields=["enterprise", "valid_from"], name="enterprisestate_timeline_idx"),
+            # The changes between two days, read by the figures kept day by day (reports.summary).
+            models.Index(fields=["valid_from"], name="enterprisestate_from_idx"),
+            models.Index(fields=["valid_to"], name="enterprisestate_to_idx"),
         ]
 
     def __str__(self):
@@ -359,6 +362,10 @@ class WorkforceSnapshot(models.Model):
             CheckConstraint(condition=Q(workers__gte=0), name="workforce_workers_not_negative"),
             *bounds.dates_within("counted_on"),
             *bounds.counts_within("workers"),
+        ]
+        indexes = [
+            # The changes between two days, read by the figures kept day by day (reports.summary).
+            models.Index(fields=["counted_on"], name="workforce_counted_on_idx"),
         ]
 
     def __str__(self):

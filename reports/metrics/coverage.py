@@ -26,6 +26,7 @@ from organizations.models import (
     EnterpriseStatus,
     MassKind,
     MassOrganization,
+    PartyOrganization,
     WorkforceSnapshot,
 )
 from reports.metrics.batch import STATE, Plan, Term, in_force, named, window
@@ -309,15 +310,16 @@ def enterprise_changed(since, until) -> Q:
     or with a link, an organisation they are linked to, or a mass organisation, that begins
     or ends in between."""
     links = EnterpriseLink.objects.filter(
-        window("started_on", since, until)
-        | window("ended_on", since, until)
-        | window("organization__founded_on", since, until)
-        | window("organization__ended_on", since, until)
+        window("started_on", since, until) | window("ended_on", since, until)
     )
+    organizations = PartyOrganization.objects.filter(
+        window("founded_on", since, until) | window("ended_on", since, until)
+    )
+    serving = EnterpriseLink.objects.filter(organization__in=organizations.values("pk"))
     mass = MassOrganization.objects.filter(
         window("founded_on", since, until) | window("ended_on", since, until)
     )
-    return _enterprises(_state_dates(since, until), _counts(since, until), links, mass)
+    return _enterprises(_state_dates(since, until), _counts(since, until), links, serving, mass)
 
 
 @planned("members_per_workers")
