@@ -36,7 +36,7 @@ from organizations import access, services
 from organizations.access import Role
 from organizations.bench.processes import HttpsClient
 from organizations.models import OrganizationKind, PartyOrganization
-from reports import closing, figures, tables
+from reports import closing, figures, summary, tables
 from reports import services as report_services
 from reports.bench.generate import generate
 from reports.periods import Period
@@ -204,6 +204,36 @@ def _step_close(path: Path, rows: int) -> dict:
     return {"closed": closed}
 
 
+def _step_keep(path: Path, rows: int) -> dict:
+    """Keep the figures month by month (reports.summary) of each province-level root that
+    is not under another (its province-level children with it), from January of last year;
+    then the figures of the running year read once after a write dated today (its day row
+    computed again from the day before), five times."""
+    today = timezone.localdate()
+    kept = {}
+    for label, root in _wanted(_params(path)).items():
+        parent = root.parent
+        if root.kind not in summary.KEPT_KINDS or (parent and parent.kind in summary.KEPT_KINDS):
+            continue
+        started = time.perf_counter()
+        written = summary.start_keeping(root, datetime.date(today.year - 1, 1, 1))
+        seconds = time.perf_counter() - started
+        year = Period.year(today.year)
+        figures.compute(root, year)  # today's and last year's day rows
+        after = []
+        for _ in range(5):
+            summary.mark([root.path], [today])
+            started_read = time.perf_counter()
+            figures.compute(root, year)
+            after.append(time.perf_counter() - started_read)
+        kept[label] = {
+            "seconds": seconds,
+            "rows": written,
+            "after_write": percentiles(after),
+        }
+    return {"kept": kept}
+
+
 def _step_figures(path: Path, rows: int) -> dict:
     params = _params(path)
     measured = {}
@@ -313,6 +343,7 @@ def _step_admin(path: Path, rows: int) -> dict:
 STEPS = {
     "generate": _step_generate,
     "close": _step_close,
+    "keep": _step_keep,
     "figures": _step_figures,
     "dashboard": _step_dashboard,
     "admin": _step_admin,

@@ -49,10 +49,11 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="kcn_bench_figures")
         parser.add_argument(
             "--steps",
-            default="close,figures,dashboard,admin",
+            default="close,keep,figures,dashboard,admin",
             help=(
-                "What to do on the generated records: close (the last year), figures, "
-                "dashboard, admin (national only)."
+                "What to do on the generated records: close (the last year), keep (the "
+                "province-level roots' figures month by month), figures, dashboard, admin "
+                "(national only)."
             ),
         )
         parser.add_argument(
@@ -134,6 +135,16 @@ class Command(BaseCommand):
             closed = processes.run_child("bench_figures", "close", url, params)["closed"]
             for root, seconds in closed.items():
                 self.stdout.write(f"Closed last year for the {root} in {seconds:.1f} s.")
+        if "keep" in steps:
+            measured = processes.run_child("bench_figures", "keep", url, params)
+            for root, kept in measured["kept"].items():
+                after = kept["after_write"]
+                self.stdout.write(
+                    f"Kept the {root}'s figures month by month from January of last year: "
+                    f"{kept['rows']:,} rows in {kept['seconds']:.1f} s (peak memory "
+                    f"{measured['peak_mb']:.0f} MB); its running year read after a write dated "
+                    f"today: median {after['median_ms']:.0f} ms, p95 {after['p95_ms']:.0f} ms."
+                )
         budget = BUDGETS["national" if scale == "national" else "province"]
         for step, title in (("figures", "figures of"), ("dashboard", "dashboard of")):
             if step in steps:
