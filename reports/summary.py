@@ -233,19 +233,6 @@ def _year_numbers(root, by_child: bool, year: int) -> dict[int, dict]:
     return result
 
 
-def _computing_root(organization):
-    """Where an organisation's rows are computed from: its parent, by child, when the parent
-    keeps its figures too (every kept sibling in one statement), else itself."""
-    parent = organization.parent
-    if parent is not None and parent.kind in KEPT_KINDS and _has_rows(parent):
-        return parent, True
-    return organization, False
-
-
-def _has_rows(organization) -> bool:
-    return Summary.objects.filter(organization=organization, kind=SummaryKind.MONTH).exists()
-
-
 def start_keeping(root, since: datetime.date, *, until: datetime.date | None = None) -> int:
     """Compute and keep the months of `root`, and of each kept child of it (by child, in the
     same statements), from `since`'s month to the last whole month before `until` (today).
@@ -288,18 +275,11 @@ def start_keeping(root, since: datetime.date, *, until: datetime.date | None = N
     return written
 
 
-def refresh(organizations, until_month: datetime.date) -> None:
-    """Bring the kept months of `organizations` (kept, with rows) up to date to
-    `until_month`: the stale ones computed again, the missing ones after the last computed,
-    and the sums of every month after a changed one written again from the months' parts."""
-    by_root = defaultdict(list)
-    for organization in organizations:
-        by_root[_computing_root(organization)].append(organization)
-    for (root, by_child), mine in by_root.items():
-        _refresh(root, by_child, mine, until_month)
-
-
 def _refresh(root, by_child: bool, organizations, until_month) -> None:
+    """Bring the kept months of `organizations` (`root`, or its children by child) up to
+    date to `until_month`: the stale ones computed again, the missing ones after the last
+    computed, and the sums of every month after a changed one written again from the
+    months' parts."""
     ids = [organization.pk for organization in organizations]
     rows = Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.MONTH)
     known = defaultdict(dict)
@@ -464,7 +444,7 @@ def _read(root, by_child, keepers, requests, children) -> list[dict[int, object]
         if kinds[0] == FLOW:
             months.add(add_months(period.start, -1))
     if months:
-        refresh(keepers, max(months))
+        _refresh(root, by_child, keepers, max(months))
     rows = defaultdict(dict)
     for pk, start, numbers in Summary.objects.filter(
         organization_id__in=ids, kind=SummaryKind.MONTH, start__in=months
@@ -631,7 +611,6 @@ __all__ = [
     "mark",
     "mark_moved",
     "mark_years",
-    "refresh",
     "start_keeping",
     "values",
 ]

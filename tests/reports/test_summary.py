@@ -178,3 +178,27 @@ def test_a_day_is_kept_and_follows_the_writes_of_its_month(
     builders.transferred_out(leaving[1], D(2026, 3, 11))
     same(nation, running(D(2026, 3, 12)))
     same(nation, running(D(2026, 3, 12)), by_child=True)
+
+
+@pytest.mark.django_db
+def test_reading_kept_figures_takes_the_same_queries_whatever_the_children(nation, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import figures
+
+    monkeypatch.setattr(summary.timezone, "localdate", lambda: TODAY)
+
+    def queries() -> int:
+        keep(nation)
+        period = Period.year(2026)
+        figures.compute(nation, period)  # the day rows and years kept
+        figures.breakdown(nation, period)
+        with CaptureQueriesContext(connection) as captured:
+            figures.compute(nation, period)
+            figures.breakdown(nation, period)
+        return len(captured)
+
+    two = queries()
+    PartyOrganizationFactory(kind=OrganizationKind.PROVINCE, parent=nation, code="T3")
+    assert queries() == two
