@@ -217,6 +217,9 @@ class Summary(models.Model):
     # A month's own: {"f": its flows, "d": its states' change over it}.
     parts = models.JSONField(_("the month's own"), default=dict)
     stale = models.BooleanField(_("to compute again"), default=False)
+    # Moved on by every write that marks the row: a computation begun before it does not write
+    # the row fresh (reports.summary).
+    version = models.PositiveIntegerField(_("version"), default=0)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     objects = SummaryQuerySet.as_manager()

@@ -26,8 +26,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db import transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from organizations.models import OrganizationKind
@@ -64,12 +64,18 @@ def _above(paths: Iterable[str]) -> Q:
     return Q(organization__path__in=prefixes, organization__kind__in=KEPT_KINDS)
 
 
+def _stale(rows) -> int:
+    """Mark `rows` stale, and move their version on: a computation of them that began before
+    this write does not then write them fresh (`_store`). The number of rows marked."""
+    return rows.update(stale=True, version=F("version") + 1)
+
+
 def mark(paths: Iterable[str], days: Iterable[datetime.date | None] | None = None) -> int:
     """The kept rows of the organisations at or above any of `paths` that hold one of `days`
     (None: every row) — stale: computed again before they are read. A month's row holds its
     days; a day's row (kept from its month's first day) holds the days of its month up to it.
     One UPDATE."""
-    rows = Summary.objects.filter(_above(paths), stale=False)
+    rows = Summary.objects.filter(_above(paths))
     if days is not None:
         days = {day for day in days if day is not None}
         if not days:
@@ -78,7 +84,7 @@ def mark(paths: Iterable[str], days: Iterable[datetime.date | None] | None = Non
         for day in days:
             held |= Q(kind=SummaryKind.DAY, start__gte=day, start__lte=month_end(day))
         rows = rows.filter(held)
-    return rows.update(stale=True)
+    return _stale(rows)
 
 
 def mark_years(paths: Iterable[str], years: Iterable[int]) -> int:
@@ -86,9 +92,7 @@ def mark_years(paths: Iterable[str], years: Iterable[int]) -> int:
     starts = {datetime.date(year, 1, 1) for year in years if year}
     if not starts:
         return 0
-    return Summary.objects.filter(
-        _above(paths), kind=SummaryKind.YEAR, start__in=starts, stale=False
-    ).update(stale=True)
+    return _stale(Summary.objects.filter(_above(paths), kind=SummaryKind.YEAR, start__in=starts))
 
 
 def mark_moved(old_path: str, new_path: str) -> int:
@@ -102,9 +106,9 @@ def mark_moved(old_path: str, new_path: str) -> int:
     changed = above(old_path) ^ above(new_path)
     if not changed:
         return 0
-    return Summary.objects.filter(
-        organization__path__in=changed, organization__kind__in=KEPT_KINDS, stale=False
-    ).update(stale=True)
+    return _stale(
+        Summary.objects.filter(organization__path__in=changed, organization__kind__in=KEPT_KINDS)
+    )
 
 
 def enabled() -> bool:
@@ -282,26 +286,39 @@ def _refresh(root, by_child: bool, organizations, until_month) -> None:
     months' parts."""
     ids = [organization.pk for organization in organizations]
     rows = Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.MONTH)
-    known = defaultdict(dict)
+    known = {}
     for pk, start, stale in rows.values_list("organization_id", "start", "stale"):
-        known[start][pk] = stale
+        known[pk, start] = stale
     if not known:
         return
-    first_month = min(known)
-    months = []
-    month = first_month
+    first_month = min(start for _pk, start in known)
+    months, month = [], first_month
     while month <= until_month:
-        here = known.get(month, {})
-        if any(here.get(pk, True) for pk in ids):
+        if any(known.get((pk, month), True) for pk in ids):
             months.append(month)
         month = add_months(month, 1)
     if not months:
         return
-    # Taken out of `stale` before computing: a write made meanwhile marks them again.
-    Summary.objects.filter(organization_id__in=ids, start__in=months).update(stale=False)
-    computed = {}
-    for month in months:
-        computed[month] = _month_parts(root, by_child, month, month == first_month)
+    # The rows from the first month to compute on, as they are now (the missing made, stale):
+    # each is written only if no write has marked it while the months were computed.
+    Summary.objects.bulk_create(
+        [
+            Summary(organization_id=pk, kind=SummaryKind.MONTH, start=month, stale=True)
+            for month in months
+            for pk in ids
+            if (pk, month) not in known
+        ],
+        ignore_conflicts=True,
+    )
+    versions = {
+        (pk, start): version
+        for pk, start, version in Summary.objects.filter(
+            organization_id__in=ids, kind=SummaryKind.MONTH, start__gte=months[0]
+        ).values_list("organization_id", "start", "version")
+    }
+    computed = {
+        month: _month_parts(root, by_child, month, month == first_month) for month in months
+    }
     with transaction.atomic():
         existing = {
             (row.organization_id, row.start): row
@@ -309,52 +326,69 @@ def _refresh(root, by_child: bool, organizations, until_month) -> None:
                 organization_id__in=ids, kind=SummaryKind.MONTH, start__gte=months[0]
             )
         }
-        start_over = (
+        previous = dict(
             Summary.objects.filter(
-                organization_id__in=ids, kind=SummaryKind.MONTH, start__lt=months[0]
-            )
-            .order_by("organization_id", "-start")
-            .values_list("organization_id", "start", "numbers")
+                organization_id__in=ids,
+                kind=SummaryKind.MONTH,
+                start=add_months(months[0], -1),
+            ).values_list("organization_id", "numbers")
         )
-        previous = {}
-        for pk, _start, numbers in start_over:
-            previous.setdefault(pk, numbers)
-        new, changed = [], []
+        changed = []
         month = months[0]
         while month <= until_month:
             for pk in ids:
                 row = existing.get((pk, month))
-                part = (
-                    computed[month].get(pk, {"f": {}, "d": {}})
-                    if month in computed
-                    else (row.parts if row else {"f": {}, "d": {}})
-                )
-                before = previous.get(pk, {"c": {}, "s": {}})
+                part = computed[month].get(pk, {"f": {}, "d": {}}) if month in computed else None
+                if part is None:
+                    part = row.parts if row is not None and row.parts else {"f": {}, "d": {}}
+                before = previous.get(pk) or {"c": {}, "s": {}}
                 numbers = {
                     "c": _add(dict(before["c"]), part["f"]),
                     "s": _add(dict(before["s"]), part["d"]),
                 }
                 previous[pk] = numbers
-                if row is None:
-                    new.append(
-                        Summary(
-                            organization_id=pk,
-                            kind=SummaryKind.MONTH,
-                            start=month,
-                            numbers=numbers,
-                            parts=part,
-                        )
-                    )
-                elif row.numbers != numbers or row.parts != part:
-                    row.numbers, row.parts = numbers, part
+                if row is None or row.version != versions.get((pk, month)):
+                    continue  # marked while computing: stale, computed again when next read
+                if row.numbers != numbers or row.parts != part or row.stale:
+                    row.numbers, row.parts, row.stale = numbers, part, False
                     changed.append(row)
             month = add_months(month, 1)
-        Summary.objects.bulk_update(changed, ["numbers", "parts"])
-        try:
-            with transaction.atomic():
-                Summary.objects.bulk_create(new)
-        except IntegrityError:  # another request appended them meanwhile: theirs are the same
-            pass
+        Summary.objects.bulk_update(changed, ["numbers", "parts", "stale"])
+
+
+def _claim(ids, kind: str, start: datetime.date) -> dict[int, int]:
+    """The rows of `ids` for `kind` and `start`, made if missing (stale, to be computed), as
+    {organisation id: version} before computing them: `_store` writes only those whose version
+    has not moved since, for a write made meanwhile (`mark`) leaves its row stale."""
+    Summary.objects.bulk_create(
+        [
+            Summary(organization_id=pk, kind=kind, start=start, stale=True, numbers={}, parts={})
+            for pk in ids
+        ],
+        ignore_conflicts=True,
+    )
+    return dict(
+        Summary.objects.filter(organization_id__in=ids, kind=kind, start=start).values_list(
+            "organization_id", "version"
+        )
+    )
+
+
+def _store(kind: str, start: datetime.date, versions: dict[int, int], numbers: dict) -> None:
+    """Write `numbers` ({organisation id: numbers}) into the rows claimed with `versions`,
+    fresh, except those a write has marked since."""
+    with transaction.atomic():
+        rows = list(
+            Summary.objects.select_for_update().filter(
+                organization_id__in=list(versions), kind=kind, start=start
+            )
+        )
+        kept = []
+        for row in rows:
+            if row.version == versions.get(row.organization_id):
+                row.numbers, row.stale = numbers[row.organization_id], False
+                kept.append(row)
+        Summary.objects.bulk_update(kept, ["numbers", "stale"])
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -520,26 +554,16 @@ def _days(root, by_child, ids, days) -> dict[datetime.date, dict[int, dict]]:
         base_day = max(complete, default=None)
         base = earlier[base_day] if base_day else {}
         before = base_day or month_start(day) - datetime.timedelta(days=1)
-        # Out of `stale` first: a write made while computing marks the row again.
-        Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.DAY, start=day).delete()
+        versions = _claim(ids, SummaryKind.DAY, day)
         changes = _changes(root, by_child, before, day)
-        rows = []
         for pk in ids:
             mine = base.get(pk, {"c": {}, "s": {}})
             change = changes.get(pk, {"f": {}, "d": {}})
-            numbers = {
+            found[day][pk] = {
                 "c": _add(dict(mine["c"]), change["f"]),
                 "s": _add(dict(mine["s"]), change["d"]),
             }
-            found[day][pk] = numbers
-            rows.append(
-                Summary(organization_id=pk, kind=SummaryKind.DAY, start=day, numbers=numbers)
-            )
-        try:
-            with transaction.atomic():
-                Summary.objects.bulk_create(rows)
-        except IntegrityError:  # another request kept them meanwhile: the same numbers
-            pass
+        _store(SummaryKind.DAY, day, versions, found[day])
     return found
 
 
@@ -587,21 +611,11 @@ def _years(root, by_child, keepers, requests) -> dict[tuple[int, int], dict]:
         if all((year, pk) in found for pk in ids):
             continue
         start = datetime.date(year, 1, 1)
-        Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.YEAR, start=start).delete()
+        versions = _claim(ids, SummaryKind.YEAR, start)
         computed = _year_numbers(root, by_child, year)
-        rows = []
         for pk in ids:
             found[year, pk] = computed.get(pk, {})
-            rows.append(
-                Summary(
-                    organization_id=pk, kind=SummaryKind.YEAR, start=start, numbers=found[year, pk]
-                )
-            )
-        try:
-            with transaction.atomic():
-                Summary.objects.bulk_create(rows)
-        except IntegrityError:
-            pass
+        _store(SummaryKind.YEAR, start, versions, {pk: found[year, pk] for pk in ids})
     return found
 
 

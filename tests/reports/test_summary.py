@@ -202,3 +202,32 @@ def test_reading_kept_figures_takes_the_same_queries_whatever_the_children(natio
     two = queries()
     PartyOrganizationFactory(kind=OrganizationKind.PROVINCE, parent=nation, code="T3")
     assert queries() == two
+
+
+@pytest.mark.django_db
+def test_a_write_made_while_a_day_is_computed_leaves_it_to_compute_again(nation, monkeypatch):
+    monkeypatch.setattr(summary.timezone, "localdate", lambda: TODAY)
+    keep(nation)
+    cell = nation.tree.cell_a
+    cell.refresh_from_db()
+    leaving = Member.objects.filter(organization=cell).first()
+    compute, written = summary._changes, []
+
+    def meanwhile(*args, **kwargs):
+        found = compute(*args, **kwargs)
+        if not written:  # another account's write, between the reading and the keeping
+            written.append(builders.transferred_out(leaving, D(2026, 3, 5)))
+        return found
+
+    monkeypatch.setattr(summary, "_changes", meanwhile)
+    requests = [
+        (metric, params, Period.between(D(2026, 1, 1), D(2026, 3, 10)))
+        for metric in metrics()
+        for params in metric.variants()
+    ]
+    summary.values(nation, requests)
+    row = Summary.objects.get(organization=nation, kind=SummaryKind.DAY, start=D(2026, 3, 10))
+    assert written and row.stale  # not kept as fresh: it was computed before the write
+    same(nation, requests)
+    row.refresh_from_db()
+    assert not row.stale
