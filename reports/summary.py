@@ -526,11 +526,13 @@ def _plus(numbers: list[int], more) -> list[int]:
     return numbers if not more else [a + b for a, b in zip(numbers, more, strict=True)]
 
 
-def _days(root, by_child, ids, days) -> dict[datetime.date, dict[int, dict]]:
+def _days(root, by_child, ids, days, *, eve=True) -> dict[datetime.date, dict[int, dict]]:
     """{day: {organisation id: {"c": the flows from the day's month's first day, "s": the
     states' change since the end of the month before}}}: kept by day; a day missing or stale
     is computed from the latest fresh day of its month before it (or the month's start) and
-    the changes between the two (one `batch.numbers` call), then kept."""
+    the changes between the two (one `batch.numbers` call), then kept. When that is not the
+    day before, the day before is kept first (`eve`): a write dated today, the commonest, then
+    makes the next reading compute one day of changes, not the month's."""
     found: dict[datetime.date, dict[int, dict]] = defaultdict(dict)
     if not days:
         return found
@@ -541,20 +543,28 @@ def _days(root, by_child, ids, days) -> dict[datetime.date, dict[int, dict]]:
     for day in days:
         if all(pk in found[day] for pk in ids):
             continue
-        earlier = defaultdict(dict)
-        for pk, start, numbers in Summary.objects.filter(
-            organization_id__in=ids,
-            kind=SummaryKind.DAY,
-            start__gte=month_start(day),
-            start__lt=day,
-            stale=False,
-        ).values_list("organization_id", "start", "numbers"):
-            earlier[start][pk] = numbers
-        complete = [start for start, held in earlier.items() if all(pk in held for pk in ids)]
-        base_day = max(complete, default=None)
-        base = earlier[base_day] if base_day else {}
-        before = base_day or month_start(day) - datetime.timedelta(days=1)
+        # Claimed before anything is read for it: a write from now on leaves it stale.
         versions = _claim(ids, SummaryKind.DAY, day)
+        fresh = Summary.objects.filter(organization_id__in=ids, kind=SummaryKind.DAY, stale=False)
+        earlier = defaultdict(set)
+        for pk, start in fresh.filter(start__gte=month_start(day), start__lt=day).values_list(
+            "organization_id", "start"
+        ):
+            earlier[start].add(pk)
+        base_day = max(
+            (start for start, held in earlier.items() if len(held) == len(ids)), default=None
+        )
+        base = (
+            dict(fresh.filter(start=base_day).values_list("organization_id", "numbers"))
+            if base_day
+            else {}
+        )
+        if len(base) < len(ids):  # marked meanwhile: from the month's start
+            base_day, base = None, {}
+        eve_day = day - datetime.timedelta(days=1)
+        if eve and base_day != eve_day and eve_day >= month_start(day):
+            base_day, base = eve_day, _days(root, by_child, ids, [eve_day], eve=False)[eve_day]
+        before = base_day or month_start(day) - datetime.timedelta(days=1)
         changes = _changes(root, by_child, before, day)
         for pk in ids:
             mine = base.get(pk, {"c": {}, "s": {}})
