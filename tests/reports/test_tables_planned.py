@@ -15,6 +15,7 @@ import pytest
 from django.db.models import Count as CountRows
 from django.db.models import Exists, OuterRef, Sum
 
+from members.models import CountedInterval
 from members.selectors import balance
 from organizations.models import MassOrganization, MembershipCount, PartyOrganization
 from organizations.models.party import UNIT_TYPE_KINDS
@@ -37,6 +38,7 @@ from reports.periods import Period
 from reports.tables import bieu1, bieu5, zones
 from reports.tables.base import hidden
 from reports.values import Count, Ratio
+from tests.reports import builders
 from tests.reports.builders import D
 from tests.reports.test_metrics import more_records, second_committee
 
@@ -282,12 +284,30 @@ def test_every_state_of_the_tables_names_the_rows_that_change_between_two_days(
         "members_per_workers",
     }
     chance = random.Random(11)
-    roots = [tree.world.province, tree.committee, tree.grassroots, tree.cell_a]
+    roots = [tree.world.province, tree.committee, tree.grassroots]
+    # A branch counted again and again: each count replaces the one before.
+    counts = [(D(year, 6, 1), 20 + year % 10, 5) for year in range(2019, 2027)]
+    builders.mass(tree.world.enterprise, "youth_union", D(2018, 3, 3), counts)
+    # Days on either side of the records' own dates, where the states change (each kind of
+    # record as likely), and any days.
+    dated = [
+        MembershipCount.objects.values_list("counted_on", flat=True),
+        MassOrganization.objects.values_list("founded_on", flat=True),
+        MassOrganization.objects.exclude(ended_on=None).values_list("ended_on", flat=True),
+        PartyOrganization.objects.values_list("founded_on", flat=True),
+        PartyOrganization.objects.exclude(ended_on=None).values_list("ended_on", flat=True),
+        CountedInterval.objects.values_list("counted_from", flat=True),
+    ]
+    dated = [sorted({day + DAY * step for day in days for step in (-1, 0)}) for days in dated]
     first, last = D(2015, 1, 1).toordinal(), D(2026, 12, 31).toordinal()
-    for _round in range(12):
-        since, until = sorted(D.fromordinal(chance.randint(first, last)) for _ in range(2))
-        if chance.random() < 0.5:  # near days, as a month and the days after it
-            until = since + DAY * chance.randint(0, 40)
+
+    def a_day():
+        if chance.random() < 0.2:
+            return D.fromordinal(chance.randint(first, last))
+        return chance.choice(chance.choice([days for days in dated if days]))
+
+    for _round in range(16):
+        since, until = sorted((a_day(), a_day()))
         for root in roots:
             requests = []
             for metric, params in states:
