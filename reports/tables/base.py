@@ -82,15 +82,32 @@ class Planned:
     make: Callable[[Sequence[Value]], Lines]
 
 
-def hidden(key: str, plan: Callable, *, unit: str = COUNT, kind: str = DATE) -> Metric:
+# The tables' hidden metrics, as they are made (at import): what may be kept month by month
+# beside the registry's figures (reports.summary), each with every parameter value it takes.
+HIDDEN: list[Metric] = []
+
+
+def hidden(
+    key: str,
+    plan: Callable,
+    *,
+    params: Mapping[str, Sequence[str]] | None = None,
+    unit: str = COUNT,
+    kind: str = DATE,
+) -> Metric:
     """A metric that is only its `plan`, for the numbers of a table's lines: not registered
     (a line is no figure of the registry: no label, no definition, not in the figures' list),
-    with a function that computes it alone through its plan. Made once, at import: a batch's
-    statements are kept by the metrics' keys and plans (kcn_party.statements)."""
+    with a function that computes it alone through its plan. Its `params` ({name: values}) are
+    every value the tables ask for, so that its variants are every number the tables read.
+    Made once, at import: a batch's statements are kept by the metrics' keys and plans
+    (kcn_party.statements)."""
 
     def alone(groups, period: Period, **params) -> dict:
         return batch.values(groups.root, [(made, params, period)], by_child=groups.by_child)[0]
 
+    values_of = {
+        name: dict(zip(values, values, strict=True)) for name, values in (params or {}).items()
+    }
     made = Metric(
         key=key,
         label=key,
@@ -98,8 +115,10 @@ def hidden(key: str, plan: Callable, *, unit: str = COUNT, kind: str = DATE) -> 
         definition=plan.__doc__ or key,
         kind=kind,
         function=alone,
+        params=values_of,
         plan=plan,
     )
+    HIDDEN.append(made)
     return made
 
 

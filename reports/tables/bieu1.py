@@ -56,9 +56,20 @@ def _kinds(lines: dict, line: str) -> Q:
     return Q(kind__in=[kind for kind, its_line in lines.items() if its_line == line])
 
 
-def moved_plan(groups: Groups, period: Period, *, side: str, line: str):
+# The flows: {flow: (side, line)}, the lines in the order of the form, then what the lines
+# leave out on each side.
+FLOWS = {
+    **{line: ("in", line) for line in dict.fromkeys(FLOWS_IN.values())},
+    **{line: ("out", line) for line in dict.fromkeys(FLOWS_OUT.values())},
+    f"{UNEXPLAINED}_in": ("in", UNEXPLAINED),
+    f"{UNEXPLAINED}_out": ("out", UNEXPLAINED),
+}
+
+
+def moved_plan(groups: Groups, period: Period, *, flow: str):
     """The events dated in the period that move a member into the groups' numbers from
-    outside them (`side` "in") or out of them ("out"), of the kinds of `line`."""
+    outside them, or out of them (the side of `flow`), of the kinds of its line."""
+    side, line = FLOWS[flow]
     lookup, other, lines = SIDES[side]
     return counted(
         Term(
@@ -73,14 +84,7 @@ def moved_plan(groups: Groups, period: Period, *, side: str, line: str):
     )
 
 
-MOVED = hidden("bieu1.moved", moved_plan, kind=PERIOD)
-# The requests of the flows: (line, side) in the order of the form, then what they leave out.
-FLOW_LINES = [
-    *((line, "in") for line in dict.fromkeys(FLOWS_IN.values())),
-    *((line, "out") for line in dict.fromkeys(FLOWS_OUT.values())),
-    (UNEXPLAINED, "in"),
-    (UNEXPLAINED, "out"),
-]
+MOVED = hidden("bieu1.moved", moved_plan, params={"flow": list(FLOWS)}, kind=PERIOD)
 
 
 def day_before(period: Period) -> Period:
@@ -99,14 +103,14 @@ def bieu1(period: Period) -> Planned:
     requests = [
         (MEMBERS_COUNTED, {"types": ALL}, day_before(period)),
         (MEMBERS_COUNTED, {"types": ALL}, period),
-        *((MOVED, {"side": side, "line": line}, period) for line, side in FLOW_LINES),
+        *((MOVED, {"flow": flow}, period) for flow in FLOWS),
     ]
 
     def make(values) -> Lines:
         start, end, *flows = (value.value for value in values)
         numbers = dict.fromkeys([*FLOWS_IN.values(), *FLOWS_OUT.values()], 0)
         unexplained = 0
-        for (line, _side), number in zip(FLOW_LINES, flows, strict=True):
+        for (_side, line), number in zip(FLOWS.values(), flows, strict=True):
             if line == UNEXPLAINED:
                 unexplained += number
             else:

@@ -21,7 +21,15 @@ from reports.metrics.grouping import Groups
 from reports.metrics.ownership import OWNERSHIP_GROUPS
 from reports.periods import Period
 from reports.tables.base import Line, Lines, Planned, hidden, table
-from reports.tables.terms import ALL, GROUP, MEMBERS_COUNTED, of_types, unit_types
+from reports.tables.terms import (
+    ALL,
+    GROUP,
+    MEMBERS_COUNTED,
+    SUBTOTALS,
+    of_types,
+    unit_types,
+)
+from reports.tables.terms import TYPES as TYPES_PARAM
 
 # The columns of the form, as lines: {key: (label, kinds; None for members)}.
 COLUMNS = {
@@ -33,8 +41,6 @@ COLUMNS = {
 # A line per unit type, in the order of the form.
 TYPES = list(Ownership)
 UNRECORDED = "unrecorded"
-# Subtotals of several unit types, beside the rows (not added to the total).
-SUBTOTALS = ("non_state", "domestic_non_state", "fdi", "state")
 
 
 def organization_changed(since, until) -> Q:
@@ -63,7 +69,11 @@ def organizations_plan(groups: Groups, period: Period, *, column: str, types: st
     )
 
 
-ORGANIZATIONS = hidden("bieu5.organizations", organizations_plan)
+ORGANIZATIONS = hidden(
+    "bieu5.organizations",
+    organizations_plan,
+    params={"column": [key for key, (_l, kinds) in COLUMNS.items() if kinds], "types": TYPES_PARAM},
+)
 
 
 def _request(column: str, types: str, period: Period):

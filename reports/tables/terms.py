@@ -11,6 +11,7 @@ would be an aggregate each, evaluated on every row, where the tally groups the r
 from __future__ import annotations
 
 from members.models import CountedInterval
+from organizations.models import Ownership
 from reports.metrics.batch import STATE, Term, counted, in_force
 from reports.metrics.grouping import Groups
 from reports.metrics.members import interval_changed
@@ -21,6 +22,10 @@ from reports.tables.base import hidden
 UNIT_TYPE = "organization__unit_type"
 ALL = "all"
 GROUP = "group_"
+# Subtotals of several unit types, beside Biểu 5's rows (not added to the total).
+SUBTOTALS = ("non_state", "domestic_non_state", "fdi", "state")
+# The values of a `types` parameter: every unit type, none on record, each subtotal's group.
+TYPES = (ALL, *(ownership.value for ownership in Ownership), "", *(GROUP + g for g in SUBTOTALS))
 
 
 def unit_types(types: str) -> frozenset | None:
@@ -56,4 +61,4 @@ def counted_plan(groups: Groups, period: Period, *, types: str = ALL):
     )
 
 
-MEMBERS_COUNTED = hidden("tables.members_counted", counted_plan)
+MEMBERS_COUNTED = hidden("tables.members_counted", counted_plan, params={"types": TYPES})

@@ -100,8 +100,9 @@ def mass_members_plan(groups: Groups, period: Period, *, kind: str):
     )
 
 
-MASS = hidden("zones.mass", mass_plan)
-MASS_MEMBERS = hidden("zones.mass_members", mass_members_plan)
+KIND_PARAM = {"kind": [kind.value for kind in MASS_KINDS]}
+MASS = hidden("zones.mass", mass_plan, params=KIND_PARAM)
+MASS_MEMBERS = hidden("zones.mass_members", mass_members_plan, params=KIND_PARAM)
 
 
 def _mass_lines() -> list[tuple]:

@@ -36,7 +36,7 @@ from reports.metrics.members import counted_rows
 from reports.metrics.ownership import OWNERSHIP_GROUPS
 from reports.periods import Period
 from reports.tables import bieu1, bieu5, zones
-from reports.tables.base import hidden
+from reports.tables.base import HIDDEN
 from reports.values import Count, Ratio
 from tests.reports import builders
 from tests.reports.builders import D
@@ -207,6 +207,21 @@ def test_given_the_figures_the_zone_table_takes_them_and_computes_the_rest_the_s
     assert given == tables.build(committee, result.current, result.last_year)
 
 
+def test_the_hidden_metrics_variants_are_every_number_the_tables_ask_for():
+    """What reports.summary would keep of the tables (each hidden metric's variants) is what
+    they read, no more, no less."""
+    asked = {
+        (metric.key, params)
+        for metric, params in _asked()
+        if metric.key not in COVERAGE  # figures of the registry
+    }
+    variants = {
+        (metric.key, tuple(params.items())) for metric in HIDDEN for params in metric.variants()
+    }
+    assert asked == variants
+    assert len(HIDDEN) == len({metric.key for metric in HIDDEN}) == 5
+
+
 # --- what changes between two days ---------------------------------------------------------------
 
 
@@ -225,7 +240,8 @@ def _terms(metric, params, root):
 
 
 def _restricted(metric, since, until):
-    """`metric` whose terms read only the rows `changed(since, until)` names."""
+    """`metric` whose terms read only the rows `changed(since, until)` names (not one of the
+    tables' hidden metrics: not made by `hidden`)."""
 
     def plan(groups, period, **params):
         made = metric.plan(groups, period, **params)
@@ -235,7 +251,7 @@ def _restricted(metric, since, until):
         )
         return Plan(terms, made.make)
 
-    return hidden(f"{metric.key}.changed", plan, unit=metric.unit)
+    return dataclasses.replace(metric, key=f"{metric.key}.changed", plan=plan)
 
 
 def _number(value) -> tuple[int, ...]:
