@@ -10,21 +10,26 @@ organisations without a unit type on record), which sum to the total: the check 
 
 from __future__ import annotations
 
-from collections import Counter
-
-from django.db.models import Count as CountRows
+from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kcn_party import statements
 from organizations.models import Ownership, PartyOrganization
 from organizations.models.party import GRASSROOTS_KINDS, UNIT_TYPE_KINDS, OrganizationKind
+from reports.metrics.batch import STATE, Term, counted, in_force, window
 from reports.metrics.grouping import Groups
-from reports.metrics.members import counted_rows
 from reports.metrics.ownership import OWNERSHIP_GROUPS
 from reports.periods import Period
-from reports.tables.base import Line, Lines, table
-from reports.values import Count
+from reports.tables.base import Line, Lines, Planned, hidden, table
+from reports.tables.terms import (
+    ALL,
+    GROUP,
+    MEMBERS_COUNTED,
+    SUBTOTALS,
+    of_types,
+    unit_types,
+)
+from reports.tables.terms import TYPES as TYPES_PARAM
 
 # The columns of the form, as lines: {key: (label, kinds; None for members)}.
 COLUMNS = {
@@ -36,91 +41,100 @@ COLUMNS = {
 # A line per unit type, in the order of the form.
 TYPES = list(Ownership)
 UNRECORDED = "unrecorded"
-# Subtotals of several unit types, beside the rows (not added to the total).
-SUBTOTALS = ("non_state", "domestic_non_state", "fdi", "state")
 
 
-def _column(kind: str) -> str | None:
-    for key, (_label, kinds) in COLUMNS.items():
-        if kinds and kind in kinds:
-            return key
-    return None
+def organization_changed(since, until) -> Q:
+    """The organisations founded or ended between the ends of two days: the others are
+    active on both or on neither."""
+    return window("founded_on", since, until) | window("ended_on", since, until)
 
 
-def lines_of(key: str, label, total: int, by_type: Counter) -> list[Line]:
-    """The total line of a column, a line per unit type and the unrecorded, and the
-    subtotals by ownership group."""
-    lines = [Line(key, format_lazy("{}: {}", label, _("total")), Count(total))]
+def organizations_plan(groups: Groups, period: Period, *, column: str, types: str):
+    """The organisations of the groups active on the period's last day, of the kinds of
+    `column` and of the unit `types` (reports.tables.terms.unit_types), tallied by kind and
+    unit type."""
+    kinds, chosen = COLUMNS[column][1], unit_types(types)
+    return counted(
+        Term(
+            "organisations",
+            "organisations",
+            PartyOrganization.objects.all(),
+            "path",
+            in_force(period.end, "founded_on", "ended_on") & Q(kind__in=UNIT_TYPE_KINDS),
+            columns=dict.fromkeys(("kind", "unit_type")),
+            test=lambda row: row["kind"] in kinds and of_types(chosen, row["unit_type"]),
+            accrues=STATE,
+            changed=organization_changed,
+        )
+    )
+
+
+ORGANIZATIONS = hidden(
+    "bieu5.organizations",
+    organizations_plan,
+    params={"column": [key for key, (_l, kinds) in COLUMNS.items() if kinds], "types": TYPES_PARAM},
+)
+
+
+def _request(column: str, types: str, period: Period):
+    if column == "members":
+        return (MEMBERS_COUNTED, {"types": types}, period)
+    return (ORGANIZATIONS, {"column": column, "types": types}, period)
+
+
+def _column_lines(key: str, label) -> list[tuple[str, object, str]]:
+    """Each line of a column: (line key, label, the unit types it counts): the total, a line
+    per unit type and the unrecorded, and the subtotals by ownership group."""
+    lines = [(key, format_lazy("{}: {}", label, _("total")), ALL)]
     for ownership in TYPES:
         lines.append(
-            Line(
+            (
                 f"{key}.{ownership.value}",
                 format_lazy("{} — {}", label, ownership.label),
-                Count(by_type[ownership.value]),
+                ownership.value,
             )
         )
     lines.append(
-        Line(
+        (
             f"{key}.{UNRECORDED}",
             format_lazy("{} — {}", label, _("unit type not on record")),
-            Count(by_type[""]),
+            "",
         )
     )
     for group in SUBTOTALS:
-        group_label, types = OWNERSHIP_GROUPS[group]
+        group_label = OWNERSHIP_GROUPS[group][0]
         lines.append(
-            Line(
-                f"{key}.group_{group}",
-                format_lazy("{}, {}", label, group_label),
-                Count(sum(by_type[value] for value in types)),
-            )
+            (f"{key}.group_{group}", format_lazy("{}, {}", label, group_label), GROUP + group)
         )
     return lines
 
 
-# Each statement built once (kcn_party.statements).
-def _organizations_by_type(root, day):
-    return (
-        PartyOrganization.objects.filter(Groups(root).within("path"), kind__in=UNIT_TYPE_KINDS)
-        .active(day)
-        .order_by()
-        .values("kind", "unit_type")
-        .annotate(number=CountRows("pk"))
-        .values_list("kind", "unit_type", "number")
-    )
-
-
-def _members_by_type(root, day):
-    return (
-        counted_rows(Groups(root), day)
-        .order_by()
-        .values("organization__unit_type")
-        .annotate(number=CountRows("pk"))
-        .values_list("organization__unit_type", "number")
-    )
-
-
 @table(key="bieu5", title=_("Form 5: party organisations and members by unit type"))
-def bieu5(root, period: Period) -> Lines:
-    """On the period's last day: the active organisations of the subtree by kind and unit type
-    (one query), the members counted by their cell's unit type (one). Each column's total is
-    the sum of all its rows, whatever their unit type: a unit type the form has no line for
-    would make the lines fall short of it (the check `sums`)."""
-    day = period.end
-    by_type = {key: Counter() for key in COLUMNS}
-    totals = dict.fromkeys(COLUMNS, 0)
-    for kind, unit_type, number in statements.rows(_organizations_by_type, root, day):
-        column = _column(kind)
-        if column is not None:
-            by_type[column][unit_type] += number
-            totals[column] += number
-    for unit_type, number in statements.rows(_members_by_type, root, day):
-        by_type["members"][unit_type] += number
-        totals["members"] += number
+def bieu5(period: Period) -> Planned:
+    """On the period's last day: the active organisations of the subtree by kind and unit type,
+    the members counted by their cell's unit type. Each column's total is the sum of all its
+    rows, whatever their unit type: a unit type the form has no line for would make the lines
+    fall short of it (the check `sums`)."""
+    lines = [
+        (column, *line)
+        for column, (label, _kinds) in COLUMNS.items()
+        for line in _column_lines(column, label)
+    ]
+    requests = [_request(column, types, period) for column, _key, _label, types in lines]
 
-    lines, sums = [], True
-    for key, (label, _kinds) in COLUMNS.items():
-        lines += lines_of(key, label, totals[key], by_type[key])
-        shown = sum(by_type[key][value] for value in [*TYPES, ""])
-        sums = sums and shown == totals[key]
-    return Lines(lines, checks={"sums": sums})
+    def make(values) -> Lines:
+        made = [
+            Line(key, label, value)
+            for (_column, key, label, _types), value in zip(lines, values, strict=True)
+        ]
+        sums = True
+        for column in COLUMNS:
+            total, *parts = [
+                line.value.value
+                for (its_column, _key, _label, types), line in zip(lines, made, strict=True)
+                if its_column == column and not types.startswith(GROUP)
+            ]
+            sums = sums and sum(parts) == total
+        return Lines(made, checks={"sums": sums})
+
+    return Planned(requests, make)

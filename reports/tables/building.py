@@ -1,11 +1,13 @@
 """Building the tables for a period beside the same period last year: a closed period's
-tables, and a closed last year's column, are the stored ones (reports.closing)."""
+tables, and a closed last year's column, are the stored ones (reports.closing); every line
+the closings do not give, of every table and both periods, is computed at once
+(reports.tables.base.computed: one statement per kind of record)."""
 
 from __future__ import annotations
 
 from reports import closing
 from reports.periods import Period
-from reports.tables.base import TABLES, Row, Table
+from reports.tables.base import TABLES, Row, Table, computed
 from reports.values import Count
 
 
@@ -28,18 +30,33 @@ def build(
     coverage and members per workers) instead of computing them again."""
     last_year = last_year or current.same_period_last_year()
     closings = closing.Closings() if from_records else closing.lookup(root, current, last_year)
+    specs = list(TABLES.values()) if keys is None else [TABLES[key] for key in keys]
+    stored = {spec.key: closings.table(current, spec.key) for spec in specs}
+    stored_last = {
+        spec.key: closings.lines(last_year, spec.key) for spec in specs if stored[spec.key] is None
+    }
+    # The lines no closing gives: (table, period), all computed together.
+    wanted = [
+        (spec, period)
+        for spec in specs
+        if stored[spec.key] is None
+        for period in (current, last_year)
+        if period is current or stored_last[spec.key] is None
+    ]
+    made = computed(
+        root, [spec.planned(period, _known(root, figures, period)) for spec, period in wanted]
+    )
+    lines = {
+        (spec.key, period): closings.carried(spec.key, period, got)
+        for (spec, period), got in zip(wanted, made, strict=True)
+    }
     tables = {}
-    for spec in TABLES.values() if keys is None else [TABLES[key] for key in keys]:
-        stored = closings.table(current, spec.key)
-        if stored is not None:
-            tables[spec.key] = stored
+    for spec in specs:
+        if stored[spec.key] is not None:
+            tables[spec.key] = stored[spec.key]
             continue
-        this = closings.carried(
-            spec.key, current, spec.lines(root, current, _known(root, figures, current))
-        )
-        last = closings.lines(last_year, spec.key) or closings.carried(
-            spec.key, last_year, spec.lines(root, last_year, _known(root, figures, last_year))
-        )
+        this = lines[spec.key, current]
+        last = stored_last[spec.key] or lines[spec.key, last_year]
         earlier = {line.key: line.value for line in last.lines}
         rows = [
             Row(line.key, str(line.label), line.value, earlier.get(line.key, Count(0)))

@@ -3,75 +3,29 @@ committee's zones by party organisations and by grassroots trade unions (all, by
 ownership group), the members as a percentage of the workers, and the trade unions, Youth
 Union branches and veterans' associations active then with their members.
 
-The coverage lines are the figures `coverage_party` and `coverage_union` (reports.metrics.coverage)
-with each parameter value, computed here from the same rows in one query grouped by ownership,
-band and coverage rather than one query each; a test checks that they agree.
+The coverage lines and the members per workers are the figures `coverage_party`,
+`coverage_union` (with each parameter value) and `members_per_workers`
+(reports.metrics.coverage): taken from the figures of the period when they are given
+(reports.tables.build), else asked with the table's other lines.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count as CountRows
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kcn_party import statements
 from organizations.models import MassKind, MassOrganization, MembershipCount
 from reports.metrics import get
-from reports.metrics.coverage import (
-    COMMITTEE,
-    active_on,
-    band_in_force,
-    enterprises_on,
-    party_served_on,
-    union_on,
-)
+from reports.metrics.batch import STATE, Term, counted, in_force, window
+from reports.metrics.coverage import COMMITTEE
 from reports.metrics.grouping import Groups
 from reports.metrics.ownership import OWNERSHIP_GROUPS, SIZE_BANDS
 from reports.periods import Period
-from reports.tables.base import Line, Lines, table
-from reports.values import Count, Ratio
+from reports.tables.base import Line, Lines, Planned, hidden, table
 
 MASS_KINDS = (MassKind.TRADE_UNION, MassKind.YOUTH_UNION, MassKind.VETERANS)
-COVERED_BY = {"coverage_party": party_served_on, "coverage_union": union_on}
-
-
-def _coverage_lines(groups: Groups, day) -> list[Line]:
-    """Each coverage figure with each value of `band` and of `group`, from one query: the
-    enterprises active on `day` counted by ownership, size band and whether a party
-    organisation and a union serve them (at most 13 × 4 × 2 × 2 rows), added up here by the
-    definitions of the groups and bands."""
-    rows = (
-        enterprises_on(groups, day)
-        .annotate(
-            band=band_in_force(day),
-            **{key: covered(day) for key, covered in COVERED_BY.items()},
-        )
-        .order_by()
-        .values("ownership", "band", *COVERED_BY)
-        .annotate(number=CountRows("pk"))
-        .values_list("ownership", "band", *COVERED_BY, "number")
-    )
-    counted = [
-        (ownership, band, dict(zip(COVERED_BY, covered, strict=True)), number)
-        for ownership, band, *covered, number in rows
-    ]
-
-    def ratio(key: str, param: str, value: str) -> Ratio:
-        if param == "band":
-            chosen = [row for row in counted if value == "all" or row[1] == value]
-        else:
-            types = OWNERSHIP_GROUPS[value][1]
-            chosen = [row for row in counted if types is None or row[0] in types]
-        return Ratio(
-            sum(number for _o, _b, covered, number in chosen if covered[key]),
-            sum(number for *_rest, number in chosen),
-        )
-
-    return [
-        Line(line_key, label, ratio(key, param, value))
-        for key, param, value, line_key, label in _variants()
-    ]
+COVERED_BY = ("coverage_party", "coverage_union")
 
 
 def _variants():
@@ -87,59 +41,79 @@ def _variants():
                 yield key, param, value, line_key, line_label
 
 
-def _mass_active(root, day):
-    """The mass organisations active on `day` in the zones of `root`'s subtree, of MASS_KINDS."""
-    return MassOrganization.objects.filter(
-        Groups(root).within(COMMITTEE), active_on(day), kind__in=MASS_KINDS
-    ).order_by()
+def mass_changed(since, until) -> Q:
+    """The mass organisations founded or ended between the ends of two days."""
+    return window("founded_on", since, until) | window("ended_on", since, until)
 
 
-def _mass_organizations(root, day):
-    return (
-        _mass_active(root, day)
-        .values("kind")
-        .annotate(number=CountRows("pk"))
-        .values_list("kind", "number")
+def mass_plan(groups: Groups, period: Period, *, kind: str):
+    """The mass organisations of `kind` active on the period's last day in the zones of the
+    groups."""
+    return counted(
+        Term(
+            "mass",
+            COMMITTEE,
+            MassOrganization.objects.all(),
+            COMMITTEE,
+            in_force(period.end, "founded_on", "ended_on"),
+            Q(kind=kind),
+            accrues=STATE,
+            changed=mass_changed,
+        )
     )
 
 
-def _mass_members(root, day):
+def counts_changed(since, until) -> Q:
+    """The member counts whose part may differ between the ends of two days: those of an
+    organisation counted in between (a count dated then, or replaced by one), or founded or
+    ended in between."""
+    counted_then = MembershipCount.objects.filter(window("counted_on", since, until))
+    return (
+        Q(organization__in=counted_then.values("organization"))
+        | window("organization__founded_on", since, until)
+        | window("organization__ended_on", since, until)
+    )
+
+
+def mass_members_plan(groups: Groups, period: Period, *, kind: str):
+    """The members of the mass organisations of `kind` active on the period's last day in the
+    zones of the groups, by the latest count of each on or before that day."""
+    day = period.end
     later = MembershipCount.objects.filter(
         organization=OuterRef("organization"),
         counted_on__lte=day,
         counted_on__gt=OuterRef("counted_on"),
     )
-    return (
-        MembershipCount.objects.filter(
-            organization__in=_mass_active(root, day).values("pk"), counted_on__lte=day
+    lookup = f"organization__{COMMITTEE}"
+    return counted(
+        Term(
+            "mass",
+            lookup,
+            MembershipCount.objects.all(),
+            lookup,
+            Q(counted_on__lte=day) & in_force(day, "founded_on", "ended_on", "organization__"),
+            Q(organization__kind=kind) & ~Q(Exists(later)),
+            total="members",
+            accrues=STATE,
+            changed=counts_changed,
         )
-        .exclude(Exists(later))
-        .order_by()
-        .values("organization__kind")
-        .annotate(number=Sum("members"))
-        .values_list("organization__kind", "number")
     )
 
 
-def _mass_lines(groups: Groups, day) -> list[Line]:
-    """The trade unions, Youth Union branches and veterans' associations active on `day`
-    (one query) and their members by the latest count on or before it (one query); each
-    statement built once (kcn_party.statements)."""
-    organizations = dict(statements.rows(_mass_organizations, groups.root, day))
-    members = dict(statements.rows(_mass_members, groups.root, day))
+KIND_PARAM = {"kind": [kind.value for kind in MASS_KINDS]}
+MASS = hidden("zones.mass", mass_plan, params=KIND_PARAM)
+MASS_MEMBERS = hidden("zones.mass_members", mass_members_plan, params=KIND_PARAM)
+
+
+def _mass_lines() -> list[tuple]:
+    """The lines of the mass organisations: (key, label, metric, kind) for each kind, active
+    and their members."""
     lines = []
     for kind in MASS_KINDS:
         label = MassKind(kind).label
-        lines.append(
-            Line(kind, format_lazy("{}: {}", label, _("active")), Count(organizations.get(kind, 0)))
-        )
-        lines.append(
-            Line(
-                f"{kind}.members",
-                format_lazy("{}: {}", label, _("their members")),
-                Count(members.get(kind) or 0),
-            )
-        )
+        lines.append((kind, format_lazy("{}: {}", label, _("active")), MASS, kind))
+        members = format_lazy("{}: {}", label, _("their members"))
+        lines.append((f"{kind}.members", members, MASS_MEMBERS, kind))
     return lines
 
 
@@ -158,21 +132,40 @@ def _figure_lines(known) -> list[Line] | None:
     return [*lines, Line("members_per_workers", get("members_per_workers").label, per_workers)]
 
 
+def _figures_asked() -> list[tuple]:
+    """The lines that are figures, when the figures of the period are not given: (key, label,
+    metric, its parameters)."""
+    asked = [
+        (line_key, label, get(key), get(key).checked({param: value}))
+        for key, param, value, line_key, label in _variants()
+    ]
+    per_workers = get("members_per_workers")
+    return [*asked, ("members_per_workers", per_workers.label, per_workers, {})]
+
+
 @table(
     key="zones",
     title=_("Zone table: coverage, members and workers, mass organisations"),
     figures=(*COVERED_BY, "members_per_workers"),
 )
-def zones(root, period: Period, known=None) -> Lines:
+def zones(period: Period, known=None) -> Planned:
     """On the period's last day, for the zones in the care of the zone committees of the
-    subtree: 4 queries (coverage, members as a % of workers, mass organisations and their
-    members), 2 when the figures of the period are `known` (reports.tables.build)."""
-    groups, day = Groups(root), period.end
+    subtree: coverage and members as a % of workers (the figures of the period when they are
+    `known`, reports.tables.build), the mass organisations and their members."""
     figured = _figure_lines(known) if known is not None else None
-    if figured is None:
-        per_workers = get("members_per_workers")(root, period)[root.pk]
-        figured = [
-            *_coverage_lines(groups, day),
-            Line("members_per_workers", get("members_per_workers").label, per_workers),
+    asked = [] if figured is not None else _figures_asked()
+    mass = _mass_lines()
+    requests = [
+        *((metric, params, period) for _key, _label, metric, params in asked),
+        *((metric, {"kind": kind}, period) for _key, _label, metric, kind in mass),
+    ]
+
+    def make(values) -> Lines:
+        lines = list(figured or [])
+        lines += [
+            Line(key, label, value)
+            for (key, label, *_asked), value in zip([*asked, *mass], values, strict=True)
         ]
-    return Lines([*figured, *_mass_lines(groups, day)])
+        return Lines(lines)
+
+    return Planned(requests, make)

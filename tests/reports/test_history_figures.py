@@ -305,9 +305,11 @@ def test_the_zone_table_gives_the_coverage_figures_and_the_mass_organisations(hi
 @pytest.mark.django_db
 def test_tables_take_the_same_queries_whatever_the_data(history, django_assert_num_queries):
     committee = history.tree.committee
-    # Biểu 1: 3 queries a period; Biểu 5: 2; the zone table: 4 (coverage in one query); and
+    # Every line of both periods at once, one statement per kind of record: the events, the
+    # counted intervals by unit type, the party organisations, the mass organisations, the
+    # enterprises (coverage), the counted intervals and workers (members per workers); and
     # one for the closed periods the tables may be read from (reports.closing).
-    with django_assert_num_queries(1 + 2 * (3 + 2 + 4)):
+    with django_assert_num_queries(1 + 6):
         tables.build(committee, YEAR)
     from tests.reports import builders
 
@@ -316,7 +318,7 @@ def test_tables_take_the_same_queries_whatever_the_data(history, django_assert_n
             history.tree.world, Ownership.JSC, f"Công ty thêm {n}", [(D(2025, 2, 2), 40)]
         )
         builders.admitted(history.cell_e1, D(2025, 7, 7))
-    with django_assert_num_queries(1 + 2 * (3 + 2 + 4)):
+    with django_assert_num_queries(1 + 6):
         tables.build(committee, YEAR)
 
 
@@ -328,9 +330,9 @@ def test_tables_given_the_figures_take_their_lines_from_them_and_agree(
     committee = history.tree.committee
     result = figures.compute(committee, YEAR, as_of=as_of)
     alone = tables.build(committee, result.current, result.last_year)
-    # The zone table's coverage and members per workers are figures: 2 of its 4 queries a
-    # period are saved.
-    with django_assert_num_queries(1 + 2 * (3 + 2 + 2)):
+    # The zone table's coverage and members per workers are figures: the statements of the
+    # enterprises and of the counted intervals with the workers are saved.
+    with django_assert_num_queries(1 + 4):
         given = tables.build(committee, result.current, result.last_year, figures=result)
     assert given == alone
     zones = given["zones"]
