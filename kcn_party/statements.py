@@ -1,4 +1,5 @@
-"""Statements built once per shape, then re-bound (reports.metrics.batch, the tables).
+"""Statements built once per shape, then re-bound (reports.metrics.batch: the figures and
+the tables' lines; members.selectors.balance).
 
 Django builds each statement of a batch from its terms (querysets, conditions, EXISTS
 subqueries) and compiles it to SQL on every request: for all the figures of a committee that
@@ -22,9 +23,11 @@ would have converted them (the compiler's own converters: dates, decimals and bo
 SQLite).
 
 The batch (reports.metrics.batch.Shape) keeps each family's statement per shape of its
-request; `rows` keeps the statement of a function of a root and dates (Biểu 1's flows, Biểu
-5's and the zone table's counts). What a plan or such a function reads of the root beyond its
-path must be in the shape: the root's kind is.
+request (the tables' lines are planned too, reports.tables); `rows` keeps the statement of a
+function of a root and dates (members.selectors.balance's flows). What a plan or such a
+function reads of the root beyond its path must be in the shape: the root's kind is. A batch
+that reads the changes between two days (the kept figures, reports.summary) is built every
+time.
 """
 
 from __future__ import annotations

@@ -119,6 +119,7 @@ def hidden(
         plan=plan,
     )
     HIDDEN.append(made)
+    summary.keep(made)  # kept month by month with the registry's figures
     return made
 
 

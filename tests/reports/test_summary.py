@@ -231,3 +231,24 @@ def test_a_write_made_while_a_day_is_computed_leaves_it_to_compute_again(nation,
     same(nation, requests)
     row.refresh_from_db()
     assert not row.stale
+
+
+@pytest.mark.django_db
+def test_the_tables_are_kept_with_the_figures(nation, monkeypatch, settings):
+    from reports import tables
+
+    monkeypatch.setattr(summary.timezone, "localdate", lambda: TODAY)
+    keep(nation)
+    hidden = [metric.key for metric in summary.EXTRA]
+    assert {"bieu5.organizations", "zones.mass_members"} <= set(hidden)
+    for period in (Period.year(2025), Period.between(D(2026, 1, 1), D(2026, 3, 10))):
+        kept = tables.build(nation, period, from_records=True)
+        settings.KEEP_FIGURES = False
+        assert tables.build(nation, period, from_records=True) == kept
+        settings.KEEP_FIGURES = True
+    # Every line can be kept: read from the kept rows, not from the records.
+    lines = [(metric, params) for metric in summary.EXTRA for params in metric.variants()]
+    assert all(summary.accruals(nation, metric, params) for metric, params in lines)
+    assert {(metric.key, tuple(params.items())) for metric, params in lines} <= {
+        (metric.key, tuple(params.items())) for metric, params in summary.kept_requests(nation)
+    }
