@@ -141,6 +141,9 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 # The change trail (organizations/history.py): on unless a deployment measures without it (the
 # import benchmark's step without the trail sets it in its child process).
 SIMPLE_HISTORY_ENABLED = env.bool("AUDIT_TRAIL", default=True)
+# Read a province-level body's figures from what is kept month by month (reports.summary),
+# once `keep_figures` has started keeping them; off: always from the records.
+KEEP_FIGURES = env.bool("KEEP_FIGURES", default=True)
 # The trail's pages are ours (organizations/admin/trail.py): no "revert" form.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = False
