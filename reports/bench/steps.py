@@ -206,7 +206,8 @@ def _step_close(path: Path, rows: int) -> dict:
 
 def _step_keep(path: Path, rows: int) -> dict:
     """Keep the figures month by month (reports.summary) of each province-level root that
-    is not under another (its province-level children with it), from January of last year;
+    is not under another (its province-level children with it), from December two years ago
+    (last year's balance starts from the members counted at its end);
     then the figures of the running year read once after a write dated today (its day row
     computed again from the day before), five times."""
     today = timezone.localdate()
@@ -216,7 +217,7 @@ def _step_keep(path: Path, rows: int) -> dict:
         if root.kind not in summary.KEPT_KINDS or (parent and parent.kind in summary.KEPT_KINDS):
             continue
         started = time.perf_counter()
-        written = summary.start_keeping(root, datetime.date(today.year - 1, 1, 1))
+        written = summary.start_keeping(root, datetime.date(today.year - 2, 12, 1))
         seconds = time.perf_counter() - started
         year = Period.year(today.year)
         figures.compute(root, year)  # today's and last year's day rows

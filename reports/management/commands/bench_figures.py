@@ -140,7 +140,7 @@ class Command(BaseCommand):
             for root, kept in measured["kept"].items():
                 after = kept["after_write"]
                 self.stdout.write(
-                    f"Kept the {root}'s figures month by month from January of last year: "
+                    f"Kept the {root}'s figures month by month from December two years ago: "
                     f"{kept['rows']:,} rows in {kept['seconds']:.1f} s (peak memory "
                     f"{measured['peak_mb']:.0f} MB); its running year read after a write dated "
                     f"today: median {after['median_ms']:.0f} ms, p95 {after['p95_ms']:.0f} ms."

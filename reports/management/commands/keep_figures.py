@@ -1,8 +1,9 @@
 """python manage.py keep_figures --committee CODE [--from dd/mm/yyyy]
 
 Start keeping the figures of a province-level body (and of each province-level body under it)
-month by month (reports.summary), from the month of --from (default: 1 January, five years
-ago) to the last whole month; from then on the months are kept up to date as they are read.
+month by month (reports.summary), from the month of --from (default: December six years ago,
+so that a term of five years and its balance's start are read from what is kept) to the last
+whole month; from then on the months are kept up to date as they are read.
 Run it again to compute every kept month afresh. Last line: `kept=N from=mm/yyyy`.
 An unknown organisation, one whose figures are not kept, or a bad date: a message and exit
 status 2.
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                 returncode=USAGE_ERROR,
             )
         today = timezone.localdate()
-        since = datetime.date(today.year - 5, 1, 1)
+        since = datetime.date(today.year - 6, 12, 1)
         if options["since"]:
             try:
                 since = parse_date(options["since"], _("First month kept"))
