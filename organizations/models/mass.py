@@ -138,6 +138,11 @@ class MembershipCount(models.Model):
             *bounds.dates_within("counted_on"),
             *bounds.counts_within("members", "recruited"),
         ]
+        indexes = [
+            # The counts dated in a period or between two days: the recruits, and the changes
+            # the figures kept day by day read (reports.summary).
+            models.Index(fields=["counted_on"], name="membershipcount_counted_idx"),
+        ]
 
     def __str__(self):
         return f"{self.organization.name}: {self.members} ({self.counted_on:%d/%m/%Y})"

@@ -33,8 +33,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models import Count as CountRows
+from django.db.models.functions import Cast
 
 from kcn_party import statements
 from reports.metrics.grouping import Groups
@@ -220,29 +230,33 @@ def numbers(
 
 
 def _restricted(plans: list[Plan]) -> list[Plan]:
-    """Plans whose terms restrict their source's rows alike keep it so; where the terms of a
-    source restrict differently (or some not at all), each term's restriction goes into its
-    own condition instead."""
-    by_source = defaultdict(set)
+    """Plans whose terms restrict their source's rows alike keep it so. Where the terms of a
+    source restrict differently (or some not at all: a flow beside a state), each
+    restriction's terms become a source of their own, a SELECT of their own in the family's
+    statement; a tally, one SELECT whatever its terms, takes each restriction into its terms'
+    conditions instead."""
+    by_source: dict[tuple, dict] = defaultdict(dict)
     for plan in plans:
         for term in plan.terms:
-            by_source[term.family, term.source].add(
-                None if term.restrict is None else id(term.restrict)
+            restricts = by_source[term.family, term.source]
+            restricts.setdefault(
+                None if term.restrict is None else id(term.restrict), len(restricts)
             )
-    mixed = {source for source, restricts in by_source.items() if len(restricts) > 1}
+    mixed = {source: restricts for source, restricts in by_source.items() if len(restricts) > 1}
     if not mixed:
         return plans
+
+    def apart(term: Term) -> Term:
+        restricts = mixed.get((term.family, term.source))
+        if restricts is None or term.restrict is None:
+            return term
+        if term.test is not None:
+            return dataclasses.replace(term, where=term.where & term.restrict, restrict=None)
+        number = restricts[id(term.restrict)]
+        return dataclasses.replace(term, source=f"{term.source} (changes {number})")
+
     return [
-        dataclasses.replace(
-            plan,
-            terms=tuple(
-                dataclasses.replace(term, where=term.where & term.restrict, restrict=None)
-                if (term.family, term.source) in mixed and term.restrict is not None
-                else term
-                for term in plan.terms
-            ),
-        )
-        for plan in plans
+        dataclasses.replace(plan, terms=tuple(apart(term) for term in plan.terms)) for plan in plans
     ]
 
 
@@ -424,7 +438,8 @@ class _Aggregates:
         # its number is NULL in the other sources' SELECTs.
         columns = [name for alias in aliases for name in (f"n{alias}", f"r{alias}")]
         zero = Value(0, output_field=IntegerField())
-        none = Value(None, output_field=IntegerField())
+        # Typed: between three SELECTs or more, PostgreSQL takes two bare NULLs for text.
+        none = Cast(Value(None), output_field=BigIntegerField())
         selects = []
         for mine in layout.sources:
             first = terms[mine[0]]
