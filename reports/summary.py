@@ -1,22 +1,25 @@
-"""The figures of a large subtree kept month by month (reports.models.Summary), so that the
-nation's running year reads a few kept rows and a few days of records, not a year of them.
+"""The figures of a large subtree kept month by month and day by day (reports.models.Summary),
+so that the nation's running year reads a few kept rows, not a year of its records.
 
 What is kept, for each organisation of a kept kind (`KEPT_KINDS`: the province-level bodies,
-and the national node above them) and each month from `first_month()`: the numbers of every
-planned figure's terms (reports.metrics.batch.Term), as the records give them.
+and the national node above them) once `start_keeping` (`manage.py keep_figures`) has begun,
+and each month from the first kept: the numbers of every planned figure's terms
+(reports.metrics.batch.Term), and of the tables' lines (`keep`), as the records give them.
 
 - A FLOW term (rows dated in the period: admitted, founded, recruits) is kept as its sum from
-  the first month kept to the month's end: a period of whole months is two rows' difference.
+  the first month kept to each month's end, and for a day as its sum from the day's month's
+  first day: a period from a month's first day to D is two months' difference plus D's day.
 - A STATE term (rows in force at the end of a day: members counted, coverage) is kept as its
-  number at the month's end. On a day D inside a month it is the number at the end of the
-  month before, plus, over the rows `Term.changed` names between the two days only, their
-  number on D less their number then: a few days of changes, read from the records.
+  number at each month's end, and for a day as its change since the end of the month before:
+  the number on D less the number then, over the rows `Term.changed` names between the two
+  days only (a month's or a few days' changes, read from the records).
 - A YEAR term (the ratings of a year) is kept by year.
 
 What is read is thus always what the records give (tests/reports/test_summary.py compares the
 two on random days, roots and writes, on both databases). A write to the records marks the
-rows it may change stale (`mark`, `mark_years`, `mark_moved`, from every write path); a stale
-or missing row is computed again before it is read.
+rows it may change stale (`mark`, `mark_years`, `mark_moved`, from every write path:
+reports.summary_marks); a stale or missing row is computed again when it is next read, and a
+computation a write overtakes does not store its row as fresh (`Summary.version`).
 """
 
 from __future__ import annotations
