@@ -54,14 +54,15 @@ def month_end(day: datetime.date) -> datetime.date:
     return add_months(month_start(day), 1) - datetime.timedelta(days=1)
 
 
+def _lineage(path: str) -> list[str]:
+    """The paths of the organisation at `path` and of each above it, the top first."""
+    parts = [part for part in path.split("/") if part]
+    return ["".join(f"{part}/" for part in parts[:n]) for n in range(1, len(parts) + 1)]
+
+
 def _above(paths: Iterable[str]) -> Q:
     """The kept organisations at or above any of `paths`."""
-    prefixes = set()
-    for path in paths:
-        if not path:
-            continue
-        parts = [part for part in path.split("/") if part]
-        prefixes.update("".join(f"{part}/" for part in parts[:n]) for n in range(1, len(parts) + 1))
+    prefixes = {prefix for path in paths if path for prefix in _lineage(path)}
     if not prefixes:
         return Q(pk__in=[])
     return Q(organization__path__in=prefixes, organization__kind__in=KEPT_KINDS)
@@ -102,11 +103,7 @@ def mark_moved(old_path: str, new_path: str) -> int:
     """A subtree moved in the tree: every kept row of the organisations above one of its
     places and not the other (those above both keep the same subtree) — stale."""
 
-    def above(path):
-        parts = [part for part in path.split("/") if part][:-1]
-        return {"".join(f"{part}/" for part in parts[:n]) for n in range(1, len(parts) + 1)}
-
-    changed = above(old_path) ^ above(new_path)
+    changed = set(_lineage(old_path)[:-1]) ^ set(_lineage(new_path)[:-1])
     if not changed:
         return 0
     return _stale(
@@ -247,39 +244,20 @@ def start_keeping(root, since: datetime.date, *, until: datetime.date | None = N
     number of rows written."""
     today = until or timezone.localdate()
     last = add_months(month_start(today), -1)
-    month = month_start(since)
     kept_children = [child for child in root.children.all() if child.kind in KEPT_KINDS]
-    written, previous = 0, {}
-    Summary.objects.filter(organization__in=[root, *kept_children], kind=SummaryKind.MONTH).delete()
-    first = True
-    while month <= last:
-        parts = {root.pk: _month_parts(root, False, month, first).get(root.pk, {"f": {}, "d": {}})}
-        if kept_children:
-            by_child = _month_parts(root, True, month, first)
-            for child in kept_children:
-                parts[child.pk] = by_child.get(child.pk, {"f": {}, "d": {}})
-        rows = []
-        for pk, part in parts.items():
-            numbers = previous.get(pk, {"c": {}, "s": {}})
-            numbers = {
-                "c": _add(dict(numbers["c"]), part["f"]),
-                "s": _add(dict(numbers["s"]), part["d"]),
-            }
-            previous[pk] = numbers
-            rows.append(
-                Summary(
-                    organization_id=pk,
-                    kind=SummaryKind.MONTH,
-                    start=month,
-                    numbers=numbers,
-                    parts=part,
-                )
-            )
-        Summary.objects.bulk_create(rows)
-        written += len(rows)
-        first = False
-        month = add_months(month, 1)
-    return written
+    keepers = [root, *kept_children]
+    Summary.objects.filter(organization__in=keepers).delete()
+    if month_start(since) > last:
+        return 0
+    # The first month, to compute: `_refresh` computes it and every month after it to the last.
+    Summary.objects.bulk_create(
+        Summary(organization=keeper, kind=SummaryKind.MONTH, start=month_start(since), stale=True)
+        for keeper in keepers
+    )
+    _refresh(root, False, [root], last)
+    if kept_children:
+        _refresh(root, True, kept_children, last)
+    return Summary.objects.filter(organization__in=keepers, kind=SummaryKind.MONTH).count()
 
 
 def _refresh(root, by_child: bool, organizations, until_month) -> None:
